@@ -1,0 +1,88 @@
+// Command observatory measures how well networks follow the MANRS Actions,
+// from public routing data. Each subcommand lives in its own file and
+// registers itself with register; commands only parse flags and wire
+// packages together.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// subcommands holds the constructors registered by the command files.
+var subcommands []func() *cobra.Command
+
+// register adds a subcommand constructor; called from init functions.
+func register(f func() *cobra.Command) { subcommands = append(subcommands, f) }
+
+// exitError carries a specific exit status out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks errors that must exit with status 2.
+func usageError(err error) error { return &exitError{code: 2, err: err} }
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "observatory",
+		Short:         "Routing-security observatory: MANRS conformance from public routing data",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
+	for _, f := range subcommands {
+		root.AddCommand(f())
+	}
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the CLI and maps errors to exit codes: 2 for usage errors,
+// the code of an exitError, 1 otherwise.
+func run(args []string) int {
+	root := newRoot()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(os.Stderr, "observatory:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(os.Stderr, "observatory:", err)
+	if isUsage(err) {
+		return 2
+	}
+	return 1
+}
+
+// isUsage recognises cobra's own argument errors.
+func isUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

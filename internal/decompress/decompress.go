@@ -1,0 +1,111 @@
+// Package decompress opens routing data files whatever their compression,
+// recognised by magic bytes rather than by file name: gzip (RFC 1952),
+// bzip2, zstd (RFC 8878) or plain. Collectors and mirrors are not consistent
+// about extensions, and bgpdump's reliance on them silently yields nothing
+// for a misnamed file; we look at the content instead.
+package decompress
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Format names a compression format.
+type Format string
+
+// The formats Detect recognises.
+const (
+	Plain Format = "plain"
+	Gzip  Format = "gzip"
+	Bzip2 Format = "bzip2"
+	Zstd  Format = "zstd"
+)
+
+var (
+	magicGzip  = []byte{0x1f, 0x8b}
+	magicBzip2 = []byte("BZh")
+	magicZstd  = []byte{0x28, 0xb5, 0x2f, 0xfd}
+)
+
+// Detect returns the format announced by the first bytes of a stream.
+func Detect(head []byte) Format {
+	switch {
+	case bytes.HasPrefix(head, magicGzip):
+		return Gzip
+	case len(head) >= 4 && bytes.HasPrefix(head, magicBzip2) && head[3] >= '1' && head[3] <= '9':
+		return Bzip2
+	case bytes.HasPrefix(head, magicZstd):
+		return Zstd
+	}
+	return Plain
+}
+
+// Reader is a decompressing reader that remembers the detected format.
+type Reader struct {
+	io.Reader
+	Format Format
+	close  []func() error
+}
+
+// Close releases the decompressor and, for Open, the file.
+func (r *Reader) Close() error {
+	var first error
+	for _, c := range r.close {
+		if err := c(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// NewReader wraps r with the decompressor its first bytes call for.
+// Concatenated gzip members are read as one stream, as gzip(1) does.
+func NewReader(r io.Reader) (*Reader, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	head, err := br.Peek(4)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, fmt.Errorf("read magic bytes: %w", err)
+	}
+	out := &Reader{Format: Detect(head)}
+	switch out.Format {
+	case Gzip:
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("open gzip stream: %w", err)
+		}
+		out.Reader, out.close = zr, []func() error{zr.Close}
+	case Bzip2:
+		out.Reader = bzip2.NewReader(br)
+	case Zstd:
+		zr, err := zstd.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("open zstd stream: %w", err)
+		}
+		out.Reader, out.close = zr, []func() error{func() error { zr.Close(); return nil }}
+	default:
+		out.Reader = br
+	}
+	return out, nil
+}
+
+// Open opens a file and returns its decompressed content.
+func Open(path string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	r.close = append(r.close, f.Close)
+	return r, nil
+}
