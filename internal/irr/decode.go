@@ -37,7 +37,7 @@ func (r *Reader) decodeCommon(name, val []byte, mntBy *[]string) (bool, error) {
 		if !r.obj.once(seenSource) {
 			return true, errors.New("source repeated")
 		}
-		if !isWord(val) {
+		if !isSourceName(val) {
 			return true, fmt.Errorf("source %q is not a registry name", clip(val))
 		}
 		r.obj.source = r.upper(val)
@@ -270,6 +270,17 @@ func isSep(c byte) bool { return c == ',' || c == ' ' || c == '\t' }
 func isWord(b []byte) bool {
 	item, rest := nextItem(b)
 	return len(item) == len(b) && len(rest) == 0 && len(b) > 0
+}
+
+// isSourceName reports whether b is a registry name such as "RIPE" or
+// "RIPE-NONAUTH": ASCII letters, digits, "-" and "_".
+func isSourceName(b []byte) bool {
+	for _, c := range b {
+		if !isLetter(c) && !(c >= '0' && c <= '9') && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // isASToken reports whether b looks like an AS number, "AS" followed by a

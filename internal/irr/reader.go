@@ -343,7 +343,8 @@ func (r *Reader) count(c Class) {
 }
 
 // isBlank reports whether a line separates objects. A line of only spaces
-// and tabs counts as blank, as in the RIPE and IRRd parsers.
+// and tabs counts as blank: it cannot be a meaningful continuation, and
+// hand-edited files often contain such lines between objects.
 func isBlank(line []byte) bool {
 	for _, c := range line {
 		if c != ' ' && c != '\t' {

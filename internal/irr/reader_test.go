@@ -229,6 +229,7 @@ func TestReader_bad(t *testing.T) {
 		{"repeated origin", "route: 192.0.2.0/24\norigin: AS1\norigin: AS2\n", Options{}, ErrAttribute, "origin repeated"},
 		{"repeated source", "route: 192.0.2.0/24\norigin: AS1\nsource: A\nsource: B\n", Options{}, ErrAttribute, "source repeated"},
 		{"source of two words", "route: 192.0.2.0/24\norigin: AS1\nsource: A B\n", Options{}, ErrAttribute, "registry name"},
+		{"source with non-name bytes", "route: 192.0.2.0/24\norigin: AS1\nsource: RIPE\xff\n", Options{}, ErrAttribute, "registry name"},
 		{"line without colon", "route: 192.0.2.0/24\norigin AS1\n", Options{}, ErrSyntax, "no colon"},
 		{"continuation first", " route: 192.0.2.0/24\norigin: AS1\n", Options{}, ErrSyntax, "continuation line before any attribute"},
 		{"bad attribute name", "route: 192.0.2.0/24\nori gin: AS1\n", Options{}, ErrSyntax, "bad attribute name"},
