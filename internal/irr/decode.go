@@ -147,7 +147,7 @@ func (r *Reader) decodeASSet(name, val []byte) error {
 		if !isWord(val) {
 			return fmt.Errorf("as-set name %q is not a single word", clip(val))
 		}
-		st.asSet = &ASSet{Name: strings.ToUpper(string(val))}
+		st.asSet = &ASSet{Name: r.upper(val)}
 		return nil
 	}
 	s := st.asSet
@@ -205,7 +205,7 @@ func (r *Reader) decodeMntner(name, val []byte) error {
 // "PGPKEY-1A2B3C4D" gives "PGPKEY".
 func authScheme(val []byte) string {
 	tok, _ := nextItem(val)
-	s := strings.ToUpper(string(tok))
+	s := upperASCII(string(tok))
 	for _, p := range [...]string{"PGPKEY-", "X509-"} {
 		if strings.HasPrefix(s, p) {
 			return p[:len(p)-1]

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -341,4 +343,35 @@ func TestBuilder_Load(t *testing.T) {
 			t.Errorf("second Build() has %d routes, want 0", got)
 		}
 	})
+}
+
+// TestIndex_sizes guards the size of the per-route index structures, which
+// a full set of IRR dumps holds millions of.
+func TestIndex_sizes(t *testing.T) {
+	if got := unsafe.Sizeof(routeEntry{}); got != 8 {
+		t.Errorf("sizeof(routeEntry) = %d, want 8", got)
+	}
+	if got := unsafe.Sizeof(span{}); got != 8 {
+		t.Errorf("sizeof(span) = %d, want 8", got)
+	}
+}
+
+// TestIndex_concurrent queries one index from several goroutines; run with
+// -race it checks that queries do not write shared state.
+func TestIndex_concurrent(t *testing.T) {
+	x := buildIndex(t, lookupRPSL, setRPSL)
+	p := netip.MustParsePrefix("192.0.2.0/25")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 100 {
+				if x.Best(p, 64500) != Covered || len(x.Lookup(p, 64500)) != 2 ||
+					len(x.ExpandASSet("AS-TOP").ASNs) != 5 || len(x.Origins(netip.MustParsePrefix("192.0.2.0/24"))) != 3 {
+					t.Error("concurrent query gave a wrong answer")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

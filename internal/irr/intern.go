@@ -1,8 +1,12 @@
 package irr
 
-// maxInterned bounds the strings an intern table keeps, so that the
-// Reader's memory stays flat however many distinct maintainers a dump has.
-const maxInterned = 1 << 14
+// maxInterned and maxInternedLen bound the strings an intern table keeps,
+// so that the Reader's memory stays flat however many distinct names a dump
+// has.
+const (
+	maxInterned    = 1 << 14
+	maxInternedLen = 64
+)
 
 // intern shares the strings that repeat from object to object (sources,
 // maintainers, contact handles) instead of allocating each occurrence.
@@ -21,7 +25,7 @@ func (in *intern) upper(b []byte) string {
 	if in.strs == nil {
 		in.strs = make(map[string]string)
 	}
-	if len(in.strs) < maxInterned {
+	if len(in.strs) < maxInterned && len(s) <= maxInternedLen {
 		in.strs[s] = s
 	}
 	return s

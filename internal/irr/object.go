@@ -112,8 +112,8 @@ type AutNum struct {
 	MPExport []string // mp-export attributes (RFC 4012)
 	MemberOf []string // as-set names from member-of, upper-cased
 	MntBy    []string // maintainer names, upper-cased
-	AdminC   []string // admin-c handles
-	TechC    []string // tech-c handles
+	AdminC   []string // admin-c handles, upper-cased
+	TechC    []string // tech-c handles, upper-cased
 }
 
 // Class returns ClassAutNum.
