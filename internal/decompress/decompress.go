@@ -65,8 +65,19 @@ func (r *Reader) Close() error {
 	return first
 }
 
+// ahead reads the decompressor through a read-ahead goroutine.
+func (r *Reader) ahead(dec io.Reader, closeDec func() error) {
+	ra := newReadahead(dec)
+	r.Reader, r.close = ra, []func() error{ra.Close}
+	if closeDec != nil {
+		r.close = append(r.close, closeDec)
+	}
+}
+
 // NewReader wraps r with the decompressor its first bytes call for.
 // Concatenated gzip members are read as one stream, as gzip(1) does.
+// Decompression runs ahead of the reader in another goroutine (or, for
+// bzip2, in lbzip2 or bzip2 when installed), so Close the Reader.
 func NewReader(r io.Reader) (*Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	head, err := br.Peek(4)
@@ -80,15 +91,19 @@ func NewReader(r io.Reader) (*Reader, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open gzip stream: %w", err)
 		}
-		out.Reader, out.close = zr, []func() error{zr.Close}
+		out.ahead(zr, zr.Close)
 	case Bzip2:
-		out.Reader = bzip2.NewReader(br)
+		if p, ok := startExternal(br); ok {
+			out.Reader, out.close = p, []func() error{p.Close}
+			break
+		}
+		out.ahead(bzip2.NewReader(br), nil)
 	case Zstd:
 		zr, err := zstd.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("open zstd stream: %w", err)
 		}
-		out.Reader, out.close = zr, []func() error{func() error { zr.Close(); return nil }}
+		out.ahead(zr, func() error { zr.Close(); return nil })
 	default:
 		out.Reader = br
 	}

@@ -3,7 +3,10 @@ package decompress
 import (
 	"bytes"
 	"io"
+	"os"
 	"testing"
+
+	"github.com/observatory-net/observatory/internal/testenv"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
@@ -60,5 +63,63 @@ func TestNewReader_DetectsByContent(t *testing.T) {
 func TestNewReader_CorruptGzipHeader(t *testing.T) {
 	if _, err := NewReader(bytes.NewReader([]byte{0x1f, 0x8b, 0x00})); err == nil {
 		t.Fatal("want error for a truncated gzip header")
+	}
+}
+
+// TestBzip2_ExternalMatchesGo checks that the external decompressor and the
+// pure-Go one give the same bytes for a real file, and both fail on a
+// truncated one.
+func TestBzip2_ExternalMatchesGo(t *testing.T) {
+	path := testenv.File(t, "mrt/updates/routeviews.updates.20260222.1530.bz2")
+	read := func(mode string, in []byte) ([]byte, error) {
+		t.Setenv("OBSERVATORY_BZIP2", mode)
+		r, err := NewReader(bytes.NewReader(in))
+		if err != nil {
+			return nil, err
+		}
+		defer r.Close()
+		return io.ReadAll(r)
+	}
+	in, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext, err1 := read("", in)
+	gol, err2 := read("go", in)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("external: %v, go: %v", err1, err2)
+	}
+	if !bytes.Equal(ext, gol) || len(ext) != 6526793 {
+		t.Fatalf("external %d bytes, go %d bytes, want 6526793 and equal", len(ext), len(gol))
+	}
+	for _, mode := range []string{"", "go"} {
+		if _, err := read(mode, in[:len(in)/2]); err == nil {
+			t.Errorf("mode %q: truncated bzip2 read without error", mode)
+		}
+	}
+}
+
+func TestReadahead_CloseEarly(t *testing.T) {
+	big := bytes.Repeat([]byte("x"), 5*chunkSize+7)
+	var gz bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write(big)
+	w.Close()
+	r, err := NewReader(bytes.NewReader(gz.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r2, _ := NewReader(bytes.NewReader(gz.Bytes()))
+	got, err := io.ReadAll(r2)
+	r2.Close()
+	if err != nil || !bytes.Equal(got, big) {
+		t.Fatalf("read %d bytes (err %v), want %d", len(got), err, len(big))
 	}
 }
