@@ -1,0 +1,122 @@
+package rir
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/observatory-net/observatory/internal/decompress"
+	"github.com/observatory-net/observatory/internal/inputerr"
+)
+
+// Options tunes Load.
+type Options struct {
+	// SkipMalformed makes Load skip malformed record lines and list them in
+	// File.Skipped instead of failing. A bad header is always an error.
+	SkipMalformed bool
+}
+
+// File is a whole delegated statistics file.
+type File struct {
+	Name      string
+	Header    Header
+	Summaries []Summary
+	Records   []Record
+	// Skipped lists the malformed lines skipped under SkipMalformed.
+	Skipped []*inputerr.Error
+}
+
+// ErrNoHeader reports a file without a version line.
+var ErrNoHeader = errors.New("no version line")
+
+// Load reads a whole file from r (already decompressed). name is used in
+// errors.
+func Load(r io.Reader, name string, opt Options) (*File, error) {
+	rd := NewReader(r, name)
+	f := &File{Name: name}
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if skipped := skippable(err, rd, opt); skipped != nil {
+				f.Skipped = append(f.Skipped, skipped)
+				continue
+			}
+			return nil, err
+		}
+		f.Records = append(f.Records, rec)
+	}
+	h, ok := rd.Header()
+	if !ok {
+		return nil, inputerr.New(name, rd.lr.line, rd.lr.next, ErrNoHeader)
+	}
+	f.Header, f.Summaries = h, rd.Summaries()
+	return f, nil
+}
+
+// skippable returns err as an *inputerr.Error when opt allows skipping it:
+// a malformed record line after a valid header, the reader still usable.
+func skippable(err error, rd *Reader, opt Options) *inputerr.Error {
+	var ie *inputerr.Error
+	if opt.SkipMalformed && rd.hasHeader && rd.fatal == nil && errors.As(err, &ie) {
+		return ie
+	}
+	return nil
+}
+
+// LoadFile opens path, decompressing it if needed, and loads it with Load.
+func LoadFile(path string, opt Options) (f *File, err error) {
+	rc, err := decompress.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open delegated stats: %w", err)
+	}
+	defer func() { err = errors.Join(err, rc.Close()) }()
+	return Load(rc, path, opt)
+}
+
+// Counts returns the number of records per type.
+func (f *File) Counts() map[Type]int {
+	c := make(map[Type]int, 3)
+	for _, r := range f.Records {
+		c[r.Type]++
+	}
+	return c
+}
+
+// Mismatch is a count stated in a file that its records contradict.
+type Mismatch struct {
+	What   string // "asn", "ipv4", "ipv6" (a summary line) or "records" (the header)
+	Stated int    // the count the file states; -1 when a type has no summary line
+	Found  int    // the records actually read (skipped lines not included)
+}
+
+// String renders "ipv4: stated 781, found 1220".
+func (m Mismatch) String() string {
+	return fmt.Sprintf("%s: stated %d, found %d", m.What, m.Stated, m.Found)
+}
+
+// CheckSummaries compares the header's record count and every summary line
+// with the records read, and returns the differences (nil when they agree).
+func (f *File) CheckSummaries() []Mismatch {
+	var out []Mismatch
+	if f.Header.Records != len(f.Records) {
+		out = append(out, Mismatch{What: "records", Stated: f.Header.Records, Found: len(f.Records)})
+	}
+	counts := f.Counts()
+	stated := make(map[Type]int)
+	for _, s := range f.Summaries {
+		stated[s.Type] += s.Count
+	}
+	for _, t := range []Type{ASN, IPv4, IPv6} {
+		s, ok := stated[t]
+		switch {
+		case !ok && counts[t] > 0:
+			out = append(out, Mismatch{What: string(t), Stated: -1, Found: counts[t]})
+		case ok && s != counts[t]:
+			out = append(out, Mismatch{What: string(t), Stated: s, Found: counts[t]})
+		}
+	}
+	return out
+}

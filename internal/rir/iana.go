@@ -1,0 +1,104 @@
+package rir
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/inputerr"
+)
+
+// IANABlock is one /8 of the IANA IPv4 Address Space Registry
+// (https://www.iana.org/assignments/ipv4-address-space), read from its
+// plain-text form.
+type IANABlock struct {
+	Prefix      netip.Prefix // the /8
+	Designation string       // "APNIC", "Administered by ARIN", "Multicast", ...
+	Date        string       // "YYYY-MM"
+	Whois       string       // "whois.apnic.net", or empty
+	Status      string       // "ALLOCATED", "LEGACY", "RESERVED" or "UNALLOCATED"
+}
+
+// ianaStatuses are the status words of the registry.
+var ianaStatuses = map[string]bool{"ALLOCATED": true, "LEGACY": true, "RESERVED": true, "UNALLOCATED": true}
+
+// ReadIANAv4 reads the plain-text IANA IPv4 Address Space Registry and
+// returns its /8 rows in file order. Lines that do not start with an
+// "NNN/8" prefix (titles, descriptions, footnotes) are ignored; a row
+// without a date or a status is an *inputerr.Error.
+func ReadIANAv4(r io.Reader, name string) ([]IANABlock, error) {
+	lr := newLineReader(r)
+	var out []IANABlock
+	for {
+		b, err := lr.read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			if errors.Is(err, errLongLine) {
+				return nil, inputerr.New(name, lr.line, lr.offset, err)
+			}
+			return nil, inputerr.New(name, lr.line+1, lr.next, fmt.Errorf("read: %w", err))
+		}
+		blk, ok, err := parseIANARow(b)
+		if err != nil {
+			return nil, inputerr.New(name, lr.line, lr.offset, err)
+		}
+		if ok {
+			out = append(out, blk)
+		}
+	}
+}
+
+// parseIANARow decodes "   001/8  APNIC  2010-01  whois.apnic.net  ALLOCATED  [4]".
+func parseIANARow(line []byte) (IANABlock, bool, error) {
+	tok := strings.Fields(string(bytes.TrimSpace(line)))
+	if len(tok) == 0 {
+		return IANABlock{}, false, nil
+	}
+	octet, ok := strings.CutSuffix(tok[0], "/8")
+	if !ok || len(octet) != 3 {
+		return IANABlock{}, false, nil
+	}
+	n, err := parseUint([]byte(octet), 8)
+	if err != nil {
+		return IANABlock{}, false, fmt.Errorf("prefix %q: %w", tok[0], errField)
+	}
+	blk := IANABlock{Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(n)}), 8)}
+	date := -1
+	for i := 1; i < len(tok); i++ {
+		if isYearMonth(tok[i]) {
+			date = i
+			break
+		}
+	}
+	if date < 0 {
+		return IANABlock{}, false, fmt.Errorf("row %s: no YYYY-MM date", tok[0])
+	}
+	blk.Designation, blk.Date = strings.Join(tok[1:date], " "), tok[date]
+	for _, t := range tok[date+1:] {
+		switch {
+		case ianaStatuses[t]:
+			blk.Status = t
+		case strings.HasPrefix(t, "whois."):
+			blk.Whois = t
+		}
+	}
+	if blk.Status == "" {
+		return IANABlock{}, false, fmt.Errorf("row %s: no status", tok[0])
+	}
+	return blk, true, nil
+}
+
+// isYearMonth reports whether s is "YYYY-MM".
+func isYearMonth(s string) bool {
+	if len(s) != 7 || s[4] != '-' {
+		return false
+	}
+	_, err1 := parseUint([]byte(s[:4]), 16)
+	_, err2 := parseUint([]byte(s[5:]), 8)
+	return err1 == nil && err2 == nil
+}
