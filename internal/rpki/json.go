@@ -1,0 +1,440 @@
+package rpki
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/inputerr"
+)
+
+// jsonDecoder walks a VRP JSON document: the top-level object token by
+// token, and each element of the arrays it knows one at a time, so that
+// only one element is ever held in memory besides the results.
+type jsonDecoder struct {
+	ctx   context.Context
+	opt   Loader
+	dec   *json.Decoder
+	name  string
+	base  int64 // bytes consumed before the decoder started (BOM)
+	out   Dump
+	aspas []ASPA
+	tas   map[string]string // interned trust anchor names
+}
+
+// readJSON decodes a JSON VRP document from r.
+func readJSON(ctx context.Context, opt Loader, r io.Reader, name string, base int64) (*Dump, error) {
+	d := &jsonDecoder{ctx: ctx, opt: opt, dec: json.NewDecoder(r), name: name, base: base, tas: map[string]string{}}
+	d.dec.UseNumber()
+	if err := d.document(); err != nil {
+		return nil, err
+	}
+	d.out.Format = FormatJSON
+	d.out.ASPAs = mergeASPAs(d.aspas)
+	return &d.out, nil
+}
+
+// document decodes the top-level object and checks that nothing follows.
+func (d *jsonDecoder) document() error {
+	if err := d.expectDelim('{'); err != nil {
+		return err
+	}
+	for d.dec.More() {
+		tok, err := d.token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string) // object keys are always strings
+		if err := d.member(key); err != nil {
+			return err
+		}
+	}
+	if err := d.expectDelim('}'); err != nil {
+		return err
+	}
+	off := d.valueOffset()
+	if _, err := d.dec.Token(); err != io.EOF {
+		return d.errorf(0, off, "unexpected data after the top-level object")
+	}
+	return nil
+}
+
+// member decodes the value of one top-level key. Unknown keys (metadata,
+// bgpsec_keys, routerKeys, nonfunc_cas, …) are skipped without being kept.
+func (d *jsonDecoder) member(key string) error {
+	switch key {
+	case "roas":
+		return d.array(key, d.roa)
+	case "aspas":
+		return d.array(key, d.aspa)
+	case "provider_authorizations":
+		return d.providerAuthorizations()
+	}
+	return d.skip()
+}
+
+// providerAuthorizations decodes rpki-client 8.0–8.4's ASPA object, whose
+// members (ipv4, ipv6) are arrays of ASPAs; they are merged later.
+func (d *jsonDecoder) providerAuthorizations() error {
+	off := d.valueOffset()
+	tok, err := d.token()
+	if err != nil || tok == nil {
+		return err
+	}
+	if tok != json.Delim('{') {
+		return d.errorf(0, off, "provider_authorizations: want an object, found %v", tok)
+	}
+	for d.dec.More() {
+		tok, err := d.token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		if err := d.array("provider_authorizations."+key, d.aspa); err != nil {
+			return err
+		}
+	}
+	return d.expectDelim('}')
+}
+
+// array decodes a JSON array (or null) element by element with elem, which
+// receives the 1-based element number and the element's byte offset.
+func (d *jsonDecoder) array(name string, elem func(name string, n, off int64) error) error {
+	off := d.valueOffset()
+	tok, err := d.token()
+	if err != nil || tok == nil {
+		return err
+	}
+	if tok != json.Delim('[') {
+		return d.errorf(0, off, "%s: want an array, found %v", name, tok)
+	}
+	for n := int64(1); d.dec.More(); n++ {
+		if n%checkEvery == 0 {
+			if err := d.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := elem(name, n, d.valueOffset()); err != nil {
+			return err
+		}
+	}
+	return d.expectDelim(']')
+}
+
+// jsonROA is one element of "roas" in any of the supported flavours.
+type jsonROA struct {
+	ASN       jsonASN      `json:"asn"`
+	Prefix    *string      `json:"prefix"`
+	MaxLength jsonUint     `json:"maxLength"`
+	TA        string       `json:"ta"`
+	Source    []jsonSource `json:"source"` // Routinator jsonext
+}
+
+// jsonSource is the part of a Routinator jsonext source entry we use.
+type jsonSource struct {
+	TAL string `json:"tal"`
+}
+
+// roa decodes one VRP.
+func (d *jsonDecoder) roa(name string, n, off int64) error {
+	var e jsonROA
+	if err := d.dec.Decode(&e); err != nil {
+		return d.decodeError(name, n, off, err)
+	}
+	v, err := e.vrp()
+	if err != nil {
+		return d.invalid(d.errorf(n, off, "%s element %d: %w", name, n, err))
+	}
+	v.TA = d.intern(e.ta())
+	d.out.VRPs = append(d.out.VRPs, v)
+	return nil
+}
+
+// vrp checks the element and converts it. A missing maxLength means the
+// prefix length, as an absent maxLength does in a ROA (RFC 6482 §3.3).
+func (e *jsonROA) vrp() (VRP, error) {
+	if !e.ASN.set {
+		return VRP{}, errors.New("missing asn")
+	}
+	if e.Prefix == nil {
+		return VRP{}, errors.New("missing prefix")
+	}
+	p, err := parsePrefix(*e.Prefix)
+	if err != nil {
+		return VRP{}, err
+	}
+	maxLen := p.Bits()
+	if e.MaxLength.set {
+		if e.MaxLength.v > 255 {
+			return VRP{}, fmt.Errorf("%w: %d", errBadMaxLength, e.MaxLength.v)
+		}
+		maxLen = int(e.MaxLength.v)
+	}
+	if err := checkMaxLen(p, maxLen); err != nil {
+		return VRP{}, err
+	}
+	return VRP{Prefix: p, MaxLen: uint8(maxLen), ASN: e.ASN.v}, nil
+}
+
+// ta returns the trust anchor: "ta" (rpki-client, Routinator json,
+// Cloudflare) or the first source's "tal" (Routinator jsonext).
+func (e *jsonROA) ta() string {
+	if e.TA == "" && len(e.Source) > 0 {
+		return e.Source[0].TAL
+	}
+	return e.TA
+}
+
+// jsonASPA is one ASPA element: rpki-client's customer_asid with integer
+// providers, or Routinator's customer with "AS123" providers.
+type jsonASPA struct {
+	CustomerASID jsonASN   `json:"customer_asid"`
+	Customer     jsonASN   `json:"customer"`
+	Providers    []jsonASN `json:"providers"`
+}
+
+// aspa decodes one ASPA; merging with other entries of the same customer
+// happens once the document is read.
+func (d *jsonDecoder) aspa(name string, n, off int64) error {
+	var e jsonASPA
+	if err := d.dec.Decode(&e); err != nil {
+		return d.decodeError(name, n, off, err)
+	}
+	c := e.CustomerASID
+	if !c.set {
+		c = e.Customer
+	}
+	if !c.set {
+		return d.invalid(d.errorf(n, off, "%s element %d: missing customer_asid", name, n))
+	}
+	a := ASPA{Customer: c.v, Providers: make([]bgp.ASN, 0, len(e.Providers))}
+	for _, p := range e.Providers {
+		if !p.set {
+			return d.invalid(d.errorf(n, off, "%s element %d: null provider", name, n))
+		}
+		a.Providers = append(a.Providers, p.v)
+	}
+	d.aspas = append(d.aspas, a)
+	return nil
+}
+
+// jsonASN is an AS number written as a JSON integer (rpki-client) or a
+// string "AS123"/"123" (Routinator, Cloudflare). Early Routinator ASPA
+// output marked providers with an address-family suffix, "AS123(v4)";
+// the suffix is dropped, as ASPA is AFI-agnostic now.
+type jsonASN struct {
+	v   bgp.ASN
+	set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (a *jsonASN) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	s, quoted, err := jsonScalar(b)
+	if err != nil {
+		return err
+	}
+	if quoted {
+		s = strings.TrimSuffix(strings.TrimSuffix(s, "(v4)"), "(v6)")
+		v, err := bgp.ParseASN(s)
+		if err != nil {
+			return err
+		}
+		a.v, a.set = v, true
+		return nil
+	}
+	v, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return fmt.Errorf("%w: %s", bgp.ErrBadASN, s)
+	}
+	a.v, a.set = bgp.ASN(v), true
+	return nil
+}
+
+// jsonUint is a non-negative integer, tolerated in quotes as some
+// exporters write numbers as strings.
+type jsonUint struct {
+	v   uint64
+	set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (u *jsonUint) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	s, _, err := jsonScalar(b)
+	if err != nil {
+		return err
+	}
+	v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return fmt.Errorf("want a non-negative integer, found %s", b)
+	}
+	u.v, u.set = v, true
+	return nil
+}
+
+// jsonScalar returns the text of a JSON string or number and whether it
+// was quoted; objects, arrays and booleans are errors.
+func jsonScalar(b []byte) (string, bool, error) {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return "", false, err
+		}
+		return s, true, nil
+	}
+	if len(b) == 0 || (b[0] != '-' && (b[0] < '0' || b[0] > '9')) {
+		return "", false, fmt.Errorf("want a number or a string, found %.20s", b)
+	}
+	return string(b), false, nil
+}
+
+// parsePrefix parses a VRP prefix, refusing host bits and zones.
+func parsePrefix(s string) (netip.Prefix, error) {
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%w: %q", errBadPrefix, s)
+	}
+	if p.Masked() != p {
+		return netip.Prefix{}, fmt.Errorf("%w: %s has host bits set", errBadPrefix, s)
+	}
+	return p, nil
+}
+
+// intern returns one shared copy of each trust anchor name: a file names
+// only a handful, and 400 000 copies would waste memory.
+func (d *jsonDecoder) intern(s string) string {
+	if t, ok := d.tas[s]; ok {
+		return t
+	}
+	d.tas[s] = s
+	return s
+}
+
+// token reads the next structural token; end of input inside the document
+// is a truncation error.
+func (d *jsonDecoder) token() (json.Token, error) {
+	tok, err := d.dec.Token()
+	if err != nil {
+		return nil, d.syntaxError(0, err)
+	}
+	return tok, nil
+}
+
+// expectDelim reads the next token and checks that it is the delimiter c.
+func (d *jsonDecoder) expectDelim(c json.Delim) error {
+	off := d.valueOffset()
+	tok, err := d.token()
+	if err != nil {
+		return err
+	}
+	if tok != c {
+		return d.errorf(0, off, "want %q, found %v", c, tok)
+	}
+	return nil
+}
+
+// skip consumes one value of any shape without keeping it.
+func (d *jsonDecoder) skip() error {
+	depth := 0
+	for {
+		tok, err := d.token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// valueOffset returns the byte offset of the next value or delimiter.
+// The decoder stands on it, or on the ',' or ':' before it; the separator
+// and the white space after it are skipped by peeking at the decoder's
+// buffer.
+func (d *jsonDecoder) valueOffset() int64 {
+	off := d.offset()
+	var buf [64]byte
+	k, _ := io.ReadFull(d.dec.Buffered(), buf[:])
+	i := 0
+	for i < k && isSpace(buf[i]) {
+		i++
+	}
+	if i < k && (buf[i] == ',' || buf[i] == ':') {
+		i++
+	}
+	for i < k && isSpace(buf[i]) {
+		i++
+	}
+	return off + int64(i)
+}
+
+// offset is the decoder's position in the stream.
+func (d *jsonDecoder) offset() int64 { return d.base + d.dec.InputOffset() }
+
+// invalid fails the load with e, or, with SkipInvalid, records e and
+// lets the load go on.
+func (d *jsonDecoder) invalid(e *inputerr.Error) error {
+	if !d.opt.SkipInvalid {
+		return e
+	}
+	d.out.skip(e)
+	return nil
+}
+
+// decodeError locates an error from decoding element n of array name. A
+// syntax error leaves the decoder unusable and always fails the load;
+// other errors leave it after the element, which may be skipped.
+func (d *jsonDecoder) decodeError(name string, n, off int64, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return d.errorf(n, off, "%s element %d: %w (at byte offset %d)", name, n, err, d.base+se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return d.errorf(n, off, "%s element %d: %w", name, n, inputerr.ErrTruncated)
+	case errors.As(err, &te) && te.Field == "":
+		err = fmt.Errorf("want an object, found JSON %s", te.Value)
+	case errors.As(err, &te):
+		err = fmt.Errorf("field %s: found JSON %s", te.Field, te.Value)
+	}
+	return d.invalid(d.errorf(n, off, "%s element %d: %w", name, n, err))
+}
+
+// syntaxError locates an error from reading a structural token.
+func (d *jsonDecoder) syntaxError(n int64, err error) error {
+	off := d.offset()
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		off = d.base + se.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		err = inputerr.ErrTruncated
+	}
+	return inputerr.New(d.name, n, off, err)
+}
+
+// errorf returns an *inputerr.Error for record n (0 outside any array
+// element) at byte offset off.
+func (d *jsonDecoder) errorf(n, off int64, format string, args ...any) *inputerr.Error {
+	return inputerr.Errorf(d.name, n, off, format, args...)
+}
+
+// isSpace reports JSON white space (RFC 8259 §2).
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

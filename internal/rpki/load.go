@@ -1,0 +1,141 @@
+package rpki
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/observatory-net/observatory/internal/decompress"
+	"github.com/observatory-net/observatory/internal/inputerr"
+)
+
+// Format names the family of a VRP file, as recognised from its content.
+type Format string
+
+// The formats Read recognises. Flavours within a family (rpki-client,
+// Routinator, Cloudflare JSON; rpki-client, Routinator, RIPE NCC CSV) are
+// told apart field by field, not up front.
+const (
+	FormatJSON Format = "json"
+	FormatCSV  Format = "csv"
+)
+
+// Dump is the content of one VRP file in file order. VRPs are kept as
+// often as they appear (Snapshot deduplicates); ASPAs are already merged,
+// one per customer, sorted by customer.
+type Dump struct {
+	Format Format
+	VRPs   []VRP
+	ASPAs  []ASPA
+	// Skipped counts the records a Loader with SkipInvalid left out, and
+	// Problems describes the first maxProblems of them.
+	Skipped  int
+	Problems []*inputerr.Error
+}
+
+// maxProblems bounds Dump.Problems, so that a file of garbage does not
+// turn into a list of errors as large as itself.
+const maxProblems = 100
+
+// skip records a skipped record.
+func (d *Dump) skip(e *inputerr.Error) {
+	d.Skipped++
+	if len(d.Problems) < maxProblems {
+		d.Problems = append(d.Problems, e)
+	}
+}
+
+// Loader reads VRP files. The zero Loader is strict: the first bad record
+// fails the load.
+type Loader struct {
+	// SkipInvalid leaves out records that cannot be decoded or fail the
+	// VRP checks (bad ASN, prefix or maxLength), counting them in
+	// Dump.Skipped, instead of failing. Errors that leave the rest of the
+	// file unreadable still fail: broken JSON syntax, a CSV layout or
+	// header that is not recognised, over-long lines, read errors.
+	// Published dumps do contain such records: one global VRP set of 2020
+	// has origins written as negative numbers.
+	SkipInvalid bool
+}
+
+// Snapshot indexes the dump; see NewSnapshot.
+func (d *Dump) Snapshot() (*Snapshot, error) { return NewSnapshot(d.VRPs, d.ASPAs) }
+
+// checkEvery is how many records pass between two context checks.
+const checkEvery = 4096
+
+// errNoData reports input without a single non-blank byte: an empty VRP
+// file is far more likely a failed export than an empty RPKI.
+var errNoData = errors.New("no data")
+
+// Load reads a VRP file with the zero, strict Loader; see Loader.Read.
+func Load(ctx context.Context, path string) (*Dump, error) { return Loader{}.Load(ctx, path) }
+
+// Read decodes a VRP stream with the zero, strict Loader; see Loader.Read.
+func Read(ctx context.Context, r io.Reader, name string) (*Dump, error) {
+	return Loader{}.Read(ctx, r, name)
+}
+
+// Load reads a VRP file, compressed or not; see Read.
+func (l Loader) Load(ctx context.Context, path string) (*Dump, error) {
+	r, err := decompress.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open VRP file: %w", err)
+	}
+	defer r.Close()
+	return l.Read(ctx, r, path)
+}
+
+// Read decodes VRPs and ASPAs from r, which may be gzip, bzip2 or zstd
+// compressed. The format is recognised from the first non-blank byte: '{'
+// starts JSON, anything else is CSV. name labels errors (the file name, or
+// "" for an unnamed stream); decoding errors are *inputerr.Error values
+// whose offsets count bytes of the decompressed stream.
+func (l Loader) Read(ctx context.Context, r io.Reader, name string) (*Dump, error) {
+	dr, err := decompress.NewReader(r)
+	if err != nil {
+		return nil, inputerr.New(name, 0, 0, err)
+	}
+	defer dr.Close()
+	br := bufio.NewReaderSize(dr, 1<<16)
+	base, first, err := skipPreamble(br)
+	if err != nil {
+		return nil, inputerr.New(name, 0, base, err)
+	}
+	if first == '{' {
+		return readJSON(ctx, l, br, name, base)
+	}
+	return readCSV(ctx, l, br, name, base)
+}
+
+// skipPreamble consumes a UTF-8 byte order mark, if any, and peeks at the
+// first byte that is not white space. It returns the number of bytes
+// consumed, so that later offsets stay relative to the stream start.
+func skipPreamble(br *bufio.Reader) (int64, byte, error) {
+	var base int64
+	if bom, _ := br.Peek(3); string(bom) == "\xef\xbb\xbf" {
+		br.Discard(3)
+		base = 3
+	}
+	for i := 1; ; i++ {
+		b, err := br.Peek(i)
+		if len(b) < i {
+			if err == nil || errors.Is(err, io.EOF) {
+				err = errNoData
+			}
+			return base + int64(len(b)), 0, err
+		}
+		switch c := b[i-1]; c {
+		case ' ', '\t', '\r', '\n':
+			if i == br.Size() {
+				// A buffer full of white space: let the CSV reader
+				// skip it line by line.
+				return base, ' ', nil
+			}
+		default:
+			return base, c, nil
+		}
+	}
+}

@@ -1,0 +1,168 @@
+package rpki
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"net/netip"
+	"slices"
+
+	"github.com/gaissmai/bart"
+
+	"github.com/observatory-net/observatory/internal/bgp"
+)
+
+// Snapshot is an immutable, indexed set of VRPs and ASPAs. It is safe for
+// concurrent use; a newer set is a new Snapshot, swapped in by the owner
+// (for example behind an atomic.Pointer), never an update in place.
+type Snapshot struct {
+	vrps   []VRP   // sorted by Compare, distinct
+	groups []Group // one per distinct prefix, in vrps order
+	aspas  []ASPA  // one per customer, sorted by customer
+	index  *prefixTable // values are nodes[i] for the prefix of groups[i]
+
+	// The origin validation lists, parallel to groups; see auth.go.
+	nodes []authNode
+	auths []auth
+}
+
+// Group is the set of VRPs of one prefix within a Snapshot, linked to the
+// Group of the closest shorter prefix that covers it. Following Parent from
+// Snapshot.Covering visits every VRP prefix covering a route, most specific
+// first.
+type Group struct {
+	prefix netip.Prefix
+	vrps   []VRP // sorted by ASN then MaxLen; aliases Snapshot.vrps
+	parent *Group
+}
+
+// Prefix returns the prefix shared by the group's VRPs.
+func (g *Group) Prefix() netip.Prefix { return g.prefix }
+
+// VRPs returns the group's VRPs sorted by ASN, then maxLength, then trust
+// anchor. The slice belongs to the Snapshot and must not be modified.
+func (g *Group) VRPs() []VRP { return g.vrps }
+
+// Parent returns the group of the closest shorter prefix covering g's
+// prefix, or nil when there is none.
+func (g *Group) Parent() *Group { return g.parent }
+
+// NewSnapshot indexes vrps and aspas. The inputs are copied, sorted and
+// deduplicated (VRPs equal in prefix, maxLength, ASN and trust anchor are
+// one; ASPAs of one customer are merged into the union of their providers),
+// so the caller may reuse them. It fails on the first VRP that does not
+// pass VRP.Check.
+func NewSnapshot(vrps []VRP, aspas []ASPA) (*Snapshot, error) {
+	for i, v := range vrps {
+		if err := v.Check(); err != nil {
+			return nil, fmt.Errorf("rpki: VRP %d (%s): %w", i, v, err)
+		}
+	}
+	s := &Snapshot{vrps: slices.Clone(vrps), aspas: mergeASPAs(aspas)}
+	slices.SortFunc(s.vrps, Compare)
+	s.vrps = slices.Clip(slices.Compact(s.vrps))
+	s.buildGroups()
+	s.buildIndex()
+	return s, nil
+}
+
+// buildGroups cuts the sorted VRPs into runs of one prefix.
+func (s *Snapshot) buildGroups() {
+	for i := 0; i < len(s.vrps); {
+		j := i + 1
+		for j < len(s.vrps) && s.vrps[j].Prefix == s.vrps[i].Prefix {
+			j++
+		}
+		s.groups = append(s.groups, Group{prefix: s.vrps[i].Prefix, vrps: s.vrps[i:j:j]})
+		i = j
+	}
+	s.groups = slices.Clip(s.groups)
+}
+
+// prefixTable is the prefix index: a multibit trie with longest-prefix
+// match for prefixes.
+type prefixTable = bart.Fast[authNode]
+
+// buildIndex links each group to its closest covering group, the
+// longest-prefix match of the prefix one bit shorter, builds the groups'
+// authorisation lists and stores them in the prefix table. Groups come in
+// Compare order, so a parent is always linked before its children, which
+// buildAuth relies on.
+func (s *Snapshot) buildIndex() {
+	parentIndex := new(bart.Table[int32])
+	for i := range s.groups {
+		parentIndex.Insert(s.groups[i].prefix, int32(i))
+	}
+	parents := make([]int32, len(s.groups))
+	for i := range s.groups {
+		g := &s.groups[i]
+		parents[i] = -1
+		if g.prefix.Bits() == 0 {
+			continue
+		}
+		up, _ := g.prefix.Addr().Prefix(g.prefix.Bits() - 1)
+		if j, ok := parentIndex.LookupPrefix(up); ok {
+			g.parent, parents[i] = &s.groups[j], j
+		}
+	}
+	s.buildAuth(parents)
+	s.index = new(prefixTable)
+	for i := range s.groups {
+		s.index.Insert(s.groups[i].prefix, s.nodes[i])
+	}
+}
+
+// Covering returns the group of the most specific VRP prefix that covers
+// p (contains it and is not longer), or nil when no VRP covers p. Walk
+// Group.Parent for the less specific ones. p need not be masked. A nil or
+// zero Snapshot covers nothing.
+func (s *Snapshot) Covering(p netip.Prefix) *Group {
+	if s == nil || s.index == nil {
+		return nil
+	}
+	if n, ok := s.index.LookupPrefix(p); ok {
+		return &s.groups[n.group]
+	}
+	return nil
+}
+
+// CoveringVRPs yields every VRP whose prefix covers p, most specific
+// prefix first.
+func (s *Snapshot) CoveringVRPs(p netip.Prefix) iter.Seq[VRP] {
+	return func(yield func(VRP) bool) {
+		for g := s.Covering(p); g != nil; g = g.parent {
+			for _, v := range g.vrps {
+				if !yield(v) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Len returns the number of distinct VRPs.
+func (s *Snapshot) Len() int { return len(s.vrps) }
+
+// Prefixes returns the number of distinct VRP prefixes (groups).
+func (s *Snapshot) Prefixes() int { return len(s.groups) }
+
+// VRPs yields the distinct VRPs in Compare order.
+func (s *Snapshot) VRPs() iter.Seq[VRP] { return slices.Values(s.vrps) }
+
+// ASPAs yields the ASPAs, one per customer, in customer order. Their
+// Providers slices belong to the Snapshot and must not be modified.
+func (s *Snapshot) ASPAs() iter.Seq[ASPA] { return slices.Values(s.aspas) }
+
+// NumASPAs returns the number of ASPA customers.
+func (s *Snapshot) NumASPAs() int { return len(s.aspas) }
+
+// Providers returns the provider set that customer attests, sorted, and
+// false when customer has no ASPA. The slice belongs to the Snapshot and
+// must not be modified.
+func (s *Snapshot) Providers(customer bgp.ASN) ([]bgp.ASN, bool) {
+	i, ok := slices.BinarySearchFunc(s.aspas, customer, func(a ASPA, c bgp.ASN) int { return cmp.Compare(a.Customer, c) })
+	if !ok {
+		return nil, false
+	}
+	return s.aspas[i].Providers, true
+}
