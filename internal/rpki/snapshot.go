@@ -16,9 +16,9 @@ import (
 // concurrent use; a newer set is a new Snapshot, swapped in by the owner
 // (for example behind an atomic.Pointer), never an update in place.
 type Snapshot struct {
-	vrps   []VRP   // sorted by Compare, distinct
-	groups []Group // one per distinct prefix, in vrps order
-	aspas  []ASPA  // one per customer, sorted by customer
+	vrps   []VRP        // sorted by Compare, distinct
+	groups []Group      // one per distinct prefix, in vrps order
+	aspas  []ASPA       // one per customer, sorted by customer
 	index  *prefixTable // values are nodes[i] for the prefix of groups[i]
 
 	// The origin validation lists, parallel to groups; see auth.go.
