@@ -33,9 +33,9 @@ func (r Rel) String() string {
 
 // Link is one relationship line of an as-rel file.
 type Link struct {
-	A, B   bgp.ASN
-	Rel    Rel
-	Source string // serial-2 inference source ("bgp", "mlp"); empty in serial-1
+	A, B   bgp.ASN // the two ASes; with RelP2C, A is the provider
+	Rel    Rel     // the relationship code
+	Source string  // serial-2 inference source ("bgp", "mlp"); empty in serial-1
 }
 
 // Reader reads the links of an as-rel file one line at a time.

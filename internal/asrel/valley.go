@@ -9,7 +9,7 @@ type Leak struct {
 	// Index is the position in the path given to CheckPath of the leaking
 	// AS (the leftmost position when it is prepended).
 	Index  int
-	Leaker bgp.ASN
+	Leaker bgp.ASN // the AS at Index
 	// From is the AS the leaker learned the route from (the next AS to the
 	// right, towards the origin); To is the AS it announced the route to
 	// (the next AS to the left, towards the collector).

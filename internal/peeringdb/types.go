@@ -43,7 +43,8 @@ type Object interface {
 	Tag() Tag
 }
 
-// Net is a network (an AS).
+// Net is a network (an AS). Fields carry the API's
+// names (json tags) and meanings; absent or null values read as zero.
 type Net struct {
 	ID              int       `json:"id"`
 	OrgID           int       `json:"org_id"`
@@ -76,7 +77,8 @@ type Net struct {
 	Updated         time.Time `json:"updated"`
 }
 
-// Org is an organisation owning nets, exchanges and facilities.
+// Org is an organisation owning nets, exchanges and facilities. Fields carry the API's
+// names (json tags) and meanings; absent or null values read as zero.
 type Org struct {
 	ID       int       `json:"id"`
 	Name     string    `json:"name"`
@@ -90,7 +92,8 @@ type Org struct {
 	Updated  time.Time `json:"updated"`
 }
 
-// Poc is a network's point of contact.
+// Poc is a network's point of contact. Fields carry the API's
+// names (json tags) and meanings; absent or null values read as zero.
 type Poc struct {
 	ID      int       `json:"id"`
 	NetID   int       `json:"net_id"`
@@ -105,7 +108,8 @@ type Poc struct {
 	Updated time.Time `json:"updated"`
 }
 
-// IX is an internet exchange.
+// IX is an internet exchange. Fields carry the API's
+// names (json tags) and meanings; absent or null values read as zero.
 type IX struct {
 	ID              int       `json:"id"`
 	OrgID           int       `json:"org_id"`
@@ -129,7 +133,8 @@ type IX struct {
 	Updated         time.Time `json:"updated"`
 }
 
-// IXLan is the peering LAN of an exchange.
+// IXLan is the peering LAN of an exchange. Fields carry the API's
+// names (json tags) and meanings; absent or null values read as zero.
 type IXLan struct {
 	ID     int     `json:"id"`
 	IXID   int     `json:"ix_id"`
@@ -139,7 +144,8 @@ type IXLan struct {
 	Status string  `json:"status"`
 }
 
-// IXPfx is a prefix of a peering LAN.
+// IXPfx is a prefix of a peering LAN. Fields carry the API's
+// names (json tags) and meanings; absent or null values read as zero.
 type IXPfx struct {
 	ID       int          `json:"id"`
 	IXLanID  int          `json:"ixlan_id"`
@@ -149,7 +155,8 @@ type IXPfx struct {
 	Status   string       `json:"status"`
 }
 
-// NetIXLan is a network's port on a peering LAN.
+// NetIXLan is a network's port on a peering LAN. Fields carry the API's
+// names (json tags) and meanings; absent or null values read as zero.
 type NetIXLan struct {
 	ID          int        `json:"id"`
 	NetID       int        `json:"net_id"`
@@ -168,7 +175,7 @@ type NetIXLan struct {
 // Other is an object of a type the observatory does not use.
 type Other struct {
 	Type Tag // empty when the type could not be told
-	ID   int `json:"id"`
+	ID   int `json:"id"` // the object's id
 }
 
 // Tag returns "net".
@@ -197,8 +204,8 @@ func (o *Other) Tag() Tag { return o.Type }
 
 // PocSet is a net's poc_set: poc ids (depth 1) or poc objects (depth 2).
 type PocSet struct {
-	IDs  []int
-	Pocs []Poc
+	IDs  []int // depth 1: poc ids
+	Pocs []Poc // depth 2: embedded poc objects
 }
 
 // UnmarshalJSON accepts null, an array of ids or an array of poc objects.

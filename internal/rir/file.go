@@ -18,10 +18,10 @@ type Options struct {
 
 // File is a whole delegated statistics file.
 type File struct {
-	Name      string
-	Header    Header
-	Summaries []Summary
-	Records   []Record
+	Name      string    // the name given to Load
+	Header    Header    // the version line
+	Summaries []Summary // the summary lines, in file order
+	Records   []Record  // the resource records, in file order
 	// Skipped lists the malformed lines skipped under SkipMalformed.
 	Skipped []*inputerr.Error
 }

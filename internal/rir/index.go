@@ -15,15 +15,17 @@ import (
 
 // Delegation is what the statistics say about one resource.
 type Delegation struct {
-	Registry string
-	CC       string
-	Status   Status
-	Date     time.Time
-	OpaqueID string // the holder's opaque id (extended files only)
+	Registry string    // the registry that recorded it ("apnic", ..., "iana")
+	CC       string    // country code, empty when none
+	Status   Status    // allocated, assigned, available, reserved, or IANA's values
+	Date     time.Time // zero when unknown
+	OpaqueID string    // the holder's opaque id (extended files only)
 }
 
 // ASNRange is an inclusive range of AS numbers.
-type ASNRange struct{ First, Last bgp.ASN }
+type ASNRange struct {
+	First, Last bgp.ASN // inclusive bounds
+}
 
 // Index answers which delegation covers a prefix, an address or an AS
 // number. It is immutable and safe for concurrent use once built.
@@ -198,6 +200,7 @@ type spanHeap struct {
 	idx  []int
 }
 
+// Len, Less, Swap, Push and Pop implement heap.Interface.
 func (h *spanHeap) Len() int { return len(h.idx) }
 func (h *spanHeap) Less(i, j int) bool {
 	a, b := h.in[h.idx[i]], h.in[h.idx[j]]

@@ -54,16 +54,16 @@ type Header struct {
 
 // Summary is a "registry|*|type|*|count|summary" line.
 type Summary struct {
-	Registry string
-	Type     Type
-	Count    int
+	Registry string // the registry column
+	Type     Type   // the type counted
+	Count    int    // the stated number of records of that type
 }
 
 // Record is one resource line.
 type Record struct {
-	Registry string
+	Registry string // "afrinic", "apnic", "arin", "lacnic", "ripencc" or "iana"
 	CC       string // ISO 3166 alpha-2 code ("ZZ" at IANA, "EU", "AP"), empty when none
-	Type     Type
+	Type     Type   // asn, ipv4 or ipv6
 	// FirstASN is the first AS number of an asn record.
 	FirstASN bgp.ASN
 	// Start is the first address of an ipv4 or ipv6 record.
@@ -72,9 +72,9 @@ type Record struct {
 	// length (ipv6).
 	Value    uint64
 	Date     time.Time // UTC midnight; zero when the file gives none
-	Status   Status
-	OpaqueID string   // extended format: the holder's opaque id
-	Ext      []string // extended format: fields after the opaque id
+	Status   Status    // lower-cased
+	OpaqueID string    // extended format: the holder's opaque id
+	Ext      []string  // extended format: fields after the opaque id
 }
 
 // LastASN returns the last AS number of an asn record.

@@ -49,15 +49,15 @@ const (
 
 // Record is one row: one session's results for one IP version.
 type Record struct {
-	Session  uint64 // 0 when the file has no session column
-	Time     time.Time
-	ASN      bgp.ASN
+	Session  uint64       // 0 when the file has no session column
+	Time     time.Time    // UTC
+	ASN      bgp.ASN      // the client's AS
 	Prefix   netip.Prefix // the client's block (normally /24 or /64)
 	Country  string       // ISO 3166 alpha-2, upper case; empty when absent
-	NAT      NAT
-	Outcome  Outcome // overall result, when the file gives one
-	Private  Outcome // spoofing a private source address
-	Routable Outcome // spoofing a routable source address
+	NAT      NAT          // whether the client was behind a NAT
+	Outcome  Outcome      // overall result, when the file gives one
+	Private  Outcome      // spoofing a private source address
+	Routable Outcome      // spoofing a routable source address
 }
 
 // Spoofable reports whether any test of the row got a spoofed packet
