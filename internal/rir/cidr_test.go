@@ -55,6 +55,12 @@ func TestRecord_Prefixes(t *testing.T) {
 		{Record{Type: IPv4, Start: netip.MustParseAddr("0.0.0.0"), Value: 1 << 32}, prefixes("0.0.0.0/0")},
 		{Record{Type: IPv6, Start: netip.MustParseAddr("2001:db8::"), Value: 32}, prefixes("2001:db8::/32")},
 		{Record{Type: ASN, FirstASN: 1, Value: 5}, nil},
+		{Record{Type: IPv4, Start: netip.MustParseAddr("10.0.0.0"), Value: 0}, nil},
+		{Record{Type: IPv4, Start: netip.MustParseAddr("255.255.255.0"), Value: 512}, nil},
+		{Record{Type: IPv4, Start: netip.MustParseAddr("0.0.0.0"), Value: 1<<32 + 1}, nil},
+		{Record{Type: IPv6, Start: netip.MustParseAddr("2001:db8::"), Value: 129}, nil},
+		{Record{Type: IPv6, Start: netip.MustParseAddr("10.0.0.0"), Value: 8}, nil},
+		{Record{Type: IPv4, Start: netip.MustParseAddr("10.0.0.0"), Value: 1<<64 - 1}, nil},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, tt.rec.Prefixes(), cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })); diff != "" {

@@ -171,6 +171,23 @@ func checkIndexCoversRecords(t *testing.T, f *File) {
 	}
 }
 
+func TestLoadFile_realStatuses(t *testing.T) {
+	// PROVENANCE: LACNIC 2019 "includes 20,123 available and 9,807 reserved
+	// rows besides allocated/assigned".
+	f, err := LoadFile(testenv.File(t, "rir-delegated/2019/delegated-lacnic-extended-latest"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[Status]int{}
+	for _, r := range f.Records {
+		got[r.Status]++
+	}
+	want := map[Status]int{Allocated: 9984 + 14083 + 8127, Assigned: 2427 + 1098, Available: 20123, Reserved: 9807}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("status counts mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestIndex_real2019(t *testing.T) {
 	var files []*File
 	for _, rel := range []string{

@@ -86,13 +86,15 @@ func (r Record) LastASN() bgp.ASN { return r.FirstASN + bgp.ASN(r.Value-1) }
 func (r Record) Prefixes() []netip.Prefix { return r.AppendPrefixes(nil) }
 
 // AppendPrefixes is Prefixes appending to dst.
+// A record that Reader would refuse (zero count, range past the end of the
+// address space, length over 128) yields no prefixes.
 func (r Record) AppendPrefixes(dst []netip.Prefix) []netip.Prefix {
-	switch r.Type {
-	case IPv4:
+	switch {
+	case r.Type == IPv4 && r.Start.Is4() && r.Value >= 1 && r.Value <= 1<<32 && toU128(r.Start).lo+r.Value-1 <= 1<<32-1:
 		last := toU128(r.Start).add(u128{lo: r.Value - 1})
 		return AppendRange(dst, r.Start, last.addr(true))
-	case IPv6:
-		return append(dst, netip.PrefixFrom(r.Start, int(r.Value)))
+	case r.Type == IPv6 && r.Start.Is6() && r.Value <= 128:
+		return append(dst, netip.PrefixFrom(r.Start, int(r.Value)).Masked())
 	}
 	return dst
 }
