@@ -2,6 +2,7 @@ package asrel
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"runtime"
 	"testing"
@@ -57,7 +58,7 @@ func BenchmarkLoad(b *testing.B) {
 	var g *Graph
 	for b.Loop() {
 		var err error
-		if g, err = Load(bytes.NewReader(data), ""); err != nil {
+		if g, err = Load(context.Background(), bytes.NewReader(data), ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -65,7 +66,7 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 func benchGraph(b *testing.B) *Graph {
-	g, err := Load(bytes.NewReader(benchData(b)), "")
+	g, err := Load(context.Background(), bytes.NewReader(benchData(b)), "")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package asrel
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -62,12 +63,18 @@ type Graph struct {
 	stats Stats
 }
 
+// ctxEvery is how many records pass between checks of the context.
+const ctxEvery = 4096
+
 // Load reads an as-rel file (serial-1 or serial-2) from r and builds its
-// graph. It stops at the first malformed line.
-func Load(r io.Reader, name string) (*Graph, error) {
+// graph. It stops at the first malformed line, or when ctx is done.
+func Load(ctx context.Context, r io.Reader, name string) (*Graph, error) {
 	var b Builder
 	rd := NewReader(r, name)
-	for {
+	for n := 1; ; n++ {
+		if n%ctxEvery == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("load %s: %w", name, context.Cause(ctx))
+		}
 		l, err := rd.Next()
 		if err == io.EOF {
 			return b.Build(), nil
@@ -83,13 +90,13 @@ func Load(r io.Reader, name string) (*Graph, error) {
 
 // LoadFile opens path, decompressing it if needed (gzip, bzip2, zstd), and
 // loads it with Load.
-func LoadFile(path string) (g *Graph, err error) {
+func LoadFile(ctx context.Context, path string) (g *Graph, err error) {
 	f, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open as-rel file: %w", err)
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
-	return Load(f, path)
+	return Load(ctx, f, path)
 }
 
 // Builder collects links for a Graph. The zero value is ready to use.

@@ -1,6 +1,8 @@
 package asrel
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -33,9 +35,9 @@ const testRel = `# test topology
 
 func testGraph(t *testing.T) *Graph {
 	t.Helper()
-	g, err := Load(strings.NewReader(testRel), "test")
+	g, err := Load(context.Background(), strings.NewReader(testRel), "test")
 	if err != nil {
-		t.Fatalf("Load() error: %v", err)
+		t.Fatalf("Load(context.Background(), ) error: %v", err)
 	}
 	return g
 }
@@ -143,7 +145,7 @@ func TestGraph_CustomerCone(t *testing.T) {
 }
 
 func TestGraph_CustomerConeCycle(t *testing.T) {
-	g, err := Load(strings.NewReader("1|2|-1\n2|3|-1\n3|1|-1\n"), "")
+	g, err := Load(context.Background(), strings.NewReader("1|2|-1\n2|3|-1\n3|1|-1\n"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,5 +161,14 @@ func TestGraph_Zero(t *testing.T) {
 	}
 	if res := g.CheckPath([]bgp.ASN{1, 2, 3}); !res.Valid || res.Unknown != 2 {
 		t.Errorf("zero Graph CheckPath() = %+v", res)
+	}
+}
+
+func TestLoad_Canceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	input := strings.Repeat("1|2|0\n", 10000)
+	if _, err := Load(ctx, strings.NewReader(input), "big"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
 	}
 }

@@ -2,6 +2,7 @@ package asrel
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -82,9 +83,9 @@ func TestLoadFile_real(t *testing.T) {
 	for _, rf := range realFiles {
 		t.Run(rf.rel, func(t *testing.T) {
 			path := testenv.File(t, rf.rel)
-			g, err := LoadFile(path)
+			g, err := LoadFile(context.Background(), path)
 			if err != nil {
-				t.Fatalf("LoadFile() error: %v", err)
+				t.Fatalf("LoadFile(context.Background(), ) error: %v", err)
 			}
 			if diff := cmp.Diff(rf.want, g.Stats()); diff != "" {
 				t.Errorf("Stats() mismatch (-want +got):\n%s", diff)
@@ -110,7 +111,7 @@ func TestLoadFile_real(t *testing.T) {
 }
 
 func TestLoadFile_real20170101(t *testing.T) {
-	g, err := LoadFile(testenv.File(t, "as-relationships/20170101.as-rel.txt"))
+	g, err := LoadFile(context.Background(), testenv.File(t, "as-relationships/20170101.as-rel.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

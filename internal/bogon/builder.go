@@ -2,6 +2,8 @@ package bogon
 
 import (
 	"cmp"
+	"context"
+	"fmt"
 	"io"
 	"net/netip"
 	"slices"
@@ -138,11 +140,15 @@ func (b *Builder) AddIANAv4(blocks []rir.IANABlock) {
 }
 
 // AddList reads a bogon list (see ListReader) and adds every prefix with
-// the given reason. It returns the number of prefixes read.
-func (b *Builder) AddList(r io.Reader, name, reason string) (int, error) {
+// the given reason. It returns the number of prefixes read, and stops
+// early when ctx is done.
+func (b *Builder) AddList(ctx context.Context, r io.Reader, name, reason string) (int, error) {
 	lr := NewListReader(r, name)
 	n := 0
 	for {
+		if n%4096 == 4095 && ctx.Err() != nil {
+			return n, fmt.Errorf("read %s: %w", name, context.Cause(ctx))
+		}
 		p, err := lr.Next()
 		if err == io.EOF {
 			return n, nil

@@ -1,6 +1,7 @@
 package bogon
 
 import (
+	"context"
 	"net/netip"
 	"strings"
 	"testing"
@@ -11,9 +12,9 @@ import (
 
 func loadRIR(t *testing.T, input string) *rir.File {
 	t.Helper()
-	f, err := rir.Load(strings.NewReader(input), "test", rir.Options{})
+	f, err := rir.Load(context.Background(), strings.NewReader(input), "test", rir.Options{})
 	if err != nil {
-		t.Fatalf("rir.Load() error: %v", err)
+		t.Fatalf("rir.Load(context.Background(), ) error: %v", err)
 	}
 	return f
 }

@@ -1,6 +1,7 @@
 package bogon
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/netip"
@@ -57,7 +58,7 @@ func TestListReader_Errors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b Builder
-			_, err := b.AddList(strings.NewReader(tt.input), "list", "test")
+			_, err := b.AddList(context.Background(), strings.NewReader(tt.input), "list", "test")
 			var ie *inputerr.Error
 			if !errors.As(err, &ie) || ie.File != "list" || ie.Record != tt.line || ie.Offset != tt.offset {
 				t.Fatalf("AddList() error = %v, want list line %d offset %d", err, tt.line, tt.offset)
@@ -76,5 +77,14 @@ func TestListReader_ContinuesAfterBadLine(t *testing.T) {
 	}
 	if p, err := r.Next(); err != nil || p != netip.MustParsePrefix("10.0.0.0/8") {
 		t.Errorf("Next() after a bad line = %v, %v", p, err)
+	}
+}
+
+func TestAddList_Canceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var b Builder
+	if _, err := b.AddList(ctx, strings.NewReader(strings.Repeat("10.0.0.0/8\n", 10000)), "big", "x"); !errors.Is(err, context.Canceled) {
+		t.Errorf("AddList(canceled) error = %v, want context.Canceled", err)
 	}
 }

@@ -2,6 +2,7 @@ package bogon
 
 import (
 	"bufio"
+	"context"
 	"net/netip"
 	"os"
 	"strings"
@@ -26,7 +27,7 @@ func loadCymru(t *testing.T) (*Builder, map[string]int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := b.AddList(f, rel, cymruReason)
+		n, err := b.AddList(context.Background(), f, rel, cymruReason)
 		f.Close()
 		if err != nil {
 			t.Fatalf("AddList(%s) error: %v", rel, err)
@@ -110,7 +111,7 @@ func TestAddList_realCymru(t *testing.T) {
 }
 
 func TestAddDelegated_realAFRINIC2026(t *testing.T) {
-	f, err := rir.LoadFile(testenv.File(t, "rir-delegated/2026/delegated-afrinic-extended-latest"), rir.Options{})
+	f, err := rir.LoadFile(context.Background(), testenv.File(t, "rir-delegated/2026/delegated-afrinic-extended-latest"), rir.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

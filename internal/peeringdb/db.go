@@ -1,6 +1,7 @@
 package peeringdb
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -72,10 +73,13 @@ func (b *Builder) init() {
 }
 
 // Load reads every object of one page or dump and adds it. It returns the
-// number of objects read.
-func (b *Builder) Load(r io.Reader, name string, tag Tag) (int64, error) {
+// number of objects read, and stops early when ctx is done.
+func (b *Builder) Load(ctx context.Context, r io.Reader, name string, tag Tag) (int64, error) {
 	rd := NewReader(r, name, tag)
 	for {
+		if rd.Count()%4096 == 4095 && ctx.Err() != nil {
+			return rd.Count(), fmt.Errorf("load %s: %w", name, context.Cause(ctx))
+		}
 		o, err := rd.Next()
 		if err == io.EOF {
 			return rd.Count(), nil
@@ -89,13 +93,13 @@ func (b *Builder) Load(r io.Reader, name string, tag Tag) (int64, error) {
 
 // LoadFile opens a page or dump, decompressing it if needed, and loads it;
 // the type of a page's objects comes from its name or content.
-func (b *Builder) LoadFile(path string) (n int64, err error) {
+func (b *Builder) LoadFile(ctx context.Context, path string) (n int64, err error) {
 	f, err := decompress.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("open PeeringDB file: %w", err)
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
-	return b.Load(f, path, "")
+	return b.Load(ctx, f, path, "")
 }
 
 // Build returns the DB of the objects added so far. The Builder must not

@@ -1,6 +1,8 @@
 package peeringdb
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -40,7 +42,7 @@ func testDB(t *testing.T) *DB {
 			{"id": 102, "net_id": 1, "ix_id": 1, "ixlan_id": 1, "name": "IX One", "asn": 64500, "speed": 100000}
 		]}`,
 	} {
-		if _, err := b.Load(strings.NewReader(input), name, ""); err != nil {
+		if _, err := b.Load(context.Background(), strings.NewReader(input), name, ""); err != nil {
 			t.Fatalf("Load(%s) error: %v", name, err)
 		}
 	}
@@ -110,5 +112,15 @@ func TestBuilder_NetChangesASN(t *testing.T) {
 	}
 	if _, ok := db.Net(64501); !ok {
 		t.Errorf("the new ASN does not resolve")
+	}
+}
+
+func TestLoad_Canceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	input := `{"data": [` + strings.Repeat(`{"id": 1, "asn": 1},`, 10000) + `{"id": 2}]}`
+	var b Builder
+	if _, err := b.Load(ctx, strings.NewReader(input), "net.json", ""); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
 	}
 }

@@ -2,6 +2,7 @@ package peeringdb
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"maps"
 	"os"
@@ -47,7 +48,7 @@ func TestLoadFile_realPages(t *testing.T) {
 		rel := filepath.Join(filepath.Base(filepath.Dir(path)), filepath.Base(path))
 		t.Run(rel, func(t *testing.T) {
 			var b Builder
-			n, err := b.LoadFile(path)
+			n, err := b.LoadFile(context.Background(), path)
 			if err != nil {
 				t.Fatalf("LoadFile() error: %v", err)
 			}
@@ -69,7 +70,7 @@ func TestLoadFile_realPages(t *testing.T) {
 			// The same page read without its name must be sniffed alike.
 			data, _ := os.ReadFile(path)
 			var sb Builder
-			if _, err := sb.Load(bytes.NewReader(data), "", ""); err != nil {
+			if _, err := sb.Load(context.Background(), bytes.NewReader(data), "", ""); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(map[Tag]int{tag: want}, sb.Build().Counts()); diff != "" {
@@ -117,7 +118,7 @@ func realDump(tb testing.TB) ([]byte, map[Tag]int) {
 func TestLoad_realDump(t *testing.T) {
 	dump, want := realDump(t)
 	var b Builder
-	if _, err := b.Load(bytes.NewReader(dump), "dump.json", ""); err != nil {
+	if _, err := b.Load(context.Background(), bytes.NewReader(dump), "dump.json", ""); err != nil {
 		t.Fatalf("Load() error: %v", err)
 	}
 	db := b.Build()

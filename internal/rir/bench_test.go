@@ -2,6 +2,7 @@ package rir
 
 import (
 	"bytes"
+	"context"
 	"net/netip"
 	"os"
 	"runtime"
@@ -42,7 +43,7 @@ func BenchmarkLoad(b *testing.B) {
 			runtime.ReadMemStats(&before)
 			var n int
 			for b.Loop() {
-				f, err := Load(bytes.NewReader(data), "", Options{})
+				f, err := Load(context.Background(), bytes.NewReader(data), "", Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -54,7 +55,7 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 func BenchmarkNewIndex(b *testing.B) {
-	f, err := Load(bytes.NewReader(benchFile(b, "rir-delegated/2014/delegated-ripencc-latest")), "", Options{})
+	f, err := Load(context.Background(), bytes.NewReader(benchFile(b, "rir-delegated/2014/delegated-ripencc-latest")), "", Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func BenchmarkNewIndex(b *testing.B) {
 }
 
 func benchIndex(b *testing.B) *Index {
-	f, err := Load(bytes.NewReader(benchFile(b, "rir-delegated/2014/delegated-ripencc-latest")), "", Options{})
+	f, err := Load(context.Background(), bytes.NewReader(benchFile(b, "rir-delegated/2014/delegated-ripencc-latest")), "", Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

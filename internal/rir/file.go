@@ -1,6 +1,7 @@
 package rir
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,12 +30,18 @@ type File struct {
 // ErrNoHeader reports a file without a version line.
 var ErrNoHeader = errors.New("no version line")
 
+// ctxEvery is how many records pass between checks of the context.
+const ctxEvery = 4096
+
 // Load reads a whole file from r (already decompressed). name is used in
-// errors.
-func Load(r io.Reader, name string, opt Options) (*File, error) {
+// errors. It stops early when ctx is done.
+func Load(ctx context.Context, r io.Reader, name string, opt Options) (*File, error) {
 	rd := NewReader(r, name)
 	f := &File{Name: name}
-	for {
+	for n := 1; ; n++ {
+		if n%ctxEvery == 0 && ctx.Err() != nil {
+			return nil, fmt.Errorf("load %s: %w", name, context.Cause(ctx))
+		}
 		rec, err := rd.Next()
 		if err == io.EOF {
 			break
@@ -67,13 +74,13 @@ func skippable(err error, rd *Reader, opt Options) *inputerr.Error {
 }
 
 // LoadFile opens path, decompressing it if needed, and loads it with Load.
-func LoadFile(path string, opt Options) (f *File, err error) {
+func LoadFile(ctx context.Context, path string, opt Options) (f *File, err error) {
 	rc, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open delegated stats: %w", err)
 	}
 	defer func() { err = errors.Join(err, rc.Close()) }()
-	return Load(rc, path, opt)
+	return Load(ctx, rc, path, opt)
 }
 
 // Counts returns the number of records per type.

@@ -1,6 +1,7 @@
 package rir
 
 import (
+	"context"
 	"net/netip"
 	"strings"
 	"testing"
@@ -12,9 +13,9 @@ import (
 
 func mustLoad(t *testing.T, input string) *File {
 	t.Helper()
-	f, err := Load(strings.NewReader(input), "test", Options{})
+	f, err := Load(context.Background(), strings.NewReader(input), "test", Options{})
 	if err != nil {
-		t.Fatalf("Load() error: %v", err)
+		t.Fatalf("Load(context.Background(), ) error: %v", err)
 	}
 	return f
 }

@@ -1,6 +1,7 @@
 package rir
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/netip"
@@ -27,9 +28,9 @@ func TestLoad(t *testing.T) {
 		"apnic|AU|ipv4|1.1.1.0|256|20110811|assigned\r\n" +
 		"# comment between records\n" +
 		"apnic|CN|ipv6|2001:250::|35|20000426|allocated"
-	f, err := Load(strings.NewReader(input), "delegated-apnic", Options{})
+	f, err := Load(context.Background(), strings.NewReader(input), "delegated-apnic", Options{})
 	if err != nil {
-		t.Fatalf("Load() error: %v", err)
+		t.Fatalf("Load(context.Background(), ) error: %v", err)
 	}
 	want := &File{
 		Name: "delegated-apnic",
@@ -43,7 +44,7 @@ func TestLoad(t *testing.T) {
 		},
 	}
 	if diff := cmp.Diff(want, f, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
-		t.Errorf("Load() mismatch (-want +got):\n%s", diff)
+		t.Errorf("Load(context.Background(), ) mismatch (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]Mismatch{{What: "ipv6", Stated: -1, Found: 1}}, f.CheckSummaries()); diff != "" {
 		t.Errorf("CheckSummaries() mismatch (-want +got):\n%s", diff)
@@ -140,10 +141,10 @@ func TestReader_NextErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(strings.NewReader(tt.input), "f", Options{})
+			_, err := Load(context.Background(), strings.NewReader(tt.input), "f", Options{})
 			var ie *inputerr.Error
 			if !errors.As(err, &ie) {
-				t.Fatalf("Load() error = %v, want *inputerr.Error", err)
+				t.Fatalf("Load(context.Background(), ) error = %v, want *inputerr.Error", err)
 			}
 			if ie.File != "f" || ie.Record != tt.line {
 				t.Errorf("error at %s line %d, want f line %d", ie.File, ie.Record, tt.line)
@@ -160,22 +161,22 @@ func TestReader_NextErrors(t *testing.T) {
 
 func TestLoad_SkipMalformed(t *testing.T) {
 	input := header + "apnic|JP|asn|173|1|20020801|allocated\n|3|19990401|arin\napnic|JP|asn|174|1|20020801|allocated\n"
-	f, err := Load(strings.NewReader(input), "f", Options{SkipMalformed: true})
+	f, err := Load(context.Background(), strings.NewReader(input), "f", Options{SkipMalformed: true})
 	if err != nil {
-		t.Fatalf("Load() error: %v", err)
+		t.Fatalf("Load(context.Background(), ) error: %v", err)
 	}
 	if len(f.Records) != 2 || len(f.Skipped) != 1 || f.Skipped[0].Record != 3 {
-		t.Errorf("Load() kept %d records, skipped %v; want 2 and line 3", len(f.Records), f.Skipped)
+		t.Errorf("Load(context.Background(), ) kept %d records, skipped %v; want 2 and line 3", len(f.Records), f.Skipped)
 	}
-	if _, err := Load(strings.NewReader("x\n"+header), "f", Options{SkipMalformed: true}); err == nil {
-		t.Errorf("Load() of a file without a leading header succeeded under SkipMalformed")
+	if _, err := Load(context.Background(), strings.NewReader("x\n"+header), "f", Options{SkipMalformed: true}); err == nil {
+		t.Errorf("Load(context.Background(), ) of a file without a leading header succeeded under SkipMalformed")
 	}
 }
 
 func TestLoad_Empty(t *testing.T) {
-	_, err := Load(strings.NewReader("# only comments\n"), "f", Options{})
+	_, err := Load(context.Background(), strings.NewReader("# only comments\n"), "f", Options{})
 	if !errors.Is(err, ErrNoHeader) {
-		t.Errorf("Load() error = %v, want ErrNoHeader", err)
+		t.Errorf("Load(context.Background(), ) error = %v, want ErrNoHeader", err)
 	}
 }
 
@@ -193,3 +194,12 @@ var errBoom = errors.New("boom")
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errBoom }
+
+func TestLoad_Canceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	input := header + strings.Repeat("apnic|JP|asn|173|1|20020801|allocated\n", 10000)
+	if _, err := Load(ctx, strings.NewReader(input), "big", Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
+	}
+}

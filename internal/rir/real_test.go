@@ -2,6 +2,7 @@ package rir
 
 import (
 	"bufio"
+	"context"
 	"net/netip"
 	"os"
 	"strings"
@@ -93,9 +94,9 @@ func TestLoadFile_real(t *testing.T) {
 	for _, rf := range real {
 		t.Run(rf.rel, func(t *testing.T) {
 			path := testenv.File(t, rf.rel)
-			f, err := LoadFile(path, Options{SkipMalformed: true})
+			f, err := LoadFile(context.Background(), path, Options{SkipMalformed: true})
 			if err != nil {
-				t.Fatalf("LoadFile() error: %v", err)
+				t.Fatalf("LoadFile(context.Background(), ) error: %v", err)
 			}
 			want := map[Type]int{ASN: rf.asn, IPv4: rf.v4, IPv6: rf.v6}
 			if diff := cmp.Diff(want, f.Counts()); diff != "" {
@@ -115,8 +116,8 @@ func TestLoadFile_real(t *testing.T) {
 				t.Errorf("Skipped mismatch (-want +got):\n%s", diff)
 			}
 			if len(rf.skippedLines) > 0 {
-				if _, err := LoadFile(path, Options{}); err == nil {
-					t.Errorf("strict LoadFile() accepted the malformed line")
+				if _, err := LoadFile(context.Background(), path, Options{}); err == nil {
+					t.Errorf("strict LoadFile(context.Background(), ) accepted the malformed line")
 				}
 			}
 			if !strings.Contains(rf.rel, "iana") {
@@ -174,7 +175,7 @@ func checkIndexCoversRecords(t *testing.T, f *File) {
 func TestLoadFile_realStatuses(t *testing.T) {
 	// PROVENANCE: LACNIC 2019 "includes 20,123 available and 9,807 reserved
 	// rows besides allocated/assigned".
-	f, err := LoadFile(testenv.File(t, "rir-delegated/2019/delegated-lacnic-extended-latest"), Options{})
+	f, err := LoadFile(context.Background(), testenv.File(t, "rir-delegated/2019/delegated-lacnic-extended-latest"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestIndex_real2019(t *testing.T) {
 		"rir-delegated/2019/delegated-apnic-latest",
 		"rir-delegated/2019/delegated-lacnic-extended-latest",
 	} {
-		f, err := LoadFile(testenv.File(t, rel), Options{SkipMalformed: true})
+		f, err := LoadFile(context.Background(), testenv.File(t, rel), Options{SkipMalformed: true})
 		if err != nil {
 			t.Fatal(err)
 		}

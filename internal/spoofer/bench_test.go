@@ -2,6 +2,7 @@ package spoofer
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"runtime"
 	"testing"
@@ -23,7 +24,7 @@ func BenchmarkLoad(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for b.Loop() {
-		recs, err := Load(bytes.NewReader(data), "")
+		recs, err := Load(context.Background(), bytes.NewReader(data), "")
 		if err != nil || len(recs) != rows {
 			b.Fatal(len(recs), err)
 		}

@@ -1,6 +1,7 @@
 package spoofer
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -328,11 +329,15 @@ func parseOutcome(v string) (Outcome, error) {
 	return NotTested, fmt.Errorf("outcome %q: want received, blocked, rewritten, unknown or empty", v)
 }
 
-// Load reads every row of r. It stops at the first bad row.
-func Load(r io.Reader, name string) ([]Record, error) {
+// Load reads every row of r. It stops at the first bad row, or when ctx is
+// done.
+func Load(ctx context.Context, r io.Reader, name string) ([]Record, error) {
 	rd := NewReader(r, name)
 	var out []Record
 	for {
+		if len(out)%4096 == 4095 && ctx.Err() != nil {
+			return nil, fmt.Errorf("load %s: %w", name, context.Cause(ctx))
+		}
 		rec, err := rd.Next()
 		if err == io.EOF {
 			return out, nil
@@ -345,13 +350,13 @@ func Load(r io.Reader, name string) ([]Record, error) {
 }
 
 // LoadFile opens path, decompressing it if needed, and loads it.
-func LoadFile(path string) (recs []Record, err error) {
+func LoadFile(ctx context.Context, path string) (recs []Record, err error) {
 	f, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open Spoofer file: %w", err)
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
-	return Load(f, path)
+	return Load(ctx, f, path)
 }
 
 // ASNSummary aggregates the rows of one AS.

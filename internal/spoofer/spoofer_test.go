@@ -1,6 +1,7 @@
 package spoofer
 
 import (
+	"context"
 	"errors"
 	"net/netip"
 	"strings"
@@ -16,9 +17,9 @@ import (
 var cmpPrefix = cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
 
 func TestLoadFile_sessions(t *testing.T) {
-	got, err := LoadFile("testdata/sessions.csv")
+	got, err := LoadFile(context.Background(), "testdata/sessions.csv")
 	if err != nil {
-		t.Fatalf("LoadFile() error: %v", err)
+		t.Fatalf("LoadFile(context.Background(), ) error: %v", err)
 	}
 	p := netip.MustParsePrefix
 	want := []Record{
@@ -30,7 +31,7 @@ func TestLoadFile_sessions(t *testing.T) {
 		{Session: 1005, Time: time.Date(2024, 5, 5, 0, 0, 0, 0, time.UTC), ASN: 64499, Prefix: p("192.0.2.0/24"), Country: "US", NAT: NATYes, Private: Unknown, Routable: Unknown},
 	}
 	if diff := cmp.Diff(want, got, cmpPrefix); diff != "" {
-		t.Errorf("LoadFile() mismatch (-want +got):\n%s", diff)
+		t.Errorf("LoadFile(context.Background(), ) mismatch (-want +got):\n%s", diff)
 	}
 	wantSummary := map[bgp.ASN]ASNSummary{
 		64496: {Rows: 2, Spoofable: 1, Filtered: 1, Last: want[1].Time, LastSpoofable: true},
@@ -44,16 +45,16 @@ func TestLoadFile_sessions(t *testing.T) {
 }
 
 func TestLoadFile_reordered(t *testing.T) {
-	got, err := LoadFile("testdata/reordered.csv")
+	got, err := LoadFile(context.Background(), "testdata/reordered.csv")
 	if err != nil {
-		t.Fatalf("LoadFile() error: %v", err)
+		t.Fatalf("LoadFile(context.Background(), ) error: %v", err)
 	}
 	want := []Record{
 		{Time: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), ASN: 64496, Prefix: netip.MustParsePrefix("192.0.2.0/24"), Outcome: Blocked},
 		{Time: time.Date(2024, 6, 2, 8, 0, 0, 0, time.UTC), ASN: 4200000000, Prefix: netip.MustParsePrefix("2001:db8::/64"), Outcome: Received},
 	}
 	if diff := cmp.Diff(want, got, cmpPrefix); diff != "" {
-		t.Errorf("LoadFile() mismatch (-want +got):\n%s", diff)
+		t.Errorf("LoadFile(context.Background(), ) mismatch (-want +got):\n%s", diff)
 	}
 	if !got[1].Spoofable() || got[1].Filtered() || got[0].Spoofable() || !got[0].Filtered() {
 		t.Errorf("Spoofable/Filtered wrong for %+v", got)
@@ -92,10 +93,10 @@ func TestReader_Errors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(strings.NewReader(tt.input), "spoofer.csv")
+			_, err := Load(context.Background(), strings.NewReader(tt.input), "spoofer.csv")
 			var ie *inputerr.Error
 			if !errors.As(err, &ie) {
-				t.Fatalf("Load() error = %v, want *inputerr.Error", err)
+				t.Fatalf("Load(context.Background(), ) error = %v, want *inputerr.Error", err)
 			}
 			got := []any{ie.File, ie.Record, ie.Offset}
 			want := []any{"spoofer.csv", tt.line, tt.offset}
@@ -124,5 +125,14 @@ func TestOutcome_String(t *testing.T) {
 		if got := o.String(); got != want {
 			t.Errorf("Outcome(%d).String() = %q, want %q", o, got, want)
 		}
+	}
+}
+
+func TestLoad_Canceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	input := "date,asn,prefix,outcome\n" + strings.Repeat("2024-01-01,1,192.0.2.0/24,blocked\n", 10000)
+	if _, err := Load(ctx, strings.NewReader(input), "big"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
 	}
 }
