@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -170,5 +171,23 @@ func TestLoad_Canceled(t *testing.T) {
 	input := strings.Repeat("1|2|0\n", 10000)
 	if _, err := Load(ctx, strings.NewReader(input), "big"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
+	}
+}
+
+func TestGraph_ConcurrentCones(t *testing.T) {
+	g := testGraph(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for _, a := range []bgp.ASN{1, 2, 4, 8, 6} {
+				g.CustomerConeSize(a)
+				g.CustomerCone(a)
+				g.CheckPath([]bgp.ASN{9, 5, 2, 1, 3, 6})
+			}
+		})
+	}
+	wg.Wait()
+	if got := g.CustomerConeSize(1); got != 6 {
+		t.Errorf("CustomerConeSize(1) = %d after concurrent use, want 6", got)
 	}
 }
