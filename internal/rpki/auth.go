@@ -9,19 +9,21 @@ import (
 )
 
 // The origin validation index answers "what is the longest maxLength that
-// the VRPs covering p grant to origin" with one longest-prefix match and,
+// the VRPs covering p grant to origin" with one longest-prefix match (in
+// index4 for IPv4 routes of /16 or longer, in the trie otherwise) and,
 // almost always, one short scan. Walking the chain of covering groups
 // instead costs two cache misses per level, and real VRP sets nest prefixes
-// several levels deep.
+// several levels deep; with 424 000 VRPs, lookups are bound by dependent
+// memory reads, not by instructions.
 //
 // Each group has an authNode, the value of its prefix in the prefix table,
-// whose list holds, per origin, the longest
-// maxLength granted by the group's VRPs and, while the list stays short, by
-// all its ancestors' VRPs too (inheritance). A node whose list could not
-// take the ancestors' entries points to the next node to scan; a list is
-// complete when next is -1. Capping the merged lists at maxInherited keeps
-// the index linear in the number of VRPs whatever the nesting, at the cost
-// of a longer walk for those few nodes.
+// whose list holds, per origin, the longest maxLength granted by the
+// group's VRPs and, while the list stays short, by all its ancestors' VRPs
+// too (inheritance). A node whose list could not take the ancestors'
+// entries points to the next node to scan; a list is complete when next is
+// -1. Capping the merged lists at maxInherited keeps the index linear in
+// the number of VRPs whatever the nesting, at the cost of a longer walk for
+// those few nodes.
 
 // auth is one authorisation: origin ASN and the longest maxLength granted.
 type auth struct {
@@ -120,9 +122,18 @@ func (s *Snapshot) MaxLength(p netip.Prefix, origin bgp.ASN) (maxLen int, covere
 	if s == nil || s.index == nil {
 		return -1, false
 	}
-	n, ok := s.index.LookupPrefix(p)
-	if !ok {
-		return -1, false
+	var n authNode
+	if p.Addr().Is4() && p.Bits() >= 16 {
+		np := s.lookup4(p.Addr().As4(), p.Bits())
+		if np == nil {
+			return -1, false
+		}
+		n = *np
+	} else {
+		var ok bool
+		if n, ok = s.index.LookupPrefix(p); !ok {
+			return -1, false
+		}
 	}
 	maxLen = -1
 	for {

@@ -1,11 +1,13 @@
 package rpki
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -26,11 +28,20 @@ type jsonDecoder struct {
 	out   Dump
 	aspas []ASPA
 	tas   map[string]string // interned trust anchor names
+
+	roaBuf jsonROA         // reused by roa
+	raw    json.RawMessage // reused by roa
+	slow   bool            // no fast path (fastROA), for tests to compare
 }
 
 // readJSON decodes a JSON VRP document from r.
 func readJSON(ctx context.Context, opt Loader, r io.Reader, name string, base int64) (*Dump, error) {
-	d := &jsonDecoder{ctx: ctx, opt: opt, dec: json.NewDecoder(r), name: name, base: base, tas: map[string]string{}}
+	return decodeJSON(ctx, opt, r, name, base, false)
+}
+
+// decodeJSON is readJSON with the fast path optionally turned off.
+func decodeJSON(ctx context.Context, opt Loader, r io.Reader, name string, base int64, slow bool) (*Dump, error) {
+	d := &jsonDecoder{ctx: ctx, opt: opt, dec: json.NewDecoder(r), name: name, base: base, tas: map[string]string{}, slow: slow}
 	d.dec.UseNumber()
 	if err := d.document(); err != nil {
 		return nil, err
@@ -130,9 +141,9 @@ func (d *jsonDecoder) array(name string, elem func(name string, n, off int64) er
 // jsonROA is one element of "roas" in any of the supported flavours.
 type jsonROA struct {
 	ASN       jsonASN      `json:"asn"`
-	Prefix    *string      `json:"prefix"`
+	Prefix    jsonPrefix   `json:"prefix"`
 	MaxLength jsonUint     `json:"maxLength"`
-	TA        string       `json:"ta"`
+	TA        jsonTA       `json:"ta"`
 	Source    []jsonSource `json:"source"` // Routinator jsonext
 }
 
@@ -143,15 +154,34 @@ type jsonSource struct {
 
 // roa decodes one VRP.
 func (d *jsonDecoder) roa(name string, n, off int64) error {
-	var e jsonROA
-	if err := d.dec.Decode(&e); err != nil {
+	// Decode checks the element's syntax and hands over its bytes, which
+	// the fast path decodes when they have the usual shape and
+	// encoding/json's reflection otherwise. One element value and one
+	// buffer serve the whole array.
+	if err := d.dec.Decode(&d.raw); err != nil {
+		return d.decodeError(name, n, off, err)
+	}
+	e := &d.roaBuf
+	*e = jsonROA{TA: jsonTA{tas: d.tas}}
+	handled, err := false, error(nil)
+	if !d.slow {
+		handled, err = fastROA(d.raw, e)
+	}
+	if !handled {
+		*e = jsonROA{TA: jsonTA{tas: d.tas}}
+		err = json.Unmarshal(d.raw, e)
+	}
+	if err != nil {
 		return d.decodeError(name, n, off, err)
 	}
 	v, err := e.vrp()
 	if err != nil {
 		return d.invalid(d.errorf(n, off, "%s element %d: %w", name, n, err))
 	}
-	v.TA = d.intern(e.ta())
+	v.TA = e.TA.v
+	if v.TA == "" && len(e.Source) > 0 {
+		v.TA = intern(d.tas, e.Source[0].TAL)
+	}
 	d.out.VRPs = append(d.out.VRPs, v)
 	return nil
 }
@@ -162,13 +192,10 @@ func (e *jsonROA) vrp() (VRP, error) {
 	if !e.ASN.set {
 		return VRP{}, errors.New("missing asn")
 	}
-	if e.Prefix == nil {
+	if !e.Prefix.set {
 		return VRP{}, errors.New("missing prefix")
 	}
-	p, err := parsePrefix(*e.Prefix)
-	if err != nil {
-		return VRP{}, err
-	}
+	p := e.Prefix.v
 	maxLen := p.Bits()
 	if e.MaxLength.set {
 		if e.MaxLength.v > 255 {
@@ -180,15 +207,6 @@ func (e *jsonROA) vrp() (VRP, error) {
 		return VRP{}, err
 	}
 	return VRP{Prefix: p, MaxLen: uint8(maxLen), ASN: e.ASN.v}, nil
-}
-
-// ta returns the trust anchor: "ta" (rpki-client, Routinator json,
-// Cloudflare) or the first source's "tal" (Routinator jsonext).
-func (e *jsonROA) ta() string {
-	if e.TA == "" && len(e.Source) > 0 {
-		return e.Source[0].TAL
-	}
-	return e.TA
 }
 
 // jsonASPA is one ASPA element: rpki-client's customer_asid with integer
@@ -238,6 +256,10 @@ func (a *jsonASN) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
+	if v, ok := digits(b); ok && v <= math.MaxUint32 {
+		a.v, a.set = bgp.ASN(v), true
+		return nil
+	}
 	s, quoted, err := jsonScalar(b)
 	if err != nil {
 		return err
@@ -271,6 +293,10 @@ func (u *jsonUint) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
+	if v, ok := digits(unquote(b)); ok {
+		u.v, u.set = v, true
+		return nil
+	}
 	s, _, err := jsonScalar(b)
 	if err != nil {
 		return err
@@ -286,6 +312,11 @@ func (u *jsonUint) UnmarshalJSON(b []byte) error {
 // jsonScalar returns the text of a JSON string or number and whether it
 // was quoted; objects, arrays and booleans are errors.
 func jsonScalar(b []byte) (string, bool, error) {
+	if n := len(b); n >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		// No escapes to decode; Decode has checked the syntax. Invalid
+		// UTF-8 is kept as it is rather than replaced with U+FFFD.
+		return string(b[1 : n-1]), true, nil
+	}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -311,14 +342,86 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return p, nil
 }
 
-// intern returns one shared copy of each trust anchor name: a file names
+// jsonPrefix is a prefix in a JSON string.
+type jsonPrefix struct {
+	v   netip.Prefix
+	set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (p *jsonPrefix) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	s, quoted, err := jsonScalar(b)
+	if err != nil || !quoted {
+		return fmt.Errorf("%w: want a string, found %.40s", errBadPrefix, b)
+	}
+	if p.v, err = parsePrefix(s); err != nil {
+		return err
+	}
+	p.set = true
+	return nil
+}
+
+// jsonTA is a trust anchor name, interned while it is decoded: a file names
 // only a handful, and 400 000 copies would waste memory.
-func (d *jsonDecoder) intern(s string) string {
-	if t, ok := d.tas[s]; ok {
+type jsonTA struct {
+	v   string
+	tas map[string]string
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *jsonTA) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	if n := len(b); n >= 2 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		// No escapes: look the name up without converting it first.
+		if v, ok := t.tas[string(b[1:n-1])]; ok {
+			t.v = v
+			return nil
+		}
+	}
+	s, quoted, err := jsonScalar(b)
+	if err != nil || !quoted {
+		return fmt.Errorf("ta: want a string, found %.40s", b)
+	}
+	t.v = intern(t.tas, s)
+	return nil
+}
+
+// intern returns the shared copy of s.
+func intern(tas map[string]string, s string) string {
+	if t, ok := tas[s]; ok {
 		return t
 	}
-	d.tas[s] = s
+	tas[s] = s
 	return s
+}
+
+// digits parses an unsigned decimal number written without sign, space or
+// exponent, the common case, without allocating.
+func digits(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 19 {
+		return 0, false
+	}
+	var v uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v, true
+}
+
+// unquote strips the quotes of a JSON string that needs no unescaping.
+func unquote(b []byte) []byte {
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' {
+		return b[1 : n-1]
+	}
+	return b
 }
 
 // token reads the next structural token; end of input inside the document
@@ -370,19 +473,21 @@ func (d *jsonDecoder) skip() error {
 // buffer.
 func (d *jsonDecoder) valueOffset() int64 {
 	off := d.offset()
-	var buf [64]byte
-	k, _ := io.ReadFull(d.dec.Buffered(), buf[:])
-	i := 0
-	for i < k && isSpace(buf[i]) {
-		i++
+	br, ok := d.dec.Buffered().(io.ByteReader)
+	if !ok {
+		return off
 	}
-	if i < k && (buf[i] == ',' || buf[i] == ':') {
-		i++
+	c, err := br.ReadByte()
+	for ; err == nil && isSpace(c); c, err = br.ReadByte() {
+		off++
 	}
-	for i < k && isSpace(buf[i]) {
-		i++
+	if err == nil && (c == ',' || c == ':') {
+		off++
+		for c, err = br.ReadByte(); err == nil && isSpace(c); c, err = br.ReadByte() {
+			off++
+		}
 	}
-	return off + int64(i)
+	return off
 }
 
 // offset is the decoder's position in the stream.

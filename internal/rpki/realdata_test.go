@@ -212,10 +212,22 @@ func BenchmarkNewSnapshot(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	var s *rpki.Snapshot
 	for b.Loop() {
-		if _, err := d.Snapshot(); err != nil {
+		s = nil
+		if s, err = d.Snapshot(); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(len(d.VRPs))*float64(b.N)/b.Elapsed().Seconds(), "VRPs/s")
+	// The heap the snapshot holds beyond the dump.
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	runtime.KeepAlive(s)
+	s = nil
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	runtime.KeepAlive(d)
+	b.ReportMetric(float64(with.HeapAlloc-without.HeapAlloc)/(1<<20), "snapshot-MiB")
 }

@@ -24,6 +24,7 @@ type Snapshot struct {
 	// The origin validation lists, parallel to groups; see auth.go.
 	nodes []authNode
 	auths []auth
+	v4    index4 // fast path for IPv4 routes of /16 and longer
 }
 
 // Group is the set of VRPs of one prefix within a Snapshot, linked to the
@@ -83,33 +84,45 @@ func (s *Snapshot) buildGroups() {
 // match for prefixes.
 type prefixTable = bart.Fast[authNode]
 
-// buildIndex links each group to its closest covering group, the
-// longest-prefix match of the prefix one bit shorter, builds the groups'
-// authorisation lists and stores them in the prefix table. Groups come in
-// Compare order, so a parent is always linked before its children, which
-// buildAuth relies on.
+// buildIndex links each group to its closest covering group, builds the
+// groups' authorisation lists and stores them in the prefix table.
 func (s *Snapshot) buildIndex() {
-	parentIndex := new(bart.Table[int32])
-	for i := range s.groups {
-		parentIndex.Insert(s.groups[i].prefix, int32(i))
-	}
-	parents := make([]int32, len(s.groups))
-	for i := range s.groups {
-		g := &s.groups[i]
-		parents[i] = -1
-		if g.prefix.Bits() == 0 {
-			continue
-		}
-		up, _ := g.prefix.Addr().Prefix(g.prefix.Bits() - 1)
-		if j, ok := parentIndex.LookupPrefix(up); ok {
-			g.parent, parents[i] = &s.groups[j], j
-		}
-	}
+	parents := s.linkParents()
 	s.buildAuth(parents)
 	s.index = new(prefixTable)
 	for i := range s.groups {
 		s.index.Insert(s.groups[i].prefix, s.nodes[i])
 	}
+	s.buildIndex4()
+}
+
+// linkParents sets every group's parent and returns the parents' indexes
+// (-1 for none). Groups are in Compare order, where a prefix comes right
+// after the prefixes that contain it and prefixes never partly overlap,
+// so a stack of the open ancestors finds each parent in one pass; it also
+// means a parent always precedes its children, which buildAuth relies on.
+func (s *Snapshot) linkParents() []int32 {
+	parents := make([]int32, len(s.groups))
+	var stack []int32
+	for i := range s.groups {
+		g := &s.groups[i]
+		for len(stack) > 0 && !covers(s.groups[stack[len(stack)-1]].prefix, g.prefix) {
+			stack = stack[:len(stack)-1]
+		}
+		parents[i] = -1
+		if len(stack) > 0 {
+			parents[i] = stack[len(stack)-1]
+			g.parent = &s.groups[parents[i]]
+		}
+		stack = append(stack, int32(i))
+	}
+	return parents
+}
+
+// covers reports whether p contains q and is shorter; prefixes of
+// different address families never cover each other.
+func covers(p, q netip.Prefix) bool {
+	return p.Bits() < q.Bits() && p.Addr().Is4() == q.Addr().Is4() && p.Contains(q.Addr())
 }
 
 // Covering returns the group of the most specific VRP prefix that covers
