@@ -122,7 +122,13 @@ func TestSnapshot_MaxLength(t *testing.T) {
 		{"10.1.3.0/24", 64501, result{-1, true}},
 		{"10.1.2.0/24", 0, result{-1, true}}, // AS0 grants nothing
 		{"10.9.0.0/16", 64500, result{-1, true}},
+		{"10.1.0.0/16", 64500, result{24, true}},   // a /16 route: its own group, not the /24 inside
+		{"10.1.2.0/23", 64501, result{-1, true}},   // the /24 is longer than the route
+		{"10.1.2.128/25", 64501, result{24, true}}, // bucket walk from the /24
+		{"10.1.3.0/25", 64500, result{24, true}},   // in the /16's bucket, under no /24
+		{"10.1.2.0/15", 64500, result{-1, true}},   // shorter than /16: trie path
 		{"11.0.0.0/8", 64500, result{-1, false}},
+		{"11.0.0.0/24", 64500, result{-1, false}}, // empty bucket, no default
 	}
 	for _, tt := range tests {
 		var got result
