@@ -255,12 +255,24 @@ func lineRoutes(r io.Reader, name string) routeSource {
 // lines. Prefixes with host bits set are refused rather than masked: they
 // are not what a router announces, so the input is probably not routes.
 func parseRouteLine(line []byte) (r route, ok bool, err error) {
-	fields := bytes.Fields(line)
-	if len(fields) == 0 || fields[0][0] == '#' {
+	var fields [3][]byte
+	n := 0
+	for rest := line; n < len(fields); n++ {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		if len(rest) == 0 {
+			break
+		}
+		end := bytes.IndexAny(rest, " \t\r\n")
+		if end < 0 {
+			end = len(rest)
+		}
+		fields[n], rest = rest[:end], rest[end:]
+	}
+	if n == 0 || fields[0][0] == '#' {
 		return route{}, false, nil
 	}
-	if len(fields) != 2 {
-		return route{}, false, fmt.Errorf("want \"PREFIX ASN\", found %d fields", len(fields))
+	if n != 2 {
+		return route{}, false, fmt.Errorf("want \"PREFIX ASN\", found %s fields", fieldCount(n))
 	}
 	p, err := netip.ParsePrefix(string(fields[0]))
 	if err != nil {
@@ -269,11 +281,38 @@ func parseRouteLine(line []byte) (r route, ok bool, err error) {
 	if p.Masked() != p {
 		return route{}, false, fmt.Errorf("bad prefix: %s has host bits set", p)
 	}
-	asn, err := bgp.ParseASN(string(fields[1]))
+	asn, err := parseASN(fields[1])
 	if err != nil {
 		return route{}, false, err
 	}
 	return route{Prefix: p, Origin: asn}, true, nil
+}
+
+// fieldCount renders a field count, which the splitter stops counting at 3.
+func fieldCount(n int) string {
+	if n >= 3 {
+		return "3 or more"
+	}
+	return strconv.Itoa(n)
+}
+
+// parseASN parses "123" or "AS123" without allocating, and anything else
+// (asdot, "as123") through bgp.ParseASN.
+func parseASN(b []byte) (bgp.ASN, error) {
+	d := bytes.TrimPrefix(b, []byte("AS"))
+	if len(d) > 0 && len(d) <= 10 {
+		var v uint64
+		for _, c := range d {
+			if c < '0' || c > '9' {
+				return bgp.ParseASN(string(b))
+			}
+			v = v*10 + uint64(c-'0')
+		}
+		if v <= 1<<32-1 {
+			return bgp.ASN(v), nil
+		}
+	}
+	return bgp.ParseASN(string(b))
 }
 
 // mrtRoutes yields the routes of an MRT file: the prefix and origin of

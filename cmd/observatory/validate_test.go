@@ -7,13 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/mrt"
 	"github.com/observatory-net/observatory/internal/rov"
@@ -136,7 +139,7 @@ func TestValidateCmd_errors(t *testing.T) {
 			"192.0.2.0/24 64496 valid\n", `<stdin>: record 3 at byte offset 20: bad prefix`},
 		{"host bits", "192.0.2.1/24 64496\n", []string{"--vrps", vrps}, "", "<stdin>: record 1 at byte offset 0: bad prefix: 192.0.2.1/24 has host bits set"},
 		{"bad ASN", "# x\n192.0.2.0/24 ASx\n", []string{"--vrps", vrps}, "", `<stdin>: record 2 at byte offset 4: bad AS number: "ASx"`},
-		{"extra field", "192.0.2.0/24 1 2\n", []string{"--vrps", vrps}, "", `<stdin>: record 1 at byte offset 0: want "PREFIX ASN", found 3 fields`},
+		{"extra field", "192.0.2.0/24 1 2\n", []string{"--vrps", vrps}, "", `<stdin>: record 1 at byte offset 0: want "PREFIX ASN", found 3 or more fields`},
 		{"missing ASN", "192.0.2.0/24\n", []string{"--vrps", vrps}, "", "found 1 fields"},
 		{"bad format", "", []string{"--vrps", vrps, "--format", "xml"}, "", `--format: want text or json, not "xml"`},
 		{"no --vrps", "", nil, "", `required flag(s) "vrps" not set`},
@@ -291,4 +294,68 @@ func mustOpen(b *testing.B, path string) io.Reader {
 	}
 	b.Cleanup(func() { r.Close() })
 	return r
+}
+
+func TestParseRouteLine(t *testing.T) {
+	type result struct {
+		Route string
+		OK    bool
+		Err   string
+	}
+	tests := []struct {
+		line string
+		want result
+	}{
+		{"192.0.2.0/24 64496\n", result{"192.0.2.0/24 AS64496", true, ""}},
+		{"  192.0.2.0/24\tAS64496 \r\n", result{"192.0.2.0/24 AS64496", true, ""}},
+		{"192.0.2.0/24 as64496", result{"192.0.2.0/24 AS64496", true, ""}},
+		{"192.0.2.0/24 1.10", result{"192.0.2.0/24 AS65546", true, ""}},
+		{"2001:db8::/32 4294967295", result{"2001:db8::/32 AS4294967295", true, ""}},
+		{"192.0.2.0/24 4294967296", result{"", false, "bad AS number"}},
+		{"192.0.2.0/24 AS4294967296", result{"", false, "bad AS number"}},
+		{"192.0.2.0/24 AS", result{"", false, "bad AS number"}},
+		{"192.0.2.0/24 -1", result{"", false, "bad AS number"}},
+		{"192.0.2.0 1", result{"", false, "bad prefix"}},
+		{"   \n", result{"", false, ""}},
+		{"#192.0.2.0/24 1", result{"", false, ""}},
+		{"192.0.2.0/24 1 # comment", result{"", false, "found 3 or more fields"}},
+	}
+	for _, tt := range tests {
+		r, ok, err := parseRouteLine([]byte(tt.line))
+		got := result{OK: ok}
+		if ok {
+			got.Route = fmt.Sprintf("%s %s", r.Prefix, r.Origin)
+		}
+		if err != nil {
+			got.Err = err.Error()
+			if !strings.Contains(got.Err, tt.want.Err) || tt.want.Err == "" {
+				t.Errorf("parseRouteLine(%q) error %q, want %q", tt.line, got.Err, tt.want.Err)
+			}
+			got.Err = tt.want.Err
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("parseRouteLine(%q) mismatch (-want +got):\n%s", tt.line, diff)
+		}
+	}
+}
+
+// TestParseASN_matchesBGP compares the allocation-free parser with
+// bgp.ParseASN on random strings over the characters that matter.
+func TestParseASN_matchesBGP(t *testing.T) {
+	const alphabet = "ASas0123456789.+- "
+	rng := rand.New(rand.NewPCG(5396, 6793))
+	for range 200_000 {
+		b := make([]byte, rng.IntN(14))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if rng.IntN(4) == 0 {
+			b = append([]byte("AS"), strconv.FormatUint(rng.Uint64N(1<<33), 10)...)
+		}
+		got, gerr := parseASN(b)
+		want, werr := bgp.ParseASN(string(b))
+		if got != want || (gerr == nil) != (werr == nil) {
+			t.Fatalf("parseASN(%q) = %v, %v; bgp.ParseASN says %v, %v", b, got, gerr, want, werr)
+		}
+	}
 }
