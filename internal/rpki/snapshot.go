@@ -14,7 +14,8 @@ import (
 
 // Snapshot is an immutable, indexed set of VRPs and ASPAs. It is safe for
 // concurrent use; a newer set is a new Snapshot, swapped in by the owner
-// (for example behind an atomic.Pointer), never an update in place.
+// (for example behind an atomic.Pointer), never an update in place. A nil
+// *Snapshot is empty: every method works on it and finds nothing.
 type Snapshot struct {
 	vrps   []VRP        // sorted by Compare, distinct
 	groups []Group      // one per distinct prefix, in vrps order
@@ -154,25 +155,53 @@ func (s *Snapshot) CoveringVRPs(p netip.Prefix) iter.Seq[VRP] {
 }
 
 // Len returns the number of distinct VRPs.
-func (s *Snapshot) Len() int { return len(s.vrps) }
+func (s *Snapshot) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.vrps)
+}
 
 // Prefixes returns the number of distinct VRP prefixes (groups).
-func (s *Snapshot) Prefixes() int { return len(s.groups) }
+func (s *Snapshot) Prefixes() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.groups)
+}
 
 // VRPs yields the distinct VRPs in Compare order.
-func (s *Snapshot) VRPs() iter.Seq[VRP] { return slices.Values(s.vrps) }
+func (s *Snapshot) VRPs() iter.Seq[VRP] {
+	if s == nil {
+		return slices.Values([]VRP(nil))
+	}
+	return slices.Values(s.vrps)
+}
 
 // ASPAs yields the ASPAs, one per customer, in customer order. Their
 // Providers slices belong to the Snapshot and must not be modified.
-func (s *Snapshot) ASPAs() iter.Seq[ASPA] { return slices.Values(s.aspas) }
+func (s *Snapshot) ASPAs() iter.Seq[ASPA] {
+	if s == nil {
+		return slices.Values([]ASPA(nil))
+	}
+	return slices.Values(s.aspas)
+}
 
 // NumASPAs returns the number of ASPA customers.
-func (s *Snapshot) NumASPAs() int { return len(s.aspas) }
+func (s *Snapshot) NumASPAs() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.aspas)
+}
 
 // Providers returns the provider set that customer attests, sorted, and
 // false when customer has no ASPA. The slice belongs to the Snapshot and
 // must not be modified.
 func (s *Snapshot) Providers(customer bgp.ASN) ([]bgp.ASN, bool) {
+	if s == nil {
+		return nil, false
+	}
 	i, ok := slices.BinarySearchFunc(s.aspas, customer, func(a ASPA, c bgp.ASN) int { return cmp.Compare(a.Customer, c) })
 	if !ok {
 		return nil, false

@@ -181,3 +181,19 @@ func TestNewSnapshot_rejects(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshot_nil(t *testing.T) {
+	var s *rpki.Snapshot
+	if s.Len() != 0 || s.Prefixes() != 0 || s.NumASPAs() != 0 || s.Covering(netip.MustParsePrefix("10.0.0.0/8")) != nil {
+		t.Error("nil Snapshot is not empty")
+	}
+	if _, ok := s.Providers(1); ok {
+		t.Error("nil Snapshot has providers")
+	}
+	if n := len(slices.Collect(s.VRPs())) + len(slices.Collect(s.ASPAs())); n != 0 {
+		t.Errorf("nil Snapshot yields %d values", n)
+	}
+	if m, covered := s.MaxLength(netip.MustParsePrefix("10.0.0.0/8"), 1); m != -1 || covered {
+		t.Errorf("nil Snapshot MaxLength = %d, %v", m, covered)
+	}
+}
