@@ -124,8 +124,13 @@ func (s *Snapshot) MaxLength(p netip.Prefix, origin bgp.ASN) (maxLen int, covere
 	}
 	var n authNode
 	if p.Addr().Is4() && p.Bits() >= 16 {
-		np := s.lookup4(p.Addr().As4(), p.Bits())
-		if np == nil {
+		key, np := s.lookup4(p.Addr().As4(), p.Bits())
+		switch {
+		case key != nil && key.asn == origin:
+			return int(key.maxLen), true
+		case key != nil:
+			return -1, true
+		case np == nil:
 			return -1, false
 		}
 		n = *np
