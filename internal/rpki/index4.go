@@ -99,6 +99,12 @@ func (s *Snapshot) buildIndex4() {
 		x.dir[hi].start = uint32(len(x.keys))
 	}
 	x.keys, x.nodes = slices.Clip(x.keys), slices.Clip(x.nodes)
+	x.buildFences()
+	s.buildDefaults4()
+}
+
+// buildFences samples every blockSize-th key of each bucket.
+func (x *index4) buildFences() {
 	for h := range 1 << 16 {
 		x.dir[h].fence = uint32(len(x.fences))
 		for i := x.dir[h].start; i < x.dir[h+1].start; i += blockSize {
@@ -106,6 +112,12 @@ func (s *Snapshot) buildIndex4() {
 		}
 	}
 	x.dir[1<<16].fence = uint32(len(x.fences))
+}
+
+// buildDefaults4 finds for every /16 the deepest VRP prefix of length 16
+// or less covering it, with the trie.
+func (s *Snapshot) buildDefaults4() {
+	x := &s.v4
 	for h := range 1 << 16 {
 		x.dir[h].def = -1
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(h >> 8), byte(h), 0, 0}), 16)
