@@ -1,0 +1,99 @@
+package dataset
+
+import (
+	"context"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/observatory-net/observatory/internal/testenv"
+)
+
+// wantKind is the kind of each shared data folder, per PROVENANCE.md.
+var wantKind = map[string]Kind{
+	"mrt":              KindMRT,
+	"rpki":             KindVRP,
+	"irr":              KindIRR,
+	"as-relationships": KindASRel,
+	"rir-delegated":    KindDelegated,
+	"iana":             KindIANAv4,
+	"bogons":           KindBogons,
+	"peeringdb":        KindPeeringDB,
+	"asnames":          KindUnknown,
+	"manrs":            KindUnknown,
+	"prefix2as":        KindUnknown,
+	"ris-whois":        KindUnknown,
+}
+
+func TestDiscover_SharedData(t *testing.T) {
+	root := testenv.SharedData(t)
+	files, err := Discover(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[Kind]int{}
+	for _, f := range files {
+		rel, _ := filepath.Rel(root, f.Path)
+		top, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+		want, ok := wantKind[top]
+		if !ok || strings.HasSuffix(rel, ".md") {
+			want = KindUnknown
+		}
+		if f.Kind != want {
+			t.Errorf("%s: kind %s, want %s", rel, f.Kind, want)
+		}
+		counts[f.Kind]++
+	}
+	t.Logf("%d files: %v", len(files), counts)
+	if counts[KindMRT] != 44 {
+		t.Errorf("%d MRT files, want the 44 of PROVENANCE.md", counts[KindMRT])
+	}
+}
+
+func TestLoad_SharedData(t *testing.T) {
+	ctx := context.Background()
+	files, err := Discover(ctx, testenv.SharedData(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(ctx, files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RPKI.Len() == 0 || s.IRR.Routes() == 0 || s.ASRel == nil || s.PeeringDB == nil || s.Bogons == nil || len(s.Delegated) == 0 {
+		t.Fatalf("incomplete set: %+v", s.Loaded)
+	}
+	t.Logf("loaded %v; %d VRPs, %d IRR routes, %d MRT files", s.Loaded, s.RPKI.Len(), s.IRR.Routes(), len(s.MRT))
+}
+
+// BenchmarkLoad_SharedData loads every VRP, IRR, AS relationship,
+// delegated statistics, bogon and PeeringDB file of the shared data (all
+// three AS relationship files are read; Load keeps one).
+func BenchmarkLoad_SharedData(b *testing.B) {
+	ctx := context.Background()
+	files, err := Discover(ctx, testenv.SharedData(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bytes int64
+	for _, f := range files {
+		if f.Kind != KindMRT && f.Kind != KindUnknown {
+			bytes += f.Size
+		}
+	}
+	b.SetBytes(bytes)
+	b.ReportAllocs()
+	var peak uint64
+	for b.Loop() {
+		s, err := Load(ctx, files, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapAlloc)
+		runtime.KeepAlive(s)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "heap_MiB")
+}

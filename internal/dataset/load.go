@@ -1,0 +1,249 @@
+package dataset
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/asrel"
+	"github.com/observatory-net/observatory/internal/bogon"
+	"github.com/observatory-net/observatory/internal/decompress"
+	"github.com/observatory-net/observatory/internal/irr"
+	"github.com/observatory-net/observatory/internal/peeringdb"
+	"github.com/observatory-net/observatory/internal/rir"
+	"github.com/observatory-net/observatory/internal/rpki"
+	"github.com/observatory-net/observatory/internal/spoofer"
+)
+
+// File is an input file and what it holds.
+type File struct {
+	Path string
+	Kind Kind
+	Size int64
+}
+
+// Discover walks dir to any depth and sniffs every regular file. Hidden
+// files and directories (".git") are skipped.
+func Discover(ctx context.Context, dir string) ([]File, error) {
+	var out []File
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Name() != "." && d.Name()[0] == '.' && p != dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := Identify(ctx, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("discover %s: %w", dir, err)
+	}
+	return out, nil
+}
+
+// Identify sniffs one file.
+func Identify(ctx context.Context, path string) (File, error) {
+	r, err := decompress.Open(path)
+	if err != nil {
+		return File{}, err
+	}
+	defer r.Close()
+	head, err := io.ReadAll(io.LimitReader(r, headSize))
+	if err != nil {
+		// A corrupt compressed file is still a file of unknown kind.
+		return File{Path: path, Kind: KindUnknown}, nil
+	}
+	f := File{Path: path, Kind: Sniff(ctx, head)}
+	if st, err := fileSize(path); err == nil {
+		f.Size = st
+	}
+	return f, nil
+}
+
+// Set is the reference data of one ingest, built once and read by many
+// goroutines; every field is immutable once Load returns.
+type Set struct {
+	RPKI      *rpki.Snapshot
+	IRR       *irr.Index
+	ASRel     *asrel.Graph
+	RIR       *rir.Index
+	Delegated []*rir.File
+	Bogons    *bogon.Set
+	PeeringDB *peeringdb.DB
+	Spoofer   []spoofer.Record
+	MRT       []File
+	Unknown   []File
+	// Loaded counts the files loaded per kind.
+	Loaded map[Kind]int
+	// Warnings lists what was skipped while loading (bad records of
+	// lenient readers), each naming file, record and offset.
+	Warnings []string
+}
+
+// Options tune Load.
+type Options struct {
+	// ASRelAt picks, among several AS relationship files, the latest one
+	// dated (by its YYYYMMDD name) on or before this time; zero takes the
+	// latest of all. Only one graph is used: relationships of different
+	// years must not mix.
+	ASRelAt time.Time
+	Log     *slog.Logger
+}
+
+// Load reads every non-MRT file into a Set. Errors name the file.
+func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Set{Loaded: map[Kind]int{}}
+	var (
+		vrps    []rpki.VRP
+		aspas   []rpki.ASPA
+		irrB    irr.Builder
+		pdbB    peeringdb.Builder
+		bogB    bogon.Builder
+		asrelFs []File
+		ianaV4  []rir.IANABlock
+	)
+	for _, f := range files {
+		start := time.Now()
+		var err error
+		switch f.Kind {
+		case KindMRT:
+			s.MRT = append(s.MRT, f)
+			continue
+		case KindVRP:
+			var d *rpki.Dump
+			if d, err = lenientVRPs.Load(ctx, f.Path); err == nil {
+				vrps, aspas = append(vrps, d.VRPs...), append(aspas, d.ASPAs...)
+				for _, p := range d.Problems {
+					s.Warnings = append(s.Warnings, fmt.Sprintf("skipped VRP: %v", p))
+				}
+				if extra := d.Skipped - len(d.Problems); extra > 0 {
+					s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %d more VRPs skipped", f.Path, extra))
+				}
+			}
+		case KindIRR:
+			err = withFile(f.Path, func(r io.Reader) error {
+				_, err := irrB.Load(ctx, r, irr.Options{File: f.Path})
+				return err
+			})
+		case KindASRel:
+			asrelFs = append(asrelFs, f)
+		case KindDelegated:
+			var rf *rir.File
+			if rf, err = rir.LoadFile(ctx, f.Path, rir.Options{SkipMalformed: true}); err == nil {
+				s.Delegated = append(s.Delegated, rf)
+			}
+		case KindIANAv4:
+			err = withFile(f.Path, func(r io.Reader) error {
+				b, err := rir.ReadIANAv4(r, f.Path)
+				ianaV4 = append(ianaV4, b...)
+				return err
+			})
+		case KindBogons:
+			err = withFile(f.Path, func(r io.Reader) error {
+				_, err := bogB.AddList(ctx, r, f.Path, "Team Cymru fullbogons")
+				return err
+			})
+		case KindPeeringDB:
+			_, err = pdbB.LoadFile(ctx, f.Path)
+		case KindSpoofer:
+			var recs []spoofer.Record
+			if recs, err = spoofer.LoadFile(ctx, f.Path); err == nil {
+				s.Spoofer = append(s.Spoofer, recs...)
+			}
+		default:
+			s.Unknown = append(s.Unknown, f)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load %s %s: %w", f.Kind, f.Path, err)
+		}
+		s.Loaded[f.Kind]++
+		log.Debug("loaded", "file", f.Path, "kind", f.Kind, "elapsed", time.Since(start))
+	}
+	g, err := loadASRel(ctx, asrelFs, opt.ASRelAt)
+	if err != nil {
+		return nil, err
+	}
+	s.ASRel = g
+	if s.RPKI, err = rpki.NewSnapshot(vrps, aspas); err != nil {
+		return nil, fmt.Errorf("index VRPs: %w", err)
+	}
+	s.IRR, s.PeeringDB = irrB.Build(), pdbB.Build()
+	s.RIR = rir.NewIndex(s.Delegated...)
+	for _, f := range s.Delegated {
+		bogB.AddDelegated(f)
+	}
+	bogB.AddIANAv4(ianaV4)
+	s.Bogons = bogB.Build()
+	return s, nil
+}
+
+// loadASRel loads the one AS relationship file that applies.
+func loadASRel(ctx context.Context, files []File, at time.Time) (*asrel.Graph, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(files, func(a, b File) int { return compareBase(a.Path, b.Path) })
+	pick := files[len(files)-1]
+	if !at.IsZero() {
+		for _, f := range files {
+			if d, ok := nameDate(f.Path); ok && !d.After(at) {
+				pick = f
+			}
+		}
+	}
+	g, err := asrel.LoadFile(ctx, pick.Path)
+	if err != nil {
+		return nil, fmt.Errorf("load as-rel %s: %w", pick.Path, err)
+	}
+	return g, nil
+}
+
+func compareBase(a, b string) int { return strings.Compare(filepath.Base(a), filepath.Base(b)) }
+
+// nameDate reads the YYYYMMDD date a CAIDA file name starts with.
+func nameDate(path string) (time.Time, bool) {
+	base := filepath.Base(path)
+	if len(base) < 8 {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("20060102", base[:8])
+	return t, err == nil
+}
+
+func withFile(path string, f func(io.Reader) error) error {
+	r, err := decompress.Open(path)
+	if err != nil {
+		return err
+	}
+	err = f(r)
+	if cerr := r.Close(); err == nil && !errors.Is(cerr, io.EOF) {
+		err = cerr
+	}
+	return err
+}
