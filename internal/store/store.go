@@ -1,0 +1,185 @@
+// Package store defines what the observatory keeps per month and the Store
+// interface every backend implements (store/sqlite, embedded, by default;
+// store/postgres for the multi-user server). A month is written whole, in
+// one transaction, replacing any previous version of the same month and
+// specification: readers see the old month or the new one, never a mix.
+//
+// Record types are plain data; every score names the specification that
+// produced it (measurement-framework.md §13).
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned when a month, ASN or record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// MonthMeta describes one ingested month.
+type MonthMeta struct {
+	Month      time.Time // first instant of the month, UTC
+	Spec       string    // "netops@2024.1"
+	IngestedAt time.Time
+	Final      bool     // the month had ended when it was computed
+	Inputs     []Input  // what the scores rest on
+	Warnings   []string // e.g. inputs far apart in time
+	Stats      Stats
+}
+
+// Input is one file an ingest read.
+type Input struct {
+	Path    string
+	Kind    string // dataset kind: mrt, vrp, irr, …
+	Size    int64
+	SHA256  string
+	Records int64 // elements, VRPs, objects… as the reader counts them
+	From    time.Time
+	To      time.Time // time span covered, when known
+}
+
+// Stats are month-wide counts.
+type Stats struct {
+	RIBEntries  int64
+	Updates     int64
+	Routes      int64 // distinct prefix/origin pairs
+	Peers       int
+	MeasuredASN int
+	Incidents   int
+}
+
+// Metric is one metric of one ASN: the raw value (an incident penalty, a
+// count or a ratio), its score in [0, 1], and whether there was input.
+type Metric struct {
+	ID      string // "M2", "M7RPKI", …
+	Raw     float64
+	Score   float64
+	HasData bool
+	Counted bool // counted in its Action score by the specification
+}
+
+// Score is one of the five published scores of an ASN.
+type Score struct {
+	ID      string // "filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"
+	Value   float64
+	HasData bool
+	Level   string // ready, aspiring, lagging, no_data_available
+}
+
+// ASN is the month record of one network.
+type ASN struct {
+	ASN         uint32
+	Holder      string
+	Country     string // ISO 3166 alpha-2 "economy", from delegated stats
+	RIR         string
+	Region      string // UN M49 region
+	SubRegion   string // UN M49 sub-region
+	Participant bool
+	Peers       int // collector peers that saw any route it originated
+	Announced   int // distinct prefixes originated (M7 denominator, §13.8)
+	Metrics     []Metric
+	Scores      []Score
+}
+
+// Incident is a scored run of events of one metric for one ASN (§4.1).
+type Incident struct {
+	ID       string // stable across re-ingests of the same inputs
+	ASN      uint32
+	Metric   string
+	Start    time.Time
+	End      time.Time
+	Weight   float64
+	Score    float64
+	Excluded bool            // accepted as a false positive: not counted
+	Events   []string        // event ids merged into it
+	Evidence json.RawMessage // prefixes, paths, peers, the rule that fired
+}
+
+// Route is the evidence for one announced prefix of an ASN.
+type Route struct {
+	ASN       uint32
+	Prefix    string
+	RPKI      string // valid, invalid-asn, invalid-length, not-found
+	IRR       string // exact, covered, none (best over sources)
+	IRRSource []string
+	Bogon     string // "", full, administrative
+	Peers     int
+	FirstSeen time.Time
+	LastSeen  time.Time
+}
+
+// ROAStat is ROA coverage in the manner of ROAST for one scope and
+// address family: prefixes and address space valid, invalid, not found.
+type ROAStat struct {
+	Scope    string // asn, economy, region, subregion, rir, world
+	Key      string // "AS3333", "NL", "Europe", …
+	Family   int    // 4 or 6
+	Valid    int64
+	Invalid  int64
+	NotFound int64
+	// Address space in /24 units for IPv4 and /48 units for IPv6, so
+	// that it fits an int64.
+	ValidSpace, InvalidSpace, NotFoundSpace int64
+}
+
+// Aggregate is a published score over a set of networks.
+type Aggregate struct {
+	Scope  string // world, region, subregion, rir, economy, participants
+	Key    string
+	Score  string // score id
+	Value  float64
+	Ready  int
+	Aspire int
+	Lag    int
+	NoData int
+}
+
+// Participant is a member of a MANRS programme.
+type Participant struct {
+	Organisation string
+	Programme    string // netops, ixp, cdn, vendor
+	ASNs         []uint32
+	Approved     time.Time
+	Areas        []string
+}
+
+// Month is everything written for one month in one transaction.
+type Month struct {
+	Meta         MonthMeta
+	ASNs         []ASN
+	Incidents    []Incident
+	Routes       []Route
+	ROAStats     []ROAStat
+	Aggregates   []Aggregate
+	Participants []Participant
+}
+
+// Filter selects ASN records.
+type Filter struct {
+	ASNs    []uint32
+	Country string
+	Region  string // matches Region, SubRegion or RIR
+}
+
+// Store keeps months. Implementations are safe for concurrent use.
+type Store interface {
+	// WriteMonth replaces Meta.Month for Meta.Spec in one transaction.
+	WriteMonth(ctx context.Context, m *Month) error
+	// Months lists the stored months, newest first.
+	Months(ctx context.Context) ([]MonthMeta, error)
+	// ASNs returns the month's ASN records matching f, by ASN.
+	ASNs(ctx context.Context, month time.Time, spec string, f Filter) ([]ASN, error)
+	// Incidents returns the month's incidents of an ASN (all ASNs for 0).
+	Incidents(ctx context.Context, month time.Time, spec string, asn uint32) ([]Incident, error)
+	// Routes returns the month's route evidence of an ASN.
+	Routes(ctx context.Context, month time.Time, spec string, asn uint32) ([]Route, error)
+	// ROAStats returns the month's ROA statistics of a scope ("" for all).
+	ROAStats(ctx context.Context, month time.Time, spec, scope string) ([]ROAStat, error)
+	// Aggregates returns the month's aggregates of a scope ("" for all).
+	Aggregates(ctx context.Context, month time.Time, spec, scope string) ([]Aggregate, error)
+	// Participants returns the participants recorded with the month.
+	Participants(ctx context.Context, month time.Time, spec string) ([]Participant, error)
+	Close() error
+}
