@@ -25,7 +25,7 @@ import (
 // whether the whole difference is explained by it; every field the rule
 // does not name must still match.
 type rule struct {
-	name, why string
+	why     string
 	explain   func(theirs, ours []string, rec recordInfo) bool
 }
 
