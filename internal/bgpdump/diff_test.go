@@ -26,7 +26,7 @@ import (
 // does not name must still match.
 type rule struct {
 	why     string
-	explain   func(theirs, ours []string, rec recordInfo) bool
+	explain func(theirs, ours []string, rec recordInfo) bool
 }
 
 type recordInfo struct {
