@@ -1,0 +1,343 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/dataset"
+	"github.com/observatory-net/observatory/internal/irr"
+	"github.com/observatory-net/observatory/internal/rov"
+	"github.com/observatory-net/observatory/internal/score"
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// Config is one month's computation.
+type Config struct {
+	Month time.Time // any instant of the month; normalised to its first
+	Spec  *spec.Spec
+	Data  *dataset.Set
+	// Workers bounds how many MRT files are read at once.
+	Workers int
+	// RIBSpan is how long a RIB dump vouches for a route (default 2 h, the
+	// RouteViews dump interval).
+	RIBSpan time.Duration
+	// AllTime disables the month filter on MRT timestamps: for test data
+	// of another period.
+	AllTime bool
+	Log     *slog.Logger
+}
+
+// MonthStart returns the first instant of t's month, UTC.
+func MonthStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// Compute collects the month's MRT facts and scores every measured ASN.
+func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
+	from := MonthStart(cfg.Month)
+	to := from.AddDate(0, 1, 0)
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	span := cmp.Or(cfg.RIBSpan, 2*time.Hour)
+	var warnings []string
+	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()),
+		Warn: func(err error) { warnings = append(warnings, err.Error()) }}
+	if !cfg.AllTime {
+		opt.From, opt.To = uint32(from.Unix()), uint32(to.Unix())
+	}
+	paths := make([]string, len(cfg.Data.MRT))
+	for i, f := range cfg.Data.MRT {
+		paths[i] = f.Path
+	}
+	start := time.Now()
+	facts, err := Collect(ctx, paths, opt)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("collected routes", "files", len(paths), "rib_entries", facts.RIBEntries, "updates", facts.Updates,
+		"routes", len(facts.Routes), "elapsed", time.Since(start))
+	m := &month{cfg: cfg, from: from, to: to, facts: facts}
+	if cfg.AllTime {
+		m.from, m.to = factsSpan(facts, from, to)
+	}
+	m.detect()
+	out := m.build()
+	out.Meta.Warnings = append(append(warnings, cfg.Data.Warnings...), out.Meta.Warnings...)
+	return out, nil
+}
+
+// factsSpan is the time the facts cover, for AllTime computations.
+func factsSpan(f *Facts, from, to time.Time) (time.Time, time.Time) {
+	var lo, hi uint32
+	for _, rf := range f.Routes {
+		if lo == 0 || rf.First < lo {
+			lo = rf.First
+		}
+		hi = max(hi, rf.Last)
+	}
+	if lo == 0 {
+		return from, to
+	}
+	return time.Unix(int64(lo), 0).UTC(), time.Unix(int64(hi)+1, 0).UTC()
+}
+
+type month struct {
+	cfg      Config
+	from, to time.Time
+	facts    *Facts
+	keys     []RouteKey
+	classes  map[RouteKey]Class
+	events   []metricEvent
+}
+
+// detect classifies every route and runs the detectors in a stable order.
+func (m *month) detect() {
+	d := m.cfg.Data
+	m.keys = m.facts.SortedRoutes()
+	m.classes = make(map[RouteKey]Class, len(m.keys))
+	dt := &detector{d: d, s: m.cfg.Spec, f: m.facts}
+	for _, k := range m.keys {
+		rf := m.facts.Routes[k]
+		c := classify(d, k)
+		m.classes[k] = c
+		dt.route(k, rf, c)
+		for _, pid := range rf.Paths {
+			dt.path(k, rf, &m.facts.Paths[pid].Path)
+		}
+	}
+	m.events = dt.events
+}
+
+// asnFacts gathers what is known of one ASN before scoring.
+type asnFacts struct {
+	announced, valid, invalid, registered int
+	events                                map[string][]metricEvent
+}
+
+func (m *month) build() *store.Month {
+	s := m.cfg.Spec
+	per := map[bgp.ASN]*asnFacts{}
+	get := func(a bgp.ASN) *asnFacts {
+		f := per[a]
+		if f == nil {
+			f = &asnFacts{events: map[string][]metricEvent{}}
+			per[a] = f
+		}
+		return f
+	}
+	out := &store.Month{Meta: store.MonthMeta{Month: MonthStart(m.cfg.Month), Spec: s.Ref(), IngestedAt: time.Now().UTC(),
+		Final: !time.Now().Before(MonthStart(m.cfg.Month).AddDate(0, 1, 0))}}
+	for _, k := range m.keys {
+		if k.Origin == 0 {
+			continue
+		}
+		c, rf := m.classes[k], m.facts.Routes[k]
+		f := get(k.Origin)
+		f.announced++
+		if c.RPKI == rov.Valid {
+			f.valid++
+		} else if c.RPKI != rov.NotFound {
+			f.invalid++
+		}
+		if c.IRR == irr.Exact || (c.IRR == irr.Covered && s.IRR.CoveringLessSpecific) {
+			f.registered++
+		}
+		out.Routes = append(out.Routes, routeRecord(k, rf, c))
+	}
+	for _, e := range m.events {
+		f := get(e.ASN)
+		f.events[e.Metric] = append(f.events[e.Metric], e)
+	}
+	peers := m.facts.PeersOf()
+	for _, a := range m.measured(peers) {
+		f := get(a)
+		rec, incidents := m.score(a, f, peers[a])
+		out.ASNs = append(out.ASNs, rec)
+		out.Incidents = append(out.Incidents, incidents...)
+	}
+	out.Meta.Stats = store.Stats{RIBEntries: m.facts.RIBEntries, Updates: m.facts.Updates, Routes: int64(len(m.keys)),
+		Peers: len(m.facts.Peers), MeasuredASN: len(out.ASNs), Incidents: len(out.Incidents)}
+	return out
+}
+
+// measured lists the ASNs scored (§13.7): seen by at least MinPeers
+// collector peers, plus every assigned ASN of the delegated statistics,
+// plus any ASN charged with an event.
+func (m *month) measured(peers map[bgp.ASN]int) []bgp.ASN {
+	set := map[bgp.ASN]bool{}
+	for a, n := range peers {
+		if n >= m.cfg.Spec.Visibility.MinPeers {
+			set[a] = true
+		}
+	}
+	if ix := m.cfg.Data.RIR; ix != nil {
+		for r, d := range ix.ASNRanges() {
+			if d.Status != "allocated" && d.Status != "assigned" {
+				continue
+			}
+			for a := r.First; a <= r.Last && a >= r.First; a++ {
+				set[a] = true
+				if a == r.Last {
+					break
+				}
+			}
+		}
+	}
+	for _, e := range m.events {
+		set[e.ASN] = true
+	}
+	out := make([]bgp.ASN, 0, len(set))
+	for a := range set {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func routeRecord(k RouteKey, rf *RouteFact, c Class) store.Route {
+	r := store.Route{ASN: uint32(k.Origin), Prefix: k.Prefix.String(), RPKI: c.RPKI.String(), IRR: c.IRR.String(),
+		Peers: len(rf.Peers), FirstSeen: time.Unix(int64(rf.First), 0).UTC(), LastSeen: time.Unix(int64(rf.Last), 0).UTC()}
+	if c.Bogon != 0 {
+		r.Bogon = c.Bogon.String()
+	}
+	return r
+}
+
+var incidentMetrics = []string{"M1", "M1C", "M2", "M2C", "M3", "M3C", "M4", "M4C"}
+
+// score computes every metric and Action score of one ASN.
+func (m *month) score(a bgp.ASN, f *asnFacts, peers int) (store.ASN, []store.Incident) {
+	s := m.cfg.Spec
+	metrics := map[string]score.Metric{}
+	rec := store.ASN{ASN: uint32(a), Peers: peers, Announced: f.announced}
+	m.describe(&rec)
+	var incidents []store.Incident
+	for _, id := range incidentMetrics {
+		inc := m.incidents(a, id, f.events[id])
+		raw := score.Penalty(inc.scored)
+		metrics[id] = score.Metric{Score: score.Curve(raw, s.PenaltyCurve), OK: true}
+		rec.Metrics = append(rec.Metrics, store.Metric{ID: id, Raw: raw, Score: metrics[id].Score, HasData: true})
+		incidents = append(incidents, inc.records...)
+	}
+	m.spoofing(a, metrics, &rec)
+	v, ok := score.RPKI(f.valid, f.invalid, f.announced, *s)
+	metrics["M7RPKI"] = score.Metric{Score: v, OK: ok}
+	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M7RPKI", Raw: float64(f.invalid), Score: v, HasData: ok})
+	v, ok = score.IRR(f.registered, f.announced)
+	metrics["M7IRR"] = score.Metric{Score: v, OK: ok}
+	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M7IRR", Raw: float64(f.announced - f.registered), Score: v, HasData: ok})
+	m.coordination(a, metrics, &rec)
+	for i := range rec.Metrics {
+		rec.Metrics[i].Counted = counted(s, rec.Metrics[i].ID)
+	}
+	for _, act := range s.Actions {
+		v, ok := score.Combine(act, metrics)
+		rec.Scores = append(rec.Scores, store.Score{ID: act.Score, Value: v, HasData: ok, Level: string(score.Readiness(v, ok, s.Readiness))})
+	}
+	return rec, incidents
+}
+
+func counted(s *spec.Spec, metric string) bool {
+	for _, a := range s.Actions {
+		if slices.Contains(a.Counted, metric) {
+			return true
+		}
+	}
+	return false
+}
+
+type scoredIncidents struct {
+	scored  []score.Incident
+	records []store.Incident
+}
+
+// incidents merges an ASN's events of one metric (§4.1) and keeps the
+// evidence of every merged event.
+func (m *month) incidents(a bgp.ASN, metric string, evs []metricEvent) scoredIncidents {
+	if len(evs) == 0 {
+		return scoredIncidents{}
+	}
+	raw := make([]score.Event, len(evs))
+	byID := make(map[string]metricEvent, len(evs))
+	for i, e := range evs {
+		raw[i] = e.Event
+		byID[e.Event.ID] = e
+	}
+	inc := score.Merge(raw, m.from, m.to, m.cfg.Spec.Incidents)
+	out := scoredIncidents{scored: inc}
+	for _, in := range inc {
+		evidence := make([]map[string]any, 0, len(in.Events))
+		for _, id := range in.Events {
+			e := byID[id]
+			ev := clone(e.Evidence)
+			ev["event"], ev["start"], ev["end"], ev["weight"] = id, e.Event.Start, e.Event.End, e.Event.Weight
+			evidence = append(evidence, ev)
+		}
+		b, _ := json.Marshal(evidence)
+		out.records = append(out.records, store.Incident{ID: incidentID(metric, a, in), ASN: uint32(a), Metric: metric,
+			Start: in.Start, End: in.End, Weight: in.Weight, Score: in.Score, Events: in.Events, Evidence: b})
+	}
+	return out
+}
+
+func incidentID(metric string, a bgp.ASN, in score.Incident) string {
+	return fmt.Sprintf("%s-%d-%d-%s", metric, a, in.Start.Unix(), in.Events[0])
+}
+
+// spoofing is M5 (§4.3): distinct client prefixes from which a spoofed
+// packet got out during the month's Spoofer tests; no test, no data.
+func (m *month) spoofing(a bgp.ASN, metrics map[string]score.Metric, rec *store.ASN) {
+	var tests int
+	spoofable := map[string]bool{}
+	for _, r := range m.cfg.Data.Spoofer {
+		if r.ASN != a || r.Time.Before(m.from) || !r.Time.Before(m.to) {
+			continue
+		}
+		tests++
+		if r.Spoofable() {
+			spoofable[r.Prefix.String()] = true
+		}
+	}
+	raw := float64(len(spoofable))
+	v := score.Curve(raw, m.cfg.Spec.PenaltyCurve)
+	metrics["M5"] = score.Metric{Score: v, OK: tests > 0}
+	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M5", Raw: raw, Score: v, HasData: tests > 0})
+}
+
+// coordination is M8 (§13.3): a technical or NOC contact in PeeringDB.
+func (m *month) coordination(a bgp.ASN, metrics map[string]score.Metric, rec *store.ASN) {
+	db := m.cfg.Data.PeeringDB
+	ok := db != nil && len(db.Counts()) > 0
+	v := 0.0
+	if ok && db.HasContact(a) {
+		v = 1
+	}
+	metrics["M8"] = score.Metric{Score: v, OK: ok}
+	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M8", Raw: v, Score: v, HasData: ok})
+}
+
+// describe fills holder, economy and RIR from the delegated statistics and
+// PeeringDB.
+func (m *month) describe(rec *store.ASN) {
+	a := bgp.ASN(rec.ASN)
+	if ix := m.cfg.Data.RIR; ix != nil {
+		if d, _, ok := ix.ASN(a); ok {
+			rec.Country, rec.RIR = d.CC, d.Registry
+		}
+	}
+	if db := m.cfg.Data.PeeringDB; db != nil {
+		if n, ok := db.Net(a); ok {
+			rec.Holder = n.Name
+		}
+	}
+}

@@ -1,0 +1,8 @@
+// Package ingest computes a month: it streams the month's MRT files in
+// parallel, collapses them into per prefix/origin facts (which collector
+// peers saw each route, when, through which upstream AS), classifies every
+// route against the reference data (RPKI, IRR, bogons, AS relationships),
+// turns what breaks the MANRS Actions into events, and scores every ASN
+// with a specification (packages spec and score). The result is one
+// store.Month, written by the caller in one transaction.
+package ingest
