@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/observatory-net/observatory/internal/testenv"
 )
@@ -96,4 +97,21 @@ func BenchmarkLoad_SharedData(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "heap_MiB")
+}
+
+func TestNameDate(t *testing.T) {
+	for name, want := range map[string]string{
+		"as-relationships/20140101.as-rel.txt":                     "2014-01-01",
+		"mrt/ribs/routeviews.route-views.jinx.ribs.1401487200.bz2": "2014-05-30",
+		"mrt/ribs/bview.20020722.2337.gz":                          "2002-07-22",
+		"rpki/rpki-client-prepdev-20230504.json.gz":                "2023-05-04",
+		"peeringdb/20260416/prod-anon/net-page-1.json":             "",
+		"rir-delegated/2014/delegated-apnic-latest":                "",
+		"bogons/fullbogons-ipv4.txt":                               "",
+	} {
+		got := NameDate(name)
+		if (want == "" && !got.IsZero()) || (want != "" && got.Format(time.DateOnly) != want) {
+			t.Errorf("NameDate(%q) = %v, want %q", name, got, want)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +28,10 @@ type File struct {
 	Path string
 	Kind Kind
 	Size int64
+	// Date is when the data was taken, read from the file name (a
+	// YYYYMMDD date or a unix timestamp, as RouteViews, RIS, CAIDA and
+	// rpki-client archives name files); zero when unknown.
+	Date time.Time
 }
 
 // Discover walks dir to any depth and sniffs every regular file. Hidden
@@ -74,7 +79,7 @@ func Identify(ctx context.Context, path string) (File, error) {
 		// A corrupt compressed file is still a file of unknown kind.
 		return File{Path: path, Kind: KindUnknown}, nil
 	}
-	f := File{Path: path, Kind: Sniff(ctx, head)}
+	f := File{Path: path, Kind: Sniff(ctx, head), Date: NameDate(path)}
 	if st, err := fileSize(path); err == nil {
 		f.Size = st
 	}
@@ -94,6 +99,8 @@ type Set struct {
 	Spoofer   []spoofer.Record
 	MRT       []File
 	Unknown   []File
+	// Files lists the reference files loaded (every kind but MRT).
+	Files []File
 	// Loaded counts the files loaded per kind.
 	Loaded map[Kind]int
 	// Warnings lists what was skipped while loading (bad records of
@@ -183,6 +190,7 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 			return nil, fmt.Errorf("load %s %s: %w", f.Kind, f.Path, err)
 		}
 		s.Loaded[f.Kind]++
+		s.Files = append(s.Files, f)
 		log.Debug("loaded", "file", f.Path, "kind", f.Kind, "elapsed", time.Since(start))
 	}
 	g, err := loadASRel(ctx, asrelFs, opt.ASRelAt)
@@ -234,6 +242,30 @@ func nameDate(path string) (time.Time, bool) {
 	}
 	t, err := time.Parse("20060102", base[:8])
 	return t, err == nil
+}
+
+var reNameDate = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{6}|1[0-9]{9})(?:[^0-9]|$)`)
+
+// NameDate finds the date in a file name or its directory: a YYYYMMDD
+// date ("20140101.as-rel.txt", "bview.20020722.2337.gz") or a unix
+// timestamp ("ribs.1401487200.bz2"). It returns the zero time when none is
+// found.
+func NameDate(path string) time.Time {
+	for _, part := range []string{filepath.Base(path), filepath.Base(filepath.Dir(path))} {
+		m := reNameDate.FindStringSubmatch(part)
+		if m == nil {
+			continue
+		}
+		if len(m[1]) == 10 {
+			var sec int64
+			fmt.Sscan(m[1], &sec)
+			return time.Unix(sec, 0).UTC()
+		}
+		if t, err := time.Parse("20060102", m[1]); err == nil && t.Year() >= 1990 {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 func withFile(path string, f func(io.Reader) error) error {

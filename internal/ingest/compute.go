@@ -72,8 +72,35 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	}
 	m.detect()
 	out := m.build()
-	out.Meta.Warnings = append(append(warnings, cfg.Data.Warnings...), out.Meta.Warnings...)
+	out.Meta.Warnings = append(append(warnings, cfg.Data.Warnings...), staleInputs(cfg.Data.Files, m.from, m.to)...)
 	return out, nil
+}
+
+// MaxInputDistance is how far from the routes' period a dated reference
+// input may lie before Compute warns: scores that judge 2014 routes with
+// 2023 ROAs are not wrong to compute, but must not be silent about it.
+const MaxInputDistance = 180 * 24 * time.Hour
+
+// staleInputs names the reference files dated far from [from, to).
+func staleInputs(files []dataset.File, from, to time.Time) []string {
+	var out []string
+	for _, f := range files {
+		if f.Date.IsZero() {
+			continue
+		}
+		var d time.Duration
+		switch {
+		case f.Date.Before(from):
+			d = from.Sub(f.Date)
+		case !f.Date.Before(to):
+			d = f.Date.Sub(to)
+		}
+		if d > MaxInputDistance {
+			out = append(out, fmt.Sprintf("%s input %s is dated %s, %d days from the routes (%s to %s)",
+				f.Kind, f.Path, f.Date.Format(time.DateOnly), int(d.Hours()/24), from.Format(time.DateOnly), to.Format(time.DateOnly)))
+		}
+	}
+	return out
 }
 
 // factsSpan is the time the facts cover, for AllTime computations.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,15 @@ func TestCompute_Smoke(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("stats %+v, %d routes, %d warnings", m.Meta.Stats, len(m.Routes), len(m.Meta.Warnings))
+	stale := 0
+	for _, w := range m.Meta.Warnings {
+		if strings.Contains(w, "rpki-client-prepdev-20230504") && strings.Contains(w, "days from the routes") {
+			stale++
+		}
+	}
+	if stale != 1 {
+		t.Errorf("want one warning that the 2023 VRPs are far from the 2014 routes, got %q", m.Meta.Warnings)
+	}
 	counts := map[string]int{}
 	for _, in := range m.Incidents {
 		counts[in.Metric]++

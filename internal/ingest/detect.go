@@ -59,18 +59,24 @@ func (dt *detector) route(k RouteKey, rf *RouteFact, c Class) {
 	if k.Origin == 0 {
 		return
 	}
-	ev := map[string]any{"prefix": k.Prefix.String(), "origin": k.Origin.Plain(), "rpki": c.RPKI.String(),
-		"irr": c.IRR.String(), "peers": len(rf.Peers), "upstreams": asnStrings(rf.Upstreams)}
-	invalid := c.RPKI == rov.InvalidASN || c.RPKI == rov.InvalidLength
-	if invalid && c.IRR == irr.None {
+	hijack := (c.RPKI == rov.InvalidASN || c.RPKI == rov.InvalidLength) && c.IRR == irr.None
+	if !hijack && c.Bogon != bogon.Full {
+		return
+	}
+	evidence := func() map[string]any {
+		return map[string]any{"prefix": k.Prefix.String(), "origin": k.Origin.Plain(), "rpki": c.RPKI.String(),
+			"irr": c.IRR.String(), "peers": len(rf.Peers), "upstreams": asnStrings(rf.Upstreams)}
+	}
+	if hijack {
+		ev := evidence()
 		ev["rule"] = "RPKI-invalid origin with no matching IRR route object (§13.6)"
 		dt.culpritAndCustomers("M2", "M2C", k.Origin, rf, k.Prefix, ev)
 	}
 	if c.Bogon == bogon.Full {
-		ev2 := clone(ev)
+		ev := evidence()
 		_, why := dt.d.Bogons.Prefix(k.Prefix)
-		ev2["rule"], ev2["bogon"] = "full bogon prefix (§13.5)", why
-		dt.culpritAndCustomers("M3", "M3C", k.Origin, rf, k.Prefix, ev2)
+		ev["rule"], ev["bogon"] = "full bogon prefix (§13.5)", why
+		dt.culpritAndCustomers("M3", "M3C", k.Origin, rf, k.Prefix, ev)
 	}
 }
 
