@@ -1,7 +1,6 @@
 package rpki
 
 import (
-	"net/netip"
 	"slices"
 
 	"github.com/observatory-net/observatory/internal/bgp"
@@ -114,15 +113,23 @@ func (x *index4) buildFences() {
 	x.dir[1<<16].fence = uint32(len(x.fences))
 }
 
-// buildDefaults4 finds for every /16 the deepest VRP prefix of length 16
-// or less covering it, with the trie.
+// buildDefaults4 sets for every /16 the deepest VRP prefix of length 16
+// or less covering it: each such prefix claims its range of /16s, and as
+// groups come in Compare order, deeper prefixes claim theirs later.
 func (s *Snapshot) buildDefaults4() {
 	x := &s.v4
 	for h := range 1 << 16 {
 		x.dir[h].def = -1
-		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(h >> 8), byte(h), 0, 0}), 16)
-		if n, ok := s.index.LookupPrefix(p); ok {
-			x.dir[h].def = n.group
+	}
+	for i := range s.groups {
+		p := s.groups[i].prefix
+		if !p.Addr().Is4() || p.Bits() > 16 {
+			continue
+		}
+		a := p.Addr().As4()
+		first := int(a[0])<<8 | int(a[1])
+		for h := first; h < first+1<<(16-p.Bits()); h++ {
+			x.dir[h].def = int32(i)
 		}
 	}
 }
