@@ -1,0 +1,110 @@
+package storetest
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// versionSizes is the number of ASN records of each version the
+// concurrency test writes: distinct, so that a mix shows in the counts.
+var versionSizes = map[string]int{"v1": 30, "v2": 45}
+
+// testConcurrentReaders rewrites a month over and over while readers check
+// that every call sees one whole version, never a mix of two.
+func testConcurrentReaders(t *testing.T, s store.Store) {
+	versions := []*store.Month{
+		versionMonth(march, specA, 1, versionSizes["v1"]),
+		versionMonth(march, specA, 2, versionSizes["v2"]),
+	}
+	write(t, s, versions[0])
+	var done atomic.Bool
+	var reads atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for !done.Load() {
+				if err := checkVersion(t, s); err != nil {
+					t.Error(err)
+					return
+				}
+				reads.Add(1)
+			}
+		})
+	}
+	const writes = 20
+	for i := range writes {
+		if err := s.WriteMonth(t.Context(), versions[(i+1)%2]); err != nil {
+			t.Errorf("WriteMonth(version %d) = %v", (i+1)%2+1, err)
+			break
+		}
+	}
+	done.Store(true)
+	wg.Wait()
+	t.Logf("%d writes, %d consistent read rounds", writes, reads.Load())
+}
+
+// checkVersion reads the month once through every method and checks that
+// each call returned one whole version.
+func checkVersion(t *testing.T, s store.Store) error {
+	ctx := t.Context()
+	asns, err := s.ASNs(ctx, march, specA, store.Filter{})
+	if err != nil {
+		return fmt.Errorf("ASNs() = %v", err)
+	}
+	if err := sameVersion("ASNs", len(asns), func(yield func(string) bool) {
+		for _, a := range asns {
+			v := fmt.Sprintf("v%g", a.Metrics[0].Raw)
+			if !yield(a.Holder) || !yield(v) || !yield(fmt.Sprintf("v%g", a.Metrics[1].Raw)) || !yield(a.Scores[0].Level) {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	incidents, err := s.Incidents(ctx, march, specA, 0)
+	if err != nil {
+		return fmt.Errorf("Incidents() = %v", err)
+	}
+	if err := sameVersion("Incidents", len(incidents), func(yield func(string) bool) {
+		for _, in := range incidents {
+			if !yield(in.Metric) {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	routes, err := s.Routes(ctx, march, specA, 1)
+	if err != nil {
+		return fmt.Errorf("Routes() = %v", err)
+	}
+	return sameVersion("Routes", len(routes), func(yield func(string) bool) {
+		for _, r := range routes {
+			if !yield(r.RPKI) {
+				return
+			}
+		}
+	})
+}
+
+// sameVersion checks that every tag is the same version and that there
+// are as many records as that version has.
+func sameVersion(what string, n int, tags func(yield func(string) bool)) error {
+	first := ""
+	for tag := range tags {
+		if first == "" {
+			first = tag
+		}
+		if tag != first {
+			return fmt.Errorf("%s: records of %s and %s in one read", what, first, tag)
+		}
+	}
+	if want, ok := versionSizes[first]; !ok || n != want {
+		return fmt.Errorf("%s: %d records of version %q, want %d", what, n, first, want)
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+// Package storetest is the conformance suite every store.Store
+// implementation must pass (store/sqlite now, store/postgres later), and the
+// contract it checks. A backend's test calls
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store { return openEmpty(t) })
+//	}
+//
+// # Contract
+//
+// Months. A month is identified by its UTC calendar month and its
+// specification. WriteMonth requires Meta.Month to be the first instant of a
+// UTC month (in any location) and Meta.Spec to be non-empty; the read methods
+// accept any instant within the month. Months lists every stored (month,
+// spec), newest month first, specifications in ascending byte order within a
+// month; it returns an empty list, not an error, for an empty store.
+//
+// Not found. Each read method that takes a month returns an error wrapping
+// store.ErrNotFound (test with errors.Is) when no version of that month and
+// specification was written. For a month that exists, a query that matches
+// nothing (an ASN without routes, a filter without match, a month written
+// with no records) returns an empty slice and a nil error.
+//
+// Order. ASNs come in ascending ASN order, each with its Metrics and Scores
+// in the order written. Incidents, Routes, ROAStats, Aggregates and
+// Participants come in the order written, restricted to the ASN or scope
+// asked for. Incidents(…, 0) returns the incidents of every ASN; Routes takes
+// the ASN literally (0 means AS0).
+//
+// Filters. The fields of a store.Filter are ANDed; an empty field does not
+// restrict. ASNs matches any listed ASN; Country matches Country exactly;
+// Region matches Region, SubRegion or RIR exactly. Matching is
+// case-sensitive and treats no character as a wildcard.
+//
+// Values. Strings round-trip byte for byte (any valid UTF-8 without NUL,
+// including SQL metacharacters). Float64 values round-trip exactly,
+// including ±Inf and subnormals; NaN is rejected by WriteMonth, because SQL
+// engines store it as NULL or not at all. A negative zero may come back as
+// zero. Times come back in UTC (Location() == time.UTC) with at least
+// microsecond precision; the zero time comes back as the zero time. Nil and
+// empty slices are not distinguished. Incident evidence must be valid JSON
+// (or empty) and comes back as equivalent JSON: a backend may normalise
+// whitespace.
+//
+// Integrity. Within a month, an ASN has at most one record and an incident
+// ID at most one incident; WriteMonth fails otherwise. WriteMonth replaces
+// the whole (month, spec) atomically: after an error (a constraint, a NaN,
+// a cancelled context) the previous version is intact, and a concurrent
+// reader sees, within one call, either the previous version or the new one.
+// Other specifications of the same month are never touched. When the
+// context was done, the error wraps the context's error.
+package storetest
