@@ -1,0 +1,121 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// ASNs returns the month's ASN records matching f, in ASN order, each with
+// its metrics and scores in the order written.
+func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.Filter) ([]store.ASN, error) {
+	var out []store.ASN
+	err := s.inMonth(ctx, month, spec, func(q querier, id int64) error {
+		where, args, err := filterSQL(id, f)
+		if err != nil {
+			return err
+		}
+		err = each(ctx, q, func(rows *sql.Rows) error {
+			var a store.ASN
+			err := rows.Scan(intOf(&a.ASN), &a.Holder, &a.Country, &a.RIR, &a.Region, &a.SubRegion, &a.Participant,
+				intOf(&a.Peers), intOf(&a.Announced))
+			out = append(out, a)
+			return err
+		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced
+			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
+		if err != nil || len(out) == 0 {
+			return err
+		}
+		if err := readMetrics(ctx, q, out, where, args); err != nil {
+			return err
+		}
+		return readScores(ctx, q, out, where, args)
+	})
+	return out, wrap(err, "ASNs", month, spec)
+}
+
+// filterSQL returns the condition on asns rows (table alias a) of a month
+// that f selects, and its arguments. The SQL is made of constant pieces
+// only; every value is bound.
+func filterSQL(id int64, f store.Filter) (string, []any, error) {
+	where, args := "a.month_id = ?", []any{id}
+	if len(f.ASNs) > 0 {
+		// One parameter however long the list: SQLite bounds their number.
+		list, err := jsonList(f.ASNs)
+		if err != nil {
+			return "", nil, err
+		}
+		where += " AND a.asn IN (SELECT value FROM json_each(?))"
+		args = append(args, list)
+	}
+	if f.Country != "" {
+		where += " AND a.country = ?"
+		args = append(args, f.Country)
+	}
+	if f.Region != "" {
+		where += " AND (a.region = ? OR a.sub_region = ? OR a.rir = ?)"
+		args = append(args, f.Region, f.Region, f.Region)
+	}
+	return where, args, nil
+}
+
+// readMetrics reads the metrics of the ASN records out, which are sorted by
+// ASN and were selected by where and args.
+func readMetrics(ctx context.Context, q querier, out []store.ASN, where string, args []any) error {
+	c := cursor{asns: out}
+	return each(ctx, q, func(rows *sql.Rows) error {
+		var (
+			asn uint32
+			m   store.Metric
+		)
+		if err := rows.Scan(intOf(&asn), &m.ID, realOf{&m.Raw}, realOf{&m.Score}, &m.HasData, &m.Counted); err != nil {
+			return err
+		}
+		if a := c.find(asn); a != nil {
+			a.Metrics = append(a.Metrics, m)
+		}
+		return nil
+	}, `SELECT m.asn, m.id, m.raw, m.score, m.has_data, m.counted
+		FROM asn_metrics m JOIN asns a ON a.month_id = m.month_id AND a.asn = m.asn
+		WHERE `+where+` ORDER BY m.asn, m.pos`, args...)
+}
+
+// readScores reads the scores of the ASN records out, as readMetrics does.
+func readScores(ctx context.Context, q querier, out []store.ASN, where string, args []any) error {
+	c := cursor{asns: out}
+	return each(ctx, q, func(rows *sql.Rows) error {
+		var (
+			asn uint32
+			x   store.Score
+		)
+		if err := rows.Scan(intOf(&asn), &x.ID, realOf{&x.Value}, &x.HasData, &x.Level); err != nil {
+			return err
+		}
+		if a := c.find(asn); a != nil {
+			a.Scores = append(a.Scores, x)
+		}
+		return nil
+	}, `SELECT x.asn, x.id, x.value, x.has_data, x.level
+		FROM asn_scores x JOIN asns a ON a.month_id = x.month_id AND a.asn = x.asn
+		WHERE `+where+` ORDER BY x.asn, x.pos`, args...)
+}
+
+// cursor finds ASN records, sorted by ASN, for rows that come in ASN order.
+type cursor struct {
+	asns []store.ASN
+	i    int
+}
+
+// find returns the record of asn, or nil; asn must not decrease from one
+// call to the next.
+func (c *cursor) find(asn uint32) *store.ASN {
+	for c.i < len(c.asns) && c.asns[c.i].ASN < asn {
+		c.i++
+	}
+	if c.i < len(c.asns) && c.asns[c.i].ASN == asn {
+		return &c.asns[c.i]
+	}
+	return nil
+}

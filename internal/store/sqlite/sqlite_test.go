@@ -1,0 +1,178 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/store/storetest"
+)
+
+// march is the month the package's own tests write.
+var march = time.Date(2024, time.March, 1, 0, 0, 0, 0, time.UTC)
+
+// openTest opens a new database in a temporary directory.
+func openTest(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "observatory.db")
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open() = %v", err)
+	}
+	return s, path
+}
+
+func TestStore_Conformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, _ := openTest(t)
+		return s
+	})
+}
+
+// TestOpen_Pragmas checks the settings every connection must have.
+func TestOpen_Pragmas(t *testing.T) {
+	s, _ := openTest(t)
+	defer s.Close()
+	tests := []struct {
+		db     *sql.DB
+		pragma string
+		want   string
+	}{
+		{s.w, "journal_mode", "wal"},
+		{s.w, "foreign_keys", "1"},
+		{s.w, "busy_timeout", "10000"},
+		{s.w, "synchronous", "1"},
+		{s.r, "journal_mode", "wal"},
+		{s.r, "foreign_keys", "1"},
+		{s.r, "busy_timeout", "10000"},
+		{s.r, "query_only", "1"},
+	}
+	for _, tt := range tests {
+		var got string
+		if err := tt.db.QueryRow("PRAGMA " + tt.pragma).Scan(&got); err != nil {
+			t.Fatalf("PRAGMA %s: %v", tt.pragma, err)
+		}
+		if got != tt.want {
+			t.Errorf("PRAGMA %s = %q, want %q", tt.pragma, got, tt.want)
+		}
+	}
+	if _, err := s.r.Exec("DELETE FROM months"); err == nil {
+		t.Errorf("a reader connection could write")
+	}
+}
+
+// TestOpen_Reopen checks that a reopened database keeps its months and
+// that migrating an up-to-date schema changes nothing.
+func TestOpen_Reopen(t *testing.T) {
+	s, path := openTest(t)
+	m := storetest.Synthetic(march, "netops@2024.1", storetest.Size{ASNs: 20, Routes: 100, Incidents: 10})
+	if err := s.WriteMonth(t.Context(), m); err != nil {
+		t.Fatalf("WriteMonth() = %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("WAL file left after Close (%v): a connection is still open", err)
+	}
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open(again) = %v", err)
+	}
+	defer s.Close()
+	checkMonth(t, s, m)
+}
+
+// TestOpen_NewerSchema checks that a database migrated by a newer program
+// is refused rather than misread.
+func TestOpen_NewerSchema(t *testing.T) {
+	s, path := openTest(t)
+	_, err := s.w.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, 1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err := Open(t.Context(), path); err == nil {
+		s.Close()
+		t.Errorf("Open(schema 999) = nil error, want a refusal")
+	}
+}
+
+// TestOpen_Path checks paths with URI metacharacters and a directory that
+// does not exist.
+func TestOpen_Path(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a b.db", "q?x=1.db", "hash#1.db", "per%41cent.db", "Zürich.db"} {
+		path := filepath.Join(dir, name)
+		s, err := Open(t.Context(), path)
+		if err != nil {
+			t.Errorf("Open(%q) = %v", name, err)
+			continue
+		}
+		s.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("Open(%q) created no such file: %v", name, err)
+		}
+	}
+	if s, err := Open(t.Context(), filepath.Join(dir, "missing", "x.db")); err == nil {
+		s.Close()
+		t.Errorf("Open(missing directory) = nil error")
+	}
+}
+
+// TestStore_WriteMonth_CancelAfterDelete cancels a write at the worst
+// moment, the previous version deleted inside the transaction, and checks
+// that it is all still there.
+func TestStore_WriteMonth_CancelAfterDelete(t *testing.T) {
+	s, path := openTest(t)
+	defer s.Close()
+	prev := storetest.Synthetic(march, "netops@2024.1", storetest.Size{ASNs: 50, Routes: 500, Incidents: 50})
+	if err := s.WriteMonth(t.Context(), prev); err != nil {
+		t.Fatalf("WriteMonth(previous) = %v", err)
+	}
+	next := storetest.Synthetic(march, "netops@2024.1", storetest.Size{ASNs: 300, Routes: 3000, Incidents: 300})
+	ctx, cancel := context.WithCancel(t.Context())
+	testHookReplaced = cancel
+	defer func() { testHookReplaced = nil }()
+	if err := s.WriteMonth(ctx, next); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WriteMonth(cancelled) = %v, want context.Canceled", err)
+	}
+	testHookReplaced = nil
+	checkMonth(t, s, prev)
+	checkIntegrity(t, path)
+}
+
+// checkMonth reads a month back and compares it with what was written.
+func checkMonth(t *testing.T, s store.Store, want *store.Month) {
+	t.Helper()
+	got, err := storetest.ReadMonth(t.Context(), s, want.Meta.Month, want.Meta.Spec)
+	if err != nil {
+		t.Fatalf("ReadMonth() = %v", err)
+	}
+	if diff := storetest.Diff(storetest.Expected(want), got); diff != "" {
+		t.Errorf("ReadMonth() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// checkIntegrity runs SQLite's integrity check on the file at path.
+func checkIntegrity(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var got string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&got); err != nil || got != "ok" {
+		t.Errorf("PRAGMA integrity_check = %q, %v; want ok", got, err)
+	}
+	var fk int
+	if err := db.QueryRow("SELECT count(*) FROM pragma_foreign_key_check").Scan(&fk); err != nil || fk != 0 {
+		t.Errorf("foreign key violations = %d, %v; want 0", fk, err)
+	}
+}

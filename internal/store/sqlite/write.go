@@ -1,0 +1,392 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// WriteMonth replaces the month m.Meta.Month of specification m.Meta.Spec
+// with m, in one transaction. Meta.Month must be the first instant of a
+// UTC month and Meta.Spec must not be empty; NaN values, invalid evidence
+// JSON, a second record of an ASN or a second incident with the same ID
+// fail the write and leave the previous version in place.
+func (s *Store) WriteMonth(ctx context.Context, m *store.Month) error {
+	if err := validate(m); err != nil {
+		return fmt.Errorf("sqlite: write month: %w", err)
+	}
+	if err := s.writeMonth(ctx, m); err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			// The driver reports an interrupted statement, not why.
+			err = fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
+		return fmt.Errorf("sqlite: write month %s %q: %w", monthKey(m.Meta.Month), m.Meta.Spec, err)
+	}
+	return nil
+}
+
+// writeMonth runs the write transaction.
+func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	w := &writer{ctx: ctx, tx: tx}
+	steps := []struct {
+		what string
+		fn   func(*store.Month) error
+	}{
+		{"replace month", w.meta},
+		{"insert inputs", w.inputs},
+		{"insert ASNs", w.asns},
+		{"insert incidents", w.incidents},
+		{"insert routes", w.routes},
+		{"insert ROA statistics", w.roaStats},
+		{"insert aggregates", w.aggregates},
+		{"insert participants", w.participants},
+	}
+	for _, st := range steps {
+		if err := st.fn(m); err != nil {
+			return fmt.Errorf("%s: %w", st.what, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// testHookReplaced, when set by a test, runs inside the write transaction
+// once the previous version of the month has been deleted.
+var testHookReplaced func()
+
+// writer inserts the records of one month in one transaction.
+type writer struct {
+	ctx context.Context
+	tx  *sql.Tx
+	id  int64 // months.id of the month being written
+}
+
+// meta deletes the previous version of the month, with all its records
+// (ON DELETE CASCADE), and inserts the new months row.
+func (w *writer) meta(m *store.Month) error {
+	key, mm := monthKey(m.Meta.Month), &m.Meta
+	if _, err := w.tx.ExecContext(w.ctx, `DELETE FROM months WHERE month = ? AND spec = ?`, key, mm.Spec); err != nil {
+		return err
+	}
+	if testHookReplaced != nil {
+		testHookReplaced()
+	}
+	warnings, err := stringList(mm.Warnings)
+	if err != nil {
+		return err
+	}
+	st := &mm.Stats
+	return w.tx.QueryRowContext(w.ctx, `INSERT INTO months
+		(month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		key, mm.Spec, micros(mm.IngestedAt), b2i(mm.Final), warnings,
+		st.RIBEntries, st.Updates, st.Routes, int64(st.Peers), int64(st.MeasuredASN), int64(st.Incidents),
+	).Scan(&w.id)
+}
+
+func (w *writer) inputs(m *store.Month) error {
+	b, err := w.batch("month_inputs", "month_id", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us")
+	if err != nil {
+		return err
+	}
+	for i, in := range m.Meta.Inputs {
+		if err := b.add(w.id, int64(i), in.Path, in.Kind, in.Size, in.SHA256, in.Records, micros(in.From), micros(in.To)); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+// asns inserts the ASN records in ASN order, and their metrics and scores,
+// so that the three B-trees keyed by ASN fill in order.
+func (w *writer) asns(m *store.Month) error {
+	order := make([]int, len(m.ASNs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmpASN(m.ASNs[i].ASN, m.ASNs[j].ASN) })
+	asns, err := w.batch("asns", "month_id", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced")
+	if err != nil {
+		return err
+	}
+	for _, i := range order {
+		a := &m.ASNs[i]
+		if err := asns.add(w.id, int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion, b2i(a.Participant), int64(a.Peers), int64(a.Announced)); err != nil {
+			return err
+		}
+	}
+	if err := asns.close(); err != nil {
+		return err
+	}
+	return w.metricsAndScores(m, order)
+}
+
+func cmpASN(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// metricsAndScores inserts the metrics and scores of the ASN records, in
+// the given order of the records.
+func (w *writer) metricsAndScores(m *store.Month, order []int) error {
+	metrics, err := w.batch("asn_metrics", "month_id", "asn", "pos", "id", "raw", "score", "has_data", "counted")
+	if err != nil {
+		return err
+	}
+	scores, err := w.batch("asn_scores", "month_id", "asn", "pos", "id", "value", "has_data", "level")
+	if err != nil {
+		return err
+	}
+	for _, i := range order {
+		a := &m.ASNs[i]
+		for j, x := range a.Metrics {
+			if err := metrics.add(w.id, int64(a.ASN), int64(j), x.ID, x.Raw, x.Score, b2i(x.HasData), b2i(x.Counted)); err != nil {
+				return err
+			}
+		}
+		for j, x := range a.Scores {
+			if err := scores.add(w.id, int64(a.ASN), int64(j), x.ID, x.Value, b2i(x.HasData), x.Level); err != nil {
+				return err
+			}
+		}
+	}
+	return errors.Join(metrics.close(), scores.close())
+}
+
+func (w *writer) incidents(m *store.Month) error {
+	b, err := w.batch("incidents", "month_id", "pos", "id", "asn", "metric", "start_us", "end_us", "weight", "score", "excluded", "events", "evidence")
+	if err != nil {
+		return err
+	}
+	for i := range m.Incidents {
+		in := &m.Incidents[i]
+		events, err := stringList(in.Events)
+		if err != nil {
+			return err
+		}
+		var evidence any // NULL
+		if len(in.Evidence) > 0 {
+			evidence = string(in.Evidence) // TEXT: a []byte would be a BLOB
+		}
+		if err := b.add(w.id, int64(i), in.ID, int64(in.ASN), in.Metric, micros(in.Start), micros(in.End),
+			in.Weight, in.Score, b2i(in.Excluded), events, evidence); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+// routes inserts the routes sorted by (ASN, position), the order of the
+// table's primary key, so that its B-tree fills in order.
+func (w *writer) routes(m *store.Month) error {
+	order := make([]uint64, len(m.Routes))
+	for i := range m.Routes {
+		order[i] = uint64(m.Routes[i].ASN)<<32 | uint64(i)
+	}
+	slices.Sort(order)
+	b, err := w.batch("routes", "month_id", "asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers", "first_seen", "last_seen")
+	if err != nil {
+		return err
+	}
+	for _, o := range order {
+		i := int(uint32(o))
+		r := &m.Routes[i]
+		sources, err := stringList(r.IRRSource)
+		if err != nil {
+			return err
+		}
+		if err := b.add(w.id, int64(r.ASN), int64(i), r.Prefix, r.RPKI, r.IRR, sources, r.Bogon, int64(r.Peers),
+			micros(r.FirstSeen), micros(r.LastSeen)); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+func (w *writer) roaStats(m *store.Month) error {
+	b, err := w.batch("roa_stats", "month_id", "pos", "scope", "key", "family", "valid", "invalid", "not_found",
+		"valid_space", "invalid_space", "not_found_space")
+	if err != nil {
+		return err
+	}
+	for i, r := range m.ROAStats {
+		if err := b.add(w.id, int64(i), r.Scope, r.Key, int64(r.Family), r.Valid, r.Invalid, r.NotFound,
+			r.ValidSpace, r.InvalidSpace, r.NotFoundSpace); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+func (w *writer) aggregates(m *store.Month) error {
+	b, err := w.batch("aggregates", "month_id", "pos", "scope", "key", "score", "value", "ready", "aspire", "lag", "no_data")
+	if err != nil {
+		return err
+	}
+	for i, a := range m.Aggregates {
+		if err := b.add(w.id, int64(i), a.Scope, a.Key, a.Score, a.Value, int64(a.Ready), int64(a.Aspire), int64(a.Lag), int64(a.NoData)); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+func (w *writer) participants(m *store.Month) error {
+	b, err := w.batch("participants", "month_id", "pos", "organisation", "programme", "asns", "approved", "areas")
+	if err != nil {
+		return err
+	}
+	for i, p := range m.Participants {
+		asns, err := jsonList(p.ASNs)
+		if err != nil {
+			return err
+		}
+		areas, err := stringList(p.Areas)
+		if err != nil {
+			return err
+		}
+		if err := b.add(w.id, int64(i), p.Organisation, p.Programme, asns, micros(p.Approved), areas); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+// maxBatchParams bounds the parameters of one multi-row INSERT. Larger
+// statements save calls into the driver but cost SQLite more to prepare;
+// measured, the gain stops well below SQLite's limit of 32766.
+const maxBatchParams = 1000
+
+// batch inserts rows into one table through a prepared statement that
+// inserts many rows at once; the last, partial batch has its own
+// statement. On error, the statements are left to the end of the
+// transaction, which releases them.
+type batch struct {
+	w     *writer
+	table string
+	cols  []string
+	full  *sql.Stmt // inserts size rows
+	size  int
+	args  []any
+}
+
+// batch prepares a batch of inserts into table. Table and column names are
+// constants of this package; values are always bound.
+func (w *writer) batch(table string, cols ...string) (*batch, error) {
+	size := max(1, maxBatchParams/len(cols))
+	full, err := w.tx.PrepareContext(w.ctx, insertSQL(table, cols, size))
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
+	}
+	return &batch{w: w, table: table, cols: cols, full: full, size: size, args: make([]any, 0, size*len(cols))}, nil
+}
+
+// add queues one row, and inserts a full batch.
+func (b *batch) add(row ...any) error {
+	b.args = append(b.args, row...)
+	if len(b.args) < cap(b.args) {
+		return nil
+	}
+	_, err := b.full.ExecContext(b.w.ctx, b.args...)
+	b.args = b.args[:0]
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", b.table, err)
+	}
+	return nil
+}
+
+// close inserts the queued rows and releases the statement.
+func (b *batch) close() error {
+	var err error
+	if n := len(b.args) / len(b.cols); n > 0 {
+		_, err = b.w.tx.ExecContext(b.w.ctx, insertSQL(b.table, b.cols, n), b.args...)
+		if err != nil {
+			err = fmt.Errorf("insert into %s: %w", b.table, err)
+		}
+		b.args = b.args[:0]
+	}
+	return errors.Join(err, b.full.Close())
+}
+
+// insertSQL returns an INSERT of rows rows of placeholders.
+func insertSQL(table string, cols []string, rows int) string {
+	row := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	for i := range rows {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(row)
+	}
+	return sb.String()
+}
+
+// validate checks what the schema cannot: the month key, and values SQLite
+// would store as something else (NaN becomes NULL).
+func validate(m *store.Month) error {
+	if m == nil {
+		return errors.New("nil month")
+	}
+	if err := validateKey(&m.Meta); err != nil {
+		return err
+	}
+	for _, a := range m.ASNs {
+		for _, x := range a.Metrics {
+			if math.IsNaN(x.Raw) || math.IsNaN(x.Score) {
+				return fmt.Errorf("AS%d metric %q: NaN value", a.ASN, x.ID)
+			}
+		}
+		for _, x := range a.Scores {
+			if math.IsNaN(x.Value) {
+				return fmt.Errorf("AS%d score %q: NaN value", a.ASN, x.ID)
+			}
+		}
+	}
+	for _, in := range m.Incidents {
+		if math.IsNaN(in.Weight) || math.IsNaN(in.Score) {
+			return fmt.Errorf("incident %q: NaN value", in.ID)
+		}
+		if len(in.Evidence) > 0 && !json.Valid(in.Evidence) {
+			return fmt.Errorf("incident %q: evidence is not valid JSON", in.ID)
+		}
+	}
+	for _, a := range m.Aggregates {
+		if math.IsNaN(a.Value) {
+			return fmt.Errorf("aggregate %s %q %s: NaN value", a.Scope, a.Key, a.Score)
+		}
+	}
+	return nil
+}
+
+// validateKey checks that the meta names a month and a specification.
+func validateKey(mm *store.MonthMeta) error {
+	u := mm.Month.UTC()
+	if mm.Month.IsZero() || !u.Equal(time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)) {
+		return fmt.Errorf("month %v is not the first instant of a UTC month", mm.Month)
+	}
+	if mm.Spec == "" {
+		return errors.New("no specification")
+	}
+	return nil
+}
