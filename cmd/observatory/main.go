@@ -7,6 +7,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -55,9 +56,13 @@ func main() {
 
 // run executes the CLI and maps errors to exit codes: 2 for usage errors,
 // the code of an exitError, 1 otherwise.
-func run(args []string) int {
+func run(args []string) int { return runWithOutput(args, os.Stdout) }
+
+// runWithOutput runs the CLI writing standard output to stdout.
+func runWithOutput(args []string, stdout io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
+	root.SetOut(stdout)
 	err := root.Execute()
 	if err == nil {
 		return 0

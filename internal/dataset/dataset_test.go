@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -113,5 +114,31 @@ func TestNameDate(t *testing.T) {
 		if (want == "" && !got.IsZero()) || (want != "" && got.Format(time.DateOnly) != want) {
 			t.Errorf("NameDate(%q) = %v, want %q", name, got, want)
 		}
+	}
+}
+
+func TestDiscover_FollowsLinks(t *testing.T) {
+	root := testenv.SharedData(t)
+	dir := t.TempDir()
+	for _, l := range []struct{ target, name string }{
+		{filepath.Join(root, "irr"), "irr"},
+		{filepath.Join(root, "as-relationships", "20140101.as-rel.txt"), "rel.txt"},
+		{dir, "loop"}, // a link to its own directory must not recurse forever
+		{filepath.Join(dir, "nowhere"), "dangling"},
+	} {
+		if err := os.Symlink(l.target, filepath.Join(dir, l.name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := Discover(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[Kind]int{}
+	for _, f := range files {
+		kinds[f.Kind]++
+	}
+	if kinds[KindIRR] != 3 || kinds[KindASRel] != 1 {
+		t.Errorf("kinds through links = %v, want 3 IRR files and 1 as-rel", kinds)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -35,36 +36,75 @@ type File struct {
 }
 
 // Discover walks dir to any depth and sniffs every regular file. Hidden
-// files and directories (".git") are skipped.
+// files and directories (".git") are skipped. Symbolic links are followed,
+// each real directory once, so link loops end.
 func Discover(ctx context.Context, dir string) ([]File, error) {
 	var out []File
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	if err := discover(ctx, dir, map[string]bool{}, &out); err != nil {
+		return nil, fmt.Errorf("discover %s: %w", dir, err)
+	}
+	return out, nil
+}
+
+func discover(ctx context.Context, dir string, seen map[string]bool, out *[]File) error {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	if seen[real] {
+		return nil
+	}
+	seen[real] = true
+	return filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.Name() != "." && d.Name()[0] == '.' && p != dir {
+		if p != real && d.Name()[0] == '.' {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if d.IsDir() && p != real {
+			if r, err := filepath.EvalSymlinks(p); err == nil {
+				seen[r] = true
+			}
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return discoverLink(ctx, p, seen, out)
+		}
+		if !d.Type().IsRegular() {
+			return nil
 		}
 		f, err := Identify(ctx, p)
 		if err != nil {
 			return err
 		}
-		out = append(out, f)
+		*out = append(*out, f)
 		return nil
 	})
+}
+
+// discoverLink follows a symbolic link to a file or a directory.
+func discoverLink(ctx context.Context, p string, seen map[string]bool, out *[]File) error {
+	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("discover %s: %w", dir, err)
+		return nil // a dangling link is not an input
 	}
-	return out, nil
+	if st.IsDir() {
+		return discover(ctx, p, seen, out)
+	}
+	if !st.Mode().IsRegular() {
+		return nil
+	}
+	f, err := Identify(ctx, p)
+	if err == nil {
+		*out = append(*out, f)
+	}
+	return err
 }
 
 // Identify sniffs one file.

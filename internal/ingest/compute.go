@@ -12,6 +12,7 @@ import (
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/irr"
+	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/rov"
 	"github.com/observatory-net/observatory/internal/score"
 	"github.com/observatory-net/observatory/internal/spec"
@@ -360,6 +361,12 @@ func (m *month) describe(rec *store.ASN) {
 	if ix := m.cfg.Data.RIR; ix != nil {
 		if d, _, ok := ix.ASN(a); ok {
 			rec.Country, rec.RIR = d.CC, d.Registry
+		}
+	}
+	if e, ok := region.Lookup(rec.Country); ok {
+		rec.Region, rec.SubRegion = e.Region, e.SubRegion
+		if e.RIR != "" {
+			rec.RIR = e.RIR
 		}
 	}
 	if db := m.cfg.Data.PeeringDB; db != nil {

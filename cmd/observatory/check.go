@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+func init() { register(newCheckCmd) }
+
+type checkOptions struct {
+	db, month, min, actions, format, spec string
+}
+
+func newCheckCmd() *cobra.Command {
+	var o checkOptions
+	cmd := &cobra.Command{
+		Use:   "check AS123 [AS456...] --db FILE [--min ready|aspiring] [--actions 1,2,3,4]",
+		Short: "Fail (exit 1) when an ASN is below a readiness level: for CI pipelines",
+		Long: `check looks up each ASN's scores for the month and compares the chosen
+Actions with --min. It exits 0 when every ASN passes, 1 when any fails, and 2
+on usage or data errors (unknown ASN, no month stored). A score with no data
+(for example Anti-spoofing without a Spoofer test) does not fail the check but
+is reported. --format json prints one object for machines.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), cmd.OutOrStdout(), args, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.db, "db", "", "store: an SQLite file")
+	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	f.StringVar(&o.min, "min", "ready", "lowest passing level: ready or aspiring")
+	f.StringVar(&o.actions, "actions", "1,2,3,4", "MANRS Actions to check")
+	f.StringVar(&o.format, "format", "text", "text or json")
+	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
+	return cmd
+}
+
+type checkResult struct {
+	ASN    uint32         `json:"asn"`
+	Pass   bool           `json:"pass"`
+	Scores []checkedScore `json:"scores"`
+}
+
+type checkedScore struct {
+	Score  string   `json:"score"`
+	Action int      `json:"action"`
+	Value  *float64 `json:"value"`
+	Level  string   `json:"level"`
+	Pass   bool     `json:"pass"`
+}
+
+func runCheck(ctx context.Context, w io.Writer, args []string, o checkOptions) error {
+	if o.min != "ready" && o.min != "aspiring" {
+		return usageError(fmt.Errorf("--min %q: want ready or aspiring", o.min))
+	}
+	actions, err := parseActions(o.actions)
+	if err != nil {
+		return err
+	}
+	filter, err := asnFilter(args)
+	if err != nil {
+		return err
+	}
+	sp, err := spec.Get(o.spec)
+	if err != nil {
+		return usageError(err)
+	}
+	st, month, err := openMonth(ctx, o.db, o.month, o.spec)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	recs, err := st.ASNs(ctx, month, o.spec, filter)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	results, err := checkASNs(filter.ASNs, recs, sp, actions, o.min)
+	if err != nil {
+		return err
+	}
+	if err := printCheck(w, results, o.format); err != nil {
+		return err
+	}
+	for _, r := range results {
+		if !r.Pass {
+			return &exitError{code: 1, err: fmt.Errorf("")}
+		}
+	}
+	return nil
+}
+
+func parseActions(s string) ([]int, error) {
+	var out []int
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 1 || n > 4 {
+			return nil, usageError(fmt.Errorf("--actions %q: want numbers 1 to 4", s))
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func checkASNs(asns []uint32, recs []store.ASN, sp *spec.Spec, actions []int, min string) ([]checkResult, error) {
+	var out []checkResult
+	for _, a := range asns {
+		i := slices.IndexFunc(recs, func(r store.ASN) bool { return r.ASN == a })
+		if i < 0 {
+			return nil, &exitError{code: 2, err: fmt.Errorf("%s is not measured in this month", bgp.ASN(a))}
+		}
+		res := checkResult{ASN: a, Pass: true}
+		for _, act := range sp.Actions {
+			if !slices.Contains(actions, act.Action) {
+				continue
+			}
+			s, _ := scoreOf(recs[i], act.Score)
+			cs := checkedScore{Score: act.Score, Action: act.Action, Level: s.Level}
+			if s.HasData {
+				v := s.Value
+				cs.Value = &v
+			}
+			cs.Pass = !s.HasData || s.Level == "ready" || (min == "aspiring" && s.Level == "aspiring")
+			res.Pass = res.Pass && cs.Pass
+			res.Scores = append(res.Scores, cs)
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+func printCheck(w io.Writer, results []checkResult, format string) error {
+	if format == "json" {
+		return json.NewEncoder(w).Encode(map[string]any{"pass": allPass(results), "asns": results})
+	}
+	for _, r := range results {
+		verdict := "PASS"
+		if !r.Pass {
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(w, "%s %s\n", verdict, bgp.ASN(r.ASN))
+		for _, s := range r.Scores {
+			v := "no data"
+			if s.Value != nil {
+				v = strconv.FormatFloat(*s.Value, 'f', 2, 64)
+			}
+			mark := "ok"
+			if !s.Pass {
+				mark = "below"
+			}
+			fmt.Fprintf(w, "  Action %d %-24s %-8s %-10s %s\n", s.Action, s.Score, v, s.Level, mark)
+		}
+	}
+	return nil
+}
+
+func allPass(rs []checkResult) bool {
+	for _, r := range rs {
+		if !r.Pass {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/observatory-net/observatory/internal/dataset"
+	"github.com/observatory-net/observatory/internal/ingest"
+	"github.com/observatory-net/observatory/internal/spec"
+)
+
+func init() { register(newIngestCmd) }
+
+type ingestOptions struct {
+	db, data, month, spec string
+	allTime               bool
+	workers               int
+	quiet, verbose        bool
+}
+
+func newIngestCmd() *cobra.Command {
+	var o ingestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest --db FILE --data DIR [--month YYYY-MM]",
+		Short: "Compute a month from a data directory and store it",
+		Long: `ingest reads a data directory laid out like ../shared/data (files are
+recognised by content, at any depth), streams every MRT file in parallel,
+classifies every route, scores every measured ASN with the specification, and
+writes the month to the store in one transaction: a failed or interrupted
+ingest leaves the previous data intact.
+
+--month defaults to the month of the newest dated MRT file. --all-time keeps
+MRT records outside the month (for test data of another period).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runIngest(cmd.Context(), cmd.ErrOrStderr(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.db, "db", "", "store: an SQLite file")
+	f.StringVar(&o.data, "data", "", "data directory")
+	f.StringVar(&o.month, "month", "", "month to compute, YYYY-MM")
+	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID[@VERSION]")
+	f.BoolVar(&o.allTime, "all-time", false, "do not drop MRT records outside the month")
+	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "MRT files read at once")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every step")
+	return cmd
+}
+
+func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
+	if o.data == "" {
+		return usageError(fmt.Errorf("--data is required"))
+	}
+	sp, err := spec.Get(o.spec)
+	if err != nil {
+		return usageError(err)
+	}
+	log := cliLogger(stderr, o.quiet, o.verbose)
+	start := time.Now()
+	files, err := dataset.Discover(ctx, o.data)
+	if err != nil {
+		return usageError(err)
+	}
+	month, err := ingestMonth(o.month, files)
+	if err != nil {
+		return err
+	}
+	set, err := dataset.Load(ctx, files, dataset.Options{ASRelAt: month.AddDate(0, 1, 0), Log: log})
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	log.Info("loaded reference data", "files", len(files), "mrt", len(set.MRT), "vrps", set.RPKI.Len(), "elapsed", time.Since(start))
+	st, err := openStore(ctx, o.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	m, err := ingest.Compute(ctx, ingest.Config{Month: month, Spec: sp, Data: set, Workers: o.workers, AllTime: o.allTime, Log: log})
+	if err != nil {
+		return err
+	}
+	if err := st.WriteMonth(ctx, m); err != nil {
+		return fmt.Errorf("store month %s: %w", month.Format("2006-01"), err)
+	}
+	for _, w := range m.Meta.Warnings {
+		log.Warn(w)
+	}
+	if !o.quiet {
+		fmt.Fprintf(stderr, "ingested %s with %s: %d RIB entries, %d updates, %d routes, %d ASNs, %d incidents, %d warnings in %s\n",
+			month.Format("2006-01"), sp.Ref(), m.Meta.Stats.RIBEntries, m.Meta.Stats.Updates, m.Meta.Stats.Routes,
+			m.Meta.Stats.MeasuredASN, m.Meta.Stats.Incidents, len(m.Meta.Warnings), time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// ingestMonth is --month, or the month of the newest dated MRT file.
+func ingestMonth(flag string, files []dataset.File) (time.Time, error) {
+	if flag != "" {
+		return parseMonth(flag)
+	}
+	var newest time.Time
+	for _, f := range files {
+		if f.Kind == dataset.KindMRT && f.Date.After(newest) {
+			newest = f.Date
+		}
+	}
+	if newest.IsZero() {
+		return time.Time{}, usageError(fmt.Errorf("no dated MRT file in the data directory: give --month"))
+	}
+	return ingest.MonthStart(newest), nil
+}
+
+// cliLogger logs warnings (and with verbose, progress) to stderr.
+func cliLogger(w io.Writer, quiet, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	switch {
+	case quiet:
+		level = slog.LevelError
+	case verbose:
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}

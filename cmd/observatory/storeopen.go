@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/store/sqlite"
+)
+
+// openStore opens the store named by a DSN: today an SQLite file path.
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	if dsn == "" {
+		return nil, usageError(fmt.Errorf("--db is required"))
+	}
+	s, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dsn, err)
+	}
+	return s, nil
+}
+
+// parseMonth reads YYYY-MM (or an RFC 3339 time) as the first of its month.
+func parseMonth(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01", time.RFC3339, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC), nil
+		}
+	}
+	return time.Time{}, usageError(fmt.Errorf("month %q: want YYYY-MM", s))
+}
+
+// latestMonth picks the newest stored month of a specification.
+func latestMonth(ctx context.Context, st store.Store, specRef string) (time.Time, error) {
+	months, err := st.Months(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, m := range months {
+		if m.Spec == specRef {
+			return m.Month, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("no month stored for %s: run observatory ingest first", specRef)
+}
