@@ -36,11 +36,14 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 	return out, wrap(err, "ASNs", month, spec)
 }
 
+// allASNs is the condition that selects every ASN of a month.
+const allASNs = "a.month_id = ?"
+
 // filterSQL returns the condition on asns rows (table alias a) of a month
 // that f selects, and its arguments. The SQL is made of constant pieces
 // only; every value is bound.
 func filterSQL(id int64, f store.Filter) (string, []any, error) {
-	where, args := "a.month_id = ?", []any{id}
+	where, args := allASNs, []any{id}
 	if len(f.ASNs) > 0 {
 		// One parameter however long the list: SQLite bounds their number.
 		list, err := jsonList(f.ASNs)
@@ -61,6 +64,20 @@ func filterSQL(id int64, f store.Filter) (string, []any, error) {
 	return where, args, nil
 }
 
+// perASN completes a query of a table of per-ASN records (alias m) for
+// the ASNs of the month that where selects (alias a), in ASN order and
+// then in the order written. For every ASN, it reads the month's rows of
+// table directly. Otherwise CROSS JOIN makes SQLite select the ASNs first
+// and look up their rows, rather than scan all the month's rows for
+// matching ASNs, as it may choose to without statistics.
+func perASN(selectCols, table, where string) string {
+	if where == allASNs {
+		return selectCols + " FROM " + table + " m WHERE m.month_id = ? ORDER BY m.asn, m.pos"
+	}
+	return selectCols + " FROM asns a CROSS JOIN " + table + " m ON m.month_id = a.month_id AND m.asn = a.asn" +
+		" WHERE " + where + " ORDER BY a.asn, m.pos"
+}
+
 // readMetrics reads the metrics of the ASN records out, which are sorted by
 // ASN and were selected by where and args.
 func readMetrics(ctx context.Context, q querier, out []store.ASN, where string, args []any) error {
@@ -77,9 +94,7 @@ func readMetrics(ctx context.Context, q querier, out []store.ASN, where string, 
 			a.Metrics = append(a.Metrics, m)
 		}
 		return nil
-	}, `SELECT m.asn, m.id, m.raw, m.score, m.has_data, m.counted
-		FROM asn_metrics m JOIN asns a ON a.month_id = m.month_id AND a.asn = m.asn
-		WHERE `+where+` ORDER BY m.asn, m.pos`, args...)
+	}, perASN("SELECT m.asn, m.id, m.raw, m.score, m.has_data, m.counted", "asn_metrics", where), args...)
 }
 
 // readScores reads the scores of the ASN records out, as readMetrics does.
@@ -97,9 +112,7 @@ func readScores(ctx context.Context, q querier, out []store.ASN, where string, a
 			a.Scores = append(a.Scores, x)
 		}
 		return nil
-	}, `SELECT x.asn, x.id, x.value, x.has_data, x.level
-		FROM asn_scores x JOIN asns a ON a.month_id = x.month_id AND a.asn = x.asn
-		WHERE `+where+` ORDER BY x.asn, x.pos`, args...)
+	}, perASN("SELECT m.asn, m.id, m.value, m.has_data, m.level", "asn_scores", where), args...)
 }
 
 // cursor finds ASN records, sorted by ASN, for rows that come in ASN order.

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -85,6 +87,36 @@ func plain(s string) bool {
 		}
 	}
 	return true
+}
+
+// decodeStrings decodes a JSON array of strings; NULL decodes as nil. It
+// splits without reflection what stringList writes without escapes, and
+// leaves anything else to encoding/json: it runs once per route read.
+func decodeStrings(b []byte) ([]string, error) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' || bytes.IndexByte(b, '\\') >= 0 {
+		return decodeList[string](b)
+	}
+	body := string(b[1 : len(b)-1]) // the elements are substrings of this one allocation
+	out := make([]string, 0, strings.Count(body, `"`)/2)
+	for body != "" {
+		end := -1
+		if body[0] == '"' {
+			end = strings.IndexByte(body[1:], '"')
+		}
+		if end < 0 {
+			return decodeList[string](b) // let encoding/json say what is wrong
+		}
+		out = append(out, body[1:1+end])
+		body = body[end+2:]
+		if body == "" {
+			break
+		}
+		if body[0] != ',' || len(body) == 1 {
+			return decodeList[string](b)
+		}
+		body = body[1:]
+	}
+	return out, nil
 }
 
 // decodeList decodes a JSON array column; NULL decodes as nil.

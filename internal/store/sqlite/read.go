@@ -106,7 +106,7 @@ func scanMeta(rows *sql.Rows) (store.MonthMeta, int64, error) {
 	if mm.Month, err = parseMonth(key); err != nil {
 		return mm, 0, err
 	}
-	mm.Warnings, err = decodeList[string](warnings)
+	mm.Warnings, err = decodeStrings(warnings)
 	return mm, id, err
 }
 
@@ -168,7 +168,7 @@ func scanIncident(rows *sql.Rows) (store.Incident, error) {
 	if len(evidence) > 0 {
 		in.Evidence = evidence
 	}
-	in.Events, err = decodeList[string](events)
+	in.Events, err = decodeStrings(events)
 	return in, err
 }
 
@@ -181,14 +181,14 @@ func (s *Store) Routes(ctx context.Context, month time.Time, spec string, asn ui
 			r := store.Route{ASN: asn}
 			var (
 				first, last int64
-				sources     []byte
+				sources     sql.RawBytes // decoded, so copied, at once
 			)
 			err := rows.Scan(&r.Prefix, &r.RPKI, &r.IRR, &sources, &r.Bogon, intOf(&r.Peers), &first, &last)
 			if err != nil {
 				return err
 			}
 			r.FirstSeen, r.LastSeen = fromMicros(first), fromMicros(last)
-			r.IRRSource, err = decodeList[string](sources)
+			r.IRRSource, err = decodeStrings(sources)
 			out = append(out, r)
 			return err
 		}, `SELECT prefix, rpki, irr, irr_source, bogon, peers, first_seen, last_seen
@@ -261,7 +261,7 @@ func (s *Store) Participants(ctx context.Context, month time.Time, spec string) 
 			if p.ASNs, err = decodeList[uint32](asns); err != nil {
 				return err
 			}
-			p.Areas, err = decodeList[string](areas)
+			p.Areas, err = decodeStrings(areas)
 			out = append(out, p)
 			return err
 		}, `SELECT organisation, programme, asns, approved, areas FROM participants WHERE month_id = ? ORDER BY pos`, id)

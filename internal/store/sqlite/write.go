@@ -100,12 +100,12 @@ func (w *writer) meta(m *store.Month) error {
 }
 
 func (w *writer) inputs(m *store.Month) error {
-	b, err := w.batch("month_inputs", "month_id", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us")
+	b, err := w.batch("month_inputs", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us")
 	if err != nil {
 		return err
 	}
 	for i, in := range m.Meta.Inputs {
-		if err := b.add(w.id, int64(i), in.Path, in.Kind, in.Size, in.SHA256, in.Records, micros(in.From), micros(in.To)); err != nil {
+		if err := b.add(int64(i), in.Path, in.Kind, in.Size, in.SHA256, in.Records, micros(in.From), micros(in.To)); err != nil {
 			return err
 		}
 	}
@@ -120,13 +120,13 @@ func (w *writer) asns(m *store.Month) error {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(i, j int) int { return cmpASN(m.ASNs[i].ASN, m.ASNs[j].ASN) })
-	asns, err := w.batch("asns", "month_id", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced")
+	asns, err := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced")
 	if err != nil {
 		return err
 	}
 	for _, i := range order {
 		a := &m.ASNs[i]
-		if err := asns.add(w.id, int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion, b2i(a.Participant), int64(a.Peers), int64(a.Announced)); err != nil {
+		if err := asns.add(int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion, b2i(a.Participant), int64(a.Peers), int64(a.Announced)); err != nil {
 			return err
 		}
 	}
@@ -149,23 +149,23 @@ func cmpASN(a, b uint32) int {
 // metricsAndScores inserts the metrics and scores of the ASN records, in
 // the given order of the records.
 func (w *writer) metricsAndScores(m *store.Month, order []int) error {
-	metrics, err := w.batch("asn_metrics", "month_id", "asn", "pos", "id", "raw", "score", "has_data", "counted")
+	metrics, err := w.batch("asn_metrics", "asn", "pos", "id", "raw", "score", "has_data", "counted")
 	if err != nil {
 		return err
 	}
-	scores, err := w.batch("asn_scores", "month_id", "asn", "pos", "id", "value", "has_data", "level")
+	scores, err := w.batch("asn_scores", "asn", "pos", "id", "value", "has_data", "level")
 	if err != nil {
 		return err
 	}
 	for _, i := range order {
 		a := &m.ASNs[i]
 		for j, x := range a.Metrics {
-			if err := metrics.add(w.id, int64(a.ASN), int64(j), x.ID, x.Raw, x.Score, b2i(x.HasData), b2i(x.Counted)); err != nil {
+			if err := metrics.add(int64(a.ASN), int64(j), x.ID, x.Raw, x.Score, b2i(x.HasData), b2i(x.Counted)); err != nil {
 				return err
 			}
 		}
 		for j, x := range a.Scores {
-			if err := scores.add(w.id, int64(a.ASN), int64(j), x.ID, x.Value, b2i(x.HasData), x.Level); err != nil {
+			if err := scores.add(int64(a.ASN), int64(j), x.ID, x.Value, b2i(x.HasData), x.Level); err != nil {
 				return err
 			}
 		}
@@ -174,7 +174,7 @@ func (w *writer) metricsAndScores(m *store.Month, order []int) error {
 }
 
 func (w *writer) incidents(m *store.Month) error {
-	b, err := w.batch("incidents", "month_id", "pos", "id", "asn", "metric", "start_us", "end_us", "weight", "score", "excluded", "events", "evidence")
+	b, err := w.batch("incidents", "pos", "id", "asn", "metric", "start_us", "end_us", "weight", "score", "excluded", "events", "evidence")
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,7 @@ func (w *writer) incidents(m *store.Month) error {
 		if len(in.Evidence) > 0 {
 			evidence = string(in.Evidence) // TEXT: a []byte would be a BLOB
 		}
-		if err := b.add(w.id, int64(i), in.ID, int64(in.ASN), in.Metric, micros(in.Start), micros(in.End),
+		if err := b.add(int64(i), in.ID, int64(in.ASN), in.Metric, micros(in.Start), micros(in.End),
 			in.Weight, in.Score, b2i(in.Excluded), events, evidence); err != nil {
 			return err
 		}
@@ -204,18 +204,19 @@ func (w *writer) routes(m *store.Month) error {
 		order[i] = uint64(m.Routes[i].ASN)<<32 | uint64(i)
 	}
 	slices.Sort(order)
-	b, err := w.batch("routes", "month_id", "asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers", "first_seen", "last_seen")
+	b, err := w.batch("routes", "asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers", "first_seen", "last_seen")
 	if err != nil {
 		return err
 	}
+	var memo listMemo
 	for _, o := range order {
 		i := int(uint32(o))
 		r := &m.Routes[i]
-		sources, err := stringList(r.IRRSource)
+		sources, err := memo.encode(r.IRRSource)
 		if err != nil {
 			return err
 		}
-		if err := b.add(w.id, int64(r.ASN), int64(i), r.Prefix, r.RPKI, r.IRR, sources, r.Bogon, int64(r.Peers),
+		if err := b.add(int64(r.ASN), int64(i), r.Prefix, r.RPKI, r.IRR, sources, r.Bogon, int64(r.Peers),
 			micros(r.FirstSeen), micros(r.LastSeen)); err != nil {
 			return err
 		}
@@ -224,13 +225,13 @@ func (w *writer) routes(m *store.Month) error {
 }
 
 func (w *writer) roaStats(m *store.Month) error {
-	b, err := w.batch("roa_stats", "month_id", "pos", "scope", "key", "family", "valid", "invalid", "not_found",
+	b, err := w.batch("roa_stats", "pos", "scope", "key", "family", "valid", "invalid", "not_found",
 		"valid_space", "invalid_space", "not_found_space")
 	if err != nil {
 		return err
 	}
 	for i, r := range m.ROAStats {
-		if err := b.add(w.id, int64(i), r.Scope, r.Key, int64(r.Family), r.Valid, r.Invalid, r.NotFound,
+		if err := b.add(int64(i), r.Scope, r.Key, int64(r.Family), r.Valid, r.Invalid, r.NotFound,
 			r.ValidSpace, r.InvalidSpace, r.NotFoundSpace); err != nil {
 			return err
 		}
@@ -239,12 +240,12 @@ func (w *writer) roaStats(m *store.Month) error {
 }
 
 func (w *writer) aggregates(m *store.Month) error {
-	b, err := w.batch("aggregates", "month_id", "pos", "scope", "key", "score", "value", "ready", "aspire", "lag", "no_data")
+	b, err := w.batch("aggregates", "pos", "scope", "key", "score", "value", "ready", "aspire", "lag", "no_data")
 	if err != nil {
 		return err
 	}
 	for i, a := range m.Aggregates {
-		if err := b.add(w.id, int64(i), a.Scope, a.Key, a.Score, a.Value, int64(a.Ready), int64(a.Aspire), int64(a.Lag), int64(a.NoData)); err != nil {
+		if err := b.add(int64(i), a.Scope, a.Key, a.Score, a.Value, int64(a.Ready), int64(a.Aspire), int64(a.Lag), int64(a.NoData)); err != nil {
 			return err
 		}
 	}
@@ -252,7 +253,7 @@ func (w *writer) aggregates(m *store.Month) error {
 }
 
 func (w *writer) participants(m *store.Month) error {
-	b, err := w.batch("participants", "month_id", "pos", "organisation", "programme", "asns", "approved", "areas")
+	b, err := w.batch("participants", "pos", "organisation", "programme", "asns", "approved", "areas")
 	if err != nil {
 		return err
 	}
@@ -265,40 +266,60 @@ func (w *writer) participants(m *store.Month) error {
 		if err != nil {
 			return err
 		}
-		if err := b.add(w.id, int64(i), p.Organisation, p.Programme, asns, micros(p.Approved), areas); err != nil {
+		if err := b.add(int64(i), p.Organisation, p.Programme, asns, micros(p.Approved), areas); err != nil {
 			return err
 		}
 	}
 	return b.close()
 }
 
-// maxBatchParams bounds the parameters of one multi-row INSERT. Larger
-// statements save calls into the driver but cost SQLite more to prepare;
-// measured, the gain stops well below SQLite's limit of 32766.
-const maxBatchParams = 1000
+// listMemo encodes string lists as stringList does, reusing the last
+// encoding for an equal list: neighbouring routes of an ASN mostly have the
+// same IRR sources.
+type listMemo struct {
+	last []string
+	enc  any
+}
 
-// batch inserts rows into one table through a prepared statement that
-// inserts many rows at once; the last, partial batch has its own
-// statement. On error, the statements are left to the end of the
-// transaction, which releases them.
+func (c *listMemo) encode(ss []string) (any, error) {
+	if c.enc != nil && slices.Equal(ss, c.last) {
+		return c.enc, nil
+	}
+	enc, err := stringList(ss)
+	c.last, c.enc = ss, enc
+	return enc, err
+}
+
+// maxBatchParams bounds the parameters of one multi-row INSERT. Larger
+// statements save calls through database/sql and the driver; measured, the
+// gain stops well below SQLite's limit of 32766.
+const maxBatchParams = 8000
+
+// batch inserts rows of the month being written into one table, through a
+// prepared statement that inserts many rows at once; the last, partial
+// batch has its own statement. The month's id is bound once per statement
+// (?1), not once per row. On error, the statements are left to the end of
+// the transaction, which releases them.
 type batch struct {
 	w     *writer
 	table string
-	cols  []string
-	full  *sql.Stmt // inserts size rows
-	size  int
-	args  []any
+	cols  []string  // without month_id
+	full  *sql.Stmt // inserts cap(args)/len(cols) rows
+	args  []any     // the month's id, then the queued rows
 }
 
-// batch prepares a batch of inserts into table. Table and column names are
-// constants of this package; values are always bound.
+// batch prepares a batch of inserts into table, whose first column is
+// month_id, followed by cols. Table and column names are constants of this
+// package; values are always bound.
 func (w *writer) batch(table string, cols ...string) (*batch, error) {
 	size := max(1, maxBatchParams/len(cols))
 	full, err := w.tx.PrepareContext(w.ctx, insertSQL(table, cols, size))
 	if err != nil {
 		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
 	}
-	return &batch{w: w, table: table, cols: cols, full: full, size: size, args: make([]any, 0, size*len(cols))}, nil
+	args := make([]any, 1, 1+size*len(cols))
+	args[0] = w.id
+	return &batch{w: w, table: table, cols: cols, full: full, args: args}, nil
 }
 
 // add queues one row, and inserts a full batch.
@@ -308,7 +329,7 @@ func (b *batch) add(row ...any) error {
 		return nil
 	}
 	_, err := b.full.ExecContext(b.w.ctx, b.args...)
-	b.args = b.args[:0]
+	b.args = b.args[:1]
 	if err != nil {
 		return fmt.Errorf("insert into %s: %w", b.table, err)
 	}
@@ -318,21 +339,23 @@ func (b *batch) add(row ...any) error {
 // close inserts the queued rows and releases the statement.
 func (b *batch) close() error {
 	var err error
-	if n := len(b.args) / len(b.cols); n > 0 {
+	if n := (len(b.args) - 1) / len(b.cols); n > 0 {
 		_, err = b.w.tx.ExecContext(b.w.ctx, insertSQL(b.table, b.cols, n), b.args...)
 		if err != nil {
 			err = fmt.Errorf("insert into %s: %w", b.table, err)
 		}
-		b.args = b.args[:0]
+		b.args = b.args[:1]
 	}
 	return errors.Join(err, b.full.Close())
 }
 
-// insertSQL returns an INSERT of rows rows of placeholders.
+// insertSQL returns an INSERT into table of rows rows of month_id and cols:
+// month_id is parameter ?1 in every row, the other values are the
+// following parameters in order.
 func insertSQL(table string, cols []string, rows int) string {
-	row := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
+	row := "(?1" + strings.Repeat(", ?", len(cols)) + ")"
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+	sb.WriteString("INSERT INTO " + table + " (month_id, " + strings.Join(cols, ", ") + ") VALUES ")
 	for i := range rows {
 		if i > 0 {
 			sb.WriteString(", ")
