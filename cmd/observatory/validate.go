@@ -54,8 +54,8 @@ each route with its RFC 6811 origin validation state against the VRPs of
 --vrps: valid, invalid-asn, invalid-length or not-found.
 
 With --mrt, the routes are instead the RIB entries and announcements of an
-MRT file (RFC 6396), compressed or not; consecutive duplicates (the same
-prefix and origin from several peers) are printed once. A route whose
+MRT file (RFC 6396), compressed or not; each distinct prefix and origin is
+printed once, in order of first appearance. A route whose
 AS_PATH ends in an AS_SET has no single origin and is printed with ASN 0,
 which matches no VRP (RFC 6811 §2, RFC 7607). Undecodable MRT records are
 reported on standard error and skipped.
@@ -315,8 +315,10 @@ func parseASN(b []byte) (bgp.ASN, error) {
 	return bgp.ParseASN(string(b))
 }
 
-// mrtRoutes yields the routes of an MRT file: the prefix and origin of
-// every RIB entry and announcement, leaving out consecutive duplicates.
+// mrtRoutes yields the routes of an MRT file: each distinct prefix and
+// origin of its RIB entries and announcements once, in order of first
+// appearance (the same pair from many peers, or announced again later in
+// an update file, is printed once).
 // A path without a single origin (empty, or ending in an AS_SET) yields
 // rov.NoOrigin. Undecodable records are reported to stderr and skipped;
 // damaged framing is skipped past (mrt.Options.Resync).
@@ -331,6 +333,7 @@ func mrtRoutes(path string, stderr io.Writer) routeSource {
 		warn := func(err error) { fmt.Fprintln(stderr, "observatory validate: skipped:", err) }
 		sc := mrt.NewScanner(mrt.NewReader(dr, path, mrt.Options{Resync: true, Warn: warn}), false)
 		var last route
+		seen := map[route]struct{}{}
 		for e := range sc.Elems() {
 			if (e.Kind != mrt.KindRIB && e.Kind != mrt.KindAnnounce) || e.Attrs == nil || !e.Prefix.IsValid() {
 				continue
@@ -340,10 +343,14 @@ func mrtRoutes(path string, stderr io.Writer) routeSource {
 				origin = rov.NoOrigin
 			}
 			r := route{Prefix: e.Prefix, Origin: origin}
-			if r == last {
+			if r == last { // the common case: one prefix from many peers
 				continue
 			}
 			last = r
+			if _, dup := seen[r]; dup {
+				continue
+			}
+			seen[r] = struct{}{}
 			if !yield(r, nil) {
 				return
 			}

@@ -359,3 +359,57 @@ func TestParseASN_matchesBGP(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateCmd_mrtDistinctPairs checks --mrt prints each distinct
+// prefix/origin pair once on an update file, where the same pair comes
+// back non-consecutively, against a count made from dump's text output.
+func TestValidateCmd_mrtDistinctPairs(t *testing.T) {
+	vrps := testenv.File(t, "rpki/ripe-ncc-test-roas-2016.csv")
+	upd := testenv.File(t, "mrt/updates/updates.20160811.1600.gz")
+	out, stderr, code := execute(t, "", "validate", "--vrps", vrps, "--mrt", upd)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	seen := map[string]bool{}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) != 3 {
+			t.Fatalf("line %q", l)
+		}
+		k := f[0] + " " + f[1]
+		if seen[k] {
+			t.Fatalf("pair %s printed twice", k)
+		}
+		seen[k] = true
+	}
+	dump, _, code := execute(t, "", "dump", upd)
+	if code != 0 {
+		t.Fatal("dump failed")
+	}
+	want, consecutiveDups := map[string]bool{}, 0
+	prev := ""
+	for _, l := range strings.Split(strings.TrimSpace(dump), "\n") {
+		f := strings.Split(l, "|")
+		if f[2] != "A" {
+			continue
+		}
+		hops := strings.Fields(f[6])
+		origin := "0"
+		if n := len(hops); n > 0 && !strings.ContainsAny(hops[n-1], "{}") {
+			origin = hops[n-1]
+		}
+		k := f[5] + " " + origin
+		if want[k] && k != prev {
+			consecutiveDups++
+		}
+		want[k], prev = true, k
+	}
+	if len(seen) != len(want) {
+		t.Errorf("%d pairs printed, %d distinct in the file", len(seen), len(want))
+	}
+	if consecutiveDups == 0 {
+		t.Fatal("test file has no non-consecutive repeat: the test proves nothing")
+	}
+	t.Logf("%d distinct pairs; %d non-consecutive repeats left out", len(want), consecutiveDups)
+}
