@@ -142,3 +142,26 @@ func TestDiscover_FollowsLinks(t *testing.T) {
 		t.Errorf("kinds through links = %v, want 3 IRR files and 1 as-rel", kinds)
 	}
 }
+
+func TestLoad_PicksOneASRel(t *testing.T) {
+	ctx := context.Background()
+	root := testenv.SharedData(t)
+	var files []File
+	for _, y := range []string{"20140101", "20170101", "20180101"} {
+		f, err := Identify(ctx, filepath.Join(root, "as-relationships", y+".as-rel.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	s, err := Load(ctx, files, Options{ASRelAt: time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Files) != 1 || filepath.Base(s.Files[0].Path) != "20170101.as-rel.txt" {
+		t.Errorf("used %v, want only the 2017 file", s.Files)
+	}
+	if st := s.ASRel.Stats(); st.Links != 239876 {
+		t.Errorf("graph has %d links, want the 2017 file's 239,876", st.Links)
+	}
+}

@@ -230,14 +230,19 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 			return nil, fmt.Errorf("load %s %s: %w", f.Kind, f.Path, err)
 		}
 		s.Loaded[f.Kind]++
-		s.Files = append(s.Files, f)
+		if f.Kind != KindASRel { // only the one relationship file used is listed, below
+			s.Files = append(s.Files, f)
+		}
 		log.Debug("loaded", "file", f.Path, "kind", f.Kind, "elapsed", time.Since(start))
 	}
-	g, err := loadASRel(ctx, asrelFs, opt.ASRelAt)
+	g, used, err := loadASRel(ctx, asrelFs, opt.ASRelAt)
 	if err != nil {
 		return nil, err
 	}
-	s.ASRel = g
+	if g != nil {
+		s.ASRel = g
+		s.Files = append(s.Files, used)
+	}
 	if s.RPKI, err = rpki.NewSnapshot(vrps, aspas); err != nil {
 		return nil, fmt.Errorf("index VRPs: %w", err)
 	}
@@ -252,9 +257,9 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 }
 
 // loadASRel loads the one AS relationship file that applies.
-func loadASRel(ctx context.Context, files []File, at time.Time) (*asrel.Graph, error) {
+func loadASRel(ctx context.Context, files []File, at time.Time) (*asrel.Graph, File, error) {
 	if len(files) == 0 {
-		return nil, nil
+		return nil, File{}, nil
 	}
 	slices.SortFunc(files, func(a, b File) int { return compareBase(a.Path, b.Path) })
 	pick := files[len(files)-1]
@@ -267,9 +272,9 @@ func loadASRel(ctx context.Context, files []File, at time.Time) (*asrel.Graph, e
 	}
 	g, err := asrel.LoadFile(ctx, pick.Path)
 	if err != nil {
-		return nil, fmt.Errorf("load as-rel %s: %w", pick.Path, err)
+		return nil, File{}, fmt.Errorf("load as-rel %s: %w", pick.Path, err)
 	}
-	return g, nil
+	return g, pick, nil
 }
 
 func compareBase(a, b string) int { return strings.Compare(filepath.Base(a), filepath.Base(b)) }
