@@ -159,7 +159,7 @@ func (d *jsonDecoder) roa(name string, n, off int64) error {
 	// encoding/json's reflection otherwise. One element value and one
 	// buffer serve the whole array.
 	if err := d.dec.Decode(&d.raw); err != nil {
-		return d.decodeError(name, n, off, err)
+		return d.readError(name, n, off, err)
 	}
 	e := &d.roaBuf
 	*e = jsonROA{TA: jsonTA{tas: d.tas}}
@@ -172,7 +172,7 @@ func (d *jsonDecoder) roa(name string, n, off int64) error {
 		err = json.Unmarshal(d.raw, e)
 	}
 	if err != nil {
-		return d.decodeError(name, n, off, err)
+		return d.unmarshalError(name, n, off, err)
 	}
 	v, err := e.vrp()
 	if err != nil {
@@ -220,9 +220,12 @@ type jsonASPA struct {
 // aspa decodes one ASPA; merging with other entries of the same customer
 // happens once the document is read.
 func (d *jsonDecoder) aspa(name string, n, off int64) error {
+	if err := d.dec.Decode(&d.raw); err != nil {
+		return d.readError(name, n, off, err)
+	}
 	var e jsonASPA
-	if err := d.dec.Decode(&e); err != nil {
-		return d.decodeError(name, n, off, err)
+	if err := json.Unmarshal(d.raw, &e); err != nil {
+		return d.unmarshalError(name, n, off, err)
 	}
 	c := e.CustomerASID
 	if !c.set {
@@ -503,17 +506,26 @@ func (d *jsonDecoder) invalid(e *inputerr.Error) error {
 	return nil
 }
 
-// decodeError locates an error from decoding element n of array name. A
-// syntax error leaves the decoder unusable and always fails the load;
-// other errors leave it after the element, which may be skipped.
-func (d *jsonDecoder) decodeError(name string, n, off int64, err error) error {
+// readError locates an error from reading element n of array name: bad
+// syntax, truncation or a failing reader. Any of them leaves the decoder
+// unusable (its errors are sticky), so the load fails even with
+// SkipInvalid.
+func (d *jsonDecoder) readError(name string, n, off int64, err error) error {
 	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
 		return d.errorf(n, off, "%s element %d: %w (at byte offset %d)", name, n, err, d.base+se.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return d.errorf(n, off, "%s element %d: %w", name, n, inputerr.ErrTruncated)
+	}
+	return d.errorf(n, off, "%s element %d: %w", name, n, err)
+}
+
+// unmarshalError locates an error from interpreting the bytes of element n
+// of array name, which was read whole: the element may be skipped.
+func (d *jsonDecoder) unmarshalError(name string, n, off int64, err error) error {
+	var te *json.UnmarshalTypeError
+	switch {
 	case errors.As(err, &te) && te.Field == "":
 		err = fmt.Errorf("want an object, found JSON %s", te.Value)
 	case errors.As(err, &te):

@@ -316,3 +316,37 @@ func TestRead_canceled(t *testing.T) {
 		t.Errorf("Read() with a canceled context = %v, want context.Canceled", err)
 	}
 }
+
+// failingReader returns its data, then err.
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (r *failingReader) Read(b []byte) (int, error) {
+	if len(r.data) == 0 {
+		return 0, r.err
+	}
+	n := copy(b, r.data)
+	r.data = r.data[n:]
+	return n, nil
+}
+
+// TestRead_readError checks that a failing reader ends the load, with or
+// without SkipInvalid (the fuzzer found a corrupt gzip stream that made a
+// lenient load skip the same unreadable element forever).
+func TestRead_readError(t *testing.T) {
+	boom := errors.New("boom")
+	for _, l := range []rpki.Loader{{}, {SkipInvalid: true}} {
+		for name, data := range map[string]string{
+			"roas":  `{"roas":[{"asn":1,"prefix":"10.0.0.0/8"}, {"asn":2,`,
+			"aspas": `{"aspas":[{"customer_asid":1,"providers":[2]}, {"customer_asid":`,
+			"csv":   "AS1,10.0.0.0/8,8\nAS2,",
+		} {
+			_, err := l.Read(context.Background(), &failingReader{[]byte(data), boom}, "x")
+			if !errors.Is(err, boom) {
+				t.Errorf("%s, SkipInvalid %v: Read() error = %v, want boom", name, l.SkipInvalid, err)
+			}
+		}
+	}
+}
