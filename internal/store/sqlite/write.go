@@ -100,10 +100,7 @@ func (w *writer) meta(m *store.Month) error {
 }
 
 func (w *writer) inputs(m *store.Month) error {
-	b, err := w.batch("month_inputs", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us")
-	if err != nil {
-		return err
-	}
+	b := w.batch("month_inputs", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us")
 	for i, in := range m.Meta.Inputs {
 		if err := b.add(int64(i), in.Path, in.Kind, in.Size, in.SHA256, in.Records, micros(in.From), micros(in.To)); err != nil {
 			return err
@@ -120,10 +117,7 @@ func (w *writer) asns(m *store.Month) error {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(i, j int) int { return cmpASN(m.ASNs[i].ASN, m.ASNs[j].ASN) })
-	asns, err := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced")
-	if err != nil {
-		return err
-	}
+	asns := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced")
 	for _, i := range order {
 		a := &m.ASNs[i]
 		if err := asns.add(int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion, b2i(a.Participant), int64(a.Peers), int64(a.Announced)); err != nil {
@@ -149,14 +143,8 @@ func cmpASN(a, b uint32) int {
 // metricsAndScores inserts the metrics and scores of the ASN records, in
 // the given order of the records.
 func (w *writer) metricsAndScores(m *store.Month, order []int) error {
-	metrics, err := w.batch("asn_metrics", "asn", "pos", "id", "raw", "score", "has_data", "counted")
-	if err != nil {
-		return err
-	}
-	scores, err := w.batch("asn_scores", "asn", "pos", "id", "value", "has_data", "level")
-	if err != nil {
-		return err
-	}
+	metrics := w.batch("asn_metrics", "asn", "pos", "id", "raw", "score", "has_data", "counted")
+	scores := w.batch("asn_scores", "asn", "pos", "id", "value", "has_data", "level")
 	for _, i := range order {
 		a := &m.ASNs[i]
 		for j, x := range a.Metrics {
@@ -174,10 +162,7 @@ func (w *writer) metricsAndScores(m *store.Month, order []int) error {
 }
 
 func (w *writer) incidents(m *store.Month) error {
-	b, err := w.batch("incidents", "pos", "id", "asn", "metric", "start_us", "end_us", "weight", "score", "excluded", "events", "evidence")
-	if err != nil {
-		return err
-	}
+	b := w.batch("incidents", "pos", "id", "asn", "metric", "start_us", "end_us", "weight", "score", "excluded", "events", "evidence")
 	for i := range m.Incidents {
 		in := &m.Incidents[i]
 		events, err := stringList(in.Events)
@@ -204,10 +189,7 @@ func (w *writer) routes(m *store.Month) error {
 		order[i] = uint64(m.Routes[i].ASN)<<32 | uint64(i)
 	}
 	slices.Sort(order)
-	b, err := w.batch("routes", "asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers", "first_seen", "last_seen")
-	if err != nil {
-		return err
-	}
+	b := w.batch("routes", "asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers", "first_seen", "last_seen")
 	var memo listMemo
 	for _, o := range order {
 		i := int(uint32(o))
@@ -225,11 +207,8 @@ func (w *writer) routes(m *store.Month) error {
 }
 
 func (w *writer) roaStats(m *store.Month) error {
-	b, err := w.batch("roa_stats", "pos", "scope", "key", "family", "valid", "invalid", "not_found",
+	b := w.batch("roa_stats", "pos", "scope", "key", "family", "valid", "invalid", "not_found",
 		"valid_space", "invalid_space", "not_found_space")
-	if err != nil {
-		return err
-	}
 	for i, r := range m.ROAStats {
 		if err := b.add(int64(i), r.Scope, r.Key, int64(r.Family), r.Valid, r.Invalid, r.NotFound,
 			r.ValidSpace, r.InvalidSpace, r.NotFoundSpace); err != nil {
@@ -240,10 +219,7 @@ func (w *writer) roaStats(m *store.Month) error {
 }
 
 func (w *writer) aggregates(m *store.Month) error {
-	b, err := w.batch("aggregates", "pos", "scope", "key", "score", "value", "ready", "aspire", "lag", "no_data")
-	if err != nil {
-		return err
-	}
+	b := w.batch("aggregates", "pos", "scope", "key", "score", "value", "ready", "aspire", "lag", "no_data")
 	for i, a := range m.Aggregates {
 		if err := b.add(int64(i), a.Scope, a.Key, a.Score, a.Value, int64(a.Ready), int64(a.Aspire), int64(a.Lag), int64(a.NoData)); err != nil {
 			return err
@@ -253,10 +229,7 @@ func (w *writer) aggregates(m *store.Month) error {
 }
 
 func (w *writer) participants(m *store.Month) error {
-	b, err := w.batch("participants", "pos", "organisation", "programme", "asns", "approved", "areas")
-	if err != nil {
-		return err
-	}
+	b := w.batch("participants", "pos", "organisation", "programme", "asns", "approved", "areas")
 	for i, p := range m.Participants {
 		asns, err := jsonList(p.ASNs)
 		if err != nil {
@@ -296,30 +269,27 @@ func (c *listMemo) encode(ss []string) (any, error) {
 const maxBatchParams = 8000
 
 // batch inserts rows of the month being written into one table, through a
-// prepared statement that inserts many rows at once; the last, partial
-// batch has its own statement. The month's id is bound once per statement
-// (?1), not once per row. On error, the statements are left to the end of
-// the transaction, which releases them.
+// prepared statement that inserts many rows at once, prepared when the
+// first batch is full: a small table costs no large statement. The rows
+// left at the end have their own statement. The month's id is bound once
+// per statement (?1), not once per row. On error, the statements are left
+// to the end of the transaction, which releases them.
 type batch struct {
 	w     *writer
 	table string
 	cols  []string  // without month_id
-	full  *sql.Stmt // inserts cap(args)/len(cols) rows
+	full  *sql.Stmt // inserts cap(args)/len(cols) rows, once prepared
 	args  []any     // the month's id, then the queued rows
 }
 
-// batch prepares a batch of inserts into table, whose first column is
+// batch starts a batch of inserts into table, whose first column is
 // month_id, followed by cols. Table and column names are constants of this
 // package; values are always bound.
-func (w *writer) batch(table string, cols ...string) (*batch, error) {
+func (w *writer) batch(table string, cols ...string) *batch {
 	size := max(1, maxBatchParams/len(cols))
-	full, err := w.tx.PrepareContext(w.ctx, insertSQL(table, cols, size))
-	if err != nil {
-		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
-	}
 	args := make([]any, 1, 1+size*len(cols))
 	args[0] = w.id
-	return &batch{w: w, table: table, cols: cols, full: full, args: args}, nil
+	return &batch{w: w, table: table, cols: cols, args: args}
 }
 
 // add queues one row, and inserts a full batch.
@@ -327,6 +297,13 @@ func (b *batch) add(row ...any) error {
 	b.args = append(b.args, row...)
 	if len(b.args) < cap(b.args) {
 		return nil
+	}
+	if b.full == nil {
+		var err error
+		b.full, err = b.w.tx.PrepareContext(b.w.ctx, insertSQL(b.table, b.cols, (len(b.args)-1)/len(b.cols)))
+		if err != nil {
+			return fmt.Errorf("prepare insert into %s: %w", b.table, err)
+		}
 	}
 	_, err := b.full.ExecContext(b.w.ctx, b.args...)
 	b.args = b.args[:1]
@@ -346,7 +323,10 @@ func (b *batch) close() error {
 		}
 		b.args = b.args[:1]
 	}
-	return errors.Join(err, b.full.Close())
+	if b.full != nil {
+		err = errors.Join(err, b.full.Close())
+	}
+	return err
 }
 
 // insertSQL returns an INSERT into table of rows rows of month_id and cols:
