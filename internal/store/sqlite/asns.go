@@ -33,7 +33,7 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 		}
 		return readScores(ctx, q, out, where, args)
 	})
-	return out, wrap(err, "ASNs", month, spec)
+	return done(out, err, "ASNs", month, spec)
 }
 
 // allASNs is the condition that selects every ASN of a month.

@@ -37,7 +37,17 @@
 //
 // WriteMonth validates the month, then in one transaction deletes the
 // previous version of (month, spec) and inserts the new one through
-// prepared multi-row INSERT statements, with ASN-keyed rows sorted by ASN
+// prepared multi-row INSERT statements (up to 8,000 parameters each, the
+// month's id bound once per statement), with ASN-keyed rows sorted by ASN
 // so that the B-trees fill in order. A failure or a done context rolls the
-// whole transaction back.
+// whole transaction back. BenchmarkStore_WriteMonth measures a month of
+// the whole Internet: 100,000 ASNs (each with 12 metrics and 5 scores),
+// 1,000,000 routes and 50,000 incidents.
+//
+// # Reading
+//
+// Reads bind every value as a parameter; the SQL text is made of constant
+// pieces only. ASNs reads the selected ASN records first and then their
+// metrics and scores (CROSS JOIN fixes that order whatever the planner's
+// statistics say); a list of ASNs is one JSON parameter, however long.
 package sqlite

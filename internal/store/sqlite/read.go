@@ -22,7 +22,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // read-only: nothing to lose
+	defer tx.Rollback() // read-only: nothing to undo
 	return fn(tx)
 }
 
@@ -42,12 +42,13 @@ func (s *Store) inMonth(ctx context.Context, month time.Time, spec string, fn fu
 	})
 }
 
-// wrap adds the context of a read method to its error.
-func wrap(err error, what string, month time.Time, spec string) error {
-	if err == nil {
-		return nil
+// done ends a read method: it returns what was read, or no records and
+// the error, with the context of the read.
+func done[T any](out []T, err error, what string, month time.Time, spec string) ([]T, error) {
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: read %s of month %s %q: %w", what, monthKey(month), spec, err)
 	}
-	return fmt.Errorf("sqlite: %s of month %s %q: %w", what, monthKey(month), spec, err)
+	return out, nil
 }
 
 // each runs a query and calls scan for every row.
@@ -149,7 +150,7 @@ func (s *Store) Incidents(ctx context.Context, month time.Time, spec string, asn
 			return err
 		}, query, args...)
 	})
-	return out, wrap(err, "incidents", month, spec)
+	return done(out, err, "incidents", month, spec)
 }
 
 // scanIncident scans an incidents row.
@@ -194,7 +195,7 @@ func (s *Store) Routes(ctx context.Context, month time.Time, spec string, asn ui
 		}, `SELECT prefix, rpki, irr, irr_source, bogon, peers, first_seen, last_seen
 			FROM routes WHERE month_id = ? AND asn = ? ORDER BY pos`, id, int64(asn))
 	})
-	return out, wrap(err, "routes", month, spec)
+	return done(out, err, "routes", month, spec)
 }
 
 // ROAStats returns the month's ROA statistics of a scope, or of every
@@ -212,7 +213,7 @@ func (s *Store) ROAStats(ctx context.Context, month time.Time, spec, scope strin
 			return err
 		}, query, args...)
 	})
-	return out, wrap(err, "ROA statistics", month, spec)
+	return done(out, err, "ROA statistics", month, spec)
 }
 
 // Aggregates returns the month's aggregates of a scope, or of every scope
@@ -230,7 +231,7 @@ func (s *Store) Aggregates(ctx context.Context, month time.Time, spec, scope str
 			return err
 		}, query, args...)
 	})
-	return out, wrap(err, "aggregates", month, spec)
+	return done(out, err, "aggregates", month, spec)
 }
 
 // scoped completes a query of a table of scoped records: those of one
@@ -266,5 +267,5 @@ func (s *Store) Participants(ctx context.Context, month time.Time, spec string) 
 			return err
 		}, `SELECT organisation, programme, asns, approved, areas FROM participants WHERE month_id = ? ORDER BY pos`, id)
 	})
-	return out, wrap(err, "participants", month, spec)
+	return done(out, err, "participants", month, spec)
 }

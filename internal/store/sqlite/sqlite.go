@@ -35,6 +35,7 @@ const (
 		"&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=cache_size(-131072)" + // KiB: a month's B-trees stay in memory while written
+		"&_pragma=journal_size_limit(67108864)" + // bytes: truncate the WAL a large month grew
 		"&_pragma=temp_store(MEMORY)"
 	readerParams = "_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)" +

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,6 +48,7 @@ func TestOpen_Pragmas(t *testing.T) {
 		{s.w, "foreign_keys", "1"},
 		{s.w, "busy_timeout", "10000"},
 		{s.w, "synchronous", "1"},
+		{s.w, "journal_size_limit", "67108864"},
 		{s.r, "journal_mode", "wal"},
 		{s.r, "foreign_keys", "1"},
 		{s.r, "busy_timeout", "10000"},
@@ -145,6 +147,40 @@ func TestStore_WriteMonth_CancelAfterDelete(t *testing.T) {
 	testHookReplaced = nil
 	checkMonth(t, s, prev)
 	checkIntegrity(t, path)
+}
+
+// TestStore_ConcurrentWriters writes months at once from several
+// goroutines and through two Stores on one file, as two processes would:
+// the single writer and BEGIN IMMEDIATE under the busy timeout serialise
+// them, and none fails.
+func TestStore_ConcurrentWriters(t *testing.T) {
+	s1, path := openTest(t)
+	defer s1.Close()
+	s2, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	var months []*store.Month
+	for i := range 4 {
+		months = append(months, storetest.Synthetic(march.AddDate(0, i, 0), "netops@2024.1",
+			storetest.Size{ASNs: 50, Routes: 500, Incidents: 50}))
+	}
+	var wg sync.WaitGroup
+	for i, m := range months {
+		s := []*Store{s1, s2}[i%2]
+		wg.Go(func() {
+			for range 2 {
+				if err := s.WriteMonth(t.Context(), m); err != nil {
+					t.Errorf("WriteMonth(%s) = %v", m.Meta.Month.Format("2006-01"), err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, m := range months {
+		checkMonth(t, s1, m)
+	}
 }
 
 // checkMonth reads a month back and compares it with what was written.

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -39,7 +40,7 @@ func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	defer tx.Rollback() // a no-op after Commit
 	w := &writer{ctx: ctx, tx: tx}
 	steps := []struct {
 		what string
@@ -102,7 +103,8 @@ func (w *writer) meta(m *store.Month) error {
 func (w *writer) inputs(m *store.Month) error {
 	b := w.batch("month_inputs", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us")
 	for i, in := range m.Meta.Inputs {
-		if err := b.add(int64(i), in.Path, in.Kind, in.Size, in.SHA256, in.Records, micros(in.From), micros(in.To)); err != nil {
+		if err := b.add(int64(i), in.Path, in.Kind, in.Size, in.SHA256, in.Records,
+			micros(in.From), micros(in.To)); err != nil {
 			return err
 		}
 	}
@@ -116,11 +118,12 @@ func (w *writer) asns(m *store.Month) error {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(i, j int) int { return cmpASN(m.ASNs[i].ASN, m.ASNs[j].ASN) })
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(m.ASNs[i].ASN, m.ASNs[j].ASN) })
 	asns := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced")
 	for _, i := range order {
 		a := &m.ASNs[i]
-		if err := asns.add(int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion, b2i(a.Participant), int64(a.Peers), int64(a.Announced)); err != nil {
+		if err := asns.add(int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion,
+			b2i(a.Participant), int64(a.Peers), int64(a.Announced)); err != nil {
 			return err
 		}
 	}
@@ -128,16 +131,6 @@ func (w *writer) asns(m *store.Month) error {
 		return err
 	}
 	return w.metricsAndScores(m, order)
-}
-
-func cmpASN(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // metricsAndScores inserts the metrics and scores of the ASN records, in
@@ -162,7 +155,8 @@ func (w *writer) metricsAndScores(m *store.Month, order []int) error {
 }
 
 func (w *writer) incidents(m *store.Month) error {
-	b := w.batch("incidents", "pos", "id", "asn", "metric", "start_us", "end_us", "weight", "score", "excluded", "events", "evidence")
+	b := w.batch("incidents", "pos", "id", "asn", "metric", "start_us", "end_us", "weight", "score",
+		"excluded", "events", "evidence")
 	for i := range m.Incidents {
 		in := &m.Incidents[i]
 		events, err := stringList(in.Events)
@@ -189,7 +183,8 @@ func (w *writer) routes(m *store.Month) error {
 		order[i] = uint64(m.Routes[i].ASN)<<32 | uint64(i)
 	}
 	slices.Sort(order)
-	b := w.batch("routes", "asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers", "first_seen", "last_seen")
+	b := w.batch("routes", "asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers",
+		"first_seen", "last_seen")
 	var memo listMemo
 	for _, o := range order {
 		i := int(uint32(o))

@@ -43,7 +43,8 @@
 // whitespace.
 //
 // Integrity. Within a month, an ASN has at most one record and an incident
-// ID at most one incident; WriteMonth fails otherwise. WriteMonth replaces
+// ID at most one incident; WriteMonth fails otherwise. Routes and incidents
+// may name ASNs without a record. WriteMonth replaces
 // the whole (month, spec) atomically: after an error (a constraint, a NaN,
 // a cancelled context) the previous version is intact, and a concurrent
 // reader sees, within one call, either the previous version or the new one.
