@@ -55,56 +55,51 @@ func checkVersion(t *testing.T, s store.Store) error {
 	if err != nil {
 		return fmt.Errorf("ASNs() = %v", err)
 	}
-	if err := sameVersion("ASNs", len(asns), func(yield func(string) bool) {
-		for _, a := range asns {
-			v := fmt.Sprintf("v%g", a.Metrics[0].Raw)
-			if !yield(a.Holder) || !yield(v) || !yield(fmt.Sprintf("v%g", a.Metrics[1].Raw)) || !yield(a.Scores[0].Level) {
-				return
-			}
+	var tags []string
+	for _, a := range asns {
+		if len(a.Metrics) != 2 || len(a.Scores) != 1 {
+			return fmt.Errorf("ASNs: AS%d has %d metrics and %d scores, want 2 and 1", a.ASN, len(a.Metrics), len(a.Scores))
 		}
-	}); err != nil {
+		tags = append(tags, a.Holder, fmt.Sprintf("v%g", a.Metrics[0].Raw), fmt.Sprintf("v%g", a.Metrics[1].Raw), a.Scores[0].Level)
+	}
+	if err := sameVersion("ASNs", len(asns), tags); err != nil {
 		return err
 	}
 	incidents, err := s.Incidents(ctx, march, specA, 0)
 	if err != nil {
 		return fmt.Errorf("Incidents() = %v", err)
 	}
-	if err := sameVersion("Incidents", len(incidents), func(yield func(string) bool) {
-		for _, in := range incidents {
-			if !yield(in.Metric) {
-				return
-			}
-		}
-	}); err != nil {
+	tags = tags[:0]
+	for _, in := range incidents {
+		tags = append(tags, in.Metric)
+	}
+	if err := sameVersion("Incidents", len(incidents), tags); err != nil {
 		return err
 	}
 	routes, err := s.Routes(ctx, march, specA, 1)
 	if err != nil {
 		return fmt.Errorf("Routes() = %v", err)
 	}
-	return sameVersion("Routes", len(routes), func(yield func(string) bool) {
-		for _, r := range routes {
-			if !yield(r.RPKI) {
-				return
-			}
-		}
-	})
+	tags = tags[:0]
+	for _, r := range routes {
+		tags = append(tags, r.RPKI)
+	}
+	return sameVersion("Routes", len(routes), tags)
 }
 
-// sameVersion checks that every tag is the same version and that there
-// are as many records as that version has.
-func sameVersion(what string, n int, tags func(yield func(string) bool)) error {
-	first := ""
-	for tag := range tags {
-		if first == "" {
-			first = tag
-		}
-		if tag != first {
-			return fmt.Errorf("%s: records of %s and %s in one read", what, first, tag)
+// sameVersion checks that every tag names the same version and that there
+// are n records, as many as that version has.
+func sameVersion(what string, n int, tags []string) error {
+	for _, tag := range tags {
+		if tag != tags[0] {
+			return fmt.Errorf("%s: records of %s and %s in one read", what, tags[0], tag)
 		}
 	}
-	if want, ok := versionSizes[first]; !ok || n != want {
-		return fmt.Errorf("%s: %d records of version %q, want %d", what, n, first, want)
+	if len(tags) == 0 {
+		return fmt.Errorf("%s: no records", what)
+	}
+	if want := versionSizes[tags[0]]; n != want {
+		return fmt.Errorf("%s: %d records of version %q, want %d", what, n, tags[0], want)
 	}
 	return nil
 }
