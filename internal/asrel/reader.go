@@ -8,6 +8,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/textline"
 )
 
 // Rel is the relationship code of one as-rel line.
@@ -41,7 +42,7 @@ type Link struct {
 // Reader reads the links of an as-rel file one line at a time.
 type Reader struct {
 	name    string
-	lr      *lineReader
+	lr      *textline.Reader
 	sources map[string]string // interned serial-2 sources
 	fatal   error
 }
@@ -49,7 +50,7 @@ type Reader struct {
 // NewReader returns a Reader over r, which must already be decompressed.
 // name is the file name used in errors; it may be empty for a stream.
 func NewReader(r io.Reader, name string) *Reader {
-	return &Reader{name: name, lr: newLineReader(r), sources: make(map[string]string)}
+	return &Reader{name: name, lr: textline.NewReader(r), sources: make(map[string]string)}
 }
 
 // Next returns the next link, or io.EOF after the last one. A malformed line
@@ -58,7 +59,7 @@ func NewReader(r io.Reader, name string) *Reader {
 // and are final.
 func (r *Reader) Next() (Link, error) {
 	for r.fatal == nil {
-		b, err := r.lr.read()
+		b, err := r.lr.Read()
 		if err != nil {
 			return Link{}, r.fail(err)
 		}
@@ -67,7 +68,7 @@ func (r *Reader) Next() (Link, error) {
 		}
 		l, err := r.parse(b)
 		if err != nil {
-			return Link{}, inputerr.New(r.name, r.lr.line, r.lr.offset, err)
+			return Link{}, inputerr.New(r.name, r.lr.Line(), r.lr.Offset(), err)
 		}
 		return l, nil
 	}
@@ -79,10 +80,10 @@ func (r *Reader) fail(err error) error {
 	switch {
 	case err == io.EOF:
 		r.fatal = io.EOF
-	case errors.Is(err, errLongLine):
-		r.fatal = inputerr.New(r.name, r.lr.line, r.lr.offset, err)
+	case errors.Is(err, textline.ErrLongLine):
+		r.fatal = inputerr.New(r.name, r.lr.Line(), r.lr.Offset(), err)
 	default:
-		r.fatal = inputerr.New(r.name, r.lr.line+1, r.lr.next, fmt.Errorf("read: %w", err))
+		r.fatal = inputerr.New(r.name, r.lr.Line()+1, r.lr.Next(), fmt.Errorf("read: %w", err))
 	}
 	return r.fatal
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/textline"
 )
 
 // readAll returns every link of input, or the first error with its place.
@@ -134,7 +135,7 @@ func TestReader_ContinuesAfterBadLine(t *testing.T) {
 }
 
 func TestReader_LongLine(t *testing.T) {
-	input := "1|2|0\n" + strings.Repeat("9", maxLine+10) + "\n3|4|0\n"
+	input := "1|2|0\n" + strings.Repeat("9", textline.MaxLine+10) + "\n3|4|0\n"
 	_, err := readAll(t, input)
 	var ie *inputerr.Error
 	if !errors.As(err, &ie) || ie.Record != 2 || ie.Offset != 6 {

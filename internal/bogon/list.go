@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/textline"
 )
 
 // ListReader reads a plain prefix list such as Team Cymru's fullbogons
@@ -19,7 +20,7 @@ import (
 // spaces and tabs allowed.
 type ListReader struct {
 	name    string
-	lr      *lineReader
+	lr      *textline.Reader
 	updated time.Time
 	fatal   error
 }
@@ -27,7 +28,7 @@ type ListReader struct {
 // NewListReader returns a ListReader over r (already decompressed); name
 // is used in errors.
 func NewListReader(r io.Reader, name string) *ListReader {
-	return &ListReader{name: name, lr: newLineReader(r)}
+	return &ListReader{name: name, lr: textline.NewReader(r)}
 }
 
 // Updated returns the time of a "# last updated <unix time>" comment read
@@ -39,7 +40,7 @@ func (l *ListReader) Updated() time.Time { return l.updated }
 // *inputerr.Error; Next may be called again to continue.
 func (l *ListReader) Next() (netip.Prefix, error) {
 	for l.fatal == nil {
-		b, err := l.lr.read()
+		b, err := l.lr.Read()
 		if err != nil {
 			return netip.Prefix{}, l.fail(err)
 		}
@@ -53,7 +54,7 @@ func (l *ListReader) Next() (netip.Prefix, error) {
 		}
 		p, err := parsePrefix(b)
 		if err != nil {
-			return netip.Prefix{}, inputerr.New(l.name, l.lr.line, l.lr.offset, err)
+			return netip.Prefix{}, inputerr.New(l.name, l.lr.Line(), l.lr.Offset(), err)
 		}
 		return p, nil
 	}
@@ -65,10 +66,10 @@ func (l *ListReader) fail(err error) error {
 	switch {
 	case err == io.EOF:
 		l.fatal = io.EOF
-	case errors.Is(err, errLongLine):
-		l.fatal = inputerr.New(l.name, l.lr.line, l.lr.offset, err)
+	case errors.Is(err, textline.ErrLongLine):
+		l.fatal = inputerr.New(l.name, l.lr.Line(), l.lr.Offset(), err)
 	default:
-		l.fatal = inputerr.New(l.name, l.lr.line+1, l.lr.next, fmt.Errorf("read: %w", err))
+		l.fatal = inputerr.New(l.name, l.lr.Line()+1, l.lr.Next(), fmt.Errorf("read: %w", err))
 	}
 	return l.fatal
 }

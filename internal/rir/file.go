@@ -57,7 +57,7 @@ func Load(ctx context.Context, r io.Reader, name string, opt Options) (*File, er
 	}
 	h, ok := rd.Header()
 	if !ok {
-		return nil, inputerr.New(name, rd.lr.line, rd.lr.next, ErrNoHeader)
+		return nil, inputerr.New(name, rd.lr.Line(), rd.lr.Next(), ErrNoHeader)
 	}
 	f.Header, f.Summaries = h, rd.Summaries()
 	return f, nil

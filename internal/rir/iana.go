@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/textline"
 )
 
 // IANABlock is one /8 of the IANA IPv4 Address Space Registry
@@ -30,22 +31,22 @@ var ianaStatuses = map[string]bool{"ALLOCATED": true, "LEGACY": true, "RESERVED"
 // "NNN/8" prefix (titles, descriptions, footnotes) are ignored; a row
 // without a date or a status is an *inputerr.Error.
 func ReadIANAv4(r io.Reader, name string) ([]IANABlock, error) {
-	lr := newLineReader(r)
+	lr := textline.NewReader(r)
 	var out []IANABlock
 	for {
-		b, err := lr.read()
+		b, err := lr.Read()
 		if err == io.EOF {
 			return out, nil
 		}
 		if err != nil {
-			if errors.Is(err, errLongLine) {
-				return nil, inputerr.New(name, lr.line, lr.offset, err)
+			if errors.Is(err, textline.ErrLongLine) {
+				return nil, inputerr.New(name, lr.Line(), lr.Offset(), err)
 			}
-			return nil, inputerr.New(name, lr.line+1, lr.next, fmt.Errorf("read: %w", err))
+			return nil, inputerr.New(name, lr.Line()+1, lr.Next(), fmt.Errorf("read: %w", err))
 		}
 		blk, ok, err := parseIANARow(b)
 		if err != nil {
-			return nil, inputerr.New(name, lr.line, lr.offset, err)
+			return nil, inputerr.New(name, lr.Line(), lr.Offset(), err)
 		}
 		if ok {
 			out = append(out, blk)

@@ -8,12 +8,13 @@ import (
 	"strconv"
 
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/textline"
 )
 
 // Reader reads a delegated statistics file one line at a time.
 type Reader struct {
 	name      string
-	lr        *lineReader
+	lr        *textline.Reader
 	header    Header
 	hasHeader bool
 	summaries []Summary
@@ -24,7 +25,7 @@ type Reader struct {
 // NewReader returns a Reader over r, which must already be decompressed.
 // name is the file name used in errors; it may be empty for a stream.
 func NewReader(r io.Reader, name string) *Reader {
-	return &Reader{name: name, lr: newLineReader(r), strs: make(map[string]string)}
+	return &Reader{name: name, lr: textline.NewReader(r), strs: make(map[string]string)}
 }
 
 // Header returns the version line, once Next has read past it.
@@ -40,7 +41,7 @@ func (r *Reader) Summaries() []Summary { return r.summaries }
 // first line is not a valid header, and read errors, are final.
 func (r *Reader) Next() (Record, error) {
 	for r.fatal == nil {
-		b, err := r.lr.read()
+		b, err := r.lr.Read()
 		if err != nil {
 			return Record{}, r.fail(err)
 		}
@@ -49,7 +50,7 @@ func (r *Reader) Next() (Record, error) {
 		}
 		rec, ok, err := r.parseLine(b)
 		if err != nil {
-			e := inputerr.New(r.name, r.lr.line, r.lr.offset, err)
+			e := inputerr.New(r.name, r.lr.Line(), r.lr.Offset(), err)
 			if !r.hasHeader {
 				r.fatal = e
 			}
@@ -67,10 +68,10 @@ func (r *Reader) fail(err error) error {
 	switch {
 	case err == io.EOF:
 		r.fatal = io.EOF
-	case errors.Is(err, errLongLine):
-		r.fatal = inputerr.New(r.name, r.lr.line, r.lr.offset, err)
+	case errors.Is(err, textline.ErrLongLine):
+		r.fatal = inputerr.New(r.name, r.lr.Line(), r.lr.Offset(), err)
 	default:
-		r.fatal = inputerr.New(r.name, r.lr.line+1, r.lr.next, fmt.Errorf("read: %w", err))
+		r.fatal = inputerr.New(r.name, r.lr.Line()+1, r.lr.Next(), fmt.Errorf("read: %w", err))
 	}
 	return r.fatal
 }

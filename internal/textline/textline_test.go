@@ -1,0 +1,34 @@
+package textline
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestReader_LinesAndOffsets(t *testing.T) {
+	in := "a|1\r\n\nlong:" + strings.Repeat("x", 5000) + "\nlast"
+	r := NewReader(strings.NewReader(in))
+	want := []struct {
+		text         string
+		line, offset int64
+	}{{"a|1", 1, 0}, {"", 2, 5}, {"long:" + strings.Repeat("x", 5000), 3, 6}, {"last", 4, 5012}}
+	for _, w := range want {
+		b, err := r.Read()
+		if err != nil || string(b) != w.text || r.Line() != w.line || r.Offset() != w.offset {
+			t.Fatalf("Read() = %.20q, %v at line %d offset %d; want %.20q at line %d offset %d", b, err, r.Line(), r.Offset(), w.text, w.line, w.offset)
+		}
+	}
+	if _, err := r.Read(); err != io.EOF {
+		t.Fatalf("at end: %v", err)
+	}
+}
+
+func TestReader_LongLine(t *testing.T) {
+	r := NewReader(strings.NewReader("ok\n" + strings.Repeat("9", MaxLine+10) + "\n"))
+	r.Read()
+	if _, err := r.Read(); !errors.Is(err, ErrLongLine) || r.Line() != 2 || r.Offset() != 3 {
+		t.Fatalf("err %v at line %d offset %d", err, r.Line(), r.Offset())
+	}
+}
