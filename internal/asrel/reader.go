@@ -77,14 +77,7 @@ func (r *Reader) Next() (Link, error) {
 
 // fail records a final error: io.EOF as is, anything else located.
 func (r *Reader) fail(err error) error {
-	switch {
-	case err == io.EOF:
-		r.fatal = io.EOF
-	case errors.Is(err, textline.ErrLongLine):
-		r.fatal = inputerr.New(r.name, r.lr.Line(), r.lr.Offset(), err)
-	default:
-		r.fatal = inputerr.New(r.name, r.lr.Line()+1, r.lr.Next(), fmt.Errorf("read: %w", err))
-	}
+	r.fatal = r.lr.Locate(r.name, err)
 	return r.fatal
 }
 

@@ -2,7 +2,6 @@ package bogon
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -63,14 +62,7 @@ func (l *ListReader) Next() (netip.Prefix, error) {
 
 // fail records a final error: io.EOF as is, anything else located.
 func (l *ListReader) fail(err error) error {
-	switch {
-	case err == io.EOF:
-		l.fatal = io.EOF
-	case errors.Is(err, textline.ErrLongLine):
-		l.fatal = inputerr.New(l.name, l.lr.Line(), l.lr.Offset(), err)
-	default:
-		l.fatal = inputerr.New(l.name, l.lr.Line()+1, l.lr.Next(), fmt.Errorf("read: %w", err))
-	}
+	l.fatal = l.lr.Locate(l.name, err)
 	return l.fatal
 }
 

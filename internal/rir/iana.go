@@ -2,7 +2,6 @@ package rir
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -39,10 +38,7 @@ func ReadIANAv4(r io.Reader, name string) ([]IANABlock, error) {
 			return out, nil
 		}
 		if err != nil {
-			if errors.Is(err, textline.ErrLongLine) {
-				return nil, inputerr.New(name, lr.Line(), lr.Offset(), err)
-			}
-			return nil, inputerr.New(name, lr.Line()+1, lr.Next(), fmt.Errorf("read: %w", err))
+			return nil, lr.Locate(name, err)
 		}
 		blk, ok, err := parseIANARow(b)
 		if err != nil {

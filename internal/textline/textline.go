@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/observatory-net/observatory/internal/inputerr"
 )
 
 // MaxLine bounds a line so that a damaged file without newlines cannot make
@@ -78,4 +80,17 @@ func (l *Reader) readLong(head []byte) ([]byte, error) {
 			return l.long, err
 		}
 	}
+}
+
+// Locate turns an error of Read into the error a reader reports: io.EOF
+// as is; ErrLongLine located at the rejected line; any other read error
+// (a damaged compressed stream) located where the next line would start.
+func (l *Reader) Locate(file string, err error) error {
+	switch {
+	case err == io.EOF:
+		return io.EOF
+	case errors.Is(err, ErrLongLine):
+		return inputerr.New(file, l.line, l.offset, err)
+	}
+	return inputerr.New(file, l.line+1, l.next, fmt.Errorf("read: %w", err))
 }

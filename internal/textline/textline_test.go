@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/observatory-net/observatory/internal/inputerr"
 )
 
 func TestReader_LinesAndOffsets(t *testing.T) {
@@ -30,5 +32,20 @@ func TestReader_LongLine(t *testing.T) {
 	r.Read()
 	if _, err := r.Read(); !errors.Is(err, ErrLongLine) || r.Line() != 2 || r.Offset() != 3 {
 		t.Fatalf("err %v at line %d offset %d", err, r.Line(), r.Offset())
+	}
+}
+
+func TestReader_Locate(t *testing.T) {
+	r := NewReader(strings.NewReader("a\nb\n"))
+	r.Read()
+	if err := r.Locate("f", io.EOF); err != io.EOF {
+		t.Errorf("EOF became %v", err)
+	}
+	var ie *inputerr.Error
+	if err := r.Locate("f", io.ErrUnexpectedEOF); !errors.As(err, &ie) || ie.Record != 2 || ie.Offset != 2 || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("read error located as %v", err)
+	}
+	if err := r.Locate("f", ErrLongLine); !errors.As(err, &ie) || ie.Record != 1 || ie.Offset != 0 {
+		t.Errorf("long line located as %v", err)
 	}
 }
