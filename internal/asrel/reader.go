@@ -1,7 +1,6 @@
 package asrel
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +83,7 @@ func (r *Reader) fail(err error) error {
 // parse decodes "a|b|rel" or "a|b|rel|source".
 func (r *Reader) parse(b []byte) (Link, error) {
 	var f [5][]byte
-	n := splitFields(b, f[:])
+	n := textline.Split(b, '|', f[:])
 	if n < 3 || n > 4 {
 		return Link{}, fmt.Errorf("%d fields, want 3 (serial-1) or 4 (serial-2)", n)
 	}
@@ -134,27 +133,6 @@ func (r *Reader) source(b []byte) (string, error) {
 	s := string(b)
 	r.sources[s] = s
 	return s, nil
-}
-
-// splitFields splits b at '|' into f and returns the number of fields,
-// which exceeds len(f) when there are more fields than f holds.
-func splitFields(b []byte, f [][]byte) int {
-	n := 0
-	for {
-		i := bytes.IndexByte(b, '|')
-		if n < len(f) {
-			if i < 0 {
-				f[n] = b
-			} else {
-				f[n] = b[:i]
-			}
-		}
-		n++
-		if i < 0 {
-			return n
-		}
-		b = b[i+1:]
-	}
 }
 
 // parseASN parses an asplain number (RFC 5396) without allocating.

@@ -1,7 +1,6 @@
 package rir
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -76,7 +75,7 @@ const maxFields = 16
 // record.
 func (r *Reader) parseLine(b []byte) (rec Record, ok bool, err error) {
 	var f [maxFields][]byte
-	n := splitFields(b, f[:])
+	n := textline.Split(b, '|', f[:])
 	if n > maxFields {
 		return Record{}, false, fmt.Errorf("%d fields, want at most %d", n, maxFields)
 	}
@@ -225,27 +224,6 @@ func (r *Reader) intern(b []byte) string {
 		r.strs[s] = s
 	}
 	return s
-}
-
-// splitFields splits b at '|' into f and returns the number of fields,
-// which exceeds len(f) when there are more fields than f holds.
-func splitFields(b []byte, f [][]byte) int {
-	n := 0
-	for {
-		i := bytes.IndexByte(b, '|')
-		if n < len(f) {
-			if i < 0 {
-				f[n] = b
-			} else {
-				f[n] = b[:i]
-			}
-		}
-		n++
-		if i < 0 {
-			return n
-		}
-		b = b[i+1:]
-	}
 }
 
 // String renders a record in the file's own syntax (standard or extended),

@@ -94,3 +94,25 @@ func (l *Reader) Locate(file string, err error) error {
 	}
 	return inputerr.New(file, l.line+1, l.next, fmt.Errorf("read: %w", err))
 }
+
+// Split splits line b at sep into f, without allocating, and returns the
+// number of fields, which exceeds len(f) when there are more fields than f
+// holds.
+func Split(b []byte, sep byte, f [][]byte) int {
+	n := 0
+	for {
+		i := bytes.IndexByte(b, sep)
+		if n < len(f) {
+			if i < 0 {
+				f[n] = b
+			} else {
+				f[n] = b[:i]
+			}
+		}
+		n++
+		if i < 0 {
+			return n
+		}
+		b = b[i+1:]
+	}
+}

@@ -49,3 +49,13 @@ func TestReader_Locate(t *testing.T) {
 		t.Errorf("long line located as %v", err)
 	}
 }
+
+func TestSplit(t *testing.T) {
+	f := make([][]byte, 3)
+	if n := Split([]byte("1|2||4"), '|', f); n != 4 || string(f[0]) != "1" || string(f[1]) != "2" || string(f[2]) != "" {
+		t.Errorf("Split = %d %q", n, f)
+	}
+	if n := Split([]byte("x"), '|', f); n != 1 || string(f[0]) != "x" {
+		t.Errorf("Split(one field) = %d %q", n, f)
+	}
+}
