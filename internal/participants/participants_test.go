@@ -1,0 +1,129 @@
+package participants
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/inputerr"
+)
+
+func TestReadFile_CSV(t *testing.T) {
+	l, err := ReadFile("testdata/participants.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Participants) != 4 {
+		t.Fatalf("got %d participants, want 4", len(l.Participants))
+	}
+	if got := l.ASNs("netops"); !equal(got, 278, 676, 3333, 12654, 64500) {
+		t.Errorf("netops ASNs = %v", got)
+	}
+	if got := l.ASNs(""); !equal(got, 278, 676, 3333, 6777, 12654, 64500) {
+		t.Errorf("all ASNs = %v", got)
+	}
+	if !l.Has(6777, "ixp") || l.Has(6777, "netops") || l.Has(1, "") {
+		t.Error("Has is wrong for AS6777 / AS1")
+	}
+	uni := l.Of(676)
+	if len(uni) != 1 || uni[0].Organisation != "Universidad, Ejemplo" || !uni[0].Approved.Equal(time.Date(2019, 3, 4, 0, 0, 0, 0, time.UTC)) ||
+		strings.Join(uni[0].Areas, ",") != "MX" {
+		t.Errorf("AS676 = %+v", uni)
+	}
+	if lonely := l.Of(64500); lonely[0].Programme != "netops" || !lonely[0].Approved.IsZero() || lonely[0].Areas != nil {
+		t.Errorf("defaults: %+v", lonely[0])
+	}
+	if got := l.ProgrammesPresent(); strings.Join(got, ",") != "ixp,netops" {
+		t.Errorf("programmes = %v", got)
+	}
+}
+
+func TestReadFile_JSONConformanceShape(t *testing.T) {
+	l, err := ReadFile("testdata/participants.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.ASNs(""); !equal(got, 3333, 12654, 13335) {
+		t.Errorf("ASNs = %v", got)
+	}
+	cdn := l.Of(13335)
+	if len(cdn) != 1 || cdn[0].Programme != "cdn" || cdn[0].Areas[0] != "US" || cdn[0].Approved.Year() != 2020 {
+		t.Errorf("AS13335 = %+v", cdn)
+	}
+	// A bare array reads the same.
+	arr := `[{"name": "A", "ASNs": [1]}, {"name": "B", "asns": ["AS2"]}]`
+	if l, err := Read(strings.NewReader(arr), "arr"); err != nil || !equal(l.ASNs(""), 1, 2) {
+		t.Errorf("bare array: %v %v", l, err)
+	}
+}
+
+func TestRead_BadInputLocated(t *testing.T) {
+	for _, tc := range []struct {
+		name, in   string
+		record     int64
+		offset     int64
+		wantSubstr string
+	}{
+		{"bad ASN", "organisation,asns\nA,AS1\nB,ASX\n", 3, 24, `ASN "ASX"`},
+		{"no org", "organisation,asns\nA,1\n,2\n", 3, 22, "no organisation"},
+		{"bad programme", "organisation,programme,asns\nA,isp,1\n", 2, 28, "unknown programme"},
+		{"bad date", "organisation,asns,approved\nA,1,May 2020\n", 2, 27, "date"},
+		{"bad area", "organisation,asns,areas\nA,1,Netherlands\n", 2, 24, "ISO 3166"},
+		{"no asns column", "organisation,members\nA,1\n", 1, 0, "lacks"},
+		{"no asn", "organisation,asns\nA,\n", 2, 18, "has no ASN"},
+		{"json element", `{"participants": [{"name": "A", "ASNs": [1]}, {"name": "B", "ASNs": [true]}]}`, 2, 0, "neither"},
+		{"json no array", `{"data": []}`, 0, 0, "no \"participants\""},
+		{"empty", "  \n", 0, 0, "empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tc.in), "p.csv")
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("err = %v, want *inputerr.Error", err)
+			}
+			if ie.File != "p.csv" || ie.Record != tc.record || (tc.offset != 0 && ie.Offset != tc.offset) || !strings.Contains(err.Error(), tc.wantSubstr) {
+				t.Errorf("err = %v (record %d offset %d), want record %d offset %d containing %q", err, ie.Record, ie.Offset, tc.record, tc.offset, tc.wantSubstr)
+			}
+		})
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("organisation,programme,asns,approved,areas\nA,netops,AS1 AS2,2020-01-01,NL\n"))
+	f.Add([]byte(`{"participants": [{"name": "A", "ASNs": [1], "areas_served": ["NL"]}]}`))
+	f.Add([]byte(`[{"name": "B", "asns": ["AS2"]}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		l, err := Read(strings.NewReader(string(b)), "fuzz")
+		if err != nil {
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %v is not located", err)
+			}
+			return
+		}
+		for _, p := range l.Participants {
+			if p.Organisation == "" || len(p.ASNs) == 0 {
+				t.Fatalf("accepted an empty participant %+v", p)
+			}
+			for _, a := range p.ASNs {
+				if !l.Has(a, p.Programme) {
+					t.Fatalf("index lost AS%d", a)
+				}
+			}
+		}
+	})
+}
+
+func equal(got []bgp.ASN, want ...bgp.ASN) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
