@@ -12,6 +12,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/ingest"
+	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/spec"
 )
 
@@ -19,6 +20,7 @@ func init() { register(newIngestCmd) }
 
 type ingestOptions struct {
 	db, data, month, spec string
+	participants          string
 	allTime               bool
 	workers               int
 	quiet, verbose        bool
@@ -47,6 +49,7 @@ MRT records outside the month (for test data of another period).`,
 	f.StringVar(&o.data, "data", "", "data directory")
 	f.StringVar(&o.month, "month", "", "month to compute, YYYY-MM")
 	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID[@VERSION]")
+	f.StringVar(&o.participants, "participants", "", "participants file (CSV or JSON): adds the participants scope")
 	f.BoolVar(&o.allTime, "all-time", false, "do not drop MRT records outside the month")
 	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "MRT files read at once")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
@@ -77,16 +80,30 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 		return &exitError{code: 2, err: err}
 	}
 	log.Info("loaded reference data", "files", len(files), "mrt", len(set.MRT), "vrps", set.RPKI.Len(), "elapsed", time.Since(start))
+	var parts *participants.List
+	if o.participants != "" {
+		if parts, err = participants.ReadFile(o.participants); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
 	st, err := openStore(ctx, o.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	m, err := ingest.Compute(ctx, ingest.Config{Month: month, Spec: sp, Data: set, Workers: o.workers, AllTime: o.allTime, Log: log})
+	bar := newProgress(stderr, o.quiet, mrtBytes(set), "reading MRT")
+	m, err := ingest.Compute(ctx, ingest.Config{Month: month, Spec: sp, Data: set, Workers: o.workers, AllTime: o.allTime,
+		Participants: parts, Progress: bar.Set, Log: log})
 	if err != nil {
+		bar.Done()
 		return err
 	}
-	if err := st.WriteMonth(ctx, m); err != nil {
+	bar.Describe("writing the month")
+	wstart := time.Now()
+	err = st.WriteMonth(ctx, m)
+	bar.Done()
+	log.Info("stored the month", "elapsed", time.Since(wstart))
+	if err != nil {
 		return fmt.Errorf("store month %s: %w", month.Format("2006-01"), err)
 	}
 	for _, w := range m.Meta.Warnings {
@@ -115,6 +132,15 @@ func ingestMonth(flag string, files []dataset.File) (time.Time, error) {
 		return time.Time{}, usageError(fmt.Errorf("no dated MRT file in the data directory: give --month"))
 	}
 	return ingest.MonthStart(newest), nil
+}
+
+// mrtBytes is the size of the MRT files to read, for the progress bar.
+func mrtBytes(set *dataset.Set) int64 {
+	var n int64
+	for _, f := range set.MRT {
+		n += f.Size
+	}
+	return n
 }
 
 // cliLogger logs warnings (and with verbose, progress) to stderr.

@@ -111,16 +111,38 @@ func NewReader(r io.Reader) (*Reader, error) {
 }
 
 // Open opens a file and returns its decompressed content.
-func Open(path string) (*Reader, error) {
+func Open(path string) (*Reader, error) { return OpenProgress(path, nil) }
+
+// OpenProgress is Open that reports, when progress is not nil, each
+// amount of compressed bytes read from the file, as it is read.
+func OpenProgress(path string, progress func(n int64)) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	r, err := NewReader(f)
+	var src io.Reader = f
+	if progress != nil {
+		src = &countingReader{r: f, add: progress}
+	}
+	r, err := NewReader(src)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	r.close = append(r.close, f.Close)
 	return r, nil
+}
+
+// countingReader reports how many bytes pass through it.
+type countingReader struct {
+	r   io.Reader
+	add func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.add(int64(n))
+	}
+	return n, err
 }

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/irr"
+	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/rov"
 	"github.com/observatory-net/observatory/internal/score"
@@ -32,7 +34,13 @@ type Config struct {
 	// AllTime disables the month filter on MRT timestamps: for test data
 	// of another period.
 	AllTime bool
-	Log     *slog.Logger
+	// Participants, when loaded, marks participant ASNs and adds the
+	// participants scope to the aggregates.
+	Participants *participants.List
+	// Progress, when set, receives the compressed bytes of MRT input read
+	// so far (called from several goroutines, in order per file).
+	Progress func(read int64)
+	Log      *slog.Logger
 }
 
 // MonthStart returns the first instant of t's month, UTC.
@@ -53,6 +61,10 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	var warnings []string
 	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()),
 		Warn: func(err error) { warnings = append(warnings, err.Error()) }}
+	if cfg.Progress != nil {
+		var read atomic.Int64
+		opt.Progress = func(n int64) { cfg.Progress(read.Add(n)) }
+	}
 	if !cfg.AllTime {
 		opt.From, opt.To = uint32(from.Unix()), uint32(to.Unix())
 	}
@@ -71,8 +83,13 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	if cfg.AllTime {
 		m.from, m.to = factsSpan(facts, from, to)
 	}
+	start = time.Now()
 	m.detect()
+	log.Info("classified routes", "routes", len(m.keys), "events", len(m.events), "elapsed", time.Since(start))
+	start = time.Now()
 	out := m.build()
+	log.Info("scored and aggregated", "asns", len(out.ASNs), "incidents", len(out.Incidents), "roa_stats", len(out.ROAStats),
+		"aggregates", len(out.Aggregates), "elapsed", time.Since(start))
 	out.Meta.Warnings = append(append(warnings, cfg.Data.Warnings...), staleInputs(cfg.Data.Files, m.from, m.to)...)
 	return out, nil
 }
@@ -120,24 +137,26 @@ func factsSpan(f *Facts, from, to time.Time) (time.Time, time.Time) {
 }
 
 type month struct {
-	cfg      Config
-	from, to time.Time
-	facts    *Facts
-	keys     []RouteKey
-	classes  map[RouteKey]Class
-	events   []metricEvent
+	cfg        Config
+	from, to   time.Time
+	facts      *Facts
+	keys       []RouteKey   // sorted by prefix, then origin
+	routeFacts []*RouteFact // facts of keys[i]
+	classes    []Class      // classification of keys[i]
+	events     []metricEvent
 }
 
 // detect classifies every route and runs the detectors in a stable order.
 func (m *month) detect() {
 	d := m.cfg.Data
 	m.keys = m.facts.SortedRoutes()
-	m.classes = make(map[RouteKey]Class, len(m.keys))
+	m.classes = make([]Class, len(m.keys))
+	m.routeFacts = make([]*RouteFact, len(m.keys))
 	dt := &detector{d: d, s: m.cfg.Spec, f: m.facts}
-	for _, k := range m.keys {
+	for i, k := range m.keys {
 		rf := m.facts.Routes[k]
 		c := classify(d, k)
-		m.classes[k] = c
+		m.classes[i], m.routeFacts[i] = c, rf
 		dt.route(k, rf, c)
 		for _, pid := range rf.Paths {
 			dt.path(k, rf, &m.facts.Paths[pid].Path)
@@ -165,11 +184,11 @@ func (m *month) build() *store.Month {
 	}
 	out := &store.Month{Meta: store.MonthMeta{Month: MonthStart(m.cfg.Month), Spec: s.Ref(), IngestedAt: time.Now().UTC(),
 		Final: !time.Now().Before(MonthStart(m.cfg.Month).AddDate(0, 1, 0))}}
-	for _, k := range m.keys {
+	for i, k := range m.keys {
 		if k.Origin == 0 {
 			continue
 		}
-		c, rf := m.classes[k], m.facts.Routes[k]
+		c, rf := m.classes[i], m.routeFacts[i]
 		f := get(k.Origin)
 		f.announced++
 		if c.RPKI == rov.Valid {
@@ -193,6 +212,8 @@ func (m *month) build() *store.Month {
 		out.ASNs = append(out.ASNs, rec)
 		out.Incidents = append(out.Incidents, incidents...)
 	}
+	m.aggregate(out)
+	out.Participants = participantRecords(m.cfg.Participants)
 	out.Meta.Stats = store.Stats{RIBEntries: m.facts.RIBEntries, Updates: m.facts.Updates, Routes: int64(len(m.keys)),
 		Peers: len(m.facts.Peers), MeasuredASN: len(out.ASNs), Incidents: len(out.Incidents)}
 	return out
@@ -247,7 +268,7 @@ var incidentMetrics = []string{"M1", "M1C", "M2", "M2C", "M3", "M3C", "M4", "M4C
 func (m *month) score(a bgp.ASN, f *asnFacts, peers int) (store.ASN, []store.Incident) {
 	s := m.cfg.Spec
 	metrics := map[string]score.Metric{}
-	rec := store.ASN{ASN: uint32(a), Peers: peers, Announced: f.announced}
+	rec := store.ASN{ASN: uint32(a), Peers: peers, Announced: f.announced, Participant: m.cfg.Participants.Has(a, "")}
 	m.describe(&rec)
 	var incidents []store.Incident
 	for _, id := range incidentMetrics {
@@ -374,4 +395,20 @@ func (m *month) describe(rec *store.ASN) {
 			rec.Holder = n.Name
 		}
 	}
+}
+
+// participantRecords converts a participant list for the store.
+func participantRecords(l *participants.List) []store.Participant {
+	if l == nil {
+		return nil
+	}
+	out := make([]store.Participant, len(l.Participants))
+	for i, p := range l.Participants {
+		asns := make([]uint32, len(p.ASNs))
+		for j, a := range p.ASNs {
+			asns[j] = uint32(a)
+		}
+		out[i] = store.Participant{Organisation: p.Organisation, Programme: p.Programme, ASNs: asns, Approved: p.Approved, Areas: p.Areas}
+	}
+	return out
 }

@@ -74,6 +74,8 @@ type CollectOptions struct {
 	From, To uint32
 	// Warn receives skipped records and unreadable files.
 	Warn func(error)
+	// Progress, when set, receives each amount of compressed input read.
+	Progress func(n int64)
 }
 
 // Collect reads the MRT files in parallel, one worker per file, and merges
@@ -112,7 +114,7 @@ type fileCollector struct {
 }
 
 func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex) (*Facts, error) {
-	r, err := decompress.Open(path)
+	r, err := decompress.OpenProgress(path, opt.Progress)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

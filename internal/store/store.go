@@ -111,23 +111,28 @@ type Route struct {
 }
 
 // ROAStat is ROA coverage in the manner of ROAST for one scope and
-// address family: prefixes and address space valid, invalid, not found.
+// address family: announcements (distinct prefix/origin pairs) and address
+// space valid, invalid (either reason) and not found.
 type ROAStat struct {
-	Scope    string // asn, economy, region, subregion, rir, world
-	Key      string // "AS3333", "NL", "Europe", …
+	Scope    string // asn, economy, region, subregion, rir, participants, world
+	Key      string // "AS3333", "NL", "Europe", "netops", "world", …
 	Family   int    // 4 or 6
 	Valid    int64
 	Invalid  int64
 	NotFound int64
-	// Address space in /24 units for IPv4 and /48 units for IPv6, so
-	// that it fits an int64.
+	// Address space of each state, the union of its prefixes: addresses
+	// for IPv4, /64 networks for IPv6, so that it fits an int64.
 	ValidSpace, InvalidSpace, NotFoundSpace int64
 }
 
-// Aggregate is a published score over a set of networks.
+// Aggregate is a published score over a set of networks: the mean score
+// of the networks with data and how many are at each readiness level. For
+// the network-share aggregates (roaValidShare, rovFilteringShare) Value is
+// the share of judged networks that pass, Ready counts those that pass,
+// Lag those that fail and NoData those that could not be judged.
 type Aggregate struct {
 	Scope  string // world, region, subregion, rir, economy, participants
-	Key    string
+	Key    string // "world", "Europe", "NL", "netops", …
 	Score  string // score id
 	Value  float64
 	Ready  int

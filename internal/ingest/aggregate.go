@@ -1,0 +1,318 @@
+package ingest
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+
+	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/bogon"
+	"github.com/observatory-net/observatory/internal/rov"
+	"github.com/observatory-net/observatory/internal/score"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// Scopes of aggregates and ROA statistics.
+const (
+	ScopeASN          = "asn"
+	ScopeEconomy      = "economy"
+	ScopeRegion       = "region"
+	ScopeSubRegion    = "subregion"
+	ScopeRIR          = "rir"
+	ScopeWorld        = "world"
+	ScopeParticipants = "participants" // key: the programme (netops, ixp, …)
+	WorldKey          = "world"
+)
+
+// Network-share aggregates, computed next to the five scores (§2: the
+// participants vs all networks comparison). Their Value is the share of
+// the scope's networks that pass, Ready counts those that pass, Lagging
+// those that do not and NoData those that could not be judged.
+const (
+	// ShareROAValid: networks with at least one RPKI-valid announcement,
+	// among networks that announced anything.
+	ShareROAValid = "roaValidShare"
+	// ShareROVFiltering: networks never seen propagating an RPKI-invalid
+	// route, among networks seen as a transit hop (any AS on a path but the
+	// origin) of at least MinTransitRoutes routes.
+	ShareROVFiltering = "rovFilteringShare"
+)
+
+// MinTransitRoutes is how many distinct routes an AS must be seen passing
+// on before its filtering of RPKI-invalid routes is judged: an AS that
+// passed on three routes, none invalid, says nothing about its policy.
+const MinTransitRoutes = 100
+
+// groupKey names one aggregation group.
+type groupKey struct{ scope, key string }
+
+// where returns the scope keys an ASN belongs to, in a stable order.
+func where(rec *store.ASN, participantOf []string) []groupKey {
+	out := []groupKey{{ScopeWorld, WorldKey}}
+	for _, g := range []groupKey{{ScopeEconomy, rec.Country}, {ScopeRegion, rec.Region}, {ScopeSubRegion, rec.SubRegion}, {ScopeRIR, rec.RIR}} {
+		if g.key != "" {
+			out = append(out, g)
+		}
+	}
+	for _, p := range participantOf {
+		out = append(out, groupKey{ScopeParticipants, p})
+	}
+	return out
+}
+
+// programmes lists the programmes an ASN takes part in.
+func (m *month) programmes(a bgp.ASN) []string {
+	var out []string
+	for _, p := range m.cfg.Participants.Of(a) {
+		if !slices.Contains(out, p.Programme) {
+			out = append(out, p.Programme)
+		}
+	}
+	return out
+}
+
+// aggregate fills the month's aggregates (scores and network shares per
+// scope) and ROA statistics from the scored ASNs and the classified routes.
+func (m *month) aggregate(out *store.Month) {
+	recs := make(map[bgp.ASN]*store.ASN, len(out.ASNs))
+	for i := range out.ASNs {
+		recs[bgp.ASN(out.ASNs[i].ASN)] = &out.ASNs[i]
+	}
+	out.ROAStats = m.roaStats(recs)
+	out.Aggregates = m.scoreAggregates(out.ASNs)
+	out.Aggregates = append(out.Aggregates, m.shareAggregates(out.ASNs)...)
+	sortAggregates(out.Aggregates)
+}
+
+// scoreAggregates are the mean of each score over the scope's networks
+// with data, and the count of networks at each readiness level.
+func (m *month) scoreAggregates(asns []store.ASN) []store.Aggregate {
+	type acc struct {
+		store.Aggregate
+		sum float64
+		n   int
+	}
+	groups := map[[3]string]*acc{}
+	for i := range asns {
+		rec := &asns[i]
+		for _, g := range where(rec, m.programmes(bgp.ASN(rec.ASN))) {
+			for _, s := range rec.Scores {
+				k := [3]string{g.scope, g.key, s.ID}
+				a := groups[k]
+				if a == nil {
+					a = &acc{Aggregate: store.Aggregate{Scope: g.scope, Key: g.key, Score: s.ID}}
+					groups[k] = a
+				}
+				countLevel(&a.Aggregate, score.Level(s.Level))
+				if s.HasData {
+					a.sum += s.Value
+					a.n++
+				}
+			}
+		}
+	}
+	out := make([]store.Aggregate, 0, len(groups))
+	for _, a := range groups {
+		if a.n > 0 {
+			a.Value = a.sum / float64(a.n)
+		}
+		out = append(out, a.Aggregate)
+	}
+	return out
+}
+
+func countLevel(a *store.Aggregate, l score.Level) {
+	switch l {
+	case score.Ready:
+		a.Ready++
+	case score.Aspiring:
+		a.Aspire++
+	case score.Lagging:
+		a.Lag++
+	default:
+		a.NoData++
+	}
+}
+
+// shareAggregates are the network shares: with a valid ROA, filtering
+// RPKI-invalid routes.
+func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
+	valid := m.originsWithValid()
+	transit, propagated := m.transitInvalid()
+	groups := map[[3]string]*store.Aggregate{}
+	add := func(g groupKey, id string, pass, judged bool) {
+		k := [3]string{g.scope, g.key, id}
+		a := groups[k]
+		if a == nil {
+			a = &store.Aggregate{Scope: g.scope, Key: g.key, Score: id}
+			groups[k] = a
+		}
+		switch {
+		case !judged:
+			a.NoData++
+		case pass:
+			a.Ready++
+		default:
+			a.Lag++
+		}
+	}
+	for i := range asns {
+		rec := &asns[i]
+		a := bgp.ASN(rec.ASN)
+		for _, g := range where(rec, m.programmes(a)) {
+			add(g, ShareROAValid, valid[a], rec.Announced > 0)
+			add(g, ShareROVFiltering, propagated[a] == 0, transit[a] >= MinTransitRoutes)
+		}
+	}
+	out := make([]store.Aggregate, 0, len(groups))
+	for _, a := range groups {
+		if n := a.Ready + a.Lag; n > 0 {
+			a.Value = float64(a.Ready) / float64(n)
+		}
+		out = append(out, *a)
+	}
+	return out
+}
+
+// originsWithValid is the set of origins with an RPKI-valid route.
+func (m *month) originsWithValid() map[bgp.ASN]bool {
+	out := map[bgp.ASN]bool{}
+	for i, k := range m.keys {
+		if k.Origin != 0 && m.classes[i].RPKI == rov.Valid {
+			out[k.Origin] = true
+		}
+	}
+	return out
+}
+
+// transitInvalid counts, per AS, the distinct routes it was seen passing
+// on (as any hop of a path but the origin) and the RPKI-invalid ones
+// among them.
+func (m *month) transitInvalid() (transit, invalid map[bgp.ASN]int) {
+	transit, invalid = map[bgp.ASN]int{}, map[bgp.ASN]int{}
+	seen := map[bgp.ASN]bool{}
+	for i, k := range m.keys {
+		rf, c := m.routeFacts[i], m.classes[i]
+		bad := k.Origin != 0 && c.RPKI != rov.Valid && c.RPKI != rov.NotFound
+		clear(seen)
+		for _, pid := range rf.Paths {
+			hops := flatHops(&m.facts.Paths[pid].Path)
+			for _, a := range hops[:max(len(hops)-1, 0)] {
+				if a == k.Origin || seen[a] {
+					continue
+				}
+				seen[a] = true
+				transit[a]++
+				if bad {
+					invalid[a]++
+				}
+			}
+		}
+	}
+	return transit, invalid
+}
+
+func sortAggregates(as []store.Aggregate) {
+	slices.SortFunc(as, func(a, b store.Aggregate) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Key, b.Key), cmp.Compare(a.Score, b.Score))
+	})
+}
+
+// roaGroup accumulates one scope key and family of ROA statistics. The
+// address space of each state is the union of its prefixes: routes arrive
+// in address order, so a prefix inside the last counted one of the same
+// state is already covered (§ ROAST: "address space").
+type roaGroup struct {
+	stat store.ROAStat
+	top  [3]netip.Prefix // last counted prefix per state
+}
+
+// roaStats computes ROAST-style coverage per ASN, economy, region,
+// sub-region, RIR, participant programme and the world, IPv4 and IPv6
+// apart. Every origin counts, measured or not; its economy comes from the
+// delegated statistics. Full bogon prefixes and default routes are left out.
+func (m *month) roaStats(recs map[bgp.ASN]*store.ASN) []store.ROAStat {
+	groups := map[[3]string]*roaGroup{}
+	var order [][3]string
+	for i, k := range m.keys {
+		// Routes without a single origin, default routes and full bogons
+		// are not announcements of anyone's address space.
+		if k.Origin == 0 || k.Prefix.Bits() == 0 || m.classes[i].Bogon == bogon.Full {
+			continue
+		}
+		rec := recs[k.Origin]
+		if rec == nil {
+			rec = &store.ASN{ASN: uint32(k.Origin)}
+			m.describe(rec)
+			recs[k.Origin] = rec
+		}
+		fam := "4"
+		if k.Prefix.Addr().Is6() {
+			fam = "6"
+		}
+		state := roaState(m.classes[i].RPKI)
+		scopes := append(where(rec, m.programmes(k.Origin)), groupKey{ScopeASN, k.Origin.String()})
+		for _, g := range scopes {
+			gk := [3]string{g.scope, g.key, fam}
+			grp := groups[gk]
+			if grp == nil {
+				grp = &roaGroup{stat: store.ROAStat{Scope: g.scope, Key: g.key, Family: familyOf(k.Prefix)}}
+				groups[gk] = grp
+				order = append(order, gk)
+			}
+			grp.add(k.Prefix, state)
+		}
+	}
+	slices.SortFunc(order, func(a, b [3]string) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]), cmp.Compare(a[2], b[2]))
+	})
+	out := make([]store.ROAStat, len(order))
+	for i, gk := range order {
+		out[i] = groups[gk].stat
+	}
+	return out
+}
+
+// roaState folds the RPKI states into ROAST's three: valid, invalid (any
+// reason) and not found.
+func roaState(s rov.State) int {
+	switch s {
+	case rov.Valid:
+		return 0
+	case rov.NotFound:
+		return 2
+	default:
+		return 1
+	}
+}
+
+func familyOf(p netip.Prefix) int {
+	if p.Addr().Is4() {
+		return 4
+	}
+	return 6
+}
+
+func (g *roaGroup) add(p netip.Prefix, state int) {
+	counts := [3]*int64{&g.stat.Valid, &g.stat.Invalid, &g.stat.NotFound}
+	spaces := [3]*int64{&g.stat.ValidSpace, &g.stat.InvalidSpace, &g.stat.NotFoundSpace}
+	*counts[state]++
+	if top := g.top[state]; top.IsValid() && top.Bits() <= p.Bits() && top.Contains(p.Addr()) {
+		return
+	}
+	g.top[state] = p
+	*spaces[state] += SpaceUnits(p)
+}
+
+// SpaceUnits is a prefix's size in the units of store.ROAStat: addresses
+// for IPv4, /64 networks for IPv6. IPv6 prefixes longer than /64 and the
+// IPv6 default route (2^64 /64s do not fit an int64) count 0.
+func SpaceUnits(p netip.Prefix) int64 {
+	if p.Addr().Is4() {
+		return 1 << (32 - p.Bits())
+	}
+	if p.Bits() > 64 || p.Bits() == 0 {
+		return 0
+	}
+	return 1 << (64 - p.Bits())
+}
