@@ -85,6 +85,9 @@ func runASN(ctx context.Context, w io.Writer, arg string, o asnOptions) error {
 
 func printASN(w io.Writer, r store.ASN, rep asnReport, maxRoutes int) error {
 	fmt.Fprintf(w, "%s %s — %s, %s, %s, %s (%s)\n", bgp.ASN(r.ASN), r.Holder, r.Country, r.SubRegion, r.Region, r.RIR, rep.Month[:7])
+	if r.Participant {
+		fmt.Fprintln(w, "MANRS participant")
+	}
 	fmt.Fprintf(w, "seen by %d collector peers, %d announced prefixes\n\nSCORES\n", r.Peers, r.Announced)
 	for _, s := range r.Scores {
 		fmt.Fprintf(w, "  %-24s %-6s %s\n", s.ID, scoreText(s, true), levelMark(s.Level))

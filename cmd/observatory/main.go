@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -97,7 +99,8 @@ func runWithOutput(args []string, stdout io.Writer) int {
 		return ee.code
 	}
 	fmt.Fprintln(os.Stderr, "observatory:", err)
-	if isUsage(err) {
+	// A month, ASN or record that is not stored is a data error.
+	if isUsage(err) || errors.Is(err, store.ErrNotFound) {
 		return 2
 	}
 	return 1

@@ -211,14 +211,17 @@ type jsonScores struct {
 }
 
 type jsonASN struct {
-	ASN       uint32                 `json:"asn"`
-	Holder    string                 `json:"holder"`
-	Country   string                 `json:"country"`
-	Region    string                 `json:"region"`
-	SubRegion string                 `json:"subRegion"`
-	RIR       string                 `json:"rir"`
-	Scores    map[string]*jsonScore  `json:"scores"`
-	Metrics   map[string]*jsonMetric `json:"metrics,omitempty"`
+	ASN         uint32                 `json:"asn"`
+	Holder      string                 `json:"holder"`
+	Country     string                 `json:"country"`
+	Region      string                 `json:"region"`
+	SubRegion   string                 `json:"subRegion"`
+	RIR         string                 `json:"rir"`
+	Participant bool                   `json:"participant"`
+	Peers       int                    `json:"peers"`
+	Announced   int                    `json:"announced"`
+	Scores      map[string]*jsonScore  `json:"scores"`
+	Metrics     map[string]*jsonMetric `json:"metrics,omitempty"`
 }
 
 type jsonScore struct {
@@ -234,7 +237,7 @@ type jsonMetric struct {
 
 func toJSONASN(r store.ASN, withMetrics bool) jsonASN {
 	j := jsonASN{ASN: r.ASN, Holder: r.Holder, Country: r.Country, Region: r.Region, SubRegion: r.SubRegion, RIR: r.RIR,
-		Scores: map[string]*jsonScore{}}
+		Participant: r.Participant, Peers: r.Peers, Announced: r.Announced, Scores: map[string]*jsonScore{}}
 	for _, s := range r.Scores {
 		js := &jsonScore{Level: s.Level}
 		if s.HasData {

@@ -221,7 +221,7 @@ func (m *month) build() *store.Month {
 
 // measured lists the ASNs scored (§13.7): seen by at least MinPeers
 // collector peers, plus every assigned ASN of the delegated statistics,
-// plus any ASN charged with an event.
+// plus any ASN charged with an event, plus the participants' ASNs.
 func (m *month) measured(peers map[bgp.ASN]int) []bgp.ASN {
 	set := map[bgp.ASN]bool{}
 	for a, n := range peers {
@@ -244,6 +244,13 @@ func (m *month) measured(peers map[bgp.ASN]int) []bgp.ASN {
 	}
 	for _, e := range m.events {
 		set[e.ASN] = true
+	}
+	// Participants are always scored: comparing them with all networks
+	// must not lose those the collectors barely see.
+	if l := m.cfg.Participants; l != nil {
+		for _, a := range l.ASNs("") {
+			set[a] = true
+		}
 	}
 	out := make([]bgp.ASN, 0, len(set))
 	for a := range set {
