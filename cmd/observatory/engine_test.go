@@ -109,3 +109,31 @@ func TestEngine_IngestScoresCheck(t *testing.T) {
 		t.Error("scores differ after re-ingesting the same inputs")
 	}
 }
+
+// TestEngine_ExplicitInputs: naming every input by kind gives the month
+// that discovering them in a directory gives; a file given as the wrong
+// kind is refused with exit 2.
+func TestEngine_ExplicitInputs(t *testing.T) {
+	root := testenv.SharedData(t)
+	data := smallData(t)
+	dir := t.TempDir()
+	byDir, byFlag := filepath.Join(dir, "dir.db"), filepath.Join(dir, "flags.db")
+	if code, out := runCLI(t, "ingest", "--db", byDir, "--data", data, "--month", "2014-05", "--quiet"); code != 0 {
+		t.Fatalf("ingest --data exit %d: %s", code, out)
+	}
+	in := func(rel string) string { return filepath.Join(root, rel) }
+	if code, out := runCLI(t, "ingest", "--db", byFlag, "--month", "2014-05", "--quiet",
+		"--mrt", in("mrt/updates/ris.rrc06.updates.1401488100.gz"), "--mrt", in("mrt/updates/routeviews.route-views.jinx.updates.1401493500.bz2"),
+		"--vrps", in("rpki/rpki-client-prepdev-20230504.json.gz"), "--irr", in("irr"),
+		"--as-rel", in("as-relationships/20140101.as-rel.txt"), "--delegated", in("rir-delegated/2014"), "--bogons", in("bogons")); code != 0 {
+		t.Fatalf("ingest by kind exit %d: %s", code, out)
+	}
+	_, a := runCLI(t, "scores", "--db", byDir, "--format", "csv")
+	_, b := runCLI(t, "scores", "--db", byFlag, "--format", "csv")
+	if a != b || len(a) < 1000 {
+		t.Errorf("scores differ between --data and per-kind flags (%d and %d bytes)", len(a), len(b))
+	}
+	if code, _ := runCLI(t, "ingest", "--db", byFlag, "--irr", in("rpki/ripe-ncc-test-roas-2016.csv")); code != 2 {
+		t.Errorf("VRPs given as --irr: exit %d, want 2", code)
+	}
+}

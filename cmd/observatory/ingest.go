@@ -21,6 +21,7 @@ func init() { register(newIngestCmd) }
 type ingestOptions struct {
 	db, data, month, spec string
 	participants          string
+	explicit              map[dataset.Kind]*[]string
 	allTime               bool
 	workers               int
 	quiet, verbose        bool
@@ -29,13 +30,18 @@ type ingestOptions struct {
 func newIngestCmd() *cobra.Command {
 	var o ingestOptions
 	cmd := &cobra.Command{
-		Use:   "ingest --db FILE --data DIR [--month YYYY-MM]",
+		Use:   "ingest --db FILE (--data DIR | --mrt F --vrps F ...) [--month YYYY-MM]",
 		Short: "Compute a month from a data directory and store it",
 		Long: `ingest reads a data directory laid out like ../shared/data (files are
 recognised by content, at any depth), streams every MRT file in parallel,
 classifies every route, scores every measured ASN with the specification, and
 writes the month to the store in one transaction: a failed or interrupted
 ingest leaves the previous data intact.
+
+Inputs may also be named one kind at a time (--mrt, --vrps, --irr, --as-rel,
+--delegated, --iana, --bogons, --peeringdb, --spoofer; files or directories,
+repeatable), alone or added to --data; a file whose content is another kind
+is refused.
 
 --month defaults to the month of the newest dated MRT file. --all-time keeps
 MRT records outside the month (for test data of another period).`,
@@ -52,24 +58,76 @@ MRT records outside the month (for test data of another period).`,
 	f.StringVar(&o.participants, "participants", "", "participants file (CSV or JSON): adds the participants scope")
 	f.BoolVar(&o.allTime, "all-time", false, "do not drop MRT records outside the month")
 	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "MRT files read at once")
+	o.explicit = map[dataset.Kind]*[]string{}
+	for _, k := range explicitKinds {
+		o.explicit[k.kind] = f.StringSlice(k.flag, nil, k.help)
+	}
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every step")
 	return cmd
 }
 
-func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
-	if o.data == "" {
-		return usageError(fmt.Errorf("--data is required"))
+// explicitKinds are the per-kind input flags of ingest.
+var explicitKinds = []struct {
+	flag string
+	kind dataset.Kind
+	help string
+}{
+	{"mrt", dataset.KindMRT, "MRT RIB or update dumps"},
+	{"vrps", dataset.KindVRP, "RPKI VRPs/ASPA (rpki-client or Routinator JSON/CSV)"},
+	{"irr", dataset.KindIRR, "IRR databases (RPSL)"},
+	{"as-rel", dataset.KindASRel, "CAIDA AS relationships"},
+	{"delegated", dataset.KindDelegated, "RIR delegated statistics"},
+	{"iana", dataset.KindIANAv4, "IANA IPv4 address space registry"},
+	{"bogons", dataset.KindBogons, "bogon prefix lists"},
+	{"peeringdb", dataset.KindPeeringDB, "PeeringDB API pages or dump"},
+	{"spoofer", dataset.KindSpoofer, "CAIDA Spoofer results"},
+}
+
+// inputFiles gathers the files of --data and of the per-kind flags, each
+// path once.
+func inputFiles(ctx context.Context, o ingestOptions) ([]dataset.File, error) {
+	var files []dataset.File
+	if o.data != "" {
+		fs, err := dataset.Discover(ctx, o.data)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		files = fs
 	}
+	for _, k := range explicitKinds {
+		for _, p := range *o.explicit[k.kind] {
+			fs, err := dataset.Explicit(ctx, k.kind, p)
+			if err != nil {
+				return nil, usageError(fmt.Errorf("--%s: %w", k.flag, err))
+			}
+			files = append(files, fs...)
+		}
+	}
+	seen := map[string]bool{}
+	out := files[:0]
+	for _, f := range files {
+		if !seen[f.Path] {
+			seen[f.Path] = true
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usageError(fmt.Errorf("no input: give --data DIR or per-kind flags (--mrt, --vrps, …)"))
+	}
+	return out, nil
+}
+
+func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 	sp, err := spec.Get(o.spec)
 	if err != nil {
 		return usageError(err)
 	}
 	log := cliLogger(stderr, o.quiet, o.verbose)
 	start := time.Now()
-	files, err := dataset.Discover(ctx, o.data)
+	files, err := inputFiles(ctx, o)
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	month, err := ingestMonth(o.month, files)
 	if err != nil {

@@ -165,3 +165,30 @@ func TestLoad_PicksOneASRel(t *testing.T) {
 		t.Errorf("graph has %d links, want the 2017 file's 239,876", st.Links)
 	}
 }
+
+func TestExplicit(t *testing.T) {
+	ctx := context.Background()
+	vrps := testenv.File(t, "rpki/ripe-ncc-test-roas-2016.csv")
+	if fs, err := Explicit(ctx, KindVRP, vrps); err != nil || len(fs) != 1 || fs[0].Kind != KindVRP {
+		t.Errorf("Explicit(vrp, %s) = %v, %v", vrps, fs, err)
+	}
+	if _, err := Explicit(ctx, KindIRR, vrps); err == nil || !strings.Contains(err.Error(), "given as irr, but its content is vrp") {
+		t.Errorf("a VRP file given as IRR: %v", err)
+	}
+	dir := filepath.Dir(testenv.File(t, "irr/ripe-db-route-sample-2016.txt"))
+	fs, err := Explicit(ctx, KindIRR, dir)
+	if err != nil || len(fs) < 2 {
+		t.Errorf("Explicit(irr, %s) = %v, %v", dir, fs, err)
+	}
+	if _, err := Explicit(ctx, KindMRT, dir); err == nil {
+		t.Error("a directory without MRT files given as MRT")
+	}
+	unknown := filepath.Join(t.TempDir(), "x.txt")
+	os.WriteFile(unknown, []byte("nothing recognisable\n"), 0o644)
+	if fs, err := Explicit(ctx, KindSpoofer, unknown); err != nil || fs[0].Kind != KindSpoofer {
+		t.Errorf("an unrecognised file is taken as the kind given: %v, %v", fs, err)
+	}
+	if _, err := Explicit(ctx, KindVRP, "/nonexistent"); err == nil {
+		t.Error("a missing path")
+	}
+}
