@@ -39,7 +39,7 @@ writes the month to the store in one transaction: a failed or interrupted
 ingest leaves the previous data intact.
 
 Inputs may also be named one kind at a time (--mrt, --vrps, --irr, --as-rel,
---delegated, --iana, --bogons, --peeringdb, --spoofer; files or directories,
+--delegated, --iana, --bogons, --peeringdb, --spoofer, --asnames; files or directories,
 repeatable), alone or added to --data; a file whose content is another kind
 is refused.
 
@@ -82,6 +82,7 @@ var explicitKinds = []struct {
 	{"bogons", dataset.KindBogons, "bogon prefix lists"},
 	{"peeringdb", dataset.KindPeeringDB, "PeeringDB API pages or dump"},
 	{"spoofer", dataset.KindSpoofer, "CAIDA Spoofer results"},
+	{"asnames", dataset.KindASNames, "AS name lists (potaroo autnums, pyasn asnames.json)"},
 }
 
 // inputFiles gathers the files of --data and of the per-kind flags, each

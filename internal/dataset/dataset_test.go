@@ -22,7 +22,7 @@ var wantKind = map[string]Kind{
 	"iana":             KindIANAv4,
 	"bogons":           KindBogons,
 	"peeringdb":        KindPeeringDB,
-	"asnames":          KindUnknown,
+	"asnames":          KindASNames,
 	"manrs":            KindUnknown,
 	"prefix2as":        KindUnknown,
 	"ris-whois":        KindUnknown,

@@ -32,7 +32,7 @@ func FuzzSniff(f *testing.F) {
 	f.Fuzz(func(t *testing.T, head []byte) {
 		k := Sniff(context.Background(), head)
 		switch k {
-		case KindMRT, KindVRP, KindIRR, KindASRel, KindDelegated, KindIANAv4, KindBogons, KindPeeringDB, KindSpoofer, KindUnknown:
+		case KindMRT, KindVRP, KindIRR, KindASRel, KindDelegated, KindIANAv4, KindBogons, KindPeeringDB, KindSpoofer, KindASNames, KindUnknown:
 		default:
 			t.Fatalf("Sniff returned %q", k)
 		}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/observatory-net/observatory/internal/asnames"
 	"github.com/observatory-net/observatory/internal/asrel"
 	"github.com/observatory-net/observatory/internal/bogon"
 	"github.com/observatory-net/observatory/internal/decompress"
@@ -137,6 +138,7 @@ type Set struct {
 	Bogons    *bogon.Set
 	PeeringDB *peeringdb.DB
 	Spoofer   []spoofer.Record
+	Names     *asnames.Table // holder names and countries
 	MRT       []File
 	Unknown   []File
 	// Files lists the reference files loaded (every kind but MRT).
@@ -164,7 +166,7 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Set{Loaded: map[Kind]int{}}
+	s := &Set{Loaded: map[Kind]int{}, Names: &asnames.Table{}}
 	var (
 		vrps    []rpki.VRP
 		aspas   []rpki.ASPA
@@ -217,6 +219,8 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 			})
 		case KindPeeringDB:
 			_, err = pdbB.LoadFile(ctx, f.Path)
+		case KindASNames:
+			err = s.Names.LoadFile(f.Path)
 		case KindSpoofer:
 			var recs []spoofer.Record
 			if recs, err = spoofer.LoadFile(ctx, f.Path); err == nil {

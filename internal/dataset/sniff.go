@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/observatory-net/observatory/internal/asnames"
 	"github.com/observatory-net/observatory/internal/irr"
 	"github.com/observatory-net/observatory/internal/peeringdb"
 	"github.com/observatory-net/observatory/internal/rpki"
@@ -35,6 +36,7 @@ const (
 	KindBogons    Kind = "bogon-list" // list of bogon prefixes (Team Cymru)
 	KindPeeringDB Kind = "peeringdb"  // PeeringDB API page or dump
 	KindSpoofer   Kind = "spoofer"    // CAIDA Spoofer results CSV
+	KindASNames   Kind = "asnames"    // AS names and countries (autnums lists)
 	KindUnknown   Kind = "unknown"
 )
 
@@ -74,6 +76,8 @@ func Sniff(ctx context.Context, head []byte) Kind {
 		return KindIRR
 	case allDataLines(text, rePrefix.MatchString):
 		return KindBogons
+	case asnames.Sniff(text):
+		return KindASNames
 	case parses(func() error { _, err := lenientVRPs.Read(ctx, bytes.NewReader(text), "head"); return err }):
 		return KindVRP
 	case parses(func() error { _, err := spoofer.Load(ctx, bytes.NewReader(text), "head"); return err }):
@@ -100,6 +104,9 @@ func looksMRT(b []byte) bool {
 func sniffJSON(head []byte) Kind {
 	if bytes.Contains(head, []byte(`"roas"`)) {
 		return KindVRP
+	}
+	if asnames.Sniff(head) {
+		return KindASNames
 	}
 	if first, ok := firstPeeringDBObject(head); ok {
 		if tag, err := peeringdb.SniffTag(first); err == nil && tag != "" {

@@ -382,8 +382,10 @@ func (m *month) coordination(a bgp.ASN, metrics map[string]score.Metric, rec *st
 	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M8", Raw: v, Score: v, HasData: ok})
 }
 
-// describe fills holder, economy and RIR from the delegated statistics and
-// PeeringDB.
+// describe fills holder, economy and regions of an ASN. The economy is
+// the delegated statistics' country; where they give none, or only a
+// pseudo-code (EU, AP, ZZ), the AS name list's country. The holder is the
+// AS name list's name, else PeeringDB's.
 func (m *month) describe(rec *store.ASN) {
 	a := bgp.ASN(rec.ASN)
 	if ix := m.cfg.Data.RIR; ix != nil {
@@ -391,13 +393,20 @@ func (m *month) describe(rec *store.ASN) {
 			rec.Country, rec.RIR = d.CC, d.Registry
 		}
 	}
+	name, named := m.cfg.Data.Names.Lookup(a)
+	if e, ok := region.Lookup(rec.Country); (!ok || e.Pseudo()) && named && name.Country != "" {
+		rec.Country = name.Country
+	}
 	if e, ok := region.Lookup(rec.Country); ok {
 		rec.Region, rec.SubRegion = e.Region, e.SubRegion
 		if e.RIR != "" {
 			rec.RIR = e.RIR
 		}
 	}
-	if db := m.cfg.Data.PeeringDB; db != nil {
+	if named {
+		rec.Holder = name.Name
+	}
+	if db := m.cfg.Data.PeeringDB; db != nil && rec.Holder == "" {
 		if n, ok := db.Net(a); ok {
 			rec.Holder = n.Name
 		}
