@@ -134,11 +134,11 @@ func checkAgainstReference(t *testing.T, m aspaMap, path []bgp.ASN, dir aspa.Dir
 		t.Fatalf("Verify(%v, %s): up hop %+v is not a Not Provider+ hop of its sender; ASPAs %v", path, dir, up, m)
 	}
 	switch {
-	case leak.To == 0 && dir == aspa.Downstream:
+	case got.ToVerifier && dir == aspa.Downstream:
 		t.Fatalf("Verify(%v, downstream): no leak hop; ASPAs %v", path, m)
-	case leak.To == 0 && leak.From != path[0]:
+	case got.ToVerifier && (leak.From != path[0] || leak.To != 0 || leak.Attester != 0):
 		t.Fatalf("Verify(%v, upstream): leak hop to the verifier %+v does not start at the neighbour", path, leak)
-	case leak.To != 0 && (leak.Attester != leak.To || refHop(m, leak.To, leak.From) != aspa.NotProviderPlus):
+	case !got.ToVerifier && (leak.Attester != leak.To || refHop(m, leak.To, leak.From) != aspa.NotProviderPlus):
 		t.Fatalf("Verify(%v, %s): leak hop %+v is not a Not Provider+ hop of its receiver; ASPAs %v", path, dir, leak, m)
 	}
 }

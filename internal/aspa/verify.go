@@ -143,8 +143,9 @@ func (r Reason) String() string {
 // Hop is a link of the path in the direction the route travelled: From
 // announced the route to To. Attester, which is From or To, has an ASPA
 // that does not list the other AS of the hop as a provider (Not
-// Provider+). To and Attester are 0 for the hop from the path's neighbour
-// to the verifying AS, which is the verifier's own knowledge, not an ASPA.
+// Provider+). For the hop from the path's neighbour to the verifying AS,
+// which rests on the verifier's own knowledge and not on an ASPA, To and
+// Attester are 0 and Result.ToVerifier is set.
 type Hop struct {
 	From, To, Attester bgp.ASN
 }
@@ -169,8 +170,9 @@ type Result struct {
 	// Up.To the two ASPAs pin the leaker; otherwise the leak happened
 	// between them and Leak.From is the nearest AS proven to have sent the
 	// route up. In upstream verification with no such hop in the path,
-	// Leak is the neighbour's hop to the verifier (To == 0).
-	Leak Hop
+	// Leak is the neighbour's hop to the verifier and ToVerifier is set.
+	Leak       Hop
+	ToVerifier bool
 }
 
 // Leaker is the AS charged with the leak of an Invalid result, Leak.From,
@@ -255,7 +257,7 @@ func verify(l Lookup, u compressed, dir Direction) Result {
 	switch {
 	case r.MaxUp+r.MaxDown < n:
 		r.State, r.Reason = Invalid, ReasonRamps
-		r.Up, r.Leak = u.evidence(l, r.MaxUp)
+		u.evidence(l, r.MaxUp, &r)
 	case r.MinUp+r.MinDown < n:
 		r.State = Unknown
 	default:
@@ -307,13 +309,14 @@ func (u compressed) downRamp(l Lookup) (maxDown, minDown int) {
 // sender. Downstream, such a hop always exists when the ramps make the
 // path Invalid (the greatest J of max_down_ramp qualifies); upstream,
 // the neighbour's hop to the verifier stands in when none does.
-func (u compressed) evidence(l Lookup, i int) (up, leak Hop) {
+func (u compressed) evidence(l Lookup, i int, r *Result) {
 	n := len(u)
-	up = Hop{From: u.as(i), To: u.as(i + 1), Attester: u.as(i)}
+	r.Up = Hop{From: u.as(i), To: u.as(i + 1), Attester: u.as(i)}
 	for j := i + 2; j <= n; j++ {
 		if Authorized(l, u.as(j), u.as(j-1)) == NotProviderPlus {
-			return up, Hop{From: u.as(j - 1), To: u.as(j), Attester: u.as(j)}
+			r.Leak = Hop{From: u.as(j - 1), To: u.as(j), Attester: u.as(j)}
+			return
 		}
 	}
-	return up, Hop{From: u.as(n)}
+	r.Leak, r.ToVerifier = Hop{From: u.as(n)}, true
 }

@@ -127,7 +127,7 @@ func TestVerify_evidence(t *testing.T) {
 			name: "upstream with no later ASPA: the neighbour's hop to the verifier",
 			aspa: newMap(map[bgp.ASN][]bgp.ASN{o: {p1}, p1: {64500}}), path: []bgp.ASN{x, p1, o}, dir: aspa.Upstream,
 			want: aspa.Result{State: aspa.Invalid, Reason: aspa.ReasonRamps, N: 3, MaxUp: 2, MinUp: 2,
-				Up: aspa.Hop{From: p1, To: x, Attester: p1}, Leak: aspa.Hop{From: x}},
+				Up: aspa.Hop{From: p1, To: x, Attester: p1}, Leak: aspa.Hop{From: x}, ToVerifier: true},
 		},
 		{
 			// Downstream 7 of the examples: C D G E B. G (AS0 ASPA) sent
