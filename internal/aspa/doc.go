@@ -20,9 +20,9 @@
 //   - §5.5: the downstream procedure, for a route received from a provider:
 //     an up-ramp, at most one lateral hop, then a down-ramp.
 //
-// Both procedures first reject an empty path, a path whose most recent AS
-// is not the neighbour (§5, step 2) and a path holding an AS_SET (step 3,
-// RFC 9774). Their outcome is Valid, Invalid or Unknown; for an Invalid
+// Both procedures first reject an empty path (step 1 of §5.4 and §5.5), a
+// path whose most recent AS is not the neighbour (step 2) and a path
+// holding an AS_SET (step 3, RFC 9774). Their outcome is Valid, Invalid or Unknown; for an Invalid
 // path made so by the ramps, Result also names the hops whose ASPAs prove
 // it, which §6.6 asks implementations to log.
 //
@@ -32,5 +32,11 @@
 //
 // Verification reads the ASPAs through the Lookup interface, which
 // *rpki.Snapshot implements, and allocates nothing for paths of up to 64
-// distinct hops.
+// hops once prepends are collapsed.
+//
+// The draft's text was read through the secondary sources available to
+// this project (implementers' notes quoting -24 and -27, whose section
+// numbers agree; revision -28 is reported to number these sections one
+// higher, §5.2 to §5.6, with the procedures unchanged). The worked
+// examples come from the separate examples document the draft refers to.
 package aspa
