@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/observatory-net/observatory/internal/aspa"
 	"github.com/observatory-net/observatory/internal/asrel"
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/bogon"
@@ -111,7 +114,9 @@ func (dt *detector) customerWeight(up, culprit bgp.ASN) (float64, string) {
 }
 
 // path adds the events of one distinct AS path seen for a route: bogon
-// ASNs (M4/M4C) and valley-free violations (M1/M1C, shown not counted).
+// ASNs (M4/M4C) and route leaks (M1/M1C, shown not counted) found by the
+// valley-free check against CAIDA's relationships and, when the RPKI data
+// holds ASPAs, by ASPA verification.
 func (dt *detector) path(k RouteKey, rf *RouteFact, p *bgp.Path) {
 	hops := flatHops(p)
 	if dt.d.Bogons != nil {
@@ -138,17 +143,126 @@ func (dt *detector) path(k RouteKey, rf *RouteFact, p *bgp.Path) {
 			break
 		}
 	}
+	var leaks []leakFinding
 	if dt.d.ASRel != nil && len(hops) > 2 {
 		if chk := dt.d.ASRel.CheckPath(hops); !chk.Valid {
 			l := chk.Leak
 			ev := map[string]any{"prefix": k.Prefix.String(), "path": p.String(), "leaker": l.Leaker.Plain(),
-				"from": l.From.Plain(), "to": l.To.Plain(), "rule": "valley-free violation against CAIDA AS relationships (RFC 7908)"}
-			dt.add(l.Leaker, "M1", k.Prefix, rf.First, rf.Last, 1, ev)
-			if l.To != 0 {
-				dt.add(l.To, "M1C", k.Prefix, rf.First, rf.Last, 1, clone(ev))
-			}
+				"from": l.From.Plain(), "to": l.To.Plain(), "rule": valleyRule}
+			detail := map[string]any{"rule": valleyRule, "leaker": l.Leaker.Plain(), "from": l.From.Plain(), "to": l.To.Plain()}
+			leaks = append(leaks, leakFinding{leaker: l.Leaker, to: l.To, ev: ev, detailKey: "valleyFree", detail: detail})
 		}
 	}
+	if dt.d.RPKI.NumASPAs() > 0 {
+		if f, ok := aspaLeak(dt.d.RPKI, k, p); ok {
+			leaks = append(leaks, f)
+		}
+	}
+	dt.leakEvents(k, rf, leaks)
+}
+
+const valleyRule = "valley-free violation against CAIDA AS relationships (RFC 7908)"
+
+// aspaRule names the ASPA check in evidence, with the draft revision and
+// the section of the procedure used.
+var aspaRule = fmt.Sprintf("ASPA verification (%s §5.5): invalid", aspa.Draft)
+
+// leakFinding is one detector's verdict that a path holds a route leak:
+// leaker re-announced the route to to (0 when unknown). detail, stored
+// under detailKey, is what the finding adds to another detector's
+// evidence when both name the same AS.
+type leakFinding struct {
+	leaker, to bgp.ASN
+	ev         map[string]any
+	detailKey  string
+	detail     map[string]any
+}
+
+// aspaLeak verifies a path against the ASPAs (package aspa) and returns a
+// finding when they prove it is not valley-free.
+//
+// Which procedure: draft-ietf-sidrops-aspa-verification-24 applies the
+// upstream procedure (§5.4) to routes received from a customer or a lateral
+// peer, where the whole path must climb to the neighbour, and the
+// downstream procedure (§5.5) to routes received from a provider, where the
+// path may climb, cross one lateral hop and descend to the neighbour;
+// §6.3 and §6.4 choose per session from the BGP role. A route collector
+// peer sends the collector its full table, routes from its own providers
+// and peers included, which is a provider's export to a customer: the
+// collector sits where a customer does. Upstream verification would call
+// every route the peer learned from a provider or peer Invalid, a leak by
+// the peer that never happened. So collector views are verified downstream,
+// which is also the draft's choice (§6.4) when a relationship is unclear
+// and false Invalids must be avoided.
+//
+// The neighbour check (§5 step 2) is skipped: a path here is shared by all
+// the peers that sent it, and collectors also peer with transparent route
+// servers, which the draft exempts. A path Invalid only for its AS_SET
+// (step 3) names no leaker and is not a leak; §13.8 lists such routes.
+//
+// The leaker charged is the AS of the first hop after the end of the
+// up-ramp that an ASPA shows going up or across (aspa.Result.Leak): when
+// it is also the AS the route went down to, the two ASPAs pin the leak on
+// it ("leakerPinned"); otherwise it is the nearest AS proven to have sent
+// the route up.
+func aspaLeak(s aspa.Lookup, k RouteKey, p *bgp.Path) (leakFinding, bool) {
+	r := aspa.VerifyPath(s, p, aspa.Downstream, 0)
+	if r.Reason != aspa.ReasonRamps {
+		return leakFinding{}, false
+	}
+	hop := func(h aspa.Hop) map[string]any {
+		return map[string]any{"from": h.From.Plain(), "to": h.To.Plain(), "attester": h.Attester.Plain()}
+	}
+	detail := map[string]any{"rule": aspaRule, "direction": aspa.Downstream.String(), "hop": hop(r.Leak), "upRampEnd": hop(r.Up),
+		"leakerPinned": r.Leak.From == r.Up.To,
+		"ramps":        map[string]int{"n": r.N, "maxUp": r.MaxUp, "minUp": r.MinUp, "maxDown": r.MaxDown, "minDown": r.MinDown}}
+	ev := clone(detail)
+	ev["prefix"], ev["path"], ev["leaker"], ev["to"] = k.Prefix.String(), p.String(), r.Leak.From.Plain(), r.Leak.To.Plain()
+	return leakFinding{leaker: r.Leak.From, to: r.Leak.To, ev: ev, detailKey: "aspa", detail: detail}, true
+}
+
+// leakEvents charges each finding's leaker with M1, and the AS it sent the
+// route to with M1C at weight 1, as for valley-free violations (M1 and M1C
+// are shown, not counted, §13.2). When two findings of one path name the
+// same AS for the same metric (the valley-free check and ASPA agreeing on
+// the leaker), they are two opinions on one leak: they become one event
+// whose evidence is the first finding's, with "rules" listing both rules,
+// "rule" joining them, and the second finding's detail under its key.
+// Counting them apart would double the incident. Findings that name
+// different ASes stay separate events, each backed by its own evidence.
+func (dt *detector) leakEvents(k RouteKey, rf *RouteFact, fs []leakFinding) {
+	for _, metric := range []string{"M1", "M1C"} {
+		charged := func(f leakFinding) bgp.ASN {
+			if metric == "M1" {
+				return f.leaker
+			}
+			return f.to
+		}
+		for i, f := range fs {
+			a := charged(f)
+			if a == 0 || slices.ContainsFunc(fs[:i], func(g leakFinding) bool { return charged(g) == a }) {
+				continue
+			}
+			ev := clone(f.ev)
+			for _, g := range fs[i+1:] {
+				if charged(g) == a {
+					mergeFinding(ev, g)
+				}
+			}
+			dt.add(a, metric, k.Prefix, rf.First, rf.Last, 1, ev)
+		}
+	}
+}
+
+// mergeFinding adds finding g to evidence ev of the same leak.
+func mergeFinding(ev map[string]any, g leakFinding) {
+	rules, _ := ev["rules"].([]string)
+	if len(rules) == 0 {
+		rules = []string{fmt.Sprint(ev["rule"])}
+	}
+	rules = append(rules, fmt.Sprint(g.ev["rule"]))
+	ev["rules"], ev["rule"] = rules, strings.Join(rules, "; ")
+	ev[g.detailKey] = g.detail
 }
 
 func (dt *detector) add(a bgp.ASN, metric string, p netip.Prefix, first, last uint32, w float64, ev map[string]any) {
