@@ -86,13 +86,20 @@ func write(t *testing.T, dir, name, content string) {
 	}
 }
 
-func TestCompute_ROAStats(t *testing.T) {
+// aggregateMonth computes the month of aggregateWorld.
+func aggregateMonth(t *testing.T) *store.Month {
+	t.Helper()
 	set, parts := aggregateWorld(t)
 	s, _ := spec.Get(spec.Default)
 	m, err := Compute(context.Background(), Config{Month: time.Unix(1400000000, 0), Spec: s, Data: set, Participants: parts, AllTime: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return m
+}
+
+func TestCompute_ROAStats(t *testing.T) {
+	m := aggregateMonth(t)
 	got := map[string]store.ROAStat{}
 	for _, r := range m.ROAStats {
 		got[r.Scope+"/"+r.Key+"/"+string(rune('0'+r.Family))] = r
@@ -122,12 +129,7 @@ func TestCompute_ROAStats(t *testing.T) {
 }
 
 func TestCompute_Aggregates(t *testing.T) {
-	set, parts := aggregateWorld(t)
-	s, _ := spec.Get(spec.Default)
-	m, err := Compute(context.Background(), Config{Month: time.Unix(1400000000, 0), Spec: s, Data: set, Participants: parts, AllTime: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := aggregateMonth(t)
 	aggs := map[string]store.Aggregate{}
 	for _, a := range m.Aggregates {
 		aggs[a.Scope+"/"+a.Key+"/"+a.Score] = a
