@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -153,8 +154,12 @@ func (db *DB) Contacts(a bgp.ASN) []Poc {
 
 // HasContact reports whether AS a has a reachable contact in PeeringDB
 // (framework §13.3): a point of contact of its net whose role is Technical
-// or NOC and that gives an e-mail address or a phone number. Abuse, Policy,
-// Sales, Maintenance and Public Relations contacts do not count.
+// or NOC and that gives an e-mail address or a phone number, or an e-mail
+// address in the net object itself. The anonymous API has no e-mail field
+// on nets, so that is an address in the net's notes ("peering@…"), as
+// networks without a published contact write them. Abuse, Policy, Sales,
+// Maintenance and Public Relations contacts, and abuse@ addresses, do not
+// count.
 func (db *DB) HasContact(a bgp.ASN) bool {
 	n, ok := db.nets[a]
 	if !ok {
@@ -170,7 +175,23 @@ func (db *DB) HasContact(a bgp.ASN) bool {
 			return true
 		}
 	}
-	return false
+	return len(ContactEmails(n.Notes)) > 0
+}
+
+var reEmail = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+
+// ContactEmails returns the e-mail addresses of a free text that can
+// reach an operator: all but abuse desks (abuse@, abuse-…@).
+func ContactEmails(text string) []string {
+	var out []string
+	for _, e := range reEmail.FindAllString(text, -1) {
+		local, _, _ := strings.Cut(strings.ToLower(e), "@")
+		if local == "abuse" || strings.HasPrefix(local, "abuse-") || strings.HasPrefix(local, "abuse.") {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // IsCoordinationContact reports whether p counts for §13.3: role Technical

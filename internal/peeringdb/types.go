@@ -71,6 +71,7 @@ type Net struct {
 	PolicyRatio     bool      `json:"policy_ratio"`
 	PolicyContracts string    `json:"policy_contracts"`
 	RIRStatus       string    `json:"rir_status"`
+	Notes           string    `json:"notes"`
 	PocSet          PocSet    `json:"poc_set"` // only present at depth > 0
 	Status          string    `json:"status"`
 	Created         time.Time `json:"created"`
