@@ -106,7 +106,8 @@ func TestNameDate(t *testing.T) {
 		"mrt/ribs/routeviews.route-views.jinx.ribs.1401487200.bz2": "2014-05-30",
 		"mrt/ribs/bview.20020722.2337.gz":                          "2002-07-22",
 		"rpki/rpki-client-prepdev-20230504.json.gz":                "2023-05-04",
-		"peeringdb/20260416/prod-anon/net-page-1.json":             "",
+		"peeringdb/20260416/prod-anon/net-page-1.json":             "2026-04-16",
+		"tmp/TestX1734584490/001/file.txt":                         "",
 		"rir-delegated/2014/delegated-apnic-latest":                "",
 		"bogons/fullbogons-ipv4.txt":                               "",
 	} {

@@ -295,17 +295,25 @@ func nameDate(path string) (time.Time, bool) {
 
 var reNameDate = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{6}|1[0-9]{9})(?:[^0-9]|$)`)
 
-// NameDate finds the date in a file name or its directory: a YYYYMMDD
+// NameDate finds the date in a file name, its directory or (YYYYMMDD only)
+// the directory above: a YYYYMMDD
 // date ("20140101.as-rel.txt", "bview.20020722.2337.gz") or a unix
 // timestamp ("ribs.1401487200.bz2"). It returns the zero time when none is
 // found.
 func NameDate(path string) time.Time {
-	for _, part := range []string{filepath.Base(path), filepath.Base(filepath.Dir(path))} {
+	dir := filepath.Dir(path)
+	for i, part := range []string{filepath.Base(path), filepath.Base(dir), filepath.Base(filepath.Dir(dir))} {
 		m := reNameDate.FindStringSubmatch(part)
 		if m == nil {
 			continue
 		}
 		if len(m[1]) == 10 {
+			if i == 2 {
+				// Two levels up only a YYYYMMDD directory counts (a dated
+				// snapshot: peeringdb/20260416/prod-anon/net-page-1.json):
+				// ten digits there are more often a temporary name.
+				continue
+			}
 			var sec int64
 			fmt.Sscan(m[1], &sec)
 			return time.Unix(sec, 0).UTC()
