@@ -3,7 +3,6 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
 	"net/netip"
 	"slices"
 	"sync"
@@ -77,41 +76,112 @@ type CollectOptions struct {
 }
 
 // Collect reads the MRT files in parallel, one worker per file, and merges
-// the per-file facts.
+// the per-file facts in file order as they complete, so the result does
+// not depend on which worker finished first and at most Workers+1 files'
+// facts are held before being merged.
 func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = 2
 	}
 	var mu sync.Mutex
-	parts := make([]*Facts, len(files))
+	results := make([]chan *filePart, len(files))
+	for i := range results {
+		results[i] = make(chan *filePart, 1)
+	}
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(opt.Workers)
-	for i, path := range files {
-		g.Go(func() error {
-			f, err := collectFile(ctx, path, opt, &mu)
-			if err != nil {
-				return err
+	window := make(chan struct{}, opt.Workers+1) // read but not yet merged
+	g.Go(func() error {
+		run := make(chan struct{}, opt.Workers) // being read
+		for i, path := range files {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			parts[i] = f
-			return nil
-		})
+			select {
+			case run <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			g.Go(func() error {
+				defer func() { <-run }()
+				part, err := collectFile(ctx, path, opt, &mu)
+				if err != nil {
+					return err
+				}
+				results[i] <- part
+				return nil
+			})
+		}
+		return nil
+	})
+	m := newMerger()
+	for i := range files {
+		select {
+		case part := <-results[i]:
+			m.add(part)
+			<-window
+		case <-ctx.Done():
+			return nil, waitErr(g, ctx)
+		}
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return merge(parts), nil
+	return m.facts(), nil
+}
+
+// waitErr returns the error that cancelled the collection.
+func waitErr(g *errgroup.Group, ctx context.Context) error {
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// filePart is what one file says, in tables local to the file.
+type filePart struct {
+	peers   []PeerKey // index = local peer id
+	routes  *routeTable
+	paths   []filePath // index = local path id
+	arena   pathArena
+	adj     map[[2]bgp.ASN]uint32
+	rib     int64
+	updates int64
+	stats   FileStats
+}
+
+// filePath is a distinct path of a file with what add needs of it.
+type filePath struct {
+	fp        pathFP
+	enc       pathEnc
+	origin    bgp.ASN
+	up        bgp.ASN
+	hasUp     bool
+	hasOrigin bool
 }
 
 // fileCollector accumulates one file's facts.
 type fileCollector struct {
-	f       *Facts
-	peerIDs map[PeerKey]uint16
-	pathIDs map[uint64]uint32
-	seed    maphash.Seed
+	p       *filePart
 	opt     CollectOptions
+	peerIDs map[PeerKey]uint16
+	peerHot [64]peerSlot // a direct-mapped cache in front of peerIDs
+	pathIDs map[pathFP]uint32
+	buf     []byte
+	// the route of the previous element: RIB entries of one prefix come
+	// together, mostly with one origin
+	lastKey routeKey
+	lastAcc *routeAcc
 }
 
-func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex) (*Facts, error) {
+type peerSlot struct {
+	key PeerKey
+	id  uint16
+	ok  bool
+}
+
+func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex) (*filePart, error) {
 	r, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -125,14 +195,12 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		}
 	}
 	c := &fileCollector{
-		f:       &Facts{Routes: map[RouteKey]*RouteFact{}, Adjacency: map[[2]bgp.ASN]uint32{}},
-		peerIDs: map[PeerKey]uint16{},
-		pathIDs: map[uint64]uint32{},
-		seed:    maphash.MakeSeed(),
+		p:       &filePart{routes: newRouteTable(), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path}},
 		opt:     opt,
+		peerIDs: map[PeerKey]uint16{},
+		pathIDs: map[pathFP]uint32{},
 	}
 	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: true, Warn: warn}), false)
-	st := FileStats{Path: path}
 	n := 0
 	for e := range sc.Elems() {
 		if n++; n&0xffff == 0 {
@@ -140,25 +208,25 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 				return nil, err
 			}
 		}
-		c.add(e, &st)
+		c.add(e)
 	}
-	st.Skipped = sc.Skipped()
+	c.p.stats.Skipped = sc.Skipped()
 	if err := sc.Err(); err != nil {
 		// A damaged file ends early: what was read counts, the rest is reported.
-		st.Err = err
+		c.p.stats.Err = err
 		warn(err)
 	}
-	c.f.Files = []FileStats{st}
-	return c.f, nil
+	return c.p, nil
 }
 
-func (c *fileCollector) add(e *mrt.Elem, st *FileStats) {
+func (c *fileCollector) add(e *mrt.Elem) {
 	if e.Kind != mrt.KindRIB && e.Kind != mrt.KindAnnounce {
 		return
 	}
 	if c.opt.To != 0 && (e.Time < c.opt.From || e.Time >= c.opt.To) {
 		return
 	}
+	st := &c.p.stats
 	st.Elements++
 	if st.From == 0 || e.Time < st.From {
 		st.From = e.Time
@@ -166,65 +234,64 @@ func (c *fileCollector) add(e *mrt.Elem, st *FileStats) {
 	st.To = max(st.To, e.Time)
 	end := e.Time
 	if e.Kind == mrt.KindRIB {
-		c.f.RIBEntries++
+		c.p.rib++
 		end += c.opt.RIBSpan
 	} else {
-		c.f.Updates++
+		c.p.updates++
 	}
-	origin, _ := e.Attrs.Path.Origin()
-	key := RouteKey{Prefix: e.Prefix, Origin: origin}
-	rf := c.f.Routes[key]
-	if rf == nil {
-		rf = &RouteFact{First: e.Time, Last: end}
-		c.f.Routes[key] = rf
-	}
-	rf.First, rf.Last = min(rf.First, e.Time), max(rf.Last, end)
-	rf.Peers = insertSorted(rf.Peers, c.peerID(e.PeerIP, e.PeerAS))
+	peer := c.peerID(e.PeerIP, e.PeerAS)
 	pid := c.pathID(&e.Attrs.Path)
-	if len(rf.Paths) < maxPathsPerRoute {
-		rf.Paths = insertSorted(rf.Paths, pid)
+	pi := &c.p.paths[pid]
+	key := packRoute(e.Prefix, pi.origin)
+	rt := c.p.routes
+	r := c.lastAcc
+	if r == nil || key != c.lastKey {
+		r = rt.lookup(key, e.Time, end)
+		c.lastKey, c.lastAcc = key, r
 	}
-	if up, ok := upstream(&e.Attrs.Path); ok {
-		rf.Upstreams = insertSorted(rf.Upstreams, up)
+	r.first, r.last = min(r.first, e.Time), max(r.last, end)
+	rt.addPeer(r, peer)
+	rt.addPath(r, pid)
+	if pi.hasUp {
+		rt.addUp(r, pi.up)
 	}
 }
 
 func (c *fileCollector) peerID(ip netip.Addr, as bgp.ASN) uint16 {
 	k := PeerKey{IP: ip, AS: as}
+	b := ip.As16()
+	slot := &c.peerHot[(uint32(b[15])^uint32(b[14])<<3^uint32(as))%uint32(len(c.peerHot))]
+	if slot.ok && slot.key == k {
+		return slot.id
+	}
 	id, ok := c.peerIDs[k]
 	if !ok {
-		id = uint16(len(c.f.Peers))
+		id = uint16(len(c.p.peers))
 		c.peerIDs[k] = id
-		c.f.Peers = append(c.f.Peers, k)
+		c.p.peers = append(c.p.peers, k)
 	}
+	*slot = peerSlot{key: k, id: id, ok: true}
 	return id
 }
 
-// pathID interns a path by the hash of its segments; a path is copied only
-// the first time it is seen, so the hot path allocates nothing for the
-// paths a RIB repeats.
+// pathID interns a path by its fingerprint; a path is stored only the
+// first time it is seen, so the hot path allocates nothing for the paths a
+// RIB repeats. The adjacencies of a path are counted then.
 func (c *fileCollector) pathID(p *bgp.Path) uint32 {
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	for _, s := range p.Segs {
-		h.WriteByte(byte(s.Type))
-		for _, a := range p.ASNs[s.Start:s.End] {
-			var b [4]byte
-			b[0], b[1], b[2], b[3] = byte(a>>24), byte(a>>16), byte(a>>8), byte(a)
-			h.Write(b[:])
-		}
-		h.WriteByte(0xff)
-	}
-	sum := h.Sum64()
-	if id, ok := c.pathIDs[sum]; ok {
+	var fp pathFP
+	fp, c.buf = fingerprint(p, c.buf)
+	if id, ok := c.pathIDs[fp]; ok {
 		return id
 	}
-	id := uint32(len(c.f.Paths))
-	c.pathIDs[sum] = id
-	c.f.Paths = append(c.f.Paths, PathInfo{Path: p.Clone()})
+	id := uint32(len(c.p.paths))
+	c.pathIDs[fp] = id
+	fi := filePath{fp: fp, enc: c.p.arena.add(p)}
+	fi.origin, fi.hasOrigin = p.Origin()
+	fi.up, fi.hasUp = upstream(p)
+	c.p.paths = append(c.p.paths, fi)
 	for i := 1; i < len(p.ASNs); i++ {
 		if p.ASNs[i-1] != p.ASNs[i] {
-			c.f.Adjacency[[2]bgp.ASN{p.ASNs[i-1], p.ASNs[i]}]++
+			c.p.adj[[2]bgp.ASN{p.ASNs[i-1], p.ASNs[i]}]++
 		}
 	}
 	return id

@@ -6,75 +6,126 @@ import (
 	"github.com/observatory-net/observatory/internal/bgp"
 )
 
-// merge combines per-file facts, re-numbering peers and paths into one
-// table each. Parts are merged in file order, so the result does not
-// depend on which worker finished first.
-func merge(parts []*Facts) *Facts {
-	out := &Facts{Routes: map[RouteKey]*RouteFact{}, Adjacency: map[[2]bgp.ASN]uint32{}}
-	peerIDs := map[PeerKey]uint16{}
-	pathIDs := map[string]uint32{}
-	for _, p := range parts {
-		if p == nil {
-			continue
+// merger combines per-file facts, re-numbering peers and paths into one
+// table each. Parts are added in file order, so the result does not
+// depend on which worker finished first: peer and path ids follow first
+// appearance in the files taken in order.
+type merger struct {
+	peers   []PeerKey
+	peerIDs map[PeerKey]uint16
+	pathIDs map[pathFP]uint32
+	paths   []pathEnc // index = path id
+	arena   pathArena
+	routes  *routeTable
+	adj     map[[2]bgp.ASN]uint32
+	rib     int64
+	updates int64
+	files   []FileStats
+}
+
+func newMerger() *merger {
+	return &merger{peerIDs: map[PeerKey]uint16{}, pathIDs: map[pathFP]uint32{}, routes: newRouteTable(), adj: map[[2]bgp.ASN]uint32{}}
+}
+
+// add merges one file's part, which it then no longer needs.
+func (m *merger) add(p *filePart) {
+	peerMap := make([]uint16, len(p.peers))
+	for i, k := range p.peers {
+		id, ok := m.peerIDs[k]
+		if !ok {
+			id = uint16(len(m.peers))
+			m.peerIDs[k] = id
+			m.peers = append(m.peers, k)
 		}
-		peerMap := make([]uint16, len(p.Peers))
-		for i, k := range p.Peers {
-			id, ok := peerIDs[k]
-			if !ok {
-				id = uint16(len(out.Peers))
-				peerIDs[k] = id
-				out.Peers = append(out.Peers, k)
-			}
-			peerMap[i] = id
+		peerMap[i] = id
+	}
+	pathMap := make([]uint32, len(p.paths))
+	for i := range p.paths {
+		fi := &p.paths[i]
+		id, ok := m.pathIDs[fi.fp]
+		if !ok {
+			id = uint32(len(m.paths))
+			m.pathIDs[fi.fp] = id
+			m.paths = append(m.paths, m.arena.copyFrom(p.arena.words(fi.enc)))
 		}
-		pathMap := make([]uint32, len(p.Paths))
-		for i, pi := range p.Paths {
-			k := pathKey(&pi.Path)
-			id, ok := pathIDs[k]
-			if !ok {
-				id = uint32(len(out.Paths))
-				pathIDs[k] = id
-				out.Paths = append(out.Paths, pi)
-			}
-			pathMap[i] = id
+		pathMap[i] = id
+	}
+	for i := range int32(p.routes.len()) {
+		m.addRoute(p.routes, p.routes.at(i), peerMap, pathMap)
+	}
+	for k, n := range p.adj {
+		m.adj[k] += n
+	}
+	m.rib += p.rib
+	m.updates += p.updates
+	m.files = append(m.files, p.stats)
+}
+
+func (m *merger) addRoute(src *routeTable, r *routeAcc, peerMap []uint16, pathMap []uint32) {
+	dt := m.routes
+	dst := dt.lookup(r.key, r.first, r.last)
+	dst.first, dst.last = min(dst.first, r.first), max(dst.last, r.last)
+	src.eachPeer(r, func(id uint16) { dt.addPeer(dst, peerMap[id]) })
+	// The first paths by file order, then by id within the file.
+	local := r.paths
+	ids := local[:r.nPaths]
+	slices.Sort(ids)
+	for _, id := range ids {
+		dt.addPath(dst, pathMap[id])
+	}
+	for _, a := range src.upstreams(r) {
+		dt.addUp(dst, a)
+	}
+}
+
+// facts builds the merged Facts, allocating the route facts and their
+// slices in a few large blocks.
+func (m *merger) facts() *Facts {
+	out := &Facts{Peers: m.peers, Adjacency: m.adj, RIBEntries: m.rib, Updates: m.updates, Files: m.files}
+	m.pathIDs = nil // not needed any more: let it go before the big allocations
+	var nSegs int
+	for _, e := range m.paths {
+		nSegs += int(m.arena.chunks[e>>32][uint32(e)])
+	}
+	segs := make([]bgp.Segment, 0, nSegs)
+	out.Paths = make([]PathInfo, len(m.paths))
+	for i, e := range m.paths {
+		out.Paths[i].Path, segs = decodePath(m.arena.words(e), segs)
+	}
+	rt := m.routes
+	n := rt.len()
+	var nPeers, nPaths, nUps int
+	for i := range int32(n) {
+		r := rt.at(i)
+		nPeers += rt.peerCount(r)
+		nPaths += int(r.nPaths)
+		if r.nUp > 0 {
+			nUps += len(rt.upstreams(r))
 		}
-		for k, rf := range p.Routes {
-			mergeRoute(out, k, rf, peerMap, pathMap)
+	}
+	facts := make([]RouteFact, n)
+	peers := make([]uint16, 0, nPeers)
+	paths := make([]uint32, 0, nPaths)
+	ups := make([]bgp.ASN, 0, nUps)
+	out.Routes = make(map[RouteKey]*RouteFact, n)
+	for i := range int32(n) {
+		r, rf := rt.at(i), &facts[i]
+		rf.First, rf.Last = r.first, r.last
+		start := len(peers)
+		rt.eachPeer(r, func(id uint16) { peers = append(peers, id) })
+		rf.Peers = peers[start:len(peers):len(peers)]
+		start = len(paths)
+		paths = append(paths, r.paths[:r.nPaths]...)
+		rf.Paths = paths[start:len(paths):len(paths)]
+		slices.Sort(rf.Paths)
+		if u := rt.upstreams(r); len(u) > 0 {
+			start = len(ups)
+			ups = append(ups, u...)
+			rf.Upstreams = ups[start:len(ups):len(ups)]
 		}
-		for k, n := range p.Adjacency {
-			out.Adjacency[k] += n
-		}
-		out.RIBEntries += p.RIBEntries
-		out.Updates += p.Updates
-		out.Files = append(out.Files, p.Files...)
+		out.Routes[r.key.unpack()] = rf
 	}
 	return out
-}
-
-func mergeRoute(out *Facts, k RouteKey, rf *RouteFact, peerMap []uint16, pathMap []uint32) {
-	dst := out.Routes[k]
-	if dst == nil {
-		dst = &RouteFact{First: rf.First, Last: rf.Last}
-		out.Routes[k] = dst
-	}
-	dst.First, dst.Last = min(dst.First, rf.First), max(dst.Last, rf.Last)
-	for _, id := range rf.Peers {
-		dst.Peers = insertSorted(dst.Peers, peerMap[id])
-	}
-	for _, id := range rf.Paths {
-		if len(dst.Paths) < maxPathsPerRoute {
-			dst.Paths = insertSorted(dst.Paths, pathMap[id])
-		}
-	}
-	for _, a := range rf.Upstreams {
-		dst.Upstreams = insertSorted(dst.Upstreams, a)
-	}
-}
-
-// pathKey is a path's text form, a stable key across files.
-func pathKey(p *bgp.Path) string {
-	b := make([]byte, 0, 8*len(p.ASNs)+len(p.Segs))
-	return string(p.AppendText(b))
 }
 
 // PeersOf returns how many distinct collector peers saw any route of each
