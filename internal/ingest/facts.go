@@ -168,11 +168,24 @@ type fileCollector struct {
 	peerIDs map[PeerKey]uint16
 	peerHot [64]peerSlot // a direct-mapped cache in front of peerIDs
 	pathIDs map[pathFP]uint32
+	pathHot []pathSlot // a direct-mapped cache in front of pathIDs
 	buf     []byte
 	// the route of the previous element: RIB entries of one prefix come
 	// together, mostly with one origin
 	lastKey routeKey
 	lastAcc *routeAcc
+}
+
+// pathHotSize is the number of slots of the path cache: RIBs list
+// prefixes in address order, and a peer's path to an origin repeats over
+// its neighbouring prefixes, so a small cache answers most lookups without
+// touching the large map.
+const pathHotSize = 1 << 14
+
+type pathSlot struct {
+	fp pathFP
+	id uint32
+	ok bool
 }
 
 type peerSlot struct {
@@ -199,6 +212,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		opt:     opt,
 		peerIDs: map[PeerKey]uint16{},
 		pathIDs: map[pathFP]uint32{},
+		pathHot: make([]pathSlot, pathHotSize),
 	}
 	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: true, Warn: warn}), false)
 	n := 0
@@ -280,11 +294,17 @@ func (c *fileCollector) peerID(ip netip.Addr, as bgp.ASN) uint16 {
 func (c *fileCollector) pathID(p *bgp.Path) uint32 {
 	var fp pathFP
 	fp, c.buf = fingerprint(p, c.buf)
+	slot := &c.pathHot[fp[1]%pathHotSize]
+	if slot.ok && slot.fp == fp {
+		return slot.id
+	}
 	if id, ok := c.pathIDs[fp]; ok {
+		*slot = pathSlot{fp: fp, id: id, ok: true}
 		return id
 	}
 	id := uint32(len(c.p.paths))
 	c.pathIDs[fp] = id
+	*slot = pathSlot{fp: fp, id: id, ok: true}
 	fi := filePath{fp: fp, enc: c.p.arena.add(p)}
 	fi.origin, fi.hasOrigin = p.Origin()
 	fi.up, fi.hasUp = upstream(p)
@@ -320,3 +340,4 @@ func insertSorted[T uint16 | uint32 | bgp.ASN](s []T, v T) []T {
 	}
 	return slices.Insert(s, i, v)
 }
+
