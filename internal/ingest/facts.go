@@ -340,4 +340,3 @@ func insertSorted[T uint16 | uint32 | bgp.ASN](s []T, v T) []T {
 	}
 	return slices.Insert(s, i, v)
 }
-
