@@ -254,15 +254,38 @@ func diffFacts(want, got *Facts) string {
 	if !slices.Equal(want.Peers, got.Peers) {
 		d = append(d, fmt.Sprintf("peers %v, want %v", got.Peers, want.Peers))
 	}
-	if len(want.Paths) != len(got.Paths) {
-		d = append(d, fmt.Sprintf("%d paths, want %d", len(got.Paths), len(want.Paths)))
+	// Collect keeps only the paths that routes keep: the reference's kept
+	// paths, in its order, must be exactly the new ones.
+	var kept []uint32
+	for _, rf := range want.Routes {
+		kept = append(kept, rf.Paths...)
+	}
+	slices.Sort(kept)
+	kept = slices.Compact(kept)
+	if len(kept) != len(got.Paths) {
+		d = append(d, fmt.Sprintf("%d paths, want %d", len(got.Paths), len(kept)))
 	} else {
-		for i := range want.Paths {
-			if !reflect.DeepEqual(want.Paths[i], got.Paths[i]) {
-				d = append(d, fmt.Sprintf("path %d = %+v, want %+v", i, got.Paths[i], want.Paths[i]))
+		for i, id := range kept {
+			if !reflect.DeepEqual(want.Paths[id], got.Paths[i]) {
+				d = append(d, fmt.Sprintf("path %d = %+v, want %+v", i, got.Paths[i], want.Paths[id]))
 				break
 			}
 		}
+		// Renumber the reference's route paths to compare the routes.
+		rank := map[uint32]uint32{}
+		for i, id := range kept {
+			rank[id] = uint32(i)
+		}
+		renumbered := make(map[RouteKey]*RouteFact, len(want.Routes))
+		for k, rf := range want.Routes {
+			c := *rf
+			c.Paths = make([]uint32, len(rf.Paths))
+			for i, id := range rf.Paths {
+				c.Paths[i] = rank[id]
+			}
+			renumbered[k] = &c
+		}
+		want = &Facts{Routes: renumbered, Peers: want.Peers, Adjacency: want.Adjacency, RIBEntries: want.RIBEntries, Updates: want.Updates, Files: want.Files}
 	}
 	if len(want.Routes) != len(got.Routes) {
 		d = append(d, fmt.Sprintf("%d routes, want %d", len(got.Routes), len(want.Routes)))

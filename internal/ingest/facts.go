@@ -47,7 +47,7 @@ type PathInfo struct {
 type Facts struct {
 	Peers      []PeerKey // index = peer id
 	Routes     map[RouteKey]*RouteFact
-	Paths      []PathInfo
+	Paths      []PathInfo            // the paths some route keeps (RouteFact.Paths), in order of first appearance
 	Adjacency  map[[2]bgp.ASN]uint32 // AS pairs adjacent in some path (left nearer the collector) → routes
 	RIBEntries int64
 	Updates    int64

@@ -14,7 +14,10 @@ type merger struct {
 	peers   []PeerKey
 	peerIDs map[PeerKey]uint16
 	pathIDs map[pathFP]uint32
-	paths   []pathEnc // index = path id
+	// paths holds, for each path id, where the path is stored, or noPath
+	// while no route keeps it: most paths of a month are not among the
+	// first maxPathsPerRoute of any route, and are never stored.
+	paths   []pathEnc
 	arena   pathArena
 	routes  *routeTable
 	adj     map[[2]bgp.ASN]uint32
@@ -46,12 +49,12 @@ func (m *merger) add(p *filePart) {
 		if !ok {
 			id = uint32(len(m.paths))
 			m.pathIDs[fi.fp] = id
-			m.paths = append(m.paths, m.arena.copyFrom(p.arena.words(fi.enc)))
+			m.paths = append(m.paths, noPath)
 		}
 		pathMap[i] = id
 	}
 	for i := range int32(p.routes.len()) {
-		m.addRoute(p.routes, p.routes.at(i), peerMap, pathMap)
+		m.addRoute(p, p.routes.at(i), peerMap, pathMap)
 	}
 	for k, n := range p.adj {
 		m.adj[k] += n
@@ -61,8 +64,10 @@ func (m *merger) add(p *filePart) {
 	m.files = append(m.files, p.stats)
 }
 
-func (m *merger) addRoute(src *routeTable, r *routeAcc, peerMap []uint16, pathMap []uint32) {
-	dt := m.routes
+const noPath = ^pathEnc(0)
+
+func (m *merger) addRoute(p *filePart, r *routeAcc, peerMap []uint16, pathMap []uint32) {
+	src, dt := p.routes, m.routes
 	dst := dt.lookup(r.key, r.first, r.last)
 	dst.first, dst.last = min(dst.first, r.first), max(dst.last, r.last)
 	src.eachPeer(r, func(id uint16) { dt.addPeer(dst, peerMap[id]) })
@@ -71,7 +76,10 @@ func (m *merger) addRoute(src *routeTable, r *routeAcc, peerMap []uint16, pathMa
 	ids := local[:r.nPaths]
 	slices.Sort(ids)
 	for _, id := range ids {
-		dt.addPath(dst, pathMap[id])
+		gid := pathMap[id]
+		if dt.addPath(dst, gid) && m.paths[gid] == noPath {
+			m.paths[gid] = m.arena.copyFrom(p.arena.words(p.paths[id].enc))
+		}
 	}
 	for _, a := range src.upstreams(r) {
 		dt.addUp(dst, a)
@@ -83,18 +91,30 @@ func (m *merger) addRoute(src *routeTable, r *routeAcc, peerMap []uint16, pathMa
 func (m *merger) facts() *Facts {
 	out := &Facts{Peers: m.peers, Adjacency: m.adj, RIBEntries: m.rib, Updates: m.updates, Files: m.files}
 	m.pathIDs = nil // not needed any more: let it go before the big allocations
-	var nSegs int
-	for _, e := range m.paths {
-		nSegs += int(m.arena.chunks[e>>32][uint32(e)])
+	// Number the stored paths in order of first appearance.
+	rank := make([]uint32, len(m.paths))
+	var nPaths, nSegs int
+	for id, e := range m.paths {
+		if e != noPath {
+			rank[id] = uint32(nPaths)
+			nPaths++
+			nSegs += int(m.arena.chunks[e>>32][uint32(e)])
+		}
 	}
 	segs := make([]bgp.Segment, 0, nSegs)
-	out.Paths = make([]PathInfo, len(m.paths))
-	for i, e := range m.paths {
-		out.Paths[i].Path, segs = decodePath(m.arena.words(e), segs)
+	out.Paths = make([]PathInfo, 0, nPaths)
+	for _, e := range m.paths {
+		if e != noPath {
+			var p bgp.Path
+			p, segs = decodePath(m.arena.words(e), segs)
+			out.Paths = append(out.Paths, PathInfo{Path: p})
+		}
 	}
+	m.paths = nil
 	rt := m.routes
 	n := rt.len()
-	var nPeers, nPaths, nUps int
+	var nPeers, nUps int
+	nPaths = 0
 	for i := range int32(n) {
 		r := rt.at(i)
 		nPeers += rt.peerCount(r)
@@ -115,7 +135,9 @@ func (m *merger) facts() *Facts {
 		rt.eachPeer(r, func(id uint16) { peers = append(peers, id) })
 		rf.Peers = peers[start:len(peers):len(peers)]
 		start = len(paths)
-		paths = append(paths, r.paths[:r.nPaths]...)
+		for _, id := range r.paths[:r.nPaths] {
+			paths = append(paths, rank[id])
+		}
 		rf.Paths = paths[start:len(paths):len(paths)]
 		slices.Sort(rf.Paths)
 		if u := rt.upstreams(r); len(u) > 0 {

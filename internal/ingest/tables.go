@@ -119,14 +119,16 @@ func (t *routeTable) addPeer(r *routeAcc, id uint16) {
 	x.peers = insertSorted(x.peers, id)
 }
 
-// addPath keeps the first maxPathsPerRoute distinct paths.
-func (t *routeTable) addPath(r *routeAcc, id uint32) {
+// addPath keeps the first maxPathsPerRoute distinct paths; it reports
+// whether id was added.
+func (t *routeTable) addPath(r *routeAcc, id uint32) bool {
 	n := int(r.nPaths)
 	if n >= maxPathsPerRoute || slices.Contains(r.paths[:n], id) {
-		return
+		return false
 	}
 	r.paths[n] = id
 	r.nPaths++
+	return true
 }
 
 func (t *routeTable) addUp(r *routeAcc, a bgp.ASN) {
