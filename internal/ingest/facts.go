@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -77,38 +78,37 @@ type CollectOptions struct {
 
 // Collect reads the MRT files in parallel, one worker per file, and merges
 // the per-file facts in file order as they complete, so the result does
-// not depend on which worker finished first and at most Workers+1 files'
-// facts are held before being merged.
+// not depend on which worker finished first. A file is started only when
+// fewer than Workers files are read or waiting to be merged, which bounds
+// the memory held in per-file facts.
 func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = 2
 	}
 	var mu sync.Mutex
+	// The files of a month are alike: the tables of each file are sized
+	// for what the last file read held, which spares growing them.
+	var hint sizeHint
 	results := make([]chan *filePart, len(files))
 	for i := range results {
 		results[i] = make(chan *filePart, 1)
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	window := make(chan struct{}, opt.Workers+1) // read but not yet merged
+	window := make(chan struct{}, opt.Workers) // read but not yet merged
 	g.Go(func() error {
-		run := make(chan struct{}, opt.Workers) // being read
 		for i, path := range files {
 			select {
 			case window <- struct{}{}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			select {
-			case run <- struct{}{}:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
 			g.Go(func() error {
-				defer func() { <-run }()
-				part, err := collectFile(ctx, path, opt, &mu)
+				part, err := collectFile(ctx, path, opt, &mu, &hint)
 				if err != nil {
 					return err
 				}
+				hint.routes.Store(int64(part.routes.len()))
+				hint.paths.Store(int64(len(part.paths)))
 				results[i] <- part
 				return nil
 			})
@@ -122,7 +122,7 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 			m.add(part)
 			<-window
 		case <-ctx.Done():
-			return nil, waitErr(g, ctx)
+			return nil, waitErr(ctx, g)
 		}
 	}
 	if err := g.Wait(); err != nil {
@@ -132,12 +132,15 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 }
 
 // waitErr returns the error that cancelled the collection.
-func waitErr(g *errgroup.Group, ctx context.Context) error {
+func waitErr(ctx context.Context, g *errgroup.Group) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
 	return ctx.Err()
 }
+
+// sizeHint is how many routes and distinct paths the last file held.
+type sizeHint struct{ routes, paths atomic.Int64 }
 
 // filePart is what one file says, in tables local to the file.
 type filePart struct {
@@ -194,7 +197,7 @@ type peerSlot struct {
 	ok  bool
 }
 
-func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex) (*filePart, error) {
+func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex, hint *sizeHint) (*filePart, error) {
 	r, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -207,11 +210,13 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 			mu.Unlock()
 		}
 	}
+	nPaths := int(hint.paths.Load())
 	c := &fileCollector{
-		p:       &filePart{routes: newRouteTable(), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path}},
+		p: &filePart{routes: newRouteTable(int(hint.routes.Load())), paths: make([]filePath, 0, nPaths),
+			adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path}},
 		opt:     opt,
 		peerIDs: map[PeerKey]uint16{},
-		pathIDs: map[pathFP]uint32{},
+		pathIDs: make(map[pathFP]uint32, nPaths),
 		pathHot: make([]pathSlot, pathHotSize),
 	}
 	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: true, Warn: warn}), false)
@@ -225,6 +230,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		c.add(e)
 	}
 	c.p.stats.Skipped = sc.Skipped()
+	c.p.routes.index = nil // the merge walks the routes in order
 	if err := sc.Err(); err != nil {
 		// A damaged file ends early: what was read counts, the rest is reported.
 		c.p.stats.Err = err

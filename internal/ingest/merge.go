@@ -27,7 +27,7 @@ type merger struct {
 }
 
 func newMerger() *merger {
-	return &merger{peerIDs: map[PeerKey]uint16{}, pathIDs: map[pathFP]uint32{}, routes: newRouteTable(), adj: map[[2]bgp.ASN]uint32{}}
+	return &merger{peerIDs: map[PeerKey]uint16{}, pathIDs: map[pathFP]uint32{}, routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}}
 }
 
 // add merges one file's part, which it then no longer needs.

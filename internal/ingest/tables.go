@@ -80,7 +80,8 @@ type routeTable struct {
 	extra  []routeExtra
 }
 
-func newRouteTable() *routeTable { return &routeTable{index: map[routeKey]int32{}} }
+// newRouteTable returns an empty table with room for n routes.
+func newRouteTable(n int) *routeTable { return &routeTable{index: make(map[routeKey]int32, n)} }
 
 func (t *routeTable) len() int { return int(t.n) }
 
