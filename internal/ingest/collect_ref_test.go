@@ -401,5 +401,46 @@ func compareWithReference(t *testing.T, files []string, opt CollectOptions) *Fac
 	if d := diffFacts(want, got); d != "" {
 		t.Errorf("Collect() differs from the reference:\n%s", d)
 	}
+	if w, g := refPeersOf(want), got.PeersOf(); !maps.Equal(w, g) {
+		t.Errorf("PeersOf() differs from the reference: %d origins, want %d", len(g), len(w))
+	}
 	return got
+}
+
+// refPeersOf is PeersOf before the bit sets.
+func refPeersOf(f *Facts) map[bgp.ASN]int {
+	sets := map[bgp.ASN][]uint16{}
+	for k, rf := range f.Routes {
+		if k.Origin == 0 {
+			continue
+		}
+		s := sets[k.Origin]
+		for _, p := range rf.Peers {
+			s = insertSorted(s, p)
+		}
+		sets[k.Origin] = s
+	}
+	out := make(map[bgp.ASN]int, len(sets))
+	for a, s := range sets {
+		out[a] = len(s)
+	}
+	return out
+}
+
+func TestFacts_PeersOf(t *testing.T) {
+	p := func(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+	f := &Facts{Peers: make([]PeerKey, 70), Routes: map[RouteKey]*RouteFact{
+		{p("10.0.0.0/8"), 1}:    {Peers: []uint16{0, 3, 69}},
+		{p("11.0.0.0/8"), 1}:    {Peers: []uint16{3, 64, 80}}, // 80 is outside the peer table
+		{p("12.0.0.0/8"), 2}:    {Peers: []uint16{5}},
+		{p("13.0.0.0/8"), 0}:    {Peers: []uint16{1, 2}},
+		{p("2001:db8::/32"), 2}: {Peers: []uint16{5, 6}},
+	}}
+	want := map[bgp.ASN]int{1: 5, 2: 2}
+	if got := f.PeersOf(); !maps.Equal(got, want) {
+		t.Errorf("PeersOf() = %v, want %v", got, want)
+	}
+	if got := refPeersOf(f); !maps.Equal(got, want) {
+		t.Errorf("refPeersOf() = %v, want %v", got, want)
+	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"math/bits"
 	"slices"
 
 	"github.com/observatory-net/observatory/internal/bgp"
@@ -151,22 +152,42 @@ func (m *merger) facts() *Facts {
 }
 
 // PeersOf returns how many distinct collector peers saw any route of each
-// origin AS: the visibility of §13.7.
+// origin AS: the visibility of §13.7. Each origin's peers are a bit set
+// over the peer table.
 func (f *Facts) PeersOf() map[bgp.ASN]int {
-	sets := map[bgp.ASN][]uint16{}
+	words := (len(f.Peers) + 63) / 64
+	index := map[bgp.ASN]int{}
+	var sets []uint64
+	var stray map[bgp.ASN][]uint16 // ids outside the peer table, for hand-made Facts
 	for k, rf := range f.Routes {
 		if k.Origin == 0 {
 			continue
 		}
-		s := sets[k.Origin]
-		for _, p := range rf.Peers {
-			s = insertSorted(s, p)
+		i, ok := index[k.Origin]
+		if !ok {
+			i = len(index)
+			index[k.Origin] = i
+			sets = append(sets, make([]uint64, words)...)
 		}
-		sets[k.Origin] = s
+		set := sets[i*words : (i+1)*words]
+		for _, p := range rf.Peers {
+			if int(p) < len(f.Peers) {
+				set[p/64] |= 1 << (p % 64)
+				continue
+			}
+			if stray == nil {
+				stray = map[bgp.ASN][]uint16{}
+			}
+			stray[k.Origin] = insertSorted(stray[k.Origin], p)
+		}
 	}
-	out := make(map[bgp.ASN]int, len(sets))
-	for a, s := range sets {
-		out[a] = len(s)
+	out := make(map[bgp.ASN]int, len(index))
+	for a, i := range index {
+		n := len(stray[a])
+		for _, w := range sets[i*words : (i+1)*words] {
+			n += bits.OnesCount64(w)
+		}
+		out[a] = n
 	}
 	return out
 }
