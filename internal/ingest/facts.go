@@ -44,11 +44,15 @@ type PathInfo struct {
 	Path bgp.Path
 }
 
-// Facts are the collapsed observations of a set of MRT files.
+// Facts are the collapsed observations of a set of MRT files. Paths holds
+// only the paths that some route keeps (RouteFact.Paths), numbered in order
+// of first appearance; a month's other distinct paths are counted in
+// Adjacency but not kept. The paths share large blocks of storage: treat
+// them as read-only (Clone one to change it).
 type Facts struct {
 	Peers      []PeerKey // index = peer id
 	Routes     map[RouteKey]*RouteFact
-	Paths      []PathInfo            // the paths some route keeps (RouteFact.Paths), in order of first appearance
+	Paths      []PathInfo
 	Adjacency  map[[2]bgp.ASN]uint32 // AS pairs adjacent in some path (left nearer the collector) → routes
 	RIBEntries int64
 	Updates    int64
@@ -103,7 +107,7 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 				return ctx.Err()
 			}
 			g.Go(func() error {
-				part, err := collectFile(ctx, path, opt, &mu, &hint)
+				part, err := collectFile(ctx, path, opt, &mu, &hint, i == 0)
 				if err != nil {
 					return err
 				}
@@ -197,7 +201,9 @@ type peerSlot struct {
 	ok  bool
 }
 
-func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex, hint *sizeHint) (*filePart, error) {
+// collectFile reads one file. The route index of the first file is kept,
+// for the merge to take its table over; the others' are dropped.
+func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex, hint *sizeHint, first bool) (*filePart, error) {
 	r, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -230,7 +236,9 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		c.add(e)
 	}
 	c.p.stats.Skipped = sc.Skipped()
-	c.p.routes.index = nil // the merge walks the routes in order
+	if !first {
+		c.p.routes.index = nil // the merge walks the routes in order
+	}
 	if err := sc.Err(); err != nil {
 		// A damaged file ends early: what was read counts, the rest is reported.
 		c.p.stats.Err = err

@@ -33,6 +33,7 @@ func newMerger() *merger {
 
 // add merges one file's part, which it then no longer needs.
 func (m *merger) add(p *filePart) {
+	fresh := len(m.peers) == 0 && len(m.paths) == 0 && m.routes.len() == 0
 	peerMap := make([]uint16, len(p.peers))
 	for i, k := range p.peers {
 		id, ok := m.peerIDs[k]
@@ -54,8 +55,12 @@ func (m *merger) add(p *filePart) {
 		}
 		pathMap[i] = id
 	}
-	for i := range int32(p.routes.len()) {
-		m.addRoute(p, p.routes.at(i), peerMap, pathMap)
+	if fresh && p.routes.index != nil {
+		m.adopt(p)
+	} else {
+		for i := range int32(p.routes.len()) {
+			m.addRoute(p, p.routes.at(i), peerMap, pathMap)
+		}
 	}
 	for k, n := range p.adj {
 		m.adj[k] += n
@@ -67,14 +72,30 @@ func (m *merger) add(p *filePart) {
 
 const noPath = ^pathEnc(0)
 
+// adopt takes over the route table of the first part merged: every peer
+// and path of it was new, numbered in the part's order, so its ids are
+// the merged ids already. This spares the merge of a single file, or of
+// the first one, a lookup per route.
+func (m *merger) adopt(p *filePart) {
+	m.routes = p.routes
+	for i := range int32(p.routes.len()) {
+		r := p.routes.at(i)
+		for _, id := range r.paths[:r.nPaths] {
+			if m.paths[id] == noPath {
+				m.paths[id] = m.arena.copyFrom(p.arena.words(p.paths[id].enc))
+			}
+		}
+	}
+}
+
 func (m *merger) addRoute(p *filePart, r *routeAcc, peerMap []uint16, pathMap []uint32) {
 	src, dt := p.routes, m.routes
 	dst := dt.lookup(r.key, r.first, r.last)
 	dst.first, dst.last = min(dst.first, r.first), max(dst.last, r.last)
 	src.eachPeer(r, func(id uint16) { dt.addPeer(dst, peerMap[id]) })
-	// The first paths by file order, then by id within the file.
-	local := r.paths
-	ids := local[:r.nPaths]
+	// The first paths by file order, then by id within the file (sorting
+	// the part's route in place: the part is not used again).
+	ids := r.paths[:r.nPaths]
 	slices.Sort(ids)
 	for _, id := range ids {
 		gid := pathMap[id]
@@ -92,8 +113,16 @@ func (m *merger) addRoute(p *filePart, r *routeAcc, peerMap []uint16, pathMap []
 func (m *merger) facts() *Facts {
 	out := &Facts{Peers: m.peers, Adjacency: m.adj, RIBEntries: m.rib, Updates: m.updates, Files: m.files}
 	m.pathIDs = nil // not needed any more: let it go before the big allocations
-	// Number the stored paths in order of first appearance.
-	rank := make([]uint32, len(m.paths))
+	var rank []uint32
+	out.Paths, rank = m.keptPaths()
+	out.Routes = m.routeFacts(rank)
+	return out
+}
+
+// keptPaths numbers the stored paths in order of first appearance and
+// builds them; rank maps a merge path id to its number.
+func (m *merger) keptPaths() (paths []PathInfo, rank []uint32) {
+	rank = make([]uint32, len(m.paths))
 	var nPaths, nSegs int
 	for id, e := range m.paths {
 		if e != noPath {
@@ -103,19 +132,23 @@ func (m *merger) facts() *Facts {
 		}
 	}
 	segs := make([]bgp.Segment, 0, nSegs)
-	out.Paths = make([]PathInfo, 0, nPaths)
+	paths = make([]PathInfo, 0, nPaths)
 	for _, e := range m.paths {
 		if e != noPath {
 			var p bgp.Path
 			p, segs = decodePath(m.arena.words(e), segs)
-			out.Paths = append(out.Paths, PathInfo{Path: p})
+			paths = append(paths, PathInfo{Path: p})
 		}
 	}
 	m.paths = nil
+	return paths, rank
+}
+
+// routeFacts builds the RouteFacts, their path ids renumbered by rank.
+func (m *merger) routeFacts(rank []uint32) map[RouteKey]*RouteFact {
 	rt := m.routes
 	n := rt.len()
-	var nPeers, nUps int
-	nPaths = 0
+	var nPeers, nPaths, nUps int
 	for i := range int32(n) {
 		r := rt.at(i)
 		nPeers += rt.peerCount(r)
@@ -128,7 +161,7 @@ func (m *merger) facts() *Facts {
 	peers := make([]uint16, 0, nPeers)
 	paths := make([]uint32, 0, nPaths)
 	ups := make([]bgp.ASN, 0, nUps)
-	out.Routes = make(map[RouteKey]*RouteFact, n)
+	out := make(map[RouteKey]*RouteFact, n)
 	for i := range int32(n) {
 		r, rf := rt.at(i), &facts[i]
 		rf.First, rf.Last = r.first, r.last
@@ -146,7 +179,7 @@ func (m *merger) facts() *Facts {
 			ups = append(ups, u...)
 			rf.Upstreams = ups[start:len(ups):len(ups)]
 		}
-		out.Routes[r.key.unpack()] = rf
+		out[r.key.unpack()] = rf
 	}
 	return out
 }

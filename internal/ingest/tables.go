@@ -56,7 +56,7 @@ type routeAcc struct {
 	first, last uint32
 	peers       uint64
 	paths       [maxPathsPerRoute]uint32 // the first distinct paths seen, unsorted
-	up          bgp.ASN                  // the upstream, when nUp is 1
+	up          [1]bgp.ASN               // the upstream, when nUp is 1 (an array, to be sliced)
 	nPaths      uint8
 	nUp         uint8 // 0, 1, or 2 for "all of them in extra.ups"
 	extra       int32 // index + 1 into routeTable.extra; 0 for none
@@ -135,11 +135,11 @@ func (t *routeTable) addPath(r *routeAcc, id uint32) bool {
 func (t *routeTable) addUp(r *routeAcc, a bgp.ASN) {
 	switch {
 	case r.nUp == 0:
-		r.up, r.nUp = a, 1
+		r.up[0], r.nUp = a, 1
 	case r.nUp == 1:
-		if a != r.up {
+		if a != r.up[0] {
 			x := t.extraOf(r)
-			x.ups = append(x.ups[:0], min(a, r.up), max(a, r.up))
+			x.ups = append(x.ups[:0], min(a, r.up[0]), max(a, r.up[0]))
 			r.nUp = 2
 		}
 	default:
@@ -176,7 +176,7 @@ func (t *routeTable) upstreams(r *routeAcc) []bgp.ASN {
 	case 0:
 		return nil
 	case 1:
-		return []bgp.ASN{r.up}
+		return r.up[:]
 	}
 	return t.extra[r.extra-1].ups
 }
