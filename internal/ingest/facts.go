@@ -3,10 +3,10 @@ package ingest
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -44,7 +44,11 @@ type PathInfo struct {
 	Path bgp.Path
 }
 
-// Facts are the collapsed observations of a set of MRT files.
+// Facts are the collapsed observations of a set of MRT files. Paths holds
+// only the paths that some route keeps (RouteFact.Paths), numbered in order
+// of first appearance; a month's other distinct paths are counted in
+// Adjacency but not kept. The paths share large blocks of storage: treat
+// them as read-only (Clone one to change it).
 type Facts struct {
 	Peers      []PeerKey // index = peer id
 	Routes     map[RouteKey]*RouteFact
@@ -79,41 +83,129 @@ type CollectOptions struct {
 }
 
 // Collect reads the MRT files in parallel, one worker per file, and merges
-// the per-file facts.
+// the per-file facts in file order as they complete, so the result does
+// not depend on which worker finished first. A file is started only when
+// fewer than Workers files are read or waiting to be merged, which bounds
+// the memory held in per-file facts.
 func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = 2
 	}
 	var mu sync.Mutex
-	parts := make([]*Facts, len(files))
+	// The files of a month are alike: the tables of each file are sized
+	// for what the last file read held, which spares growing them.
+	var hint sizeHint
+	results := make([]chan *filePart, len(files))
+	for i := range results {
+		results[i] = make(chan *filePart, 1)
+	}
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(opt.Workers)
-	for i, path := range files {
-		g.Go(func() error {
-			f, err := collectFile(ctx, path, opt, &mu)
-			if err != nil {
-				return err
+	window := make(chan struct{}, opt.Workers) // read but not yet merged
+	g.Go(func() error {
+		for i, path := range files {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			parts[i] = f
-			return nil
-		})
+			g.Go(func() error {
+				part, err := collectFile(ctx, path, opt, &mu, &hint, i == 0)
+				if err != nil {
+					return err
+				}
+				hint.routes.Store(int64(part.routes.len()))
+				hint.paths.Store(int64(len(part.paths)))
+				results[i] <- part
+				return nil
+			})
+		}
+		return nil
+	})
+	m := newMerger()
+	for i := range files {
+		select {
+		case part := <-results[i]:
+			m.add(part)
+			<-window
+		case <-ctx.Done():
+			return nil, waitErr(ctx, g)
+		}
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return merge(parts), nil
+	return m.facts(), nil
+}
+
+// waitErr returns the error that cancelled the collection.
+func waitErr(ctx context.Context, g *errgroup.Group) error {
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// sizeHint is how many routes and distinct paths the last file held.
+type sizeHint struct{ routes, paths atomic.Int64 }
+
+// filePart is what one file says, in tables local to the file.
+type filePart struct {
+	peers   []PeerKey // index = local peer id
+	routes  *routeTable
+	paths   []filePath // index = local path id
+	arena   pathArena
+	adj     map[[2]bgp.ASN]uint32
+	rib     int64
+	updates int64
+	stats   FileStats
+}
+
+// filePath is a distinct path of a file with what add needs of it.
+type filePath struct {
+	fp        pathFP
+	enc       pathEnc
+	origin    bgp.ASN
+	up        bgp.ASN
+	hasUp     bool
+	hasOrigin bool
 }
 
 // fileCollector accumulates one file's facts.
 type fileCollector struct {
-	f       *Facts
-	peerIDs map[PeerKey]uint16
-	pathIDs map[uint64]uint32
-	seed    maphash.Seed
+	p       *filePart
 	opt     CollectOptions
+	peerIDs map[PeerKey]uint16
+	peerHot [64]peerSlot // a direct-mapped cache in front of peerIDs
+	pathIDs map[pathFP]uint32
+	pathHot []pathSlot // a direct-mapped cache in front of pathIDs
+	buf     []byte
+	// the route of the previous element: RIB entries of one prefix come
+	// together, mostly with one origin
+	lastKey routeKey
+	lastAcc *routeAcc
 }
 
-func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex) (*Facts, error) {
+// pathHotSize is the number of slots of the path cache: RIBs list
+// prefixes in address order, and a peer's path to an origin repeats over
+// its neighbouring prefixes, so a small cache answers most lookups without
+// touching the large map.
+const pathHotSize = 1 << 14
+
+type pathSlot struct {
+	fp pathFP
+	id uint32
+	ok bool
+}
+
+type peerSlot struct {
+	key PeerKey
+	id  uint16
+	ok  bool
+}
+
+// collectFile reads one file. The route index of the first file is kept,
+// for the merge to take its table over; the others' are dropped.
+func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex, hint *sizeHint, first bool) (*filePart, error) {
 	r, err := decompress.OpenProgress(path, opt.Progress)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -126,15 +218,16 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 			mu.Unlock()
 		}
 	}
+	nPaths := int(hint.paths.Load())
 	c := &fileCollector{
-		f:       &Facts{Routes: map[RouteKey]*RouteFact{}, Adjacency: map[[2]bgp.ASN]uint32{}},
-		peerIDs: map[PeerKey]uint16{},
-		pathIDs: map[uint64]uint32{},
-		seed:    maphash.MakeSeed(),
+		p: &filePart{routes: newRouteTable(int(hint.routes.Load())), paths: make([]filePath, 0, nPaths),
+			adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path}},
 		opt:     opt,
+		peerIDs: map[PeerKey]uint16{},
+		pathIDs: make(map[pathFP]uint32, nPaths),
+		pathHot: make([]pathSlot, pathHotSize),
 	}
 	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: true, Warn: warn}), false)
-	st := FileStats{Path: path}
 	n := 0
 	for e := range sc.Elems() {
 		if n++; n&0xffff == 0 {
@@ -142,25 +235,28 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 				return nil, err
 			}
 		}
-		c.add(e, &st)
+		c.add(e)
 	}
-	st.Skipped = sc.Skipped()
+	c.p.stats.Skipped = sc.Skipped()
+	if !first {
+		c.p.routes.index = nil // the merge walks the routes in order
+	}
 	if err := sc.Err(); err != nil {
 		// A damaged file ends early: what was read counts, the rest is reported.
-		st.Err = err
+		c.p.stats.Err = err
 		warn(err)
 	}
-	c.f.Files = []FileStats{st}
-	return c.f, nil
+	return c.p, nil
 }
 
-func (c *fileCollector) add(e *mrt.Elem, st *FileStats) {
+func (c *fileCollector) add(e *mrt.Elem) {
 	if e.Kind != mrt.KindRIB && e.Kind != mrt.KindAnnounce {
 		return
 	}
 	if c.opt.To != 0 && (e.Time < c.opt.From || e.Time >= c.opt.To) {
 		return
 	}
+	st := &c.p.stats
 	st.Elements++
 	if st.From == 0 || e.Time < st.From {
 		st.From = e.Time
@@ -168,65 +264,70 @@ func (c *fileCollector) add(e *mrt.Elem, st *FileStats) {
 	st.To = max(st.To, e.Time)
 	end := e.Time
 	if e.Kind == mrt.KindRIB {
-		c.f.RIBEntries++
+		c.p.rib++
 		end += c.opt.RIBSpan
 	} else {
-		c.f.Updates++
+		c.p.updates++
 	}
-	origin, _ := e.Attrs.Path.Origin()
-	key := RouteKey{Prefix: e.Prefix, Origin: origin}
-	rf := c.f.Routes[key]
-	if rf == nil {
-		rf = &RouteFact{First: e.Time, Last: end}
-		c.f.Routes[key] = rf
-	}
-	rf.First, rf.Last = min(rf.First, e.Time), max(rf.Last, end)
-	rf.Peers = insertSorted(rf.Peers, c.peerID(e.PeerIP, e.PeerAS))
+	peer := c.peerID(e.PeerIP, e.PeerAS)
 	pid := c.pathID(&e.Attrs.Path)
-	if len(rf.Paths) < maxPathsPerRoute {
-		rf.Paths = insertSorted(rf.Paths, pid)
+	pi := &c.p.paths[pid]
+	key := packRoute(e.Prefix, pi.origin)
+	rt := c.p.routes
+	r := c.lastAcc
+	if r == nil || key != c.lastKey {
+		r = rt.lookup(key, e.Time, end)
+		c.lastKey, c.lastAcc = key, r
 	}
-	if up, ok := upstream(&e.Attrs.Path); ok {
-		rf.Upstreams = insertSorted(rf.Upstreams, up)
+	r.first, r.last = min(r.first, e.Time), max(r.last, end)
+	rt.addPeer(r, peer)
+	rt.addPath(r, pid)
+	if pi.hasUp {
+		rt.addUp(r, pi.up)
 	}
 }
 
 func (c *fileCollector) peerID(ip netip.Addr, as bgp.ASN) uint16 {
 	k := PeerKey{IP: ip, AS: as}
+	b := ip.As16()
+	slot := &c.peerHot[(uint32(b[15])^uint32(b[14])<<3^uint32(as))%uint32(len(c.peerHot))]
+	if slot.ok && slot.key == k {
+		return slot.id
+	}
 	id, ok := c.peerIDs[k]
 	if !ok {
-		id = uint16(len(c.f.Peers))
+		id = uint16(len(c.p.peers))
 		c.peerIDs[k] = id
-		c.f.Peers = append(c.f.Peers, k)
+		c.p.peers = append(c.p.peers, k)
 	}
+	*slot = peerSlot{key: k, id: id, ok: true}
 	return id
 }
 
-// pathID interns a path by the hash of its segments; a path is copied only
-// the first time it is seen, so the hot path allocates nothing for the
-// paths a RIB repeats.
+// pathID interns a path by its fingerprint; a path is stored only the
+// first time it is seen, so the hot path allocates nothing for the paths a
+// RIB repeats. The adjacencies of a path are counted then.
 func (c *fileCollector) pathID(p *bgp.Path) uint32 {
-	var h maphash.Hash
-	h.SetSeed(c.seed)
-	for _, s := range p.Segs {
-		h.WriteByte(byte(s.Type))
-		for _, a := range p.ASNs[s.Start:s.End] {
-			var b [4]byte
-			b[0], b[1], b[2], b[3] = byte(a>>24), byte(a>>16), byte(a>>8), byte(a)
-			h.Write(b[:])
-		}
-		h.WriteByte(0xff)
+	var fp pathFP
+	fp, c.buf = fingerprint(p, c.buf)
+	slot := &c.pathHot[fp[1]%pathHotSize]
+	if slot.ok && slot.fp == fp {
+		return slot.id
 	}
-	sum := h.Sum64()
-	if id, ok := c.pathIDs[sum]; ok {
+	if id, ok := c.pathIDs[fp]; ok {
+		*slot = pathSlot{fp: fp, id: id, ok: true}
 		return id
 	}
-	id := uint32(len(c.f.Paths))
-	c.pathIDs[sum] = id
-	c.f.Paths = append(c.f.Paths, PathInfo{Path: p.Clone()})
+	id := uint32(len(c.p.paths))
+	c.pathIDs[fp] = id
+	*slot = pathSlot{fp: fp, id: id, ok: true}
+	fi := filePath{fp: fp, enc: c.p.arena.add(p)}
+	fi.origin, fi.hasOrigin = p.Origin()
+	fi.up, fi.hasUp = upstream(p)
+	c.p.paths = append(c.p.paths, fi)
 	for i := 1; i < len(p.ASNs); i++ {
 		if p.ASNs[i-1] != p.ASNs[i] {
-			c.f.Adjacency[[2]bgp.ASN{p.ASNs[i-1], p.ASNs[i]}]++
+			c.p.adj[[2]bgp.ASN{p.ASNs[i-1], p.ASNs[i]}]++
 		}
 	}
 	return id
