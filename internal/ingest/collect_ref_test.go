@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"github.com/observatory-net/observatory/internal/mrt/mrttest"
@@ -219,6 +220,7 @@ func refMerge(parts []*Facts) *Facts {
 		out.Updates += p.Updates
 		out.Files = append(out.Files, p.Files...)
 	}
+	refNormalizeSpans(out)
 	return out
 }
 
@@ -229,6 +231,7 @@ func refMergeRoute(out *Facts, k RouteKey, rf *RouteFact, peerMap []uint16, path
 		out.Routes[k] = dst
 	}
 	dst.First, dst.Last = min(dst.First, rf.First), max(dst.Last, rf.Last)
+	dst.Spans = append(dst.Spans, Span{rf.First, rf.Last}) // raw: refNormalizeSpans sorts and joins them
 	for _, id := range rf.Peers {
 		dst.Peers = insertSorted(dst.Peers, peerMap[id])
 	}
@@ -386,6 +389,18 @@ func TestCollect_MatchesReferenceSynthetic(t *testing.T) {
 	if len(got.Peers) < 200 || got.Updates != 15 {
 		t.Errorf("synthetic input too small to cover the cases: %d peers, %d updates", len(got.Peers), got.Updates)
 	}
+	// With dumps vouching for one hour only, the three dumps two hours
+	// apart leave gaps: three spans per route seen in all three.
+	got = compareWithReference(t, files, CollectOptions{Workers: 2, RIBSpan: 3600})
+	three := 0
+	for _, rf := range got.Routes {
+		if len(rf.Spans) == 3 && rf.Spans[1].Start-rf.Spans[0].Start == 7200 {
+			three++
+		}
+	}
+	if three == 0 {
+		t.Error("no route with three spans: the gaps between dumps were lost")
+	}
 }
 
 func compareWithReference(t *testing.T, files []string, opt CollectOptions) *Facts {
@@ -442,5 +457,23 @@ func TestFacts_PeersOf(t *testing.T) {
 	}
 	if got := refPeersOf(f); !maps.Equal(got, want) {
 		t.Errorf("refPeersOf() = %v, want %v", got, want)
+	}
+}
+
+// refNormalizeSpans turns the raw per-file spans of each route into the
+// sorted, joined set, by a sort and a sweep.
+func refNormalizeSpans(f *Facts) {
+	for _, rf := range f.Routes {
+		raw := rf.Spans
+		slices.SortFunc(raw, func(a, b Span) int { return cmp.Compare(a.Start, b.Start) })
+		var out Spans
+		for _, sp := range raw {
+			if n := len(out); n > 0 && sp.Start <= out[n-1].End {
+				out[n-1].End = max(out[n-1].End, sp.End)
+				continue
+			}
+			out = append(out, sp)
+		}
+		rf.Spans = out
 	}
 }

@@ -87,7 +87,7 @@ func (dt *detector) route(k RouteKey, rf *RouteFact, c Class) {
 // propagated the route: weight 1 when AS relationships make it the
 // culprit's provider, 0.5 when the relationship is unknown (§13.4).
 func (dt *detector) culpritAndCustomers(metric, cmetric string, culprit bgp.ASN, rf *RouteFact, p netip.Prefix, ev map[string]any) {
-	dt.add(culprit, metric, p, rf.First, rf.Last, 1, ev)
+	dt.add(culprit, metric, p, rf, 1, ev)
 	for _, up := range rf.Upstreams {
 		w, rel := dt.customerWeight(up, culprit)
 		if w == 0 {
@@ -95,7 +95,7 @@ func (dt *detector) culpritAndCustomers(metric, cmetric string, culprit bgp.ASN,
 		}
 		e := clone(ev)
 		e["customer"], e["relationship"] = culprit.Plain(), rel
-		dt.add(up, cmetric, p, rf.First, rf.Last, w, e)
+		dt.add(up, cmetric, p, rf, w, e)
 	}
 }
 
@@ -249,7 +249,7 @@ func (dt *detector) leakEvents(k RouteKey, rf *RouteFact, fs []leakFinding) {
 					mergeFinding(ev, g)
 				}
 			}
-			dt.add(a, metric, k.Prefix, rf.First, rf.Last, 1, ev)
+			dt.add(a, metric, k.Prefix, rf, 1, ev)
 		}
 	}
 }
@@ -265,10 +265,19 @@ func mergeFinding(ev map[string]any, g leakFinding) {
 	ev[g.detailKey] = g.detail
 }
 
-func (dt *detector) add(a bgp.ASN, metric string, p netip.Prefix, first, last uint32, w float64, ev map[string]any) {
-	id := eventID(metric, a, p, first, ev)
-	dt.events = append(dt.events, metricEvent{ASN: a, Metric: metric, Evidence: ev,
-		Event: score.Event{ID: id, Start: time.Unix(int64(first), 0).UTC(), End: time.Unix(int64(last), 0).UTC(), Weight: w}})
+// add charges a with one event per announced span of the route: a route
+// withdrawn between two dumps makes two events, which §4.1 scores apart
+// unless they overlap.
+func (dt *detector) add(a bgp.ASN, metric string, p netip.Prefix, rf *RouteFact, w float64, ev map[string]any) {
+	spans := rf.Spans
+	if len(spans) == 0 {
+		spans = Spans{{rf.First, rf.Last}}
+	}
+	for _, sp := range spans {
+		id := eventID(metric, a, p, sp.Start, ev)
+		dt.events = append(dt.events, metricEvent{ASN: a, Metric: metric, Evidence: ev,
+			Event: score.Event{ID: id, Start: time.Unix(int64(sp.Start), 0).UTC(), End: time.Unix(int64(sp.End), 0).UTC(), Weight: w}})
+	}
 }
 
 // eventID is stable for the same inputs: a hash of what the event is.

@@ -90,7 +90,13 @@ func (m *merger) adopt(p *filePart) {
 
 func (m *merger) addRoute(p *filePart, r *routeAcc, peerMap []uint16, pathMap []uint32) {
 	src, dt := p.routes, m.routes
-	dst := dt.lookup(r.key, r.first, r.last)
+	dst, created := dt.lookupNew(r.key, r.first, r.last)
+	if !created {
+		// Each file vouches for the span it saw the route in: a route
+		// absent from the files between two RIB dumps was not announced
+		// in between.
+		dt.addSpan(dst, r.first, r.last)
+	}
 	dst.first, dst.last = min(dst.first, r.first), max(dst.last, r.last)
 	src.eachPeer(r, func(id uint16) { dt.addPeer(dst, peerMap[id]) })
 	// The first paths by file order, then by id within the file (sorting
@@ -164,7 +170,7 @@ func (m *merger) routeFacts(rank []uint32) map[RouteKey]*RouteFact {
 	out := make(map[RouteKey]*RouteFact, n)
 	for i := range int32(n) {
 		r, rf := rt.at(i), &facts[i]
-		rf.First, rf.Last = r.first, r.last
+		rf.First, rf.Last, rf.Spans = r.first, r.last, rt.spans(r)
 		start := len(peers)
 		rt.eachPeer(r, func(id uint16) { peers = append(peers, id) })
 		rf.Peers = peers[start:len(peers):len(peers)]

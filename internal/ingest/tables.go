@@ -66,6 +66,7 @@ type routeAcc struct {
 type routeExtra struct {
 	peers []uint16  // sorted ids of 64 and above
 	ups   []bgp.ASN // sorted, once there are two or more
+	spans Spans     // once files gave the route more than its first span
 }
 
 // accChunk is how many routeAccs one allocation holds: the table grows by
@@ -89,8 +90,14 @@ func (t *routeTable) at(i int32) *routeAcc { return &t.chunks[i/accChunk][i%accC
 
 // lookup returns the route of k, adding it (first, last set) when new.
 func (t *routeTable) lookup(k routeKey, first, last uint32) *routeAcc {
+	r, _ := t.lookupNew(k, first, last)
+	return r
+}
+
+// lookupNew is lookup that also reports whether the route is new.
+func (t *routeTable) lookupNew(k routeKey, first, last uint32) (*routeAcc, bool) {
 	if i, ok := t.index[k]; ok {
-		return t.at(i)
+		return t.at(i), false
 	}
 	i := t.n
 	if int(i/accChunk) == len(t.chunks) {
@@ -100,7 +107,30 @@ func (t *routeTable) lookup(k routeKey, first, last uint32) *routeAcc {
 	t.index[k] = i
 	r := t.at(i)
 	r.key, r.first, r.last = k, first, last
-	return r
+	return r, true
+}
+
+// addSpan records that the route was announced during [first, last]:
+// while it has one span, that is [r.first, r.last] itself.
+func (t *routeTable) addSpan(r *routeAcc, first, last uint32) {
+	if r.extra == 0 && first >= r.first && last <= r.last {
+		return
+	}
+	x := t.extraOf(r)
+	if len(x.spans) == 0 {
+		x.spans = Spans{{r.first, r.last}}
+	}
+	x.spans = x.spans.Add(first, last)
+}
+
+// spans returns the announced spans of the route.
+func (t *routeTable) spans(r *routeAcc) Spans {
+	if r.extra != 0 {
+		if s := t.extra[r.extra-1].spans; len(s) > 0 {
+			return s
+		}
+	}
+	return Spans{{r.first, r.last}}
 }
 
 func (t *routeTable) extraOf(r *routeAcc) *routeExtra {
