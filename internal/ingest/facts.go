@@ -30,13 +30,13 @@ type RouteKey struct {
 
 // RouteFact is what the month's dumps say about one route.
 type RouteFact struct {
-	Peers     []uint16 // sorted ids of the collector peers that saw it
-	First     uint32   // unix time first seen
-	Last      uint32   // unix time last seen (end of its last RIB span or last update)
+	Peers []uint16 // sorted ids of the collector peers that saw it
+	First uint32   // unix time first seen
+	Last  uint32   // unix time last seen (end of its last RIB span or last update)
 	// Spans are the announced intervals: per file, from the first time
 	// it saw the route to the last (a RIB entry vouching for RIBSpan
 	// after the dump), joined where they overlap or touch.
-	Spans Spans
+	Spans     Spans
 	Upstreams []bgp.ASN
 	Paths     []uint32 // ids of distinct paths (into Facts.Paths), at most maxPathsPerRoute
 }

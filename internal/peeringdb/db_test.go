@@ -128,9 +128,9 @@ func TestLoad_Canceled(t *testing.T) {
 func TestContactEmails(t *testing.T) {
 	for text, want := range map[string]string{
 		"Peering requests: peering@example.net, NOC noc@ops.example.co.uk": "peering@example.net noc@ops.example.co.uk",
-		"abuse@example.net only; Abuse-Desk@example.net; abuse.team@x.org":  "",
-		"no address here, just a @handle and user@host":                     "",
-		"<a href='mailto:Peering@Verizon.com'>":                             "Peering@Verizon.com",
+		"abuse@example.net only; Abuse-Desk@example.net; abuse.team@x.org": "",
+		"no address here, just a @handle and user@host":                    "",
+		"<a href='mailto:Peering@Verizon.com'>":                            "Peering@Verizon.com",
 	} {
 		if got := strings.Join(ContactEmails(text), " "); got != want {
 			t.Errorf("ContactEmails(%q) = %q, want %q", text, got, want)
