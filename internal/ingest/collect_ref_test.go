@@ -475,5 +475,8 @@ func refNormalizeSpans(f *Facts) {
 			out = append(out, sp)
 		}
 		rf.Spans = out
+		if len(out) == 1 {
+			rf.Spans = nil // one span is [First, Last]
+		}
 	}
 }

@@ -332,8 +332,13 @@ func (m *month) incidents(a bgp.ASN, metric string, evs []metricEvent) scoredInc
 	inc := score.Merge(raw, m.from, m.to, m.cfg.Spec.Incidents)
 	out := scoredIncidents{scored: inc}
 	for _, in := range inc {
-		evidence := make([]map[string]any, 0, len(in.Events))
-		for _, id := range in.Events {
+		evidence := make([]map[string]any, 0, min(len(in.Events), maxIncidentEvidence+1))
+		for i, id := range in.Events {
+			if i == maxIncidentEvidence {
+				evidence = append(evidence, map[string]any{"moreEvents": len(in.Events) - i,
+					"note": "the incident's events list names them all"})
+				break
+			}
 			e := byID[id]
 			ev := clone(e.Evidence)
 			ev["event"], ev["start"], ev["end"], ev["weight"] = id, e.Event.Start, e.Event.End, e.Event.Weight
@@ -346,6 +351,11 @@ func (m *month) incidents(a bgp.ASN, metric string, evs []metricEvent) scoredInc
 	return out
 }
 
+// maxIncidentEvidence bounds the events whose evidence an incident
+// carries in full: an incident that merged thousands of leak events names
+// them all in Events, and details the first ones.
+const maxIncidentEvidence = 50
+
 func incidentID(metric string, a bgp.ASN, in score.Incident) string {
 	return fmt.Sprintf("%s-%d-%d-%s", metric, a, in.Start.Unix(), in.Events[0])
 }
@@ -354,13 +364,16 @@ func incidentID(metric string, a bgp.ASN, in score.Incident) string {
 // packet got out during the month's Spoofer tests; no test, no data.
 func (m *month) spoofing(a bgp.ASN, metrics map[string]score.Metric, rec *store.ASN) {
 	var tests int
-	spoofable := map[string]bool{}
+	var spoofable map[string]bool // allocated for the few ASNs tested
 	for _, r := range m.cfg.Data.Spoofer {
 		if r.ASN != a || r.Time.Before(m.from) || !r.Time.Before(m.to) {
 			continue
 		}
 		tests++
 		if r.Spoofable() {
+			if spoofable == nil {
+				spoofable = map[string]bool{}
+			}
 			spoofable[r.Prefix.String()] = true
 		}
 	}

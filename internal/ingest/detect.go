@@ -3,7 +3,6 @@ package ingest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -54,7 +53,22 @@ type detector struct {
 	s      *spec.Spec
 	f      *Facts
 	events []metricEvent
+	index  map[eventKey]int // events by what they charge, to fold repeats
 }
+
+// eventKey is what makes an event: one metric charged to one AS for one
+// prefix over one span. The other paths that show the same thing add to
+// its evidence, not to the incident count.
+type eventKey struct {
+	metric string
+	asn    bgp.ASN
+	prefix netip.Prefix
+	start  uint32
+}
+
+// maxEvidencePaths bounds the paths listed in one event's evidence; the
+// count of all of them is kept.
+const maxEvidencePaths = 8
 
 // route adds the events one route causes: hijacks (M2/M2C, §13.6) and
 // bogon prefixes (M3/M3C, full bogons only, §13.5).
@@ -267,23 +281,50 @@ func mergeFinding(ev map[string]any, g leakFinding) {
 
 // add charges a with one event per announced span of the route: a route
 // withdrawn between two dumps makes two events, which §4.1 scores apart
-// unless they overlap.
+// unless they overlap. The same charge seen again (another path of the
+// route showing the same leak or bogon ASN) joins the first event: its
+// path is listed in "paths" (at most maxEvidencePaths), counted in
+// "pathCount", and the higher weight holds.
 func (dt *detector) add(a bgp.ASN, metric string, p netip.Prefix, rf *RouteFact, w float64, ev map[string]any) {
-	spans := rf.Spans
-	if len(spans) == 0 {
-		spans = Spans{{rf.First, rf.Last}}
+	spans := rf.AnnouncedSpans()
+	if dt.index == nil {
+		dt.index = map[eventKey]int{}
 	}
 	for _, sp := range spans {
-		id := eventID(metric, a, p, sp.Start, ev)
+		k := eventKey{metric: metric, asn: a, prefix: p, start: sp.Start}
+		if i, ok := dt.index[k]; ok {
+			foldEvidence(&dt.events[i], ev, w)
+			continue
+		}
+		dt.index[k] = len(dt.events)
 		dt.events = append(dt.events, metricEvent{ASN: a, Metric: metric, Evidence: ev,
-			Event: score.Event{ID: id, Start: time.Unix(int64(sp.Start), 0).UTC(), End: time.Unix(int64(sp.End), 0).UTC(), Weight: w}})
+			Event: score.Event{ID: eventID(k, ev), Start: time.Unix(int64(sp.Start), 0).UTC(), End: time.Unix(int64(sp.End), 0).UTC(), Weight: w}})
 	}
 }
 
-// eventID is stable for the same inputs: a hash of what the event is.
-func eventID(metric string, a bgp.ASN, p netip.Prefix, first uint32, ev map[string]any) string {
-	b, _ := json.Marshal(ev)
-	h := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%s|%d|%s", metric, a, p, first, b))
+// foldEvidence adds a repeat of an event's charge to it.
+func foldEvidence(e *metricEvent, ev map[string]any, w float64) {
+	e.Event.Weight = max(e.Event.Weight, w)
+	path, ok := ev["path"].(string)
+	if !ok {
+		return
+	}
+	if _, ok := e.Evidence["pathCount"]; !ok {
+		e.Evidence = clone(e.Evidence) // shared with the other spans' events
+		first, _ := e.Evidence["path"].(string)
+		e.Evidence["paths"], e.Evidence["pathCount"] = []string{first}, 1
+	}
+	paths := e.Evidence["paths"].([]string)
+	if len(paths) < maxEvidencePaths && !slices.Contains(paths, path) {
+		e.Evidence["paths"] = append(paths, path)
+	}
+	e.Evidence["pathCount"] = e.Evidence["pathCount"].(int) + 1
+}
+
+// eventID is stable for the same inputs: a hash of what the event charges
+// and the rule that fired.
+func eventID(k eventKey, ev map[string]any) string {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%s|%d|%v", k.metric, k.asn, k.prefix, k.start, ev["rule"]))
 	return hex.EncodeToString(h[:8])
 }
 

@@ -35,7 +35,8 @@ type RouteFact struct {
 	Last  uint32   // unix time last seen (end of its last RIB span or last update)
 	// Spans are the announced intervals: per file, from the first time
 	// it saw the route to the last (a RIB entry vouching for RIBSpan
-	// after the dump), joined where they overlap or touch.
+	// after the dump), joined where they overlap or touch. Nil when the
+	// route has one span, [First, Last]: use AnnouncedSpans.
 	Spans     Spans
 	Upstreams []bgp.ASN
 	Paths     []uint32 // ids of distinct paths (into Facts.Paths), at most maxPathsPerRoute
@@ -359,4 +360,12 @@ func insertSorted[T uint16 | uint32 | bgp.ASN](s []T, v T) []T {
 		return s
 	}
 	return slices.Insert(s, i, v)
+}
+
+// AnnouncedSpans returns the route's announced intervals.
+func (rf *RouteFact) AnnouncedSpans() Spans {
+	if len(rf.Spans) > 0 {
+		return rf.Spans
+	}
+	return Spans{{rf.First, rf.Last}}
 }

@@ -123,14 +123,15 @@ func (t *routeTable) addSpan(r *routeAcc, first, last uint32) {
 	x.spans = x.spans.Add(first, last)
 }
 
-// spans returns the announced spans of the route.
+// spans returns the announced spans of the route, nil when it has one:
+// [r.first, r.last] (RouteFact.Spans documents this).
 func (t *routeTable) spans(r *routeAcc) Spans {
 	if r.extra != 0 {
-		if s := t.extra[r.extra-1].spans; len(s) > 0 {
+		if s := t.extra[r.extra-1].spans; len(s) > 1 {
 			return s
 		}
 	}
-	return Spans{{r.first, r.last}}
+	return nil
 }
 
 func (t *routeTable) extraOf(r *routeAcc) *routeExtra {
