@@ -95,9 +95,10 @@ var monthTables = []string{"month_inputs", "asns", "incidents", "routes",
 	"roa_stats", "aggregates", "participants"}
 
 // meta waits for any other writer of the month, deletes the previous
-// version with all its records, and inserts the new months row. Without the lock, a second writer of a month that did not
-// exist yet would fail on the unique key when the first commits; with it,
-// writers take turns, as they do on an SQLite file.
+// version with all its records, and inserts the new months row. Without the
+// lock, a second writer of a month that did not exist yet would fail on the
+// unique key when the first commits; with it, writers take turns, as they
+// do on an SQLite file.
 func (w *writer) meta(m *store.Month) error {
 	mm, month := &m.Meta, monthOf(m.Meta.Month)
 	if _, err := w.tx.Exec(w.ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`,
@@ -140,7 +141,7 @@ func (w *writer) deleteMonth(month time.Time, spec string) error {
 // copyRows copies n rows into table with COPY: month_id, then cols, whose
 // values fill(i, row) sets for the i-th row. Table and column names are
 // constants of this package; values travel in COPY's binary format.
-func (w *writer) copyRows(table string, cols []string, n int, fill func(i int, row []any) error) error {
+func (w *writer) copyRows(table string, cols []string, n int, fill func(i int, row []any)) error {
 	if n == 0 {
 		return nil
 	}
@@ -148,7 +149,8 @@ func (w *writer) copyRows(table string, cols []string, n int, fill func(i int, r
 	row[0] = w.id
 	_, err := w.tx.CopyFrom(w.ctx, pgx.Identifier{table}, append([]string{"month_id"}, cols...),
 		pgx.CopyFromSlice(n, func(i int) ([]any, error) {
-			return row, fill(i, row[1:])
+			fill(i, row[1:])
+			return row, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("copy into %s: %w", table, err)
@@ -158,10 +160,9 @@ func (w *writer) copyRows(table string, cols []string, n int, fill func(i int, r
 
 func (w *writer) inputs(m *store.Month) error {
 	return w.copyRows("month_inputs", []string{"pos", "path", "kind", "size", "sha256", "records", "from_ts", "to_ts"},
-		len(m.Meta.Inputs), func(i int, r []any) error {
+		len(m.Meta.Inputs), func(i int, r []any) {
 			in := &m.Meta.Inputs[i]
 			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = i, in.Path, in.Kind, in.Size, in.SHA256, in.Records, in.From, in.To
-			return nil
 		})
 }
 
@@ -177,7 +178,7 @@ func (w *writer) asns(m *store.Month) error {
 	var ss scoreArrays
 	return w.copyRows("asns", []string{"asn", "holder", "country", "rir", "region", "sub_region", "participant",
 		"peers", "announced", "metric_ids", "metric_raws", "metric_scores", "metric_has_data", "metric_counted",
-		"score_ids", "score_values", "score_has_data", "score_levels"}, len(m.ASNs), func(i int, r []any) error {
+		"score_ids", "score_values", "score_has_data", "score_levels"}, len(m.ASNs), func(i int, r []any) {
 		a := &m.ASNs[order[i]]
 		ms.set(a.Metrics)
 		ss.set(a.Scores)
@@ -185,7 +186,6 @@ func (w *writer) asns(m *store.Month) error {
 		r[6], r[7], r[8] = a.Participant, int64(a.Peers), int64(a.Announced)
 		r[9], r[10], r[11], r[12], r[13] = ms.ids, ms.raws, ms.scores, ms.hasData, ms.counted
 		r[14], r[15], r[16], r[17] = ss.ids, ss.values, ss.hasData, ss.levels
-		return nil
 	})
 }
 
@@ -230,7 +230,7 @@ func (c *scoreArrays) set(ss []store.Score) {
 
 func (w *writer) incidents(m *store.Month) error {
 	return w.copyRows("incidents", []string{"pos", "id", "asn", "metric", "start_ts", "end_ts", "weight", "score",
-		"excluded", "events", "evidence"}, len(m.Incidents), func(i int, r []any) error {
+		"excluded", "events", "evidence"}, len(m.Incidents), func(i int, r []any) {
 		in := &m.Incidents[i]
 		var evidence any // NULL
 		if len(in.Evidence) > 0 {
@@ -238,7 +238,6 @@ func (w *writer) incidents(m *store.Month) error {
 		}
 		r[0], r[1], r[2], r[3], r[4], r[5] = i, in.ID, int64(in.ASN), in.Metric, in.Start, in.End
 		r[6], r[7], r[8], r[9], r[10] = in.Weight, in.Score, in.Excluded, textList(in.Events), evidence
-		return nil
 	})
 }
 
@@ -251,38 +250,35 @@ func (w *writer) routes(m *store.Month) error {
 	}
 	slices.Sort(order)
 	return w.copyRows("routes", []string{"asn", "pos", "prefix", "rpki", "irr", "irr_source", "bogon", "peers",
-		"first_seen", "last_seen"}, len(order), func(k int, r []any) error {
+		"first_seen", "last_seen"}, len(order), func(k int, r []any) {
 		i := int(uint32(order[k]))
 		rt := &m.Routes[i]
 		r[0], r[1], r[2], r[3], r[4], r[5] = int64(rt.ASN), i, rt.Prefix, rt.RPKI, rt.IRR, textList(rt.IRRSource)
 		r[6], r[7], r[8], r[9] = rt.Bogon, int64(rt.Peers), rt.FirstSeen, rt.LastSeen
-		return nil
 	})
 }
 
 func (w *writer) roaStats(m *store.Month) error {
 	return w.copyRows("roa_stats", []string{"pos", "scope", "key", "family", "valid", "invalid", "not_found",
-		"valid_space", "invalid_space", "not_found_space"}, len(m.ROAStats), func(i int, r []any) error {
+		"valid_space", "invalid_space", "not_found_space"}, len(m.ROAStats), func(i int, r []any) {
 		s := &m.ROAStats[i]
 		r[0], r[1], r[2], r[3], r[4], r[5], r[6] = i, s.Scope, s.Key, s.Family, s.Valid, s.Invalid, s.NotFound
 		r[7], r[8], r[9] = s.ValidSpace, s.InvalidSpace, s.NotFoundSpace
-		return nil
 	})
 }
 
 func (w *writer) aggregates(m *store.Month) error {
 	return w.copyRows("aggregates", []string{"pos", "scope", "key", "score", "value", "ready", "aspire", "lag",
-		"no_data"}, len(m.Aggregates), func(i int, r []any) error {
+		"no_data"}, len(m.Aggregates), func(i int, r []any) {
 		a := &m.Aggregates[i]
 		r[0], r[1], r[2], r[3], r[4] = i, a.Scope, a.Key, a.Score, a.Value
 		r[5], r[6], r[7], r[8] = int64(a.Ready), int64(a.Aspire), int64(a.Lag), int64(a.NoData)
-		return nil
 	})
 }
 
 func (w *writer) participants(m *store.Month) error {
 	return w.copyRows("participants", []string{"pos", "organisation", "programme", "asns", "approved", "areas"},
-		len(m.Participants), func(i int, r []any) error {
+		len(m.Participants), func(i int, r []any) {
 			p := &m.Participants[i]
 			var asns any // NULL
 			if len(p.ASNs) > 0 {
@@ -293,7 +289,6 @@ func (w *writer) participants(m *store.Month) error {
 				asns = list
 			}
 			r[0], r[1], r[2], r[3], r[4], r[5] = i, p.Organisation, p.Programme, asns, p.Approved, textList(p.Areas)
-			return nil
 		})
 }
 
