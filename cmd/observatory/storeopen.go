@@ -6,13 +6,22 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/store/postgres"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
 )
 
-// openStore opens the store named by a DSN: today an SQLite file path.
+// openStore opens the store named by a DSN: a PostgreSQL database for a
+// postgres:// or postgresql:// URL, an SQLite file path otherwise.
 func openStore(ctx context.Context, dsn string) (store.Store, error) {
 	if dsn == "" {
 		return nil, usageError(fmt.Errorf("--db is required"))
+	}
+	if postgres.IsDSN(dsn) {
+		s, err := postgres.Open(ctx, dsn) // its error names the DSN, password redacted
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return s, nil
 	}
 	s, err := sqlite.Open(ctx, dsn)
 	if err != nil {

@@ -1,0 +1,127 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// Store is a store.Store kept in a PostgreSQL database. It is safe for
+// concurrent use, by goroutines and by processes sharing the database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database named by dsn (a postgres:// URL or a
+// keyword/value string, as libpq takes them) and brings its schema up to
+// date. The caller must Close the Store.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s, err := open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open %s: %w", Redact(dsn), err)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool}, nil
+}
+
+// migrations holds the schema, one goose migration per file.
+//
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrate applies the migrations the database lacks, and refuses a
+// database whose schema is newer than this program's. A session advisory
+// lock keeps two programs opening one database from migrating it at once.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	db := stdlib.OpenDBFromPool(pool) // goose speaks database/sql; closing it leaves the pool open
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
+		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	current, known, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > known {
+		return fmt.Errorf("schema version %d is newer than this program's (%d)", current, known)
+	}
+	return nil
+}
+
+// Close closes every connection of the Store, waiting for those in use to
+// be released.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// IsDSN reports whether dsn names a PostgreSQL database: a postgres:// or
+// postgresql:// URL.
+func IsDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// passwordValue matches the value of a password keyword of a keyword/value
+// DSN, quoted or not.
+var passwordValue = regexp.MustCompile(`(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)`)
+
+// Redact returns dsn with its password, if any, replaced by "xxxxx", for
+// messages and logs.
+func Redact(dsn string) string {
+	if IsDSN(dsn) {
+		if u, err := url.Parse(dsn); err == nil {
+			if q := u.Query(); q.Has("password") {
+				q.Set("password", "xxxxx")
+				u.RawQuery = q.Encode()
+			}
+			return u.Redacted()
+		}
+		return "postgres://(unparsable URL)"
+	}
+	return passwordValue.ReplaceAllString(dsn, "${1}xxxxx")
+}

@@ -1,0 +1,239 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// readOnly is the transaction of every read method: one snapshot for all
+// its queries, so that a method sees a month whole, before or after a
+// concurrent WriteMonth. (READ COMMITTED would take a snapshot per query.)
+var readOnly = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+// inTx runs fn in one read-only transaction.
+func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.BeginTx(ctx, readOnly)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) // read-only: nothing to undo
+	return fn(tx)
+}
+
+// inMonth runs fn in one read transaction with the id of the month, or
+// fails with store.ErrNotFound when the month was never written.
+func (s *Store) inMonth(ctx context.Context, month time.Time, spec string, fn func(tx pgx.Tx, id int64) error) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT id FROM months WHERE month = $1 AND spec = $2`, monthOf(month), spec).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("find month: %w", err)
+		}
+		return fn(tx, id)
+	})
+}
+
+// done ends a read method: it returns what was read, or no records and
+// the error, with the context of the read.
+func done[T any](out []T, err error, what string, month time.Time, spec string) ([]T, error) {
+	if err != nil {
+		return nil, fmt.Errorf("postgres: read %s of month %s %q: %w", what, monthKey(month), spec, err)
+	}
+	return out, nil
+}
+
+// each runs a query and calls scan for every row.
+func each(ctx context.Context, tx pgx.Tx, scan func(pgx.Rows) error, query string, args ...any) error {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Months lists the stored months, newest first, specifications in byte
+// order within a month (the spec column collates as "C").
+func (s *Store) Months(ctx context.Context) ([]store.MonthMeta, error) {
+	var metas []store.MonthMeta
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var ids []int64
+		err := each(ctx, tx, func(rows pgx.Rows) error {
+			mm, id, err := scanMeta(rows)
+			metas, ids = append(metas, mm), append(ids, id)
+			return err
+		}, `SELECT id, month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents
+			FROM months ORDER BY month DESC, spec`)
+		if err != nil || len(metas) == 0 {
+			return err
+		}
+		return readInputs(ctx, tx, metas, ids)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list months: %w", err)
+	}
+	return metas, nil
+}
+
+// scanMeta scans a months row.
+func scanMeta(rows pgx.Rows) (store.MonthMeta, int64, error) {
+	var (
+		mm store.MonthMeta
+		id int64
+	)
+	st := &mm.Stats
+	err := rows.Scan(&id, &mm.Month, &mm.Spec, &mm.IngestedAt, &mm.Final, &mm.Warnings,
+		&st.RIBEntries, &st.Updates, &st.Routes, &st.Peers, &st.MeasuredASN, &st.Incidents)
+	mm.Month, mm.IngestedAt = mm.Month.UTC(), mm.IngestedAt.UTC()
+	return mm, id, err
+}
+
+// readInputs reads the inputs of the months with the given ids into metas.
+func readInputs(ctx context.Context, tx pgx.Tx, metas []store.MonthMeta, ids []int64) error {
+	index := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		index[id] = i
+	}
+	return each(ctx, tx, func(rows pgx.Rows) error {
+		var (
+			id int64
+			in store.Input
+		)
+		if err := rows.Scan(&id, &in.Path, &in.Kind, &in.Size, &in.SHA256, &in.Records, &in.From, &in.To); err != nil {
+			return err
+		}
+		in.From, in.To = in.From.UTC(), in.To.UTC()
+		if i, ok := index[id]; ok {
+			metas[i].Inputs = append(metas[i].Inputs, in)
+		}
+		return nil
+	}, `SELECT month_id, path, kind, size, sha256, records, from_ts, to_ts FROM month_inputs ORDER BY month_id, pos`)
+}
+
+// Incidents returns the month's incidents of an ASN, or of every ASN for 0,
+// in the order written.
+func (s *Store) Incidents(ctx context.Context, month time.Time, spec string, asn uint32) ([]store.Incident, error) {
+	const cols = `SELECT id, asn, metric, start_ts, end_ts, weight, score, excluded, events, evidence FROM incidents`
+	var out []store.Incident
+	err := s.inMonth(ctx, month, spec, func(tx pgx.Tx, id int64) error {
+		query, args := cols+` WHERE month_id = $1 ORDER BY pos`, []any{id}
+		if asn != 0 {
+			query, args = cols+` WHERE month_id = $1 AND asn = $2 ORDER BY pos`, []any{id, int64(asn)}
+		}
+		return each(ctx, tx, func(rows pgx.Rows) error {
+			var (
+				in       store.Incident
+				evidence []byte
+			)
+			err := rows.Scan(&in.ID, &in.ASN, &in.Metric, &in.Start, &in.End, &in.Weight, &in.Score,
+				&in.Excluded, &in.Events, &evidence)
+			in.Start, in.End = in.Start.UTC(), in.End.UTC()
+			if len(evidence) > 0 {
+				in.Evidence = evidence
+			}
+			out = append(out, in)
+			return err
+		}, query, args...)
+	})
+	return done(out, err, "incidents", month, spec)
+}
+
+// Routes returns the month's route evidence of an ASN (0 is AS0), in the
+// order written.
+func (s *Store) Routes(ctx context.Context, month time.Time, spec string, asn uint32) ([]store.Route, error) {
+	var out []store.Route
+	err := s.inMonth(ctx, month, spec, func(tx pgx.Tx, id int64) error {
+		return each(ctx, tx, func(rows pgx.Rows) error {
+			r := store.Route{ASN: asn}
+			err := rows.Scan(&r.Prefix, &r.RPKI, &r.IRR, &r.IRRSource, &r.Bogon, &r.Peers, &r.FirstSeen, &r.LastSeen)
+			r.FirstSeen, r.LastSeen = r.FirstSeen.UTC(), r.LastSeen.UTC()
+			out = append(out, r)
+			return err
+		}, `SELECT prefix, rpki, irr, irr_source, bogon, peers, first_seen, last_seen
+			FROM routes WHERE month_id = $1 AND asn = $2 ORDER BY pos`, id, int64(asn))
+	})
+	return done(out, err, "routes", month, spec)
+}
+
+// ROAStats returns the month's ROA statistics of a scope, or of every
+// scope for "", in the order written.
+func (s *Store) ROAStats(ctx context.Context, month time.Time, spec, scope string) ([]store.ROAStat, error) {
+	const cols = `SELECT scope, key, family, valid, invalid, not_found, valid_space, invalid_space, not_found_space FROM roa_stats`
+	var out []store.ROAStat
+	err := s.inMonth(ctx, month, spec, func(tx pgx.Tx, id int64) error {
+		query, args := scoped(cols, id, scope)
+		return each(ctx, tx, func(rows pgx.Rows) error {
+			var r store.ROAStat
+			err := rows.Scan(&r.Scope, &r.Key, &r.Family, &r.Valid, &r.Invalid, &r.NotFound,
+				&r.ValidSpace, &r.InvalidSpace, &r.NotFoundSpace)
+			out = append(out, r)
+			return err
+		}, query, args...)
+	})
+	return done(out, err, "ROA statistics", month, spec)
+}
+
+// Aggregates returns the month's aggregates of a scope, or of every scope
+// for "", in the order written.
+func (s *Store) Aggregates(ctx context.Context, month time.Time, spec, scope string) ([]store.Aggregate, error) {
+	const cols = `SELECT scope, key, score, value, ready, aspire, lag, no_data FROM aggregates`
+	var out []store.Aggregate
+	err := s.inMonth(ctx, month, spec, func(tx pgx.Tx, id int64) error {
+		query, args := scoped(cols, id, scope)
+		return each(ctx, tx, func(rows pgx.Rows) error {
+			var a store.Aggregate
+			err := rows.Scan(&a.Scope, &a.Key, &a.Score, &a.Value, &a.Ready, &a.Aspire, &a.Lag, &a.NoData)
+			out = append(out, a)
+			return err
+		}, query, args...)
+	})
+	return done(out, err, "aggregates", month, spec)
+}
+
+// scoped completes a query of a table of scoped records: those of one
+// month, of one scope unless scope is "", in the order written.
+func scoped(selectFrom string, id int64, scope string) (string, []any) {
+	if scope == "" {
+		return selectFrom + ` WHERE month_id = $1 ORDER BY pos`, []any{id}
+	}
+	return selectFrom + ` WHERE month_id = $1 AND scope = $2 ORDER BY pos`, []any{id, scope}
+}
+
+// Participants returns the participants recorded with the month, in the
+// order written.
+func (s *Store) Participants(ctx context.Context, month time.Time, spec string) ([]store.Participant, error) {
+	var out []store.Participant
+	err := s.inMonth(ctx, month, spec, func(tx pgx.Tx, id int64) error {
+		return each(ctx, tx, func(rows pgx.Rows) error {
+			var (
+				p    store.Participant
+				asns []int64
+			)
+			err := rows.Scan(&p.Organisation, &p.Programme, &asns, &p.Approved, &p.Areas)
+			p.Approved = p.Approved.UTC()
+			if len(asns) > 0 {
+				p.ASNs = make([]uint32, len(asns))
+				for i, a := range asns {
+					p.ASNs[i] = uint32(a)
+				}
+			}
+			out = append(out, p)
+			return err
+		}, `SELECT organisation, programme, asns, approved, areas FROM participants WHERE month_id = $1 ORDER BY pos`, id)
+	})
+	return done(out, err, "participants", month, spec)
+}
