@@ -11,17 +11,7 @@ import (
 )
 
 func TestEngine_AggregatesROAStatsParticipants(t *testing.T) {
-	data := smallData(t)
-	dir := t.TempDir()
-	db := filepath.Join(dir, "obs.db")
-	parts := filepath.Join(dir, "participants.csv")
-	if err := os.WriteFile(parts, []byte("organisation,programme,asns,approved,areas\n"+
-		"Google,netops,AS15169,2017-01-01,US\nRIPE NCC,netops,AS3333,2015-01-12,NL\nNL-ix,ixp,AS34307,2016-05-01,NL\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if code, out := runCLI(t, "ingest", "--db", db, "--data", data, "--month", "2014-05", "--quiet", "--participants", parts); code != 0 {
-		t.Fatalf("ingest exit %d: %s", code, out)
-	}
+	db := smallDB(t) // ingested with smallParticipants
 
 	// Every announcement has one origin: the ASN rows add up to the world.
 	code, out := runCLI(t, "roa-stats", "--db", db, "--format", "csv")
@@ -93,10 +83,11 @@ func TestEngine_AggregatesROAStatsParticipants(t *testing.T) {
 	}
 	// A bad participants file fails the ingest with a located error and
 	// stores nothing new.
+	parts := filepath.Join(t.TempDir(), "participants.csv")
 	if err := os.WriteFile(parts, []byte("organisation,asns\nA,ASX\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _ := runCLI(t, "ingest", "--db", db, "--data", data, "--month", "2014-06", "--quiet", "--participants", parts); code != 2 {
+	if code, _ := runCLI(t, "ingest", "--db", db, "--data", smallData(t), "--month", "2014-06", "--quiet", "--participants", parts); code != 2 {
 		t.Errorf("bad participants file exit %d, want 2", code)
 	}
 	if code, _ := runCLI(t, "scores", "--db", db, "--month", "2014-06"); code != 2 {

@@ -31,32 +31,8 @@ func runCLI(t *testing.T, args ...string) (int, string) {
 	return code, string(<-done)
 }
 
-// smallData links a small real data set into a directory.
-func smallData(t *testing.T) string {
-	root := testenv.SharedData(t)
-	dir := t.TempDir()
-	for _, rel := range []string{
-		"mrt/updates/ris.rrc06.updates.1401488100.gz",
-		"mrt/updates/routeviews.route-views.jinx.updates.1401493500.bz2",
-		"rpki/rpki-client-prepdev-20230504.json.gz",
-		"irr",
-		"as-relationships/20140101.as-rel.txt",
-		"rir-delegated/2014",
-		"bogons",
-	} {
-		if err := os.Symlink(filepath.Join(root, rel), filepath.Join(dir, filepath.Base(rel))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestEngine_IngestScoresCheck(t *testing.T) {
-	data := smallData(t)
-	db := filepath.Join(t.TempDir(), "obs.db")
-	if code, out := runCLI(t, "ingest", "--db", db, "--data", data, "--month", "2014-05", "--quiet"); code != 0 {
-		t.Fatalf("ingest exit %d: %s", code, out)
-	}
+	db := smallDB(t)
 	code, csvOut := runCLI(t, "scores", "--db", db, "--format", "csv")
 	if code != 0 {
 		t.Fatalf("scores exit %d", code)
@@ -102,7 +78,7 @@ func TestEngine_IngestScoresCheck(t *testing.T) {
 		t.Errorf("bad --min exit %d, want 2", code)
 	}
 	// Re-ingesting the same inputs gives the same scores.
-	if code, out := runCLI(t, "ingest", "--db", db, "--data", data, "--month", "2014-05", "--quiet"); code != 0 {
+	if code, out := runCLI(t, smallIngest(db, smallData(t), "--quiet")...); code != 0 {
 		t.Fatalf("re-ingest exit %d: %s", code, out)
 	}
 	if _, again := runCLI(t, "scores", "--db", db, "--format", "csv"); again != csvOut {
@@ -115,17 +91,12 @@ func TestEngine_IngestScoresCheck(t *testing.T) {
 // kind is refused with exit 2.
 func TestEngine_ExplicitInputs(t *testing.T) {
 	root := testenv.SharedData(t)
-	data := smallData(t)
-	dir := t.TempDir()
-	byDir, byFlag := filepath.Join(dir, "dir.db"), filepath.Join(dir, "flags.db")
-	if code, out := runCLI(t, "ingest", "--db", byDir, "--data", data, "--month", "2014-05", "--quiet"); code != 0 {
-		t.Fatalf("ingest --data exit %d: %s", code, out)
-	}
+	byDir, byFlag := smallDB(t), filepath.Join(t.TempDir(), "flags.db")
 	in := func(rel string) string { return filepath.Join(root, rel) }
 	if code, out := runCLI(t, "ingest", "--db", byFlag, "--month", "2014-05", "--quiet",
 		"--mrt", in("mrt/updates/ris.rrc06.updates.1401488100.gz"), "--mrt", in("mrt/updates/routeviews.route-views.jinx.updates.1401493500.bz2"),
 		"--vrps", in("rpki/rpki-client-prepdev-20230504.json.gz"), "--irr", in("irr"),
-		"--as-rel", in("as-relationships/20140101.as-rel.txt"), "--delegated", in("rir-delegated/2014"), "--bogons", in("bogons")); code != 0 {
+		"--as-rel", in("as-relationships/20140101.as-rel.txt"), "--delegated", in("rir-delegated/2014"), "--bogons", in("bogons"), "--participants", shared.participants); code != 0 {
 		t.Fatalf("ingest by kind exit %d: %s", code, out)
 	}
 	_, a := runCLI(t, "scores", "--db", byDir, "--format", "csv")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,7 +18,13 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(cliChildEnv); args != "" {
 		os.Exit(run(strings.Split(args, "\x1f")))
 	}
-	os.Exit(m.Run())
+	if err := setUpShared(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(shared.dir)
+	os.Exit(code)
 }
 
 // TestIngest_KilledKeepsPreviousMonth kills `observatory ingest` with
@@ -42,16 +49,10 @@ func TestIngest_KilledKeepsPreviousMonth(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dir := t.TempDir()
-	db, newDB := filepath.Join(dir, "obs.db"), filepath.Join(dir, "new.db")
-	ingest := func(db, data string, extra ...string) []string {
-		return append([]string{"ingest", "--db", db, "--data", data, "--month", "2014-05"}, extra...)
-	}
+	db, newDB := filepath.Join(t.TempDir(), "obs.db"), smallDB(t)
+	ingest := smallIngest
 	if code, out := runCLI(t, ingest(db, partial, "--quiet")...); code != 0 {
 		t.Fatalf("first ingest exit %d: %s", code, out)
-	}
-	if code, out := runCLI(t, ingest(newDB, full, "--quiet")...); code != 0 {
-		t.Fatalf("reference ingest exit %d: %s", code, out)
 	}
 	snapshot := func(db string) string {
 		t.Helper()

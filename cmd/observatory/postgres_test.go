@@ -2,27 +2,25 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
-// TestEngine_SameOnPostgres ingests the same small real inputs into an
-// SQLite file and a PostgreSQL database and requires the two scores
+// TestEngine_SameOnPostgres ingests the same small real inputs into a
+// PostgreSQL database as the shared SQLite month (smallDB) and requires the two scores
 // exports to be byte for byte the same.
 func TestEngine_SameOnPostgres(t *testing.T) {
-	data := smallData(t)
 	stores := map[string]string{
-		"sqlite":   filepath.Join(t.TempDir(), "obs.db"),
+		"sqlite":   smallDB(t),
 		"postgres": testenv.Postgres(t),
+	}
+	if code, msg := runCLI(t, smallIngest(stores["postgres"], smallData(t), "--quiet")...); code != 0 {
+		t.Fatalf("postgres: ingest exit %d: %s", code, msg)
 	}
 	out := map[string]string{}
 	for name, db := range stores {
-		if code, msg := runCLI(t, "ingest", "--db", db, "--data", data, "--month", "2014-05", "--quiet"); code != 0 {
-			t.Fatalf("%s: ingest exit %d: %s", name, code, msg)
-		}
 		code, csv := runCLI(t, "scores", "--db", db, "--format", "csv")
 		if code != 0 {
 			t.Fatalf("%s: scores exit %d: %s", name, code, csv)
