@@ -54,8 +54,8 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 	day := func(d int) time.Time { return month.AddDate(0, 0, d-1).Add(3 * time.Hour) }
 	inc := func(id string, asn uint32) store.Incident {
 		return store.Incident{ID: id, ASN: asn, Metric: "M2", Start: day(2), End: day(3), Weight: 1, Score: 0.5,
-			Events: []string{id + "-e1"},
-			Evidence: json.RawMessage(fmt.Sprintf(`{"prefixes":["192.0.2.0/24"],"path":[64511,%d],"rule":"rpki-invalid-and-no-irr-match"}`, asn))}
+			Events:   []string{id + "-e1"},
+			Evidence: json.RawMessage(fmt.Sprintf(`{"prefixes":["10.%d.0.0/16"],"path":[64511,%d],"rule":"rpki-invalid-and-no-irr-match"}`, asn%256, asn))}
 	}
 	route := func(asn uint32, prefix, rpki string) store.Route {
 		return store.Route{ASN: asn, Prefix: prefix, RPKI: rpki, IRR: "exact", IRRSource: []string{"RIPE"},

@@ -116,7 +116,7 @@ func (s *Server) flagIncident(c *call) error {
 		return err
 	}
 	req.Reason = strings.TrimSpace(req.Reason)
-	if req.Reason == "" || len(req.Reason) > 4000 {
+	if req.Reason == "" || len(req.Reason) > 4000 || !cleanText(req.Reason) {
 		return badRequest("reason: want 1 to 4000 bytes")
 	}
 	id := c.r.PathValue("id")

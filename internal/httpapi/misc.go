@@ -142,7 +142,23 @@ func (s *Server) health(c *call) error {
 	}{"ok", len(months)})
 }
 
-// reviewFeedback: POST /api/v2/feedback/{id}/review (secretariat).
+// decide records a verdict on feedback id: rescore.Decide's contract.
+// TODO(svc): rescore.Decide once the svc branch has it; until then a
+// rejection is recorded directly and an acceptance, which needs the
+// re-scoring, is refused.
+var decide = func(ctx context.Context, svc store.Service, id int64, verdict store.Verdict, reviewer, note string, now time.Time) error {
+	if _, err := svc.Feedback(ctx, id); err != nil {
+		return err
+	}
+	if verdict != store.VerdictRejected {
+		return problem(http.StatusServiceUnavailable, "unavailable", "accepting feedback needs re-scoring, which this build lacks")
+	}
+	return svc.Review(ctx, &store.Review{FeedbackID: id, Verdict: verdict, ReviewedBy: reviewer, ReviewedAt: now, Note: note})
+}
+
+// reviewFeedback: POST /api/v2/feedback/{id}/review (secretariat). An
+// accepted incident leaves the score: the month is re-scored in the same
+// transaction that records the verdict.
 func (s *Server) reviewFeedback(c *call) error {
 	if err := c.needRole(store.RoleSecretariat); err != nil {
 		return err
@@ -150,5 +166,36 @@ func (s *Server) reviewFeedback(c *call) error {
 	if err := s.needService(); err != nil {
 		return err
 	}
-	return problem(http.StatusServiceUnavailable, "unavailable", "review is not wired yet")
+	id, err := parseID(c.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Verdict store.Verdict `json:"verdict"`
+		Note    string        `json:"note"`
+	}
+	if err := c.decodeBody(&req); err != nil {
+		return err
+	}
+	if req.Verdict != store.VerdictAccepted && req.Verdict != store.VerdictRejected {
+		return badRequest("verdict %s: want accepted or rejected", quote(string(req.Verdict)))
+	}
+	if len(req.Note) > 4000 || !cleanText(req.Note) {
+		return badRequest("note: want at most 4000 bytes of text")
+	}
+	err = decide(c.ctx(), s.svc, id, req.Verdict, c.who.key.ID, req.Note, s.opt.Now().UTC())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return notFound("no feedback %d", id)
+	case errors.Is(err, store.ErrConflict):
+		return conflict("feedback %d is no longer pending", id)
+	case err != nil:
+		return err
+	}
+	s.gen.Add(1) // scores, aggregates and trails may have changed
+	fb, err := s.svc.Feedback(c.ctx(), id)
+	if err != nil {
+		return fmt.Errorf("read back feedback %d: %w", id, err)
+	}
+	return c.writeJSON(http.StatusOK, toFeedback(fb))
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Pagination bounds (api/openapi.yaml, parameter pageSize).
@@ -23,6 +24,9 @@ const (
 // and 400 for one given twice.
 func checkParams(q url.Values, allowed []string) error {
 	for name, vs := range q {
+		if !cleanText(name) || !cleanText(vs...) {
+			return badRequest("query parameters must be UTF-8 text without NUL")
+		}
 		if !slices.Contains(allowed, name) {
 			return problem(http.StatusUnprocessableEntity, "unknown-parameter",
 				"unknown query parameter %s; this endpoint takes %s", quote(name), strings.Join(allowed, ", "))
@@ -32,6 +36,17 @@ func checkParams(q url.Values, allowed []string) error {
 		}
 	}
 	return nil
+}
+
+// cleanText reports whether every s is valid UTF-8 without NUL, which no
+// store column may hold (PostgreSQL refuses NUL in text).
+func cleanText(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // parseASN reads "AS3333", "as3333" or "3333".

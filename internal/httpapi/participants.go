@@ -208,6 +208,8 @@ func (c *call) participantBody() (*store.Participant, error) {
 	}
 	in.Organisation = strings.TrimSpace(in.Organisation)
 	switch {
+	case !cleanText(in.Organisation) || !cleanText(in.Areas...):
+		return nil, badRequest("organisation and areas must be UTF-8 text without NUL")
 	case in.Organisation == "" || len(in.Organisation) > 200:
 		return nil, badRequest("organisation: want 1 to 200 bytes")
 	case !slices.Contains(programmes, in.Programme):

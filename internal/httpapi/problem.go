@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 // problemBase prefixes the type URI of every problem (RFC 9457 §3.1.1).
@@ -66,7 +68,10 @@ func quote(s string) string {
 // whose cause is logged, never sent.
 func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	var p *Problem
-	if !errors.As(err, &p) {
+	if !errors.As(err, &p) && errors.Is(err, store.ErrInvalid) {
+		p = badRequest("%s", err.Error()) // the store refused the input before touching the database
+	}
+	if p == nil {
 		log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		p = problem(http.StatusInternalServerError, "internal", "the server could not answer; the error is logged")
 	}

@@ -206,6 +206,9 @@ func (s *Server) prepare(c *call, rt route) error {
 		return badRequest("malformed query string")
 	}
 	c.q = q
+	if !cleanText(c.r.URL.Path) {
+		return badRequest("the path must be UTF-8 text without NUL")
+	}
 	who, authErr := s.identify(c.r)
 	if authErr != nil {
 		// Failed attempts count against the client's address.
