@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/observatory-net/observatory/internal/apikey"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -163,7 +164,7 @@ func (s *Server) verify(ctx context.Context, token string, now time.Time) (*prin
 	if s.svc == nil {
 		return nil, errBadKey
 	}
-	id, err := parseToken(token)
+	id, err := apikey.Parse(token)
 	if err != nil {
 		return nil, errBadKey
 	}
@@ -174,7 +175,7 @@ func (s *Server) verify(ctx context.Context, token string, now time.Time) (*prin
 	if err != nil {
 		return nil, fmt.Errorf("look up key: %w", err)
 	}
-	if !verifyToken(k, token) || !k.Usable(now) || !k.Role.Valid() {
+	if !apikey.Verify(k, token) || !k.Usable(now) || !k.Role.Valid() {
 		return nil, errBadKey
 	}
 	p := &principal{key: k}

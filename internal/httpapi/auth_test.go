@@ -2,15 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/observatory-net/observatory/internal/apikey"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -26,17 +24,14 @@ type keyed struct {
 // mintKey stores a key and returns its token.
 func mintKey(t *testing.T, svc store.Service, role store.Role, participant int64, mod func(*store.APIKey)) string {
 	t.Helper()
-	b := make([]byte, 32)
-	rand.Read(b)
-	id := hex.EncodeToString(b[:6])
-	token := "obs_" + id + "_" + hex.EncodeToString(b[6:])
-	sum := sha256.Sum256([]byte(token))
-	k := &store.APIKey{ID: id, Hash: sum[:], Name: string(role), Role: role, ParticipantID: participant,
-		CreatedAt: time.Now().UTC()}
-	if mod != nil {
-		mod(k)
+	token, k, err := apikey.New(role, apikey.Options{Name: string(role), ParticipantID: participant})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := svc.CreateKey(context.Background(), k); err != nil {
+	if mod != nil {
+		mod(&k)
+	}
+	if err := svc.CreateKey(context.Background(), &k); err != nil {
 		t.Fatalf("create key: %v", err)
 	}
 	return token
@@ -68,7 +63,7 @@ func setupKeys(t *testing.T, st store.Store) *keyed {
 	k.sec = mintKey(t, svc, store.RoleSecretariat, 0, nil)
 	k.revoked = mintKey(t, svc, store.RolePartner, 0, func(a *store.APIKey) { a.RevokedAt = time.Now().Add(-time.Minute) })
 	k.expired = mintKey(t, svc, store.RolePartner, 0, func(a *store.APIKey) { a.ExpiresAt = time.Now().Add(-time.Minute) })
-	k.unknown = "obs_000000000000_" + strings.Repeat("ab", 26)
+	k.unknown = "obs_aaaaaaaaaaaa_" + strings.Repeat("A", 43)
 	return k
 }
 
