@@ -22,7 +22,7 @@ type keyed struct {
 }
 
 // mintKey stores a key and returns its token.
-func mintKey(t *testing.T, svc store.Service, role store.Role, participant int64, mod func(*store.APIKey)) string {
+func mintKey(t testing.TB, svc store.Service, role store.Role, participant int64, mod func(*store.APIKey)) string {
 	t.Helper()
 	token, k, err := apikey.New(role, apikey.Options{Name: string(role), ParticipantID: participant})
 	if err != nil {
@@ -37,7 +37,7 @@ func mintKey(t *testing.T, svc store.Service, role store.Role, participant int64
 	return token
 }
 
-func setupKeys(t *testing.T, st store.Store) *keyed {
+func setupKeys(t testing.TB, st store.Store) *keyed {
 	t.Helper()
 	svc, ok := st.(store.Service)
 	if !ok {

@@ -100,18 +100,18 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 // storeKind names a backend the tests run on.
 type storeKind struct {
 	name string
-	open func(t *testing.T) store.Store
+	open func(t testing.TB) store.Store
 }
 
 var storeKinds = []storeKind{
-	{"sqlite", func(t *testing.T) store.Store {
+	{"sqlite", func(t testing.TB) store.Store {
 		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "obs.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return st
 	}},
-	{"postgres", func(t *testing.T) store.Store {
+	{"postgres", func(t testing.TB) store.Store {
 		st, err := postgres.Open(context.Background(), testenv.Postgres(t))
 		if err != nil {
 			t.Fatal(err)
@@ -121,7 +121,7 @@ var storeKinds = []storeKind{
 }
 
 // openFixture opens a store of the kind and writes both fixture months.
-func openFixture(t *testing.T, k storeKind) store.Store {
+func openFixture(t testing.TB, k storeKind) store.Store {
 	t.Helper()
 	st := k.open(t)
 	t.Cleanup(func() { st.Close() })
