@@ -61,4 +61,16 @@
 // pieces and parameter numbers only. A list of ASNs is one bigint[]
 // parameter, however long. ASNs reads records, metrics and scores in one
 // query.
+//
+// # Service
+//
+// The Store is also a store.Service (migration 00002), with the semantics
+// store/sqlite has and storetest.RunService checks: API keys, the
+// participants registry and feedback live in tables of their own, not tied
+// to months, so that the feedback trail outlives a re-ingest. A key's
+// participant_id is not a foreign key: deleting a participant leaves its
+// keys, which then see no ASN. Review locks the feedback row (FOR UPDATE)
+// and, when it accepts, the month's writer lock; it replaces the ASN's row
+// (metric and score arrays) and updates the given aggregates in place with
+// one array-parameter UPDATE and one INSERT of those the month lacks.
 package postgres

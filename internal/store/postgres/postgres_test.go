@@ -36,6 +36,13 @@ func TestStore_Conformance(t *testing.T) {
 	})
 }
 
+func TestService_Conformance(t *testing.T) {
+	storetest.RunService(t, func(t *testing.T) store.Service {
+		s, _ := openTest(t)
+		return s
+	})
+}
+
 // TestOpen_Reopen checks that a reopened database keeps its months and
 // that migrating an up-to-date schema changes nothing.
 func TestOpen_Reopen(t *testing.T) {

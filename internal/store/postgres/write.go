@@ -280,15 +280,7 @@ func (w *writer) participants(m *store.Month) error {
 	return w.copyRows("participants", []string{"pos", "organisation", "programme", "asns", "approved", "areas"},
 		len(m.Participants), func(i int, r []any) {
 			p := &m.Participants[i]
-			var asns any // NULL
-			if len(p.ASNs) > 0 {
-				list := make([]int64, len(p.ASNs))
-				for j, a := range p.ASNs {
-					list[j] = int64(a)
-				}
-				asns = list
-			}
-			r[0], r[1], r[2], r[3], r[4], r[5] = i, p.Organisation, p.Programme, asns, p.Approved, textList(p.Areas)
+			r[0], r[1], r[2], r[3], r[4], r[5] = i, p.Organisation, p.Programme, asnList(p.ASNs), p.Approved, textList(p.Areas)
 		})
 }
 

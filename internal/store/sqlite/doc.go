@@ -50,4 +50,16 @@
 // pieces only. ASNs reads the selected ASN records first and then their
 // metrics and scores (CROSS JOIN fixes that order whatever the planner's
 // statistics say); a list of ASNs is one JSON parameter, however long.
+//
+// # Service
+//
+// The Store is also a store.Service (migration 00002): API keys, the
+// participants registry and feedback live in tables of their own, not
+// tied to months, so that the feedback trail outlives a re-ingest of its
+// month. A key's participant_id is not a foreign key: deleting a
+// participant leaves its keys, which then see no ASN. At most one pending
+// feedback per (month, spec, incident) is a partial unique index. Review
+// runs on the writer connection in one transaction: the verdict, the
+// incident's excluded flag, the ASN's rows (deleted and re-inserted
+// through the month writer) and UPDATEs of the given aggregates in place.
 package sqlite

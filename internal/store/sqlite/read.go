@@ -153,15 +153,16 @@ func (s *Store) Incidents(ctx context.Context, month time.Time, spec string, asn
 	return done(out, err, "incidents", month, spec)
 }
 
-// scanIncident scans an incidents row.
-func scanIncident(rows *sql.Rows) (store.Incident, error) {
+// scanIncident scans an incidents row, and into extra any columns that
+// follow those of the incident.
+func scanIncident(rows *sql.Rows, extra ...any) (store.Incident, error) {
 	var (
 		in               store.Incident
 		start, end       int64
 		events, evidence []byte
 	)
-	err := rows.Scan(&in.ID, intOf(&in.ASN), &in.Metric, &start, &end, realOf{&in.Weight}, realOf{&in.Score},
-		&in.Excluded, &events, &evidence)
+	err := rows.Scan(append([]any{&in.ID, intOf(&in.ASN), &in.Metric, &start, &end, realOf{&in.Weight}, realOf{&in.Score},
+		&in.Excluded, &events, &evidence}, extra...)...)
 	if err != nil {
 		return in, err
 	}

@@ -35,6 +35,13 @@ func TestStore_Conformance(t *testing.T) {
 	})
 }
 
+func TestService_Conformance(t *testing.T) {
+	storetest.RunService(t, func(t *testing.T) store.Service {
+		s, _ := openTest(t)
+		return s
+	})
+}
+
 // TestOpen_Pragmas checks the settings every connection must have.
 func TestOpen_Pragmas(t *testing.T) {
 	s, _ := openTest(t)

@@ -50,4 +50,35 @@
 // reader sees, within one call, either the previous version or the new one.
 // Other specifications of the same month are never touched. When the
 // context was done, the error wraps the context's error.
+//
+// # Service contract (RunService)
+//
+// Errors. A refused record (store.ValidateKey, ValidateRegistered,
+// ValidateFeedback, ValidateReview) wraps store.ErrInvalid; a broken
+// uniqueness rule or a decided feedback wraps store.ErrConflict; an
+// unknown ID wraps store.ErrNotFound. A refused or failed write changes
+// nothing.
+//
+// Keys. IDs are unique. Keys lists newest first (CreatedAt, then ID).
+// RevokeKey keeps the first revocation time; TouchKey never moves
+// LastUsedAt back. Both are ErrNotFound for an unknown ID.
+//
+// Registry. PutParticipant with ID 0 creates, otherwise replaces
+// (ErrNotFound if the ID is unknown); organisations are unique, compared
+// byte for byte. RegisteredParticipants lists by organisation in byte
+// order. A zero UpdatedAt is set by the store.
+//
+// Feedback. AddFeedback needs the incident in the month and specification
+// it names (ErrNotFound), refuses an excluded incident and a second
+// pending feedback on one incident of one month and specification
+// (ErrConflict), and records the incident's ASN (a non-zero Feedback.ASN
+// must match it). Feedbacks lists newest first (SubmittedAt, then ID).
+// FindIncident takes the newest month, then the greatest specification.
+//
+// Review. Only pending feedback is reviewed (ErrConflict otherwise). An
+// accepted review, in one transaction with the verdict: marks the incident
+// Excluded, replaces the whole record of the feedback's ASN with
+// Review.ASN, and replaces each aggregate of Review.Aggregates in place
+// (same scope, key and score), appending those the month lacks. Nothing
+// else of the month changes. A rejection changes only the feedback.
 package storetest

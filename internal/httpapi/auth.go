@@ -1,0 +1,252 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/apikey"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// principal is who is calling: anonymous (key nil) or the holder of a key.
+type principal struct {
+	key  *store.APIKey
+	asns []uint32 // a participant key's ASNs, sorted
+}
+
+// anonymous is the principal of every request without a key.
+var anonymous = &principal{}
+
+// Views: what a response may depend on, part of its cache key.
+const (
+	viewAnonymous = "anonymous"
+	viewAll       = "all" // partner, secretariat, or a participant on its own ASN
+)
+
+func (p *principal) role() store.Role {
+	if p.key == nil {
+		return ""
+	}
+	return p.key.Role
+}
+
+// owns reports whether a participant key covers asn.
+func (p *principal) owns(asn uint32) bool {
+	_, ok := slices.BinarySearch(p.asns, asn)
+	return ok && p.role() == store.RoleParticipant
+}
+
+// seesAll reports whether the key may read every ASN's details.
+func (p *principal) seesAll() bool {
+	return p.role() == store.RolePartner || p.role() == store.RoleSecretariat
+}
+
+// seesDetails reports whether the caller may read asn's metrics, routes,
+// incidents and evidence.
+func (p *principal) seesDetails(asn uint32) bool { return p.seesAll() || p.owns(asn) }
+
+// view names the caller's view of lists mixing ASNs.
+func (p *principal) view() string {
+	switch {
+	case p.key == nil:
+		return viewAnonymous
+	case p.seesAll():
+		return viewAll
+	}
+	return "participant:" + strconv.FormatInt(p.key.ParticipantID, 10)
+}
+
+// bucket names the rate-limit bucket of the caller.
+func (p *principal) bucket(r *http.Request) string {
+	if p.key == nil {
+		return "ip:" + clientIP(r)
+	}
+	return "key:" + p.key.ID
+}
+
+func (p *principal) rate(o Options) int {
+	if p.key == nil {
+		return o.AnonymousRatePerMinute
+	}
+	if p.key.RatePerMinute > 0 {
+		return p.key.RatePerMinute
+	}
+	return o.KeyRatePerMinute
+}
+
+// needKey answers 401 for anonymous callers.
+func (c *call) needKey() error {
+	if c.who.key == nil {
+		return unauthorized("this endpoint needs an API key: Authorization: Bearer obs_...")
+	}
+	return nil
+}
+
+// needRole answers 401 without a key and 403 for a key of another role.
+func (c *call) needRole(roles ...store.Role) error {
+	if err := c.needKey(); err != nil {
+		return err
+	}
+	if !slices.Contains(roles, c.who.role()) {
+		return forbidden("a %s key may not do this", c.who.role())
+	}
+	return nil
+}
+
+// clientIP is the address of the peer: X-Forwarded-For is not trusted.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// keyCache remembers verified keys for KeyCacheTTL.
+type keyCache struct {
+	mu sync.Mutex
+	m  map[string]cachedKey // by token
+}
+
+type cachedKey struct {
+	p  *principal
+	at time.Time
+}
+
+// identify returns the caller, anonymous without an Authorization header.
+// A present but unusable key is a 401: never silently anonymous.
+func (s *Server) identify(r *http.Request) (*principal, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return anonymous, nil
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return nil, unauthorized("Authorization: want Bearer obs_...")
+	}
+	now := s.opt.Now()
+	if s.opt.KeyCacheTTL > 0 {
+		s.keys.mu.Lock()
+		ck, ok := s.keys.m[token]
+		s.keys.mu.Unlock()
+		if ok && now.Sub(ck.at) < s.opt.KeyCacheTTL && ck.p.key.Usable(now) {
+			return ck.p, nil
+		}
+	}
+	p, err := s.verify(r.Context(), token, now)
+	if err != nil {
+		return nil, err
+	}
+	if s.opt.KeyCacheTTL > 0 {
+		s.keys.mu.Lock()
+		if s.keys.m == nil || len(s.keys.m) > 10000 {
+			s.keys.m = map[string]cachedKey{}
+		}
+		s.keys.m[token] = cachedKey{p, now}
+		s.keys.mu.Unlock()
+	}
+	return p, nil
+}
+
+// errBadKey is the one answer to every unusable key, so that a caller
+// cannot tell an unknown key from a wrong secret.
+var errBadKey = unauthorized("the API key is unknown, expired or revoked")
+
+func (s *Server) verify(ctx context.Context, token string, now time.Time) (*principal, error) {
+	if s.svc == nil {
+		return nil, errBadKey
+	}
+	id, err := apikey.Parse(token)
+	if err != nil {
+		return nil, errBadKey
+	}
+	k, err := s.svc.Key(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errBadKey
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up key: %w", err)
+	}
+	if !apikey.Verify(k, token) || !k.Usable(now) || !k.Role.Valid() {
+		return nil, errBadKey
+	}
+	p := &principal{key: k}
+	if k.Role == store.RoleParticipant && k.ParticipantID != 0 {
+		reg, err := s.svc.RegisteredParticipant(ctx, k.ParticipantID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			// A removed participant's key sees no ASN.
+		case err != nil:
+			return nil, fmt.Errorf("look up participant %d: %w", k.ParticipantID, err)
+		default:
+			p.asns = slices.Clone(reg.ASNs)
+			slices.Sort(p.asns)
+		}
+	}
+	return p, nil
+}
+
+// toucher records key use in the store in batches, off the request path.
+type toucher struct {
+	mu   sync.Mutex
+	used map[string]time.Time
+	s    *Server
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+// touchEvery is how often key use is written.
+const touchEvery = 10 * time.Second
+
+func (t *toucher) init(s *Server) {
+	t.s, t.used, t.done = s, map[string]time.Time{}, make(chan struct{})
+	if s.svc == nil {
+		return
+	}
+	t.wg.Go(func() {
+		tick := time.NewTicker(touchEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				t.flush()
+			case <-t.done:
+				t.flush()
+				return
+			}
+		}
+	})
+}
+
+func (t *toucher) note(id string) {
+	t.mu.Lock()
+	t.used[id] = t.s.opt.Now()
+	t.mu.Unlock()
+}
+
+func (t *toucher) flush() {
+	t.mu.Lock()
+	used := t.used
+	t.used = map[string]time.Time{}
+	t.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for id, at := range used {
+		if err := t.s.svc.TouchKey(ctx, id, at); err != nil && !errors.Is(err, store.ErrNotFound) {
+			t.s.log.Warn("record key use", "key", id, "err", err)
+		}
+	}
+}
+
+func (t *toucher) stop() {
+	close(t.done)
+	t.wg.Wait()
+}

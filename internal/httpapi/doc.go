@@ -1,0 +1,20 @@
+// Package httpapi serves the observatory's /api/v2 (api/openapi.yaml) on
+// the standard library's ServeMux: JSON in camelCase, RFC 9457 problem
+// details for every error, cursor pagination, ETag and Cache-Control on
+// month data, API keys with roles (anonymous, participant, partner,
+// secretariat) and per-key rate limits, Prometheus metrics and /healthz.
+//
+// Month data only changes when a month is re-ingested or a review
+// re-scores it, so encoded responses are cached in memory, keyed by the
+// month's IngestedAt, a generation bumped on every write made through the
+// server, the caller's view and the query. The list of stored months is
+// re-read at most every Options.MonthsTTL, which bounds how long a
+// re-ingest by another process takes to show.
+//
+// Who sees what (issue 4 §3): anonymous callers see aggregates and public
+// scores: for a participant's ASN the Actions the specification marks
+// public, for any other ASN all five scores, which are computed from
+// public data as on the public Observatory. Metrics, routes, incidents
+// and evidence need a key: a participant key sees those of its own
+// participant's ASNs only, partner and secretariat keys see all.
+package httpapi

@@ -1,0 +1,194 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+type incidentList struct {
+	monthData
+	NextPageToken string         `json:"nextPageToken,omitempty"`
+	Items         []incidentJSON `json:"items"`
+}
+
+// listIncidents: GET /api/v2/incidents?asn=&month=. Without asn a
+// participant key lists its own ASNs' incidents, partner and secretariat
+// keys all of them.
+func (s *Server) listIncidents(c *call) error {
+	var asns []uint32
+	view := viewAll
+	if a := c.q.Get("asn"); a != "" {
+		asn, err := c.requireASN(a)
+		if err != nil {
+			return err
+		}
+		asns = []uint32{asn}
+	} else {
+		if err := c.needKey(); err != nil {
+			return err
+		}
+		if !c.who.seesAll() {
+			asns, view = append([]uint32{}, c.who.asns...), c.who.view()
+		}
+	}
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	return c.serveMonth(m, view, func() (any, error) {
+		if len(asns) == 1 {
+			if _, err := s.oneASN(c, m, asns[0]); err != nil {
+				return nil, err
+			}
+		}
+		incs, err := s.incidentsWithTrail(c, m, asns)
+		if err != nil {
+			return nil, err
+		}
+		p, err := paginate(c.q, len(incs), c.fingerprint(m))
+		if err != nil {
+			return nil, err
+		}
+		return incidentList{head(m), p.next, incs[p.start:p.end]}, nil
+	})
+}
+
+// decodeBody reads a JSON request body of at most MaxBodyBytes into v,
+// refusing unknown fields and trailing data.
+func (c *call) decodeBody(v any) error {
+	if ct := c.r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return problem(http.StatusUnsupportedMediaType, "unsupported-media-type",
+				"Content-Type %s: want application/json", quote(ct))
+		}
+	}
+	body := http.MaxBytesReader(c.w, c.r.Body, MaxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("data after the JSON value")
+	}
+	if err == nil {
+		_, err = io.Copy(io.Discard, body)
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return problem(http.StatusRequestEntityTooLarge, "body-too-large", "the body exceeds %d bytes", MaxBodyBytes)
+	case errors.Is(err, io.EOF):
+		return badRequest("a JSON body is required")
+	case err != nil:
+		return badRequest("malformed JSON body: %s", quote(err.Error()))
+	}
+	return nil
+}
+
+// needService answers 503 when the server runs without a store.Service.
+func (s *Server) needService() error {
+	if s.svc == nil {
+		return problem(http.StatusServiceUnavailable, "unavailable", "this store does not keep keys, participants or feedback")
+	}
+	return nil
+}
+
+// flagIncident: POST /api/v2/incidents/{id}/feedback, by a participant
+// key on an incident of its own ASN.
+func (s *Server) flagIncident(c *call) error {
+	if err := c.needRole(store.RoleParticipant); err != nil {
+		return err
+	}
+	if err := s.needService(); err != nil {
+		return err
+	}
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if err := c.decodeBody(&req); err != nil {
+		return err
+	}
+	req.Reason = strings.TrimSpace(req.Reason)
+	if req.Reason == "" || len(req.Reason) > 4000 || !cleanText(req.Reason) {
+		return badRequest("reason: want 1 to 4000 bytes")
+	}
+	id := c.r.PathValue("id")
+	if len(id) > 200 {
+		return notFound("no incident %s", quote(id))
+	}
+	inc, month, specRef, err := s.svc.FindIncident(c.ctx(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("no incident %s", quote(id))
+	}
+	if err != nil {
+		return fmt.Errorf("find incident: %w", err)
+	}
+	if !c.who.owns(inc.ASN) {
+		return forbidden("incident %s is not of this participant's ASNs", quote(id))
+	}
+	f := &store.Feedback{IncidentID: inc.ID, Month: month, Spec: specRef, ASN: inc.ASN, Reason: req.Reason,
+		SubmittedBy: c.who.key.ID, SubmittedAt: c.s.opt.Now().UTC(), Verdict: store.VerdictPending}
+	fid, err := s.svc.AddFeedback(c.ctx(), f)
+	if errors.Is(err, store.ErrConflict) {
+		return conflict("incident %s already has a pending feedback", quote(id))
+	}
+	if err != nil {
+		return fmt.Errorf("add feedback: %w", err)
+	}
+	s.gen.Add(1) // the incident's trail changed
+	f.ID = fid
+	return c.writeJSON(http.StatusCreated, toFeedback(f))
+}
+
+type feedbackList struct {
+	NextPageToken string         `json:"nextPageToken,omitempty"`
+	Items         []feedbackJSON `json:"items"`
+}
+
+// listFeedback: GET /api/v2/feedback?verdict=. The secretariat sees all,
+// a participant its own ASNs'.
+func (s *Server) listFeedback(c *call) error {
+	if err := c.needRole(store.RoleSecretariat, store.RoleParticipant); err != nil {
+		return err
+	}
+	if err := s.needService(); err != nil {
+		return err
+	}
+	f := store.FeedbackFilter{Verdict: store.Verdict(c.q.Get("verdict"))}
+	switch f.Verdict {
+	case "", store.VerdictPending, store.VerdictAccepted, store.VerdictRejected:
+	default:
+		return badRequest("verdict %s: want pending, accepted or rejected", quote(c.q.Get("verdict")))
+	}
+	out := feedbackList{Items: []feedbackJSON{}}
+	var fbs []store.Feedback
+	if c.who.role() == store.RoleParticipant {
+		if len(c.who.asns) == 0 { // an empty filter would match everything
+			return c.writeJSON(http.StatusOK, out)
+		}
+		f.ASNs = c.who.asns
+	}
+	fbs, err := s.svc.Feedbacks(c.ctx(), f)
+	if err != nil {
+		return fmt.Errorf("list feedback: %w", err)
+	}
+	p, err := paginate(c.q, len(fbs), fmt.Sprint(c.who.view(), withoutPaging(c.q)))
+	if err != nil {
+		return err
+	}
+	for i := p.start; i < p.end; i++ {
+		if c.who.role() == store.RoleParticipant && !c.who.owns(fbs[i].ASN) {
+			continue // belt and braces over the store's filter
+		}
+		out.Items = append(out.Items, toFeedback(&fbs[i]))
+	}
+	out.NextPageToken = p.next
+	return c.writeJSON(http.StatusOK, out)
+}

@@ -1,0 +1,201 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/observatory-net/observatory/api"
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+type roaFamily struct {
+	Family        int   `json:"family"`
+	Valid         int64 `json:"valid"`
+	Invalid       int64 `json:"invalid"`
+	NotFound      int64 `json:"notFound"`
+	ValidSpace    int64 `json:"validSpace"`
+	InvalidSpace  int64 `json:"invalidSpace"`
+	NotFoundSpace int64 `json:"notFoundSpace"`
+}
+
+type roaStats struct {
+	monthData
+	Scope    string      `json:"scope"`
+	Key      string      `json:"key"`
+	Families []roaFamily `json:"families"`
+}
+
+// roas answers with the month's ROA statistics of one scope key.
+func (s *Server) roas(c *call, scope, key string) error {
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	return c.serveMonth(m, viewAnonymous, func() (any, error) {
+		all, err := s.st.ROAStats(c.ctx(), m.Month, m.Spec, scope)
+		if err != nil {
+			return nil, fmt.Errorf("read ROA statistics: %w", err)
+		}
+		out := roaStats{monthData: head(m), Scope: scope, Key: key, Families: []roaFamily{}}
+		for _, r := range all {
+			if strings.EqualFold(r.Key, key) {
+				out.Families = append(out.Families, roaFamily{r.Family, r.Valid, r.Invalid, r.NotFound,
+					r.ValidSpace, r.InvalidSpace, r.NotFoundSpace})
+			}
+		}
+		if len(out.Families) == 0 {
+			return nil, notFound("no ROA statistics for %s in %s", key, m.Month.Format("2006-01"))
+		}
+		return out, nil
+	})
+}
+
+// roasOfASN: GET /api/v2/roas/asn/{asn}.
+func (s *Server) roasOfASN(c *call) error {
+	asn, err := parseASN(c.r.PathValue("asn"))
+	if err != nil {
+		return err
+	}
+	return s.roas(c, "asn", "AS"+strconv.FormatUint(uint64(asn), 10))
+}
+
+// roasOfEconomy: GET /api/v2/roas/economy/{cc}.
+func (s *Server) roasOfEconomy(c *call) error {
+	cc := c.r.PathValue("cc")
+	if !economy.MatchString(cc) {
+		return badRequest("economy %s: want an ISO 3166 alpha-2 code", quote(cc))
+	}
+	return s.roas(c, "economy", strings.ToUpper(cc))
+}
+
+type specSummary struct {
+	ID        string `json:"id"`
+	Version   string `json:"version"`
+	Ref       string `json:"ref"`
+	Title     string `json:"title"`
+	Published string `json:"published"`
+	Default   bool   `json:"default"`
+}
+
+// listSpecs: GET /api/v2/specs.
+func (s *Server) listSpecs(c *call) error {
+	all, err := spec.All()
+	if err != nil {
+		return fmt.Errorf("read specifications: %w", err)
+	}
+	out := struct {
+		Items []specSummary `json:"items"`
+	}{Items: []specSummary{}}
+	for _, sp := range all {
+		out.Items = append(out.Items, specSummary{sp.ID, sp.Version, sp.Ref(), sp.Title, sp.Published, sp.Ref() == spec.Default})
+	}
+	return c.writeJSON(http.StatusOK, out)
+}
+
+// getSpec: GET /api/v2/specs/{id}/{version}.
+func (s *Server) getSpec(c *call) error {
+	ref := c.r.PathValue("id") + "@" + c.r.PathValue("version")
+	if !specRef.MatchString(ref) {
+		return notFound("no specification %s", quote(ref))
+	}
+	sp, err := spec.Get(ref)
+	if errors.Is(err, spec.ErrNotFound) {
+		return notFound("no specification %s", quote(ref))
+	}
+	if err != nil {
+		return fmt.Errorf("read specification: %w", err)
+	}
+	return c.writeJSON(http.StatusOK, sp)
+}
+
+// openAPI: GET /api/v2/openapi.json, the contract.
+func (s *Server) openAPI(c *call) error {
+	b, err := api.JSON()
+	if err != nil {
+		return err
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "public, max-age=3600")
+	c.w.Write(b) //nolint:errcheck // the client is gone
+	return nil
+}
+
+// health: GET /healthz, 200 when the store answers within two seconds.
+func (s *Server) health(c *call) error {
+	ctx, cancel := context.WithTimeout(c.ctx(), 2*time.Second)
+	defer cancel()
+	months, err := s.st.Months(ctx)
+	if err != nil {
+		s.log.Warn("health check", "err", err)
+		return problem(http.StatusServiceUnavailable, "unavailable", "the store does not answer")
+	}
+	return c.writeJSON(http.StatusOK, struct {
+		Status string `json:"status"`
+		Months int    `json:"months"`
+	}{"ok", len(months)})
+}
+
+// decide records a verdict on feedback id: rescore.Decide's contract.
+// TODO(svc): rescore.Decide once the svc branch has it; until then a
+// rejection is recorded directly and an acceptance, which needs the
+// re-scoring, is refused.
+var decide = func(ctx context.Context, svc store.Service, id int64, verdict store.Verdict, reviewer, note string, now time.Time) error {
+	if _, err := svc.Feedback(ctx, id); err != nil {
+		return err
+	}
+	if verdict != store.VerdictRejected {
+		return problem(http.StatusServiceUnavailable, "unavailable", "accepting feedback needs re-scoring, which this build lacks")
+	}
+	return svc.Review(ctx, &store.Review{FeedbackID: id, Verdict: verdict, ReviewedBy: reviewer, ReviewedAt: now, Note: note})
+}
+
+// reviewFeedback: POST /api/v2/feedback/{id}/review (secretariat). An
+// accepted incident leaves the score: the month is re-scored in the same
+// transaction that records the verdict.
+func (s *Server) reviewFeedback(c *call) error {
+	if err := c.needRole(store.RoleSecretariat); err != nil {
+		return err
+	}
+	if err := s.needService(); err != nil {
+		return err
+	}
+	id, err := parseID(c.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Verdict store.Verdict `json:"verdict"`
+		Note    string        `json:"note"`
+	}
+	if err := c.decodeBody(&req); err != nil {
+		return err
+	}
+	if req.Verdict != store.VerdictAccepted && req.Verdict != store.VerdictRejected {
+		return badRequest("verdict %s: want accepted or rejected", quote(string(req.Verdict)))
+	}
+	if len(req.Note) > 4000 || !cleanText(req.Note) {
+		return badRequest("note: want at most 4000 bytes of text")
+	}
+	err = decide(c.ctx(), s.svc, id, req.Verdict, c.who.key.ID, req.Note, s.opt.Now().UTC())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return notFound("no feedback %d", id)
+	case errors.Is(err, store.ErrConflict):
+		return conflict("feedback %d is no longer pending", id)
+	case err != nil:
+		return err
+	}
+	s.gen.Add(1) // scores, aggregates and trails may have changed
+	fb, err := s.svc.Feedback(c.ctx(), id)
+	if err != nil {
+		return fmt.Errorf("read back feedback %d: %w", id, err)
+	}
+	return c.writeJSON(http.StatusOK, toFeedback(fb))
+}

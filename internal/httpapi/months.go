@@ -1,0 +1,220 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// monthList is the stored months, re-read when older than MonthsTTL.
+type monthList struct {
+	mu     sync.Mutex
+	metas  []store.MonthMeta
+	readAt time.Time
+}
+
+// list returns the stored months, newest first.
+func (s *Server) monthList(ctx context.Context) ([]store.MonthMeta, error) {
+	m := &s.months
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.metas != nil && time.Since(m.readAt) < s.opt.MonthsTTL {
+		return m.metas, nil
+	}
+	metas, err := s.st.Months(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list months: %w", err)
+	}
+	if metas == nil {
+		metas = []store.MonthMeta{}
+	}
+	m.metas, m.readAt = metas, time.Now()
+	return metas, nil
+}
+
+// month resolves the month and spec query parameters to a stored month:
+// the newest month by default and, for a month stored under several
+// specifications, spec.Default when stored, else the first.
+func (c *call) month() (*store.MonthMeta, error) {
+	metas, err := c.s.monthList(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	ref := c.q.Get("spec")
+	if ref != "" && !specRef.MatchString(ref) {
+		return nil, badRequest("spec %s: want ID@VERSION", quote(ref))
+	}
+	var want time.Time
+	if s := c.q.Get("month"); s != "" {
+		if want, err = parseMonthParam(s); err != nil {
+			return nil, err
+		}
+	}
+	var found *store.MonthMeta
+	for i := range metas {
+		m := &metas[i]
+		if (ref != "" && m.Spec != ref) || (!want.IsZero() && !m.Month.Equal(want)) {
+			continue
+		}
+		switch {
+		case found == nil:
+			found = m
+		case !m.Month.Equal(found.Month):
+			// metas are newest first: only older months remain.
+		case m.Spec == spec.Default:
+			found = m
+		}
+	}
+	if found == nil {
+		if want.IsZero() && ref == "" {
+			return nil, notFound("no month is stored yet")
+		}
+		return nil, notFound("no month stored for %s", describeMonth(want, ref))
+	}
+	return found, nil
+}
+
+func describeMonth(m time.Time, ref string) string {
+	var parts []string
+	if !m.IsZero() {
+		parts = append(parts, m.Format("2006-01"))
+	}
+	if ref != "" {
+		parts = append(parts, ref)
+	}
+	return strings.Join(parts, " under ")
+}
+
+// previousMonth returns the newest month before m stored under m's spec.
+func (c *call) previousMonth(m *store.MonthMeta) (*store.MonthMeta, error) {
+	metas, err := c.s.monthList(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	for i := range metas {
+		if metas[i].Spec == m.Spec && metas[i].Month.Before(m.Month) {
+			return &metas[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// respCache holds encoded month responses. Entries never go stale by
+// themselves: their key names the month version; when full it is emptied.
+type respCache struct {
+	mu   sync.RWMutex
+	m    map[string][]byte
+	size int
+	max  int
+}
+
+func (rc *respCache) get(k string) ([]byte, bool) {
+	rc.mu.RLock()
+	b, ok := rc.m[k]
+	rc.mu.RUnlock()
+	return b, ok
+}
+
+func (rc *respCache) put(k string, b []byte) {
+	if len(b) > rc.max/8 {
+		return // one huge list page must not evict everything else
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.m == nil || rc.size+len(b) > rc.max {
+		rc.m, rc.size = map[string][]byte{}, 0
+	}
+	rc.m[k] = b
+	rc.size += len(b) + len(k)
+}
+
+// Cache-Control of month data: shared caches may keep public data; data
+// that depends on the key stays private to the client.
+const (
+	cachePublic  = "public, max-age=300"
+	cachePrivate = "private, max-age=60"
+)
+
+// serveMonth answers with month data: from the cache, with 304 when the
+// client holds the current version, or built, encoded and cached. view
+// names who the response is for (see principal.view); it must capture
+// everything that makes the response differ between callers.
+func (c *call) serveMonth(m *store.MonthMeta, view string, build func() (any, error)) error {
+	key := strings.Join([]string{m.Month.Format(time.RFC3339), m.Spec, strconv.FormatInt(m.IngestedAt.UnixNano(), 10),
+		strconv.FormatUint(c.s.gen.Load(), 10), view, c.r.URL.Path, c.q.Encode()}, "\x00")
+	sum := sha256.Sum256([]byte(key))
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h := c.w.Header()
+	h.Set("ETag", etag)
+	h.Set("Vary", "Authorization")
+	if strings.HasPrefix(view, viewAnonymous) {
+		h.Set("Cache-Control", cachePublic)
+	} else {
+		h.Set("Cache-Control", cachePrivate)
+	}
+	if matchETag(c.r.Header.Get("If-None-Match"), etag) {
+		c.w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	body, ok := c.s.cache.get(key)
+	if !ok {
+		v, err := build()
+		if err != nil {
+			h.Del("ETag")
+			return err
+		}
+		if body, err = json.Marshal(v); err != nil {
+			return fmt.Errorf("encode %s: %w", c.r.URL.Path, err)
+		}
+		c.s.cache.put(key, body)
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	c.w.Write(body) //nolint:errcheck // the client is gone
+	return nil
+}
+
+// matchETag applies If-None-Match's weak comparison (RFC 9110 §13.1.2).
+func matchETag(header, etag string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
+		if part == etag || part == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// writeJSON answers with a value that is not month data.
+func (c *call) writeJSON(status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", c.r.URL.Path, err)
+	}
+	h := c.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	c.w.WriteHeader(status)
+	c.w.Write(b) //nolint:errcheck // the client is gone
+	return nil
+}
+
+// monthData is the head of every month response.
+type monthData struct {
+	Month string `json:"month"`
+	Spec  string `json:"spec"`
+}
+
+func head(m *store.MonthMeta) monthData {
+	return monthData{Month: m.Month.UTC().Format(time.RFC3339), Spec: m.Spec}
+}

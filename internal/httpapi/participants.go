@@ -1,0 +1,345 @@
+package httpapi
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+type participantScore struct {
+	Value *float64 `json:"value"`
+	Level string   `json:"level"`
+}
+
+type participantRow struct {
+	ID           int64            `json:"id,omitempty"`
+	Organisation string           `json:"organisation"`
+	Programme    string           `json:"programme"`
+	ASNs         []uint32         `json:"asns"`
+	Approved     string           `json:"approved,omitempty"`
+	Areas        []string         `json:"areas"`
+	Action1Mark  string           `json:"action1Mark"`
+	AntiSpoofing participantScore `json:"antiSpoofing"`
+	Coordination participantScore `json:"coordination"`
+	IRR          participantScore `json:"routingInformationIRR"`
+	RPKI         participantScore `json:"routingInformationRPKI"`
+}
+
+type participantTable struct {
+	monthData
+	NextPageToken string           `json:"nextPageToken,omitempty"`
+	Source        string           `json:"source"`
+	Items         []participantRow `json:"items"`
+}
+
+// participantTable: GET /api/v2/participants, the public table: from the
+// registry when it holds anyone, else from the month's own snapshot.
+func (s *Server) participantTable(c *call) error {
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	var reg []store.Registered
+	if s.svc != nil {
+		if reg, err = s.svc.RegisteredParticipants(c.ctx()); err != nil {
+			return fmt.Errorf("read the participants registry: %w", err)
+		}
+	}
+	// The registry changes apart from the month: its version is part of
+	// the view, so that the cache and ETag follow it.
+	h := sha256.New()
+	for _, r := range reg {
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(r.ID)))
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(r.UpdatedAt.UnixNano())))
+	}
+	view := viewAnonymous + ":" + hex.EncodeToString(h.Sum(nil)[:8])
+	if c.who.key != nil {
+		view = "keyed:" + view // the same table, but not for shared caches
+	}
+	return c.serveMonth(m, view, func() (any, error) {
+		rows, source, err := s.participantRows(c, m, reg)
+		if err != nil {
+			return nil, err
+		}
+		p, err := paginate(c.q, len(rows), c.fingerprint(m))
+		if err != nil {
+			return nil, err
+		}
+		return participantTable{head(m), p.next, source, rows[p.start:p.end]}, nil
+	})
+}
+
+func (s *Server) participantRows(c *call, m *store.MonthMeta, reg []store.Registered) ([]participantRow, string, error) {
+	source := "registry"
+	if len(reg) == 0 {
+		snap, err := s.st.Participants(c.ctx(), m.Month, m.Spec)
+		if err != nil {
+			return nil, "", fmt.Errorf("read the month's participants: %w", err)
+		}
+		source = "month"
+		for _, p := range snap {
+			reg = append(reg, store.Registered{Participant: p})
+		}
+		slices.SortStableFunc(reg, func(a, b store.Registered) int { return cmp.Compare(a.Organisation, b.Organisation) })
+	}
+	var asns []uint32
+	for _, r := range reg {
+		asns = append(asns, r.ASNs...)
+	}
+	records := map[uint32]*store.ASN{}
+	if len(asns) > 0 {
+		f := store.Filter{ASNs: asns}
+		if len(asns) > 5000 {
+			f = store.Filter{}
+		}
+		recs, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, f)
+		if err != nil {
+			return nil, "", fmt.Errorf("read participant ASNs: %w", err)
+		}
+		for i := range recs {
+			records[recs[i].ASN] = &recs[i]
+		}
+	}
+	sp := specOf(m)
+	rows := make([]participantRow, 0, len(reg))
+	for _, r := range reg {
+		rows = append(rows, participantRowOf(r, records, sp))
+	}
+	return rows, source, nil
+}
+
+// participantRowOf computes a participant's marks over its ASNs with data:
+// each public score's mean and its level; for Action 1, whose score is not
+// public, the worst level only.
+func participantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spec.Spec) participantRow {
+	ready, aspiring := 0.9, 0.8
+	if sp != nil {
+		ready, aspiring = sp.Readiness.Ready, sp.Readiness.Aspiring
+	}
+	levelOf := func(v float64) string {
+		switch {
+		case v >= ready:
+			return "ready"
+		case v >= aspiring:
+			return "aspiring"
+		}
+		return "lagging"
+	}
+	mean := func(id string) participantScore {
+		var sum float64
+		n := 0
+		for _, asn := range r.ASNs {
+			if a := records[asn]; a != nil {
+				for _, sc := range a.Scores {
+					if sc.ID == id && sc.HasData && finite(sc.Value) != nil {
+						sum, n = sum+sc.Value, n+1
+					}
+				}
+			}
+		}
+		if n == 0 {
+			return participantScore{Level: "noData"}
+		}
+		v := sum / float64(n)
+		out := participantScore{Value: &v, Level: levelOf(v)}
+		if !publicScore(sp, id) {
+			out.Value = nil // the mark only
+		}
+		return out
+	}
+	worst := "noData"
+	rank := map[string]int{"noData": 0, "ready": 1, "aspiring": 2, "lagging": 3}
+	for _, asn := range r.ASNs {
+		if a := records[asn]; a != nil {
+			for _, sc := range a.Scores {
+				if l := level(sc.Level, sc.HasData); sc.ID == "filtering" && rank[l] > rank[worst] {
+					worst = l
+				}
+			}
+		}
+	}
+	asns, areas := r.ASNs, r.Areas
+	if asns == nil {
+		asns = []uint32{}
+	}
+	if areas == nil {
+		areas = []string{}
+	}
+	return participantRow{ID: r.ID, Organisation: r.Organisation, Programme: r.Programme, ASNs: asns,
+		Approved: stamp(r.Approved), Areas: areas, Action1Mark: worst,
+		AntiSpoofing: mean("antiSpoofing"), Coordination: mean("coordination"),
+		IRR: mean("routingInformationIRR"), RPKI: mean("routingInformationRPKI")}
+}
+
+type participantInput struct {
+	Organisation string    `json:"organisation"`
+	Programme    string    `json:"programme"`
+	ASNs         []uint32  `json:"asns"`
+	Approved     time.Time `json:"approved"`
+	Areas        []string  `json:"areas"`
+}
+
+type registeredJSON struct {
+	ID           int64    `json:"id"`
+	Organisation string   `json:"organisation"`
+	Programme    string   `json:"programme"`
+	ASNs         []uint32 `json:"asns"`
+	Approved     string   `json:"approved,omitempty"`
+	Areas        []string `json:"areas"`
+	UpdatedAt    string   `json:"updatedAt"`
+}
+
+var programmes = []string{"netops", "ixp", "cdn", "vendor"}
+
+func (c *call) participantBody() (*store.Participant, error) {
+	var in participantInput
+	if err := c.decodeBody(&in); err != nil {
+		return nil, err
+	}
+	in.Organisation = strings.TrimSpace(in.Organisation)
+	switch {
+	case !cleanText(in.Organisation) || !cleanText(in.Areas...):
+		return nil, badRequest("organisation and areas must be UTF-8 text without NUL")
+	case in.Organisation == "" || len(in.Organisation) > 200:
+		return nil, badRequest("organisation: want 1 to 200 bytes")
+	case !slices.Contains(programmes, in.Programme):
+		return nil, badRequest("programme %s: want one of %s", quote(in.Programme), strings.Join(programmes, ", "))
+	case len(in.ASNs) > 10000:
+		return nil, badRequest("asns: more than 10000")
+	case len(in.Areas) > 300:
+		return nil, badRequest("areas: more than 300")
+	}
+	if slices.Contains(in.ASNs, 0) {
+		return nil, badRequest("asns: AS0 is reserved")
+	}
+	for _, a := range in.Areas {
+		if a == "" || len(a) > 100 {
+			return nil, badRequest("areas: each wants 1 to 100 bytes")
+		}
+	}
+	asns := slices.Clone(in.ASNs)
+	slices.Sort(asns)
+	return &store.Participant{Organisation: in.Organisation, Programme: in.Programme,
+		ASNs: slices.Compact(asns), Approved: in.Approved.UTC(), Areas: in.Areas}, nil
+}
+
+// putParticipant stores p under id (0: new) and answers with it.
+func (s *Server) putParticipant(c *call, id int64, p *store.Participant, status int) error {
+	r := &store.Registered{ID: id, Participant: *p, UpdatedAt: s.opt.Now().UTC()}
+	newID, err := s.svc.PutParticipant(c.ctx(), r)
+	if errors.Is(err, store.ErrConflict) {
+		return conflict("a participant named %s exists", quote(p.Organisation))
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("no participant %d", id)
+	}
+	if err != nil {
+		return fmt.Errorf("store participant: %w", err)
+	}
+	s.registryChanged()
+	got, err := s.svc.RegisteredParticipant(c.ctx(), newID)
+	if err != nil {
+		return fmt.Errorf("read back participant %d: %w", newID, err)
+	}
+	return c.writeJSON(status, registeredJSON{ID: got.ID, Organisation: got.Organisation, Programme: got.Programme,
+		ASNs: orEmpty(got.ASNs), Approved: stamp(got.Approved), Areas: orEmpty(got.Areas), UpdatedAt: stamp(got.UpdatedAt)})
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// registryChanged drops what depends on the registry: cached responses
+// and the participant ASNs of cached keys.
+func (s *Server) registryChanged() {
+	s.gen.Add(1)
+	s.keys.mu.Lock()
+	s.keys.m = nil
+	s.keys.mu.Unlock()
+}
+
+// createParticipant: POST /api/v2/participants (secretariat).
+func (s *Server) createParticipant(c *call) error {
+	if err := c.needRole(store.RoleSecretariat); err != nil {
+		return err
+	}
+	if err := s.needService(); err != nil {
+		return err
+	}
+	p, err := c.participantBody()
+	if err != nil {
+		return err
+	}
+	return s.putParticipant(c, 0, p, http.StatusCreated)
+}
+
+// replaceParticipant: PUT /api/v2/participants/{id} (secretariat).
+func (s *Server) replaceParticipant(c *call) error {
+	if err := c.needRole(store.RoleSecretariat); err != nil {
+		return err
+	}
+	if err := s.needService(); err != nil {
+		return err
+	}
+	id, err := parseID(c.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p, err := c.participantBody()
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.RegisteredParticipant(c.ctx(), id); errors.Is(err, store.ErrNotFound) {
+		return notFound("no participant %d", id)
+	} else if err != nil {
+		return fmt.Errorf("read participant %d: %w", id, err)
+	}
+	return s.putParticipant(c, id, p, http.StatusOK)
+}
+
+// deleteParticipant: DELETE /api/v2/participants/{id} (secretariat).
+func (s *Server) deleteParticipant(c *call) error {
+	if err := c.needRole(store.RoleSecretariat); err != nil {
+		return err
+	}
+	if err := s.needService(); err != nil {
+		return err
+	}
+	id, err := parseID(c.r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	err = s.svc.DeleteParticipant(c.ctx(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("no participant %d", id)
+	}
+	if err != nil {
+		return fmt.Errorf("delete participant %d: %w", id, err)
+	}
+	s.registryChanged()
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// publicScore reports whether the specification publishes a score of
+// participants; without the specification nothing is public.
+func publicScore(sp *spec.Spec, id string) bool {
+	if sp == nil {
+		return false
+	}
+	act, ok := sp.Action(id)
+	return ok && act.Public
+}

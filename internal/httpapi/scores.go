@@ -1,0 +1,372 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// specOf returns the embedded specification a month was scored with, nil
+// when this build does not know it.
+func specOf(m *store.MonthMeta) *spec.Spec {
+	sp, err := spec.Get(m.Spec)
+	if err != nil {
+		return nil
+	}
+	return sp
+}
+
+// fingerprint binds page tokens to a month version and a query.
+func (c *call) fingerprint(m *store.MonthMeta) string {
+	return fmt.Sprint(m.Month.Unix(), m.Spec, m.IngestedAt.UnixNano(), c.r.URL.Path, withoutPaging(c.q))
+}
+
+type asnList struct {
+	monthData
+	NextPageToken string   `json:"nextPageToken,omitempty"`
+	Items         []uint32 `json:"items"`
+}
+
+// listASNs: GET /api/v2/asns, the month's participant ASNs.
+func (s *Server) listASNs(c *call) error {
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	return c.serveMonth(m, viewAnonymous, func() (any, error) {
+		all, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, store.Filter{})
+		if err != nil {
+			return nil, fmt.Errorf("list ASNs: %w", err)
+		}
+		var asns []uint32
+		for i := range all {
+			if all[i].Participant {
+				asns = append(asns, all[i].ASN)
+			}
+		}
+		p, err := paginate(c.q, len(asns), c.fingerprint(m))
+		if err != nil {
+			return nil, err
+		}
+		return asnList{head(m), p.next, append([]uint32{}, asns[p.start:p.end]...)}, nil
+	})
+}
+
+type asList struct {
+	monthData
+	NextPageToken string   `json:"nextPageToken,omitempty"`
+	Items         []asJSON `json:"items"`
+}
+
+// economy matches an ISO 3166 alpha-2 code.
+var economy = regexp.MustCompile(`^[A-Za-z]{2}$`)
+
+// listASes: GET /api/v2/ases?economies=&region=&month=.
+func (s *Server) listASes(c *call) error {
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	var ccs []string
+	if e := c.q.Get("economies"); e != "" {
+		for cc := range strings.SplitSeq(e, ",") {
+			if !economy.MatchString(cc) {
+				return badRequest("economies: %s is not an ISO 3166 alpha-2 code", quote(cc))
+			}
+			ccs = append(ccs, strings.ToUpper(cc))
+		}
+	}
+	region := c.q.Get("region")
+	if len(region) > 100 {
+		return badRequest("region: longer than 100 bytes")
+	}
+	return c.serveMonth(m, c.who.view(), func() (any, error) {
+		all, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, store.Filter{Region: region})
+		if err != nil {
+			return nil, fmt.Errorf("list ASNs: %w", err)
+		}
+		if len(ccs) > 0 {
+			kept := all[:0]
+			for _, a := range all {
+				if containsFold(ccs, a.Country) {
+					kept = append(kept, a)
+				}
+			}
+			all = kept
+		}
+		p, err := paginate(c.q, len(all), c.fingerprint(m))
+		if err != nil {
+			return nil, err
+		}
+		sp := specOf(m)
+		out := asList{monthData: head(m), NextPageToken: p.next, Items: make([]asJSON, 0, p.end-p.start)}
+		for i := p.start; i < p.end; i++ {
+			out.Items = append(out.Items, publicAS(&all[i], sp, c.who))
+		}
+		return out, nil
+	})
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneASN reads the month record of one ASN, 404 when not measured.
+func (s *Server) oneASN(c *call, m *store.MonthMeta, asn uint32) (*store.ASN, error) {
+	recs, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, store.Filter{ASNs: []uint32{asn}})
+	if err != nil {
+		return nil, fmt.Errorf("read AS%d: %w", asn, err)
+	}
+	if len(recs) == 0 {
+		return nil, notFound("AS%d is not measured in %s", asn, m.Month.Format("2006-01"))
+	}
+	return &recs[0], nil
+}
+
+type asRecord struct {
+	monthData
+	asJSON
+}
+
+// getAS: GET /api/v2/ases/{asn}.
+func (s *Server) getAS(c *call) error {
+	asn, err := parseASN(c.r.PathValue("asn"))
+	if err != nil {
+		return err
+	}
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	// Two versions of a record exist: the public one and the full one.
+	view := viewAnonymous
+	if c.who.seesDetails(asn) {
+		view = viewAll
+	} else if c.who.key != nil {
+		view = "keyed-public"
+	}
+	return c.serveMonth(m, view, func() (any, error) {
+		a, err := s.oneASN(c, m, asn)
+		if err != nil {
+			return nil, err
+		}
+		return asRecord{head(m), publicAS(a, specOf(m), c.who)}, nil
+	})
+}
+
+type levelCounts struct {
+	Ready    float64 `json:"ready"`
+	Aspiring float64 `json:"aspiring"`
+	Lagging  float64 `json:"lagging"`
+	NoData   float64 `json:"noData"`
+}
+
+type scoreAggregate struct {
+	ID          string      `json:"id"`
+	Value       *float64    `json:"value"`
+	Trend       *float64    `json:"trend"`
+	Counts      levelCounts `json:"counts"`
+	Percentages levelCounts `json:"percentages"`
+}
+
+type scoreSummary struct {
+	monthData
+	Region        string           `json:"region"`
+	Scope         string           `json:"scope"`
+	PreviousMonth string           `json:"previousMonth,omitempty"`
+	Scores        []scoreAggregate `json:"scores"`
+}
+
+// summaryScopes are the aggregate scopes a region key is looked up in.
+var summaryScopes = []string{"world", "region", "subregion", "rir", "economy", "participants"}
+
+// scoreSummary: GET /api/v2/scores/summary?region=&month=.
+func (s *Server) scoreSummary(c *call) error {
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	region := c.q.Get("region")
+	if region == "" {
+		region = "world"
+	}
+	if len(region) > 100 {
+		return badRequest("region: longer than 100 bytes")
+	}
+	return c.serveMonth(m, viewAnonymous, func() (any, error) {
+		cur, scope, err := s.aggregatesOf(c, m, region)
+		if err != nil {
+			return nil, err
+		}
+		if cur == nil {
+			return nil, notFound("no aggregates for region %s in %s", quote(region), m.Month.Format("2006-01"))
+		}
+		out := scoreSummary{monthData: head(m), Region: region, Scope: scope, Scores: []scoreAggregate{}}
+		prevM, err := c.previousMonth(m)
+		if err != nil {
+			return nil, err
+		}
+		var prev map[string]store.Aggregate
+		if prevM != nil {
+			out.PreviousMonth = head(prevM).Month
+			if prev, _, err = s.aggregatesOf(c, prevM, region); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range scoreIDs {
+			a, ok := cur[id]
+			if !ok {
+				continue
+			}
+			sa := scoreAggregate{ID: id, Value: finite(a.Value),
+				Counts: levelCounts{float64(a.Ready), float64(a.Aspire), float64(a.Lag), float64(a.NoData)}}
+			if total := float64(a.Ready + a.Aspire + a.Lag + a.NoData); total > 0 {
+				pc := func(n int) float64 { return float64(n) * 100 / total }
+				sa.Percentages = levelCounts{pc(a.Ready), pc(a.Aspire), pc(a.Lag), pc(a.NoData)}
+			}
+			if p, ok := prev[id]; ok && sa.Value != nil {
+				sa.Trend = finite(a.Value - p.Value)
+			}
+			out.Scores = append(out.Scores, sa)
+		}
+		return out, nil
+	})
+}
+
+// aggregatesOf returns a month's aggregates of one region key, by score
+// id, looked up scope by scope (world, region, …); nil when none matches.
+func (s *Server) aggregatesOf(c *call, m *store.MonthMeta, key string) (map[string]store.Aggregate, string, error) {
+	for _, scope := range summaryScopes {
+		aggs, err := s.st.Aggregates(c.ctx(), m.Month, m.Spec, scope)
+		if err != nil {
+			return nil, "", fmt.Errorf("read aggregates: %w", err)
+		}
+		out := map[string]store.Aggregate{}
+		for _, a := range aggs {
+			if strings.EqualFold(a.Key, key) || (scope == "world" && a.Key == "" && strings.EqualFold(key, "world")) {
+				out[a.Score] = a
+			}
+		}
+		if len(out) > 0 {
+			return out, scope, nil
+		}
+	}
+	return nil, "", nil
+}
+
+type scoreDetails struct {
+	monthData
+	asJSON
+	Metrics   []metricJSON   `json:"metrics"`
+	Routes    []routeJSON    `json:"routes"`
+	Incidents []incidentJSON `json:"incidents"`
+}
+
+// requireASN reads the asn query parameter of a keyed endpoint and checks
+// the caller may see its details: 401 without a key, 403 for a
+// participant asking about another's ASN.
+func (c *call) requireASN(s string) (uint32, error) {
+	if err := c.needKey(); err != nil {
+		return 0, err
+	}
+	if s == "" {
+		return 0, badRequest("query parameter asn is required")
+	}
+	asn, err := parseASN(s)
+	if err != nil {
+		return 0, err
+	}
+	if !c.who.seesDetails(asn) {
+		return 0, forbidden("this key may not see the details of AS%d", asn)
+	}
+	return asn, nil
+}
+
+// scoreDetails: GET /api/v2/scores/details?asn=&month=.
+func (s *Server) scoreDetails(c *call) error {
+	asn, err := c.requireASN(c.q.Get("asn"))
+	if err != nil {
+		return err
+	}
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	return c.serveMonth(m, viewAll, func() (any, error) {
+		a, err := s.oneASN(c, m, asn)
+		if err != nil {
+			return nil, err
+		}
+		out := scoreDetails{monthData: head(m), asJSON: publicAS(a, specOf(m), c.who),
+			Metrics: []metricJSON{}, Routes: []routeJSON{}}
+		for _, mt := range a.Metrics {
+			out.Metrics = append(out.Metrics, metricJSON{ID: mt.ID, Raw: finite(mt.Raw), Score: finite(mt.Score),
+				Counted: mt.Counted, HasData: mt.HasData})
+		}
+		routes, err := s.st.Routes(c.ctx(), m.Month, m.Spec, asn)
+		if err != nil {
+			return nil, fmt.Errorf("read routes of AS%d: %w", asn, err)
+		}
+		for _, r := range routes {
+			src := r.IRRSource
+			if src == nil {
+				src = []string{}
+			}
+			out.Routes = append(out.Routes, routeJSON{Prefix: r.Prefix, RPKI: r.RPKI, IRR: r.IRR, IRRSources: src,
+				Bogon: r.Bogon, Peers: r.Peers, FirstSeen: stamp(r.FirstSeen), LastSeen: stamp(r.LastSeen)})
+		}
+		if out.Incidents, err = s.incidentsWithTrail(c, m, []uint32{asn}); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
+}
+
+// incidentsWithTrail returns the month's incidents of the given ASNs (all
+// for nil) with the feedback given on each.
+func (s *Server) incidentsWithTrail(c *call, m *store.MonthMeta, asns []uint32) ([]incidentJSON, error) {
+	var incs []store.Incident
+	if asns == nil {
+		all, err := s.st.Incidents(c.ctx(), m.Month, m.Spec, 0)
+		if err != nil {
+			return nil, fmt.Errorf("read incidents: %w", err)
+		}
+		incs = all
+	}
+	for _, asn := range asns {
+		some, err := s.st.Incidents(c.ctx(), m.Month, m.Spec, asn)
+		if err != nil {
+			return nil, fmt.Errorf("read incidents of AS%d: %w", asn, err)
+		}
+		incs = append(incs, some...)
+	}
+	trail := map[string][]feedbackJSON{}
+	if s.svc != nil && len(incs) > 0 {
+		f := store.FeedbackFilter{ASNs: asns, Month: m.Month}
+		fbs, err := s.svc.Feedbacks(c.ctx(), f)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("read feedback: %w", err)
+		}
+		for i := len(fbs) - 1; i >= 0; i-- { // oldest first
+			if fbs[i].Spec == m.Spec {
+				trail[fbs[i].IncidentID] = append(trail[fbs[i].IncidentID], toFeedback(&fbs[i]))
+			}
+		}
+	}
+	out := make([]incidentJSON, 0, len(incs))
+	for i := range incs {
+		j := toIncident(&incs[i])
+		j.Feedback = trail[incs[i].ID]
+		out = append(out, j)
+	}
+	return out, nil
+}

@@ -1,0 +1,291 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// MaxBodyBytes caps request bodies; larger ones get 413.
+const MaxBodyBytes = 64 << 10
+
+// Options configure a Server. Zero values are usable: no key caching, the
+// month list re-read on every request, no rate limits.
+type Options struct {
+	// Store holds the months. Required.
+	Store store.Store
+	// Service, when set, adds keys, the registry and feedback. Without it
+	// every key is refused and the write endpoints answer 503. When Store
+	// implements store.Service and Service is nil, Store is used.
+	Service store.Service
+	// Logger receives the access log and internal errors.
+	Logger *slog.Logger
+	// AccessLog logs one line per request at Info.
+	AccessLog bool
+	// MonthsTTL is how long the list of stored months is trusted before it
+	// is read again: how late a re-ingest by another process shows.
+	MonthsTTL time.Duration
+	// KeyCacheTTL is how long a verified key and its participant's ASNs are
+	// trusted: how late a revocation by another process takes effect.
+	KeyCacheTTL time.Duration
+	// KeyRatePerMinute is the rate limit of keys whose RatePerMinute is 0;
+	// AnonymousRatePerMinute that of each anonymous client address. Zero
+	// or less: unlimited.
+	KeyRatePerMinute       int
+	AnonymousRatePerMinute int
+	// CacheBytes bounds the cache of encoded month responses (default 64 MiB).
+	CacheBytes int
+	// Now returns the time (default time.Now); tests move it.
+	Now func() time.Time
+	// Registry receives the metrics (default: a registry of the server's own).
+	Registry *prometheus.Registry
+}
+
+// Server serves the API. Create it with New; it is safe for concurrent use.
+type Server struct {
+	opt     Options
+	st      store.Store
+	svc     store.Service
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []route
+	months  monthList
+	cache   respCache
+	gen     atomic.Uint64 // bumped on every write made through the server
+	keys    keyCache
+	limits  *limiter
+	metrics *metrics
+	touch   toucher
+	closeMu sync.Once
+}
+
+// route is one operation: method and ServeMux path, the query parameters
+// it takes, and its handler.
+type route struct {
+	method, path string
+	params       []string
+	h            func(*call) error
+}
+
+// New returns a server for opt.
+func New(opt Options) (*Server, error) {
+	if opt.Store == nil {
+		return nil, fmt.Errorf("httpapi: Options.Store is required")
+	}
+	if opt.Service == nil {
+		opt.Service, _ = opt.Store.(store.Service)
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.CacheBytes == 0 {
+		opt.CacheBytes = 64 << 20
+	}
+	if opt.Registry == nil {
+		opt.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux()}
+	s.cache.max = opt.CacheBytes
+	s.limits = newLimiter(opt.Now)
+	s.metrics = newMetrics(opt.Registry)
+	s.touch.init(s)
+	s.routes = s.table()
+	s.register()
+	return s, nil
+}
+
+// Close flushes the record of key use. It does not close the store.
+func (s *Server) Close() error {
+	s.closeMu.Do(func() { s.touch.stop() })
+	return nil
+}
+
+// Handler returns the HTTP handler of the whole API.
+func (s *Server) Handler() http.Handler { return s.metrics.wrap(s.logRequests(s.recoverPanics(s.mux))) }
+
+// table lists every operation; api/openapi.yaml must have each of them.
+func (s *Server) table() []route {
+	month := []string{"month", "spec"}
+	paged := []string{"pageSize", "pageToken"}
+	with := func(a ...[]string) []string { return slices.Concat(a...) }
+	return []route{
+		{"GET", "/api/v2/asns", with(month, paged), s.listASNs},
+		{"GET", "/api/v2/ases", with(month, paged, []string{"economies", "region"}), s.listASes},
+		{"GET", "/api/v2/ases/{asn}", month, s.getAS},
+		{"GET", "/api/v2/scores/summary", with(month, []string{"region"}), s.scoreSummary},
+		{"GET", "/api/v2/scores/details", with(month, []string{"asn"}), s.scoreDetails},
+		{"GET", "/api/v2/incidents", with(month, paged, []string{"asn"}), s.listIncidents},
+		{"POST", "/api/v2/incidents/{id}/feedback", nil, s.flagIncident},
+		{"GET", "/api/v2/feedback", with(paged, []string{"verdict"}), s.listFeedback},
+		{"POST", "/api/v2/feedback/{id}/review", nil, s.reviewFeedback},
+		{"GET", "/api/v2/roas/asn/{asn}", month, s.roasOfASN},
+		{"GET", "/api/v2/roas/economy/{cc}", month, s.roasOfEconomy},
+		{"GET", "/api/v2/participants", with(month, paged), s.participantTable},
+		{"POST", "/api/v2/participants", nil, s.createParticipant},
+		{"PUT", "/api/v2/participants/{id}", nil, s.replaceParticipant},
+		{"DELETE", "/api/v2/participants/{id}", nil, s.deleteParticipant},
+		{"GET", "/api/v2/specs", nil, s.listSpecs},
+		{"GET", "/api/v2/specs/{id}/{version}", nil, s.getSpec},
+		{"GET", "/api/v2/openapi.json", nil, s.openAPI},
+		{"GET", "/healthz", nil, s.health},
+		{"GET", "/metrics", nil, s.serveMetrics},
+	}
+}
+
+// register adds the routes to the mux, with a 405 for the other methods
+// of each path and a problem+json 404 for unknown paths.
+func (s *Server) register() {
+	methods := map[string][]string{}
+	var paths []string
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.method+" "+rt.path, s.operation(rt))
+		if methods[rt.path] == nil {
+			paths = append(paths, rt.path)
+		}
+		methods[rt.path] = append(methods[rt.path], rt.method)
+	}
+	for _, p := range paths {
+		allow := methods[p]
+		if slices.Contains(allow, "GET") {
+			allow = append(allow, "HEAD")
+		}
+		s.mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeProblem(w, r, s.log, problem(http.StatusMethodNotAllowed, "method-not-allowed",
+				"%s is not allowed here; allowed: %s", quote(r.Method), strings.Join(allow, ", ")))
+		})
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, s.log, notFound("no such endpoint %s", quote(r.URL.Path)))
+	})
+}
+
+// call is one request being served.
+type call struct {
+	s   *Server
+	w   http.ResponseWriter
+	r   *http.Request
+	q   url.Values
+	who *principal
+}
+
+func (c *call) ctx() context.Context { return c.r.Context() }
+
+// operation wraps a route's handler: query parameter check, caller
+// identification, rate limit, then the handler; errors become problems.
+func (s *Server) operation(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &call{s: s, w: w, r: r}
+		if err := s.prepare(c, rt); err != nil {
+			writeProblem(w, r, s.log, err)
+			return
+		}
+		if err := rt.h(c); err != nil {
+			writeProblem(w, r, s.log, err)
+		}
+	})
+}
+
+func (s *Server) prepare(c *call, rt route) error {
+	q, err := url.ParseQuery(c.r.URL.RawQuery)
+	if err != nil {
+		return badRequest("malformed query string")
+	}
+	c.q = q
+	if !cleanText(c.r.URL.Path) {
+		return badRequest("the path must be UTF-8 text without NUL")
+	}
+	who, authErr := s.identify(c.r)
+	if authErr != nil {
+		// Failed attempts count against the client's address.
+		if err := s.limits.allow("ip:"+clientIP(c.r), s.opt.AnonymousRatePerMinute); err != nil {
+			return err
+		}
+		return authErr
+	}
+	c.who = who
+	if err := s.limits.allow(who.bucket(c.r), who.rate(s.opt)); err != nil {
+		return err
+	}
+	if who.key != nil {
+		s.touch.note(who.key.ID)
+	}
+	return checkParams(q, rt.params)
+}
+
+// recoverPanics answers 500 for a handler panic rather than dropping the
+// connection, and logs it.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				writeProblem(w, r, s.log, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// logRequests writes the access log.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	if !s.opt.AccessLog {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", r.Pattern,
+			"status", sw.code(), "bytes", sw.n, "remote", clientIP(r), "elapsed", time.Since(start))
+	})
+}
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	n      int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.n += n
+	return n, err
+}
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

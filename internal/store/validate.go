@@ -1,0 +1,144 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// ErrInvalid is returned by the Service methods for a record they refuse
+// before touching the database: a missing ID, an unknown role or verdict,
+// a NaN score. The HTTP layer maps it to a client error.
+var ErrInvalid = errors.New("invalid")
+
+// invalid returns an error wrapping ErrInvalid.
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+// ValidateKey checks a key before it is stored: an ID, a valid role, a
+// hash, a participant for (and only for) RoleParticipant, no negative rate.
+func ValidateKey(k *APIKey) error {
+	switch {
+	case k == nil:
+		return invalid("nil key")
+	case k.ID == "":
+		return invalid("key without ID")
+	case !k.Role.Valid():
+		return invalid("key %q: unknown role %q", k.ID, k.Role)
+	case len(k.Hash) == 0:
+		return invalid("key %q: no hash", k.ID)
+	case (k.Role == RoleParticipant) != (k.ParticipantID != 0):
+		return invalid("key %q: role %s with participant %d: a participant key, and only one, names its participant",
+			k.ID, k.Role, k.ParticipantID)
+	case k.RatePerMinute < 0:
+		return invalid("key %q: negative rate %d", k.ID, k.RatePerMinute)
+	}
+	return nil
+}
+
+// ValidateRegistered checks a participant before it is stored: an
+// organisation name and no negative ID.
+func ValidateRegistered(p *Registered) error {
+	switch {
+	case p == nil:
+		return invalid("nil participant")
+	case p.Organisation == "":
+		return invalid("participant without organisation")
+	case p.ID < 0:
+		return invalid("participant %q: negative ID %d", p.Organisation, p.ID)
+	}
+	return nil
+}
+
+// ValidateFeedback checks a new feedback: an incident, the first instant
+// of a UTC month, a specification, a submitter.
+func ValidateFeedback(f *Feedback) error {
+	switch {
+	case f == nil:
+		return invalid("nil feedback")
+	case f.IncidentID == "":
+		return invalid("feedback without incident")
+	case !IsMonthStart(f.Month):
+		return invalid("feedback on incident %q: month %v is not the first instant of a UTC month", f.IncidentID, f.Month)
+	case f.Spec == "":
+		return invalid("feedback on incident %q: no specification", f.IncidentID)
+	case f.SubmittedBy == "":
+		return invalid("feedback on incident %q: no submitter", f.IncidentID)
+	}
+	return nil
+}
+
+// ValidateReview checks a review: a verdict, a reviewer and, when
+// accepted, a re-scored ASN record without NaN values.
+func ValidateReview(r *Review) error {
+	switch {
+	case r == nil:
+		return invalid("nil review")
+	case r.Verdict != VerdictAccepted && r.Verdict != VerdictRejected:
+		return invalid("review of feedback %d: verdict %q is neither accepted nor rejected", r.FeedbackID, r.Verdict)
+	case r.ReviewedBy == "":
+		return invalid("review of feedback %d: no reviewer", r.FeedbackID)
+	case r.Verdict == VerdictAccepted && r.ASN == nil:
+		return invalid("review of feedback %d: accepted without the re-scored ASN record", r.FeedbackID)
+	}
+	if r.Verdict == VerdictAccepted {
+		return noNaN(r.ASN, r.Aggregates)
+	}
+	return nil
+}
+
+// noNaN checks that a record and aggregates hold no NaN, which the SQL
+// stores cannot keep.
+func noNaN(a *ASN, aggs []Aggregate) error {
+	for _, x := range a.Metrics {
+		if math.IsNaN(x.Raw) || math.IsNaN(x.Score) {
+			return invalid("AS%d metric %q: NaN value", a.ASN, x.ID)
+		}
+	}
+	for _, x := range a.Scores {
+		if math.IsNaN(x.Value) {
+			return invalid("AS%d score %q: NaN value", a.ASN, x.ID)
+		}
+	}
+	for _, x := range aggs {
+		if math.IsNaN(x.Value) {
+			return invalid("aggregate %s %q %s: NaN value", x.Scope, x.Key, x.Score)
+		}
+	}
+	return nil
+}
+
+// IsMonthStart reports whether t is the first instant of a UTC month, the
+// key of a stored month.
+func IsMonthStart(t time.Time) bool {
+	u := t.UTC()
+	return !t.IsZero() && u.Equal(time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC))
+}
+
+// CheckFeedbackOn checks a new feedback against the incident it names,
+// of AS asn: the feedback's ASN, when set, must be the incident's, and an
+// incident already excluded takes no more feedback (ErrConflict).
+func CheckFeedbackOn(f *Feedback, asn uint32, excluded bool) error {
+	if f.ASN != 0 && f.ASN != asn {
+		return invalid("feedback names AS%d, incident %q is of AS%d", f.ASN, f.IncidentID, asn)
+	}
+	if excluded {
+		return fmt.Errorf("%w: incident %q is already excluded", ErrConflict, f.IncidentID)
+	}
+	return nil
+}
+
+// CheckReviewOf checks a review against the stored feedback it decides:
+// the feedback must be pending (ErrConflict otherwise) and an accepted
+// review must carry the record of the feedback's ASN.
+func CheckReviewOf(r *Review, f *Feedback) error {
+	if f.Verdict != VerdictPending {
+		return fmt.Errorf("%w: feedback %d is %s, not pending", ErrConflict, f.ID, f.Verdict)
+	}
+	if r.Verdict == VerdictAccepted && r.ASN.ASN != f.ASN {
+		return invalid("review of feedback %d on AS%d carries the record of AS%d", f.ID, f.ASN, r.ASN.ASN)
+	}
+	return nil
+}
