@@ -346,3 +346,30 @@ func TestReject(t *testing.T) {
 		t.Errorf("Decide(unknown) = %v, want ErrNotFound", err)
 	}
 }
+
+// TestApply checks that a re-computed month gets the accepted exclusions
+// as Accept applies them to a stored month, and that no exclusion
+// changes nothing.
+func TestApply(t *testing.T) {
+	s, real := defaultSpec(t), realMonth(t)
+	clone := func() *store.Month {
+		m := *real
+		m.ASNs, m.Incidents, m.Aggregates = slices.Clone(real.ASNs), slices.Clone(real.Incidents), slices.Clone(real.Aggregates)
+		return &m
+	}
+	m := clone()
+	if n := rescore.Apply(s, m, []string{"no-such-incident"}); n != 0 {
+		t.Errorf("Apply(unknown incident) = %d, want 0", n)
+	}
+	if diff := storetest.Diff(real, m); diff != "" {
+		t.Errorf("Apply(unknown incident) changed the month (-before +after):\n%s", diff)
+	}
+	in := pickIncident(t, real)
+	want := expectAccepted(t, s, clone(), in)
+	if n := rescore.Apply(s, m, []string{in.ID, "no-such-incident", in.ID}); n != 1 {
+		t.Errorf("Apply(%s) = %d, want 1", in.ID, n)
+	}
+	if diff := storetest.Diff(want, m); diff != "" {
+		t.Errorf("Apply(%s) mismatch (-want +got):\n%s", in.ID, diff)
+	}
+}
