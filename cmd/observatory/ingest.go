@@ -13,7 +13,9 @@ import (
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/ingest"
 	"github.com/observatory-net/observatory/internal/participants"
+	"github.com/observatory-net/observatory/internal/rescore"
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 func init() { register(newIngestCmd) }
@@ -157,6 +159,10 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 		bar.Done()
 		return err
 	}
+	if err := keepVerdicts(ctx, st, sp, m, log); err != nil {
+		bar.Done()
+		return err
+	}
 	bar.Describe("writing the month")
 	wstart := time.Now()
 	err = st.WriteMonth(ctx, m)
@@ -212,4 +218,21 @@ func cliLogger(w io.Writer, quiet, verbose bool) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// keepVerdicts excludes again, from a re-computed month, the incidents
+// whose false-positive feedback the secretariat accepted on the version
+// being replaced, and re-scores their ASNs (rescore.Apply).
+func keepVerdicts(ctx context.Context, st store.Store, sp *spec.Spec, m *store.Month, log *slog.Logger) error {
+	svc, ok := st.(store.Service)
+	if !ok {
+		return nil
+	}
+	ids, err := rescore.Accepted(ctx, svc, m.Meta.Month, sp.Ref())
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	n := rescore.Apply(sp, m, ids)
+	log.Info("kept accepted feedback", "accepted", len(ids), "excluded", n)
+	return nil
 }

@@ -79,23 +79,31 @@ func (m *month) aggregate(out *store.Month) {
 		recs[bgp.ASN(out.ASNs[i].ASN)] = &out.ASNs[i]
 	}
 	out.ROAStats = m.roaStats(recs)
-	out.Aggregates = m.scoreAggregates(out.ASNs)
+	out.Aggregates = ScoreAggregates(out.ASNs, participantRecords(m.cfg.Participants))
 	out.Aggregates = append(out.Aggregates, m.shareAggregates(out.ASNs)...)
 	sortAggregates(out.Aggregates)
 }
 
-// scoreAggregates are the mean of each score over the scope's networks
-// with data, and the count of networks at each readiness level.
-func (m *month) scoreAggregates(asns []store.ASN) []store.Aggregate {
+// ScoreAggregates are the month's score aggregates: per scope (world,
+// economy, region, sub-region, RIR and participant programme) and score,
+// the mean of the scores of the networks with data, and the count of
+// networks at each readiness level, sorted by scope, key and score. The
+// participants are the month's (store.Month.Participants): an ASN is in
+// the scope of each programme a participant listing it takes part in.
+// Ingest computes the month's aggregates with it and re-scoring after a
+// review (internal/rescore) recomputes them, so that both agree exactly:
+// the sums run over asns in the order given, ASN order in both cases.
+func ScoreAggregates(asns []store.ASN, participants []store.Participant) []store.Aggregate {
 	type acc struct {
 		store.Aggregate
 		sum float64
 		n   int
 	}
+	progs := programmesByASN(participants)
 	groups := map[[3]string]*acc{}
 	for i := range asns {
 		rec := &asns[i]
-		for _, g := range where(rec, m.programmes(bgp.ASN(rec.ASN))) {
+		for _, g := range where(rec, progs[rec.ASN]) {
 			for _, s := range rec.Scores {
 				k := [3]string{g.scope, g.key, s.ID}
 				a := groups[k]
@@ -117,6 +125,21 @@ func (m *month) scoreAggregates(asns []store.ASN) []store.Aggregate {
 			a.Value = a.sum / float64(a.n)
 		}
 		out = append(out, a.Aggregate)
+	}
+	sortAggregates(out)
+	return out
+}
+
+// programmesByASN lists, per ASN, the programmes of the participants that
+// list it, each once, in the order of the participants.
+func programmesByASN(ps []store.Participant) map[uint32][]string {
+	out := map[uint32][]string{}
+	for _, p := range ps {
+		for _, a := range p.ASNs {
+			if !slices.Contains(out[a], p.Programme) {
+				out[a] = append(out[a], p.Programme)
+			}
+		}
 	}
 	return out
 }

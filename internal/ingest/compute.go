@@ -274,34 +274,47 @@ var incidentMetrics = []string{"M1", "M1C", "M2", "M2C", "M3", "M3C", "M4", "M4C
 // score computes every metric and Action score of one ASN.
 func (m *month) score(a bgp.ASN, f *asnFacts, peers int) (store.ASN, []store.Incident) {
 	s := m.cfg.Spec
-	metrics := map[string]score.Metric{}
 	rec := store.ASN{ASN: uint32(a), Peers: peers, Announced: f.announced, Participant: m.cfg.Participants.Has(a, "")}
 	m.describe(&rec)
 	var incidents []store.Incident
 	for _, id := range incidentMetrics {
 		inc := m.incidents(a, id, f.events[id])
 		raw := score.Penalty(inc.scored)
-		metrics[id] = score.Metric{Score: score.Curve(raw, s.PenaltyCurve), OK: true}
-		rec.Metrics = append(rec.Metrics, store.Metric{ID: id, Raw: raw, Score: metrics[id].Score, HasData: true})
+		rec.Metrics = append(rec.Metrics, store.Metric{ID: id, Raw: raw, Score: score.Curve(raw, s.PenaltyCurve), HasData: true})
 		incidents = append(incidents, inc.records...)
 	}
-	m.spoofing(a, metrics, &rec)
+	m.spoofing(a, &rec)
 	v, ok := score.RPKI(f.valid, f.invalid, f.announced, *s)
-	metrics["M7RPKI"] = score.Metric{Score: v, OK: ok}
 	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M7RPKI", Raw: float64(f.invalid), Score: v, HasData: ok})
 	v, ok = score.IRR(f.registered, f.announced)
-	metrics["M7IRR"] = score.Metric{Score: v, OK: ok}
 	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M7IRR", Raw: float64(f.announced - f.registered), Score: v, HasData: ok})
-	m.coordination(a, metrics, &rec)
+	m.coordination(a, &rec)
+	Actions(s, &rec)
+	return rec, incidents
+}
+
+// Actions sets the Counted flag of every metric of rec and replaces its
+// Action scores with those the specification combines from its metrics
+// (§13.2) and their readiness levels (§13.1). Ingest scores every ASN
+// with it, and re-scoring after a review (internal/rescore) does again.
+func Actions(s *spec.Spec, rec *store.ASN) {
+	metrics := make(map[string]score.Metric, len(rec.Metrics))
 	for i := range rec.Metrics {
-		rec.Metrics[i].Counted = counted(s, rec.Metrics[i].ID)
+		x := &rec.Metrics[i]
+		x.Counted = counted(s, x.ID)
+		metrics[x.ID] = score.Metric{Score: x.Score, OK: x.HasData}
 	}
+	rec.Scores = make([]store.Score, 0, len(s.Actions))
 	for _, act := range s.Actions {
 		v, ok := score.Combine(act, metrics)
 		rec.Scores = append(rec.Scores, store.Score{ID: act.Score, Value: v, HasData: ok, Level: string(score.Readiness(v, ok, s.Readiness))})
 	}
-	return rec, incidents
 }
+
+// IncidentMetric reports whether a metric is an incident metric: its raw
+// value is the penalty of the ASN's incidents of the metric (§4.1), its
+// score that penalty through the penalty curve.
+func IncidentMetric(id string) bool { return slices.Contains(incidentMetrics, id) }
 
 func counted(s *spec.Spec, metric string) bool {
 	for _, a := range s.Actions {
@@ -362,7 +375,7 @@ func incidentID(metric string, a bgp.ASN, in score.Incident) string {
 
 // spoofing is M5 (§4.3): distinct client prefixes from which a spoofed
 // packet got out during the month's Spoofer tests; no test, no data.
-func (m *month) spoofing(a bgp.ASN, metrics map[string]score.Metric, rec *store.ASN) {
+func (m *month) spoofing(a bgp.ASN, rec *store.ASN) {
 	var tests int
 	var spoofable map[string]bool // allocated for the few ASNs tested
 	for _, r := range m.cfg.Data.Spoofer {
@@ -379,19 +392,17 @@ func (m *month) spoofing(a bgp.ASN, metrics map[string]score.Metric, rec *store.
 	}
 	raw := float64(len(spoofable))
 	v := score.Curve(raw, m.cfg.Spec.PenaltyCurve)
-	metrics["M5"] = score.Metric{Score: v, OK: tests > 0}
 	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M5", Raw: raw, Score: v, HasData: tests > 0})
 }
 
 // coordination is M8 (§13.3): a technical or NOC contact in PeeringDB.
-func (m *month) coordination(a bgp.ASN, metrics map[string]score.Metric, rec *store.ASN) {
+func (m *month) coordination(a bgp.ASN, rec *store.ASN) {
 	db := m.cfg.Data.PeeringDB
 	ok := db != nil && len(db.Counts()) > 0
 	v := 0.0
 	if ok && db.HasContact(a) {
 		v = 1
 	}
-	metrics["M8"] = score.Metric{Score: v, OK: ok}
 	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M8", Raw: v, Score: v, HasData: ok})
 }
 

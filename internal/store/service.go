@@ -113,7 +113,11 @@ type Review struct {
 	Aggregates []Aggregate // the month's score aggregates, re-computed
 }
 
-// Service is what `observatory serve` needs beyond Store.
+// Service is what `observatory serve` needs beyond Store. Its methods
+// return errors wrapping ErrInvalid (a record refused before any write),
+// ErrNotFound or ErrConflict where callers must tell them apart; the full
+// contract is in store/storetest (RunService). Accepting feedback goes
+// through internal/rescore, which re-scores the month and calls Review.
 type Service interface {
 	Store
 
