@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/api"
+	"github.com/observatory-net/observatory/internal/rescore"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -142,20 +143,6 @@ func (s *Server) health(c *call) error {
 	}{"ok", len(months)})
 }
 
-// decide records a verdict on feedback id: rescore.Decide's contract.
-// TODO(svc): rescore.Decide once the svc branch has it; until then a
-// rejection is recorded directly and an acceptance, which needs the
-// re-scoring, is refused.
-var decide = func(ctx context.Context, svc store.Service, id int64, verdict store.Verdict, reviewer, note string, now time.Time) error {
-	if _, err := svc.Feedback(ctx, id); err != nil {
-		return err
-	}
-	if verdict != store.VerdictRejected {
-		return problem(http.StatusServiceUnavailable, "unavailable", "accepting feedback needs re-scoring, which this build lacks")
-	}
-	return svc.Review(ctx, &store.Review{FeedbackID: id, Verdict: verdict, ReviewedBy: reviewer, ReviewedAt: now, Note: note})
-}
-
 // reviewFeedback: POST /api/v2/feedback/{id}/review (secretariat). An
 // accepted incident leaves the score: the month is re-scored in the same
 // transaction that records the verdict.
@@ -183,7 +170,7 @@ func (s *Server) reviewFeedback(c *call) error {
 	if len(req.Note) > 4000 || !cleanText(req.Note) {
 		return badRequest("note: want at most 4000 bytes of text")
 	}
-	err = decide(c.ctx(), s.svc, id, req.Verdict, c.who.key.ID, req.Note, s.opt.Now().UTC())
+	err = rescore.Decide(c.ctx(), s.svc, id, req.Verdict, c.who.key.ID, req.Note, s.opt.Now().UTC())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return notFound("no feedback %d", id)
