@@ -226,6 +226,38 @@ func TestAuthorization_Visibility(t *testing.T) {
 	})
 }
 
+// TestAuthorization_RegistryJoins: a network the registry lists is a
+// participant at once, though its month was computed before it joined:
+// anonymous callers lose its non-public scores, and the list of
+// participant ASNs gains it, even through the response cache.
+func TestAuthorization_RegistryJoins(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		k := setupKeys(t, st)
+		e := newEnv(t, st, Options{})
+		filtering := func() (shown, participant bool) {
+			var a asRecord
+			decode(t, e.get(fmt.Sprintf("/api/v2/ases/%d", asnNL), 200), &a)
+			for _, s := range a.Scores {
+				shown = shown || s.ID == "filtering"
+			}
+			return shown, a.Participant
+		}
+		if shown, p := filtering(); !shown || p {
+			t.Fatalf("before joining: filtering shown %v, participant %v", shown, p)
+		}
+		body := fmt.Sprintf(`{"organisation":"Example NL","programme":"netops","asns":[%d]}`, asnNL)
+		if resp, b := e.do("POST", "/api/v2/participants", body, bearer(k.sec)...); resp.StatusCode != 201 {
+			t.Fatalf("register: %d: %s", resp.StatusCode, b)
+		}
+		if shown, p := filtering(); shown || !p {
+			t.Errorf("after joining: filtering shown %v, participant %v; want hidden, participant", shown, p)
+		}
+		if l := string(e.get("/api/v2/asns", 200)); !strings.Contains(l, fmt.Sprint(asnNL)) {
+			t.Errorf("participant ASNs lack the new member: %s", l)
+		}
+	})
+}
+
 // TestAuthorization_BadKeys: every unusable key is a 401, never anonymous.
 func TestAuthorization_BadKeys(t *testing.T) {
 	forEachStore(t, func(t *testing.T, st store.Store) {

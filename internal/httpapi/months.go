@@ -150,8 +150,13 @@ const (
 // names who the response is for (see principal.view); it must capture
 // everything that makes the response differ between callers.
 func (c *call) serveMonth(m *store.MonthMeta, view string, build func() (any, error)) error {
+	reg, regVersion, err := c.s.registered(c.ctx())
+	if err != nil {
+		return err
+	}
+	c.reg = reg
 	key := strings.Join([]string{m.Month.Format(time.RFC3339), m.Spec, strconv.FormatInt(m.IngestedAt.UnixNano(), 10),
-		strconv.FormatUint(c.s.gen.Load(), 10), view, c.r.URL.Path, c.q.Encode()}, "\x00")
+		strconv.FormatUint(c.s.gen.Load(), 10), regVersion, view, c.r.URL.Path, c.q.Encode()}, "\x00")
 	sum := sha256.Sum256([]byte(key))
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	h := c.w.Header()

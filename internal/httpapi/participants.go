@@ -265,6 +265,7 @@ func orEmpty[T any](s []T) []T {
 // registryChanged drops what depends on the registry: cached responses
 // and the participant ASNs of cached keys.
 func (s *Server) registryChanged() {
+	s.forgetRegistry()
 	s.gen.Add(1)
 	s.keys.mu.Lock()
 	s.keys.m = nil

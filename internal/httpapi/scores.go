@@ -44,7 +44,7 @@ func (s *Server) listASNs(c *call) error {
 		}
 		var asns []uint32
 		for i := range all {
-			if all[i].Participant {
+			if all[i].Participant || c.reg[all[i].ASN] {
 				asns = append(asns, all[i].ASN)
 			}
 		}
@@ -105,7 +105,7 @@ func (s *Server) listASes(c *call) error {
 		sp := specOf(m)
 		out := asList{monthData: head(m), NextPageToken: p.next, Items: make([]asJSON, 0, p.end-p.start)}
 		for i := p.start; i < p.end; i++ {
-			out.Items = append(out.Items, publicAS(&all[i], sp, c.who))
+			out.Items = append(out.Items, publicAS(&all[i], sp, c.who, c.reg))
 		}
 		return out, nil
 	})
@@ -159,7 +159,7 @@ func (s *Server) getAS(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		return asRecord{head(m), publicAS(a, specOf(m), c.who)}, nil
+		return asRecord{head(m), publicAS(a, specOf(m), c.who, c.reg)}, nil
 	})
 }
 
@@ -306,11 +306,14 @@ func (s *Server) scoreDetails(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		out := scoreDetails{monthData: head(m), asJSON: publicAS(a, specOf(m), c.who),
+		out := scoreDetails{monthData: head(m), asJSON: publicAS(a, specOf(m), c.who, c.reg),
 			Metrics: []metricJSON{}, Routes: []routeJSON{}}
 		for _, mt := range a.Metrics {
-			out.Metrics = append(out.Metrics, metricJSON{ID: mt.ID, Raw: finite(mt.Raw), Score: finite(mt.Score),
-				Counted: mt.Counted, HasData: mt.HasData})
+			j := metricJSON{ID: mt.ID, Counted: mt.Counted, HasData: mt.HasData}
+			if mt.HasData { // no input, no value: null, not a score of 0 or 1
+				j.Raw, j.Score = finite(mt.Raw), finite(mt.Score)
+			}
+			out.Metrics = append(out.Metrics, j)
 		}
 		routes, err := s.st.Routes(c.ctx(), m.Month, m.Spec, asn)
 		if err != nil {

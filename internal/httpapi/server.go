@@ -54,20 +54,21 @@ type Options struct {
 
 // Server serves the API. Create it with New; it is safe for concurrent use.
 type Server struct {
-	opt     Options
-	st      store.Store
-	svc     store.Service
-	log     *slog.Logger
-	mux     *http.ServeMux
-	routes  []route
-	months  monthList
-	cache   respCache
-	gen     atomic.Uint64 // bumped on every write made through the server
-	keys    keyCache
-	limits  *limiter
-	metrics *metrics
-	touch   toucher
-	closeMu sync.Once
+	opt      Options
+	st       store.Store
+	svc      store.Service
+	log      *slog.Logger
+	mux      *http.ServeMux
+	routes   []route
+	months   monthList
+	registry registryASNs
+	cache    respCache
+	gen      atomic.Uint64 // bumped on every write made through the server
+	keys     keyCache
+	limits   *limiter
+	metrics  *metrics
+	touch    toucher
+	closeMu  sync.Once
 }
 
 // route is one operation: method and ServeMux path, the query parameters
@@ -181,6 +182,8 @@ type call struct {
 	r   *http.Request
 	q   url.Values
 	who *principal
+	// reg is the participants registry's ASNs, set by serveMonth.
+	reg map[uint32]bool
 }
 
 func (c *call) ctx() context.Context { return c.r.Context() }

@@ -128,11 +128,13 @@ func scoresOf(a *store.ASN, sp *spec.Spec, full bool) []scoreJSON {
 
 // publicAS returns a's record as the caller may see it: every score of a
 // non-participant or of an ASN whose details it may see; a participant's
-// public Actions otherwise.
-func publicAS(a *store.ASN, sp *spec.Spec, who *principal) asJSON {
-	full := !a.Participant || who.seesDetails(a.ASN)
+// public Actions otherwise. An ASN is a participant when its month says so
+// or when the registry (reg) lists it.
+func publicAS(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) asJSON {
+	participant := a.Participant || reg[a.ASN]
+	full := !participant || who.seesDetails(a.ASN)
 	return asJSON{ASN: a.ASN, Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
-		SubRegion: a.SubRegion, Participant: a.Participant, Peers: a.Peers, Announced: a.Announced,
+		SubRegion: a.SubRegion, Participant: participant, Peers: a.Peers, Announced: a.Announced,
 		Scores: scoresOf(a, sp, full)}
 }
 
