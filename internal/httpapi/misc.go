@@ -147,13 +147,7 @@ func (s *Server) health(c *call) error {
 // accepted incident leaves the score: the month is re-scored in the same
 // transaction that records the verdict.
 func (s *Server) reviewFeedback(c *call) error {
-	if err := c.needRole(store.RoleSecretariat); err != nil {
-		return err
-	}
-	if err := s.needService(); err != nil {
-		return err
-	}
-	id, err := parseID(c.r.PathValue("id"))
+	id, err := c.secretariatOn()
 	if err != nil {
 		return err
 	}

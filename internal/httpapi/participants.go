@@ -289,13 +289,7 @@ func (s *Server) createParticipant(c *call) error {
 
 // replaceParticipant: PUT /api/v2/participants/{id} (secretariat).
 func (s *Server) replaceParticipant(c *call) error {
-	if err := c.needRole(store.RoleSecretariat); err != nil {
-		return err
-	}
-	if err := s.needService(); err != nil {
-		return err
-	}
-	id, err := parseID(c.r.PathValue("id"))
+	id, err := c.secretariatOn()
 	if err != nil {
 		return err
 	}
@@ -313,13 +307,7 @@ func (s *Server) replaceParticipant(c *call) error {
 
 // deleteParticipant: DELETE /api/v2/participants/{id} (secretariat).
 func (s *Server) deleteParticipant(c *call) error {
-	if err := c.needRole(store.RoleSecretariat); err != nil {
-		return err
-	}
-	if err := s.needService(); err != nil {
-		return err
-	}
-	id, err := parseID(c.r.PathValue("id"))
+	id, err := c.secretariatOn()
 	if err != nil {
 		return err
 	}
@@ -343,4 +331,16 @@ func publicScore(sp *spec.Spec, id string) bool {
 	}
 	act, ok := sp.Action(id)
 	return ok && act.Public
+}
+
+// secretariatOn admits the secretariat alone, on a server with a Service,
+// and reads the {id} the request names.
+func (c *call) secretariatOn() (int64, error) {
+	if err := c.needRole(store.RoleSecretariat); err != nil {
+		return 0, err
+	}
+	if err := c.s.needService(); err != nil {
+		return 0, err
+	}
+	return parseID(c.r.PathValue("id"))
 }
