@@ -53,3 +53,18 @@ func latestMonth(ctx context.Context, st store.Store, specRef string) (time.Time
 	}
 	return time.Time{}, fmt.Errorf("no month stored for %s: run observatory ingest first", specRef)
 }
+
+// openService opens the store named by a DSN as the multi-user server
+// sees it: with API keys, the participants registry and feedback.
+func openService(ctx context.Context, dsn string) (store.Service, error) {
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	svc, ok := st.(store.Service)
+	if !ok { // both stores are services; a new one might not be yet
+		st.Close()
+		return nil, fmt.Errorf("store %T keeps no keys, participants or feedback", st)
+	}
+	return svc, nil
+}
