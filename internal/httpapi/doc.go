@@ -8,8 +8,9 @@
 // re-scores it, so encoded responses are cached in memory, keyed by the
 // month's IngestedAt, a generation bumped on every write made through the
 // server, the caller's view and the query. The list of stored months is
-// re-read at most every Options.MonthsTTL, which bounds how long a
-// re-ingest by another process takes to show.
+// re-read at most every Options.MonthsTTL, in the background while the old
+// list keeps answering, which bounds how long a re-ingest by another
+// process takes to show (MonthsTTL and one re-read).
 //
 // Who sees what (issue 4 §3): anonymous callers see aggregates and public
 // scores: for a participant's ASN the Actions the specification marks

@@ -18,19 +18,63 @@ import (
 
 // monthList is the stored months, re-read when older than MonthsTTL.
 type monthList struct {
-	mu     sync.Mutex
-	metas  []store.MonthMeta
-	readAt time.Time
+	mu         sync.Mutex
+	metas      []store.MonthMeta
+	readAt     time.Time
+	refreshing bool
+	wg         sync.WaitGroup // the refresh in flight, for Close
 }
 
-// list returns the stored months, newest first.
+// monthsRefreshTimeout bounds a background re-read of the months.
+const monthsRefreshTimeout = 10 * time.Second
+
+// monthList returns the stored months, newest first. Once they have been
+// read, a list older than MonthsTTL is still answered while one goroutine
+// re-reads it: no request waits for the store on the hot path (on
+// PostgreSQL the re-read is several round trips to another process, and
+// every request in flight used to queue behind it). With MonthsTTL zero the
+// list is read on every call.
 func (s *Server) monthList(ctx context.Context) ([]store.MonthMeta, error) {
 	m := &s.months
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.metas != nil && time.Since(m.readAt) < s.opt.MonthsTTL {
-		return m.metas, nil
+	metas, age := m.metas, time.Since(m.readAt)
+	if metas != nil && s.opt.MonthsTTL > 0 {
+		if age >= s.opt.MonthsTTL && !m.refreshing {
+			m.refreshing = true
+			m.wg.Go(s.refreshMonths)
+		}
+		m.mu.Unlock()
+		return metas, nil
 	}
+	m.mu.Unlock()
+	metas, err := s.readMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	m.metas, m.readAt = metas, time.Now()
+	m.mu.Unlock()
+	return metas, nil
+}
+
+// refreshMonths re-reads the months in the background. On failure the old
+// list stays, and is tried again after MonthsTTL.
+func (s *Server) refreshMonths() {
+	ctx, cancel := context.WithTimeout(context.Background(), monthsRefreshTimeout)
+	defer cancel()
+	metas, err := s.readMonths(ctx)
+	m := &s.months
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.refreshing, m.readAt = false, time.Now()
+	if err != nil {
+		s.log.Warn("re-read the stored months", "err", err)
+		return
+	}
+	m.metas = metas
+}
+
+func (s *Server) readMonths(ctx context.Context) ([]store.MonthMeta, error) {
 	metas, err := s.st.Months(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list months: %w", err)
@@ -38,7 +82,6 @@ func (s *Server) monthList(ctx context.Context) ([]store.MonthMeta, error) {
 	if metas == nil {
 		metas = []store.MonthMeta{}
 	}
-	m.metas, m.readAt = metas, time.Now()
 	return metas, nil
 }
 

@@ -109,9 +109,13 @@ func New(opt Options) (*Server, error) {
 	return s, nil
 }
 
-// Close flushes the record of key use. It does not close the store.
+// Close flushes the record of key use and waits for a re-read of the
+// months in flight. It does not close the store.
 func (s *Server) Close() error {
-	s.closeMu.Do(func() { s.touch.stop() })
+	s.closeMu.Do(func() {
+		s.touch.stop()
+		s.months.wg.Wait()
+	})
 	return nil
 }
 
