@@ -115,6 +115,7 @@ func (s *Server) Close() error {
 	s.closeMu.Do(func() {
 		s.touch.stop()
 		s.months.wg.Wait()
+		s.registry.wg.Wait()
 	})
 	return nil
 }
