@@ -2,7 +2,7 @@
 // (countries-110m.json, TopoJSON with ISO 3166-1 numeric ids, from Natural
 // Earth) into internal/web/worldmap.txt: one line per country,
 // "CC<TAB>name<TAB>SVG path", projected with the Natural Earth projection
-// onto a 960×500 plane, coordinates rounded to 0.1 and written relative.
+// onto a 960×440 plane, coordinates rounded to 0.1 and written relative.
 //
 // It runs once, through go generate in internal/web; the output is
 // committed. Without -in it fetches the package with `npm pack`.
@@ -143,8 +143,40 @@ func ring(ids []int, arcs [][][2]float64) [][2]float64 {
 	return pts
 }
 
+// unwrap keeps a ring that crosses the antimeridian (Russia, Fiji) in
+// one piece: longitudes continue past ±180 instead of jumping across the
+// map, the ring moves to the side where most of it lies, and what still
+// sticks out is clamped to the map's edge.
+func unwrap(pts [][2]float64) [][2]float64 {
+	out := make([][2]float64, len(pts))
+	var sum float64
+	for i, p := range pts {
+		if i > 0 {
+			prev := out[i-1][0]
+			for p[0]-prev > 180 {
+				p[0] -= 360
+			}
+			for prev-p[0] > 180 {
+				p[0] += 360
+			}
+		}
+		out[i] = p
+		sum += p[0]
+	}
+	shift := 0.0
+	if mean := sum / float64(max(len(out), 1)); mean > 180 {
+		shift = -360
+	} else if mean < -180 {
+		shift = 360
+	}
+	for i := range out {
+		out[i][0] = math.Max(-180, math.Min(180, out[i][0]+shift))
+	}
+	return out
+}
+
 // project is the Natural Earth projection (Šavrič et al. 2011), scaled
-// onto a 960×500 plane.
+// onto a 960×440 plane.
 func project(lon, lat float64) (float64, float64) {
 	l, p := lon*math.Pi/180, lat*math.Pi/180
 	p2 := p * p
@@ -161,7 +193,7 @@ func path(polys [][][]int, arcs [][][2]float64) string {
 	var b strings.Builder
 	for _, poly := range polys {
 		for _, r := range poly {
-			pts := ring(r, arcs)
+			pts := unwrap(ring(r, arcs))
 			var px, py int
 			for i, p := range pts {
 				x, y := project(p[0], p[1])
