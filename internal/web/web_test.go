@@ -318,7 +318,7 @@ func TestWeb_MapAndCompare(t *testing.T) {
 	}
 	_, body = get(t, c, e.srv.URL, "/compare?asn=AS3333&asn=AS64500")
 	// Anonymous: AS3333 is a participant, filtering is not public.
-	if !strings.Contains(body, `data-compare="filtering" data-item="AS3333" data-month="2026-10">🔒 not public`) {
+	if !strings.Contains(body, `data-compare="filtering" data-item="AS3333" data-month="2026-10">⊘ not public`) {
 		t.Error("compare shows a participant's non-public score to an anonymous visitor")
 	}
 	if !strings.Contains(body, `data-compare="filtering" data-item="AS64500" data-month="2026-09">0.450`) {
