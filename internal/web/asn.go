@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -31,7 +32,8 @@ type asnPage struct {
 	Routes      []store.Route
 	RouteCount  int
 	RoutePage   int
-	RoutePages  []int
+	RoutePages  []pageLink
+	RouteHeads  []sortHead
 	Incidents   []incidentRow
 	Timeline    string
 	History     []historyRow
@@ -43,6 +45,12 @@ type asnPage struct {
 
 func (p asnPage) PageTitle() string {
 	return "AS" + strconv.FormatUint(uint64(p.ASN), 10) + ", " + p.Month
+}
+
+// pageLink is one link of a pager.
+type pageLink struct {
+	N    int
+	Href string
 }
 
 type scoreRow struct {
@@ -167,17 +175,7 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	if err != nil {
 		return fmt.Errorf("read routes of AS%d: %w", p.ASN, err)
 	}
-	p.RouteCount = len(routes)
-	pages := (len(routes) + routesPerPage - 1) / routesPerPage
-	page, _ := strconv.Atoi(q.r.URL.Query().Get("rpage"))
-	page = max(1, min(page, pages))
-	p.RoutePage = page
-	for i := 1; i <= pages && pages > 1; i++ {
-		p.RoutePages = append(p.RoutePages, i)
-	}
-	if pages > 0 {
-		p.Routes = routes[(page-1)*routesPerPage : min(page*routesPerPage, len(routes))]
-	}
+	routeTable(q, p, routes)
 	incs, err := s.st.Incidents(q.ctx(), m.Month, m.Spec, p.ASN)
 	if err != nil {
 		return fmt.Errorf("read incidents of AS%d: %w", p.ASN, err)
@@ -209,6 +207,80 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 		p.Timeline = timeline(m.Month, spans, 720)
 	}
 	return nil
+}
+
+// routeTable fills one page of the routes, sorted by ?rsort= and ?rdir=.
+func routeTable(q *request, p *asnPage, routes []store.Route) {
+	p.RouteCount = len(routes)
+	qv := q.r.URL.Query()
+	col, dir := qv.Get("rsort"), qv.Get("rdir")
+	if !slices.Contains(routeCols, col) {
+		col = "prefix"
+	}
+	if dir != "desc" {
+		dir = "asc"
+	}
+	sortRoutes(routes, col, dir)
+	p.RouteHeads = sortHeads("/asn/AS"+strconv.FormatUint(uint64(p.ASN), 10), url.Values{"month": {p.Month}}, routeCols,
+		[]string{"Prefix", "RPKI", "IRR", "Peers"}, "rsort", "rdir", col, dir, "#routes-h")
+	pages := (len(routes) + routesPerPage - 1) / routesPerPage
+	page, _ := strconv.Atoi(q.r.URL.Query().Get("rpage"))
+	page = max(1, min(page, pages))
+	p.RoutePage = page
+	for i := 1; i <= pages && pages > 1; i++ {
+		v := url.Values{"month": {p.Month}, "rsort": {col}, "rdir": {dir}, "rpage": {strconv.Itoa(i)}}
+		p.RoutePages = append(p.RoutePages, pageLink{i, "/asn/AS" + strconv.FormatUint(uint64(p.ASN), 10) + "?" + v.Encode() + "#routes-h"})
+	}
+	if pages > 0 {
+		p.Routes = routes[(page-1)*routesPerPage : min(page*routesPerPage, len(routes))]
+	}
+}
+
+// routeCols are the sortable columns of the route table.
+var routeCols = []string{"prefix", "rpki", "irr", "peers"}
+
+func sortRoutes(rs []store.Route, col, dir string) {
+	slices.SortStableFunc(rs, func(a, b store.Route) int {
+		var c int
+		switch col {
+		case "rpki":
+			c = strings.Compare(a.RPKI, b.RPKI)
+		case "irr":
+			c = strings.Compare(a.IRR, b.IRR)
+		case "peers":
+			c = a.Peers - b.Peers
+		}
+		if c == 0 {
+			c = comparePrefixes(a.Prefix, b.Prefix)
+			if col != "prefix" {
+				return c // ties by prefix, always ascending
+			}
+		}
+		if dir == "desc" {
+			return -c
+		}
+		return c
+	})
+}
+
+// comparePrefixes orders prefixes by address family, address and length;
+// text that does not parse sorts after, as text.
+func comparePrefixes(a, b string) int {
+	pa, ea := netip.ParsePrefix(a)
+	pb, eb := netip.ParsePrefix(b)
+	switch {
+	case ea != nil || eb != nil:
+		return strings.Compare(a, b)
+	case pa.Addr().Is4() != pb.Addr().Is4():
+		if pa.Addr().Is4() {
+			return -1
+		}
+		return 1
+	}
+	if c := pa.Addr().Compare(pb.Addr()); c != 0 {
+		return c
+	}
+	return pa.Bits() - pb.Bits()
 }
 
 func pending(fbs []store.Feedback) bool {

@@ -428,3 +428,34 @@ func TestWeb_PageWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestWeb_TablesSortWithoutJS sorts the map's table and an ASN's routes
+// through the query, and checks the header links carry the other
+// parameters.
+func TestWeb_TablesSortWithoutJS(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t, e.partner)
+	rowsOf := func(body, marker string) []string {
+		var out []string
+		for _, part := range strings.Split(body, marker)[1:] {
+			out = append(out, part[:strings.Index(part, `"`)])
+		}
+		return out
+	}
+	_, body := get(t, c, e.srv.URL, "/map?metric=roa4&sort=value&dir=desc")
+	got := rowsOf(body, `<tr data-cc="`)
+	if len(got) == 0 || got[0] != "NL" {
+		t.Errorf("map table by value descending: %v, want NL first", got)
+	}
+	if !strings.Contains(body, `href="/map?dir=asc&amp;metric=roa4&amp;month=2026-10&amp;sort=value#map-table"`) {
+		t.Error("the value column's link does not reverse the order keeping metric and month")
+	}
+	_, body = get(t, c, e.srv.URL, "/asn/AS3333?rsort=prefix&rdir=desc")
+	if got := rowsOf(body, `<tr><td><code>`); len(got) != 2 {
+		t.Fatalf("routes: %v", got)
+	}
+	i4, i6 := strings.Index(body, "<code>193.0.0.0/21</code>"), strings.Index(body, "<code>2001:67c:2e8::/48</code>")
+	if i6 < 0 || i4 < i6 {
+		t.Error("routes by prefix descending: IPv6 should come first")
+	}
+}

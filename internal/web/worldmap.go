@@ -1,11 +1,13 @@
 package web
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -57,6 +59,7 @@ type mapPage struct {
 	SVG     string
 	Legend  []legendItem
 	Rows    []mapRow
+	Heads   []sortHead
 }
 
 func (p mapPage) PageTitle() string { return "Map: " + p.Name + ", " + p.Month }
@@ -141,8 +144,51 @@ func (s *Server) worldMap(q *request) error {
 		cls, label := classify(val)
 		p.Rows = append(p.Rows, mapRow{Code: cc, Name: name, Value: val, Class: cls, Label: label})
 	}
-	slices.SortFunc(p.Rows, func(a, b mapRow) int { return strings.Compare(a.Name, b.Name) })
+	col, dir := q.r.URL.Query().Get("sort"), q.r.URL.Query().Get("dir")
+	if !slices.Contains(mapCols, col) {
+		col = "name"
+	}
+	if dir != "desc" {
+		dir = "asc"
+	}
+	sortMapRows(p.Rows, col, dir)
+	p.Heads = sortHeads("/map", url.Values{"metric": {metric}, "month": {p.Month}}, mapCols,
+		[]string{"Economy", "Code", p.Name}, "sort", "dir", col, dir, "#map-table")
 	return q.render(http.StatusOK, "map", p)
+}
+
+// mapCols are the sortable columns of the map's table.
+var mapCols = []string{"name", "code", "value"}
+
+// sortMapRows sorts by ?sort=name|code|value and ?dir=asc|desc; economies
+// without data sort last either way.
+func sortMapRows(rows []mapRow, col, dir string) {
+	slices.SortStableFunc(rows, func(a, b mapRow) int {
+		var c int
+		switch col {
+		case "code":
+			c = strings.Compare(a.Code, b.Code)
+		case "value":
+			switch {
+			case a.Value == nil && b.Value == nil:
+				c = 0
+			case a.Value == nil:
+				return 1
+			case b.Value == nil:
+				return -1
+			default:
+				c = cmp.Compare(*a.Value, *b.Value)
+			}
+		default:
+			c = strings.Compare(a.Name, b.Name)
+		}
+		if c == 0 {
+			c = strings.Compare(a.Name, b.Name)
+		} else if dir == "desc" {
+			c = -c
+		}
+		return c
+	})
 }
 
 func valueText(metric string, v float64) string {
