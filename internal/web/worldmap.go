@@ -18,7 +18,8 @@ import (
 //go:generate go run ./gen/worldmap -o worldmap.txt
 
 // worldmapText is the country shapes: "CC<TAB>name<TAB>SVG path" lines,
-// generated from world-atlas@2.0.2 by gen/worldmap.
+// generated from world-atlas@2.0.2 (ISC licence; shapes from Natural
+// Earth, public domain) by gen/worldmap.
 //
 //go:embed worldmap.txt
 var worldmapText string
