@@ -173,7 +173,7 @@ func fullServer(tb testing.TB, st store.Service) http.Handler {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { api.Close() })
-	s, err := New(Options{Store: st, API: api.Handler(), MonthsTTL: 2 * time.Second, KeyCacheTTL: 10 * time.Second})
+	s, err := New(Options{Store: st, API: api.Handler(), Generation: api.Generation, MonthsTTL: 2 * time.Second, KeyCacheTTL: 10 * time.Second})
 	if err != nil {
 		tb.Fatal(err)
 	}

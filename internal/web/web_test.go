@@ -399,6 +399,32 @@ func TestWeb_SignInAndFeedback(t *testing.T) {
 	if !strings.Contains(body, "pending: a planned move") || strings.Contains(body, `data-flag="3333-M2-1"`) {
 		t.Error("the trail does not show the pending feedback, or the button is still there")
 	}
+	// The secretariat accepts it through the API: the incident leaves the
+	// month's counts at once, with no re-ingest.
+	_, before := get(t, e.client(t, ""), e.srv.URL, "/")
+	if got := attr(before, `id="incidents"`, "data-incidents"); got != "4" {
+		t.Fatalf("incidents before the review = %q, want 4", got)
+	}
+	rv, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v2/feedback/%d/review", e.srv.URL, fbs[0].ID),
+		strings.NewReader(`{"verdict":"accepted","note":"planned"}`))
+	rv.Header.Set("Content-Type", "application/json")
+	rv.Header.Set("Authorization", "Bearer "+e.sec)
+	r3, err := http.DefaultClient.Do(rv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3.Body.Close()
+	if r3.StatusCode != 200 {
+		t.Fatalf("review: %d", r3.StatusCode)
+	}
+	_, after := get(t, e.client(t, ""), e.srv.URL, "/")
+	if got := attr(after, `id="incidents"`, "data-incidents"); got != "3" {
+		t.Errorf("incidents after an accepted false positive = %q, want 3", got)
+	}
+	_, body = get(t, c, e.srv.URL, "/asn/AS3333")
+	if !strings.Contains(body, "accepted: a planned move — planned") || !strings.Contains(body, `class="excluded"`) {
+		t.Error("the ASN page does not show the accepted verdict and the excluded incident")
+	}
 	// Another participant's incident is refused by the API.
 	if resp := post("/incidents/15169-M2-1/feedback", url.Values{"reason": {"x"}, "csrf": {csrf}}, nil); resp.StatusCode != 403 {
 		t.Errorf("flag another's incident: %d, want 403", resp.StatusCode)
