@@ -123,7 +123,7 @@ func (s *Server) worldMap(q *request) error {
 		values[strings.ToUpper(cc)] = val
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="img" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
+	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="group" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
 		html.EscapeString(p.Name), p.Month)
 	for _, sh := range shapes {
 		val := values[sh.Code]
