@@ -485,3 +485,44 @@ func TestWeb_TablesSortWithoutJS(t *testing.T) {
 		t.Error("routes by prefix descending: IPv6 should come first")
 	}
 }
+
+// TestWeb_APIBridge: the cookie is a Bearer header for the API; a write
+// needs the page's CSRF token and a same-origin request, as the
+// feedback button's fetch sends.
+func TestWeb_APIBridge(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t, e.pGoogle)
+	_, page := get(t, c, e.srv.URL, "/asn/AS15169")
+	csrf := attr(page, `<body`, "data-csrf")
+	if csrf == "" || !strings.Contains(page, `data-flag="15169-M2-1"`) {
+		t.Fatal("the owner's page has no CSRF token or no flag button")
+	}
+	flag := func(site, token string) int {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v2/incidents/15169-M2-1/feedback", strings.NewReader(`{"reason":"anycast"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Sec-Fetch-Site", site)
+		req.Header.Set("X-CSRF-Token", token)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := flag("cross-site", csrf); got != 401 {
+		t.Errorf("cross-site with the token: %d, want 401", got)
+	}
+	if got := flag("same-origin", "forged"); got != 401 {
+		t.Errorf("same-origin with a wrong token: %d, want 401", got)
+	}
+	if got := flag("same-origin", csrf); got != 201 {
+		t.Errorf("same-origin with the token: %d, want 201", got)
+	}
+	// A read through the cookie sees what the key sees.
+	if status, _ := get(t, c, e.srv.URL, "/api/v2/scores/details?asn=AS15169"); status != 200 {
+		t.Errorf("own details through the cookie: %d", status)
+	}
+	if status, _ := get(t, c, e.srv.URL, "/api/v2/scores/details?asn=AS3333"); status != 403 {
+		t.Errorf("another's details through the cookie: %d, want 403", status)
+	}
+}
