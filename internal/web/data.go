@@ -187,6 +187,8 @@ type monthView struct {
 	roa map[string]map[string]map[int]store.ROAStat
 	// incidents and networks involved by scope and lower-case key.
 	incidents map[string]map[string]incidentCount
+	// maps: metric → *mapData, drawn on first request.
+	maps sync.Map
 }
 
 type incidentCount struct{ Incidents, Networks int }

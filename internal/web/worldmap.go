@@ -104,40 +104,9 @@ func (s *Server) worldMap(q *request) error {
 		classify = roaClass
 		p.Legend = []legendItem{{"q4", "≥ 75 %"}, {"q3", "50–75 %"}, {"q2", "25–50 %"}, {"q1", "< 25 %"}, {"nodata", "– no data"}}
 	}
-	values := map[string]*float64{}
-	for _, cc := range v.keys["economy"] {
-		var val *float64
-		if strings.HasPrefix(metric, "roa") {
-			fam := 4
-			if metric == "roa6" {
-				fam = 6
-			}
-			if r, ok := v.roa["economy"][strings.ToLower(cc)][fam]; ok {
-				if total := r.ValidSpace + r.InvalidSpace + r.NotFoundSpace; total > 0 {
-					val = finite(float64(r.ValidSpace) / float64(total))
-				}
-			}
-		} else if a, ok := v.aggs["economy"][strings.ToLower(cc)][metric]; ok && a.Ready+a.Aspire+a.Lag > 0 {
-			val = finite(a.Value)
-		}
-		values[strings.ToUpper(cc)] = val
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="group" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
-		html.EscapeString(p.Name), p.Month)
-	for _, sh := range shapes {
-		val := values[sh.Code]
-		cls, label := classify(val)
-		text := sh.Name + ": no data"
-		if val != nil {
-			text = fmt.Sprintf("%s: %s (%s)", sh.Name, valueText(metric, *val), label)
-		}
-		fmt.Fprintf(&b, `<a href="/?region=%s&amp;month=%s" data-cc="%s"><path class="c-%s" d="%s"><title>%s</title></path></a>`,
-			sh.Code, p.Month, sh.Code, cls, sh.Path, html.EscapeString(text))
-	}
-	b.WriteString(`</svg>`)
-	p.SVG = b.String()
-	for cc, val := range values {
+	md := v.mapOf(metric, classify)
+	p.SVG = md.svg
+	for cc, val := range md.values {
 		name := cc
 		if e, ok := region.Lookup(cc); ok {
 			name = e.Name
@@ -156,6 +125,64 @@ func (s *Server) worldMap(q *request) error {
 	p.Heads = sortHeads("/map", url.Values{"metric": {metric}, "month": {p.Month}}, mapCols,
 		[]string{"Economy", "Code", p.Name}, "sort", "dir", col, dir, "#map-table")
 	return q.render(http.StatusOK, "map", p)
+}
+
+// mapData is a month's map of one metric: the value of each economy
+// (nil: no data) and the map drawn, kept with the month's view.
+type mapData struct {
+	values map[string]*float64
+	svg    string
+}
+
+// mapOf returns the map of a metric, drawing it the first time.
+func (v *monthView) mapOf(metric string, classify func(*float64) (string, string)) *mapData {
+	if md, ok := v.maps.Load(metric); ok {
+		return md.(*mapData)
+	}
+	md := &mapData{values: v.economyValues(metric)}
+	month := v.meta.Month.Format("2006-01")
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="group" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
+		html.EscapeString(metricName(metric)), month)
+	for _, sh := range shapes {
+		val := md.values[sh.Code]
+		cls, label := classify(val)
+		text := sh.Name + ": no data"
+		if val != nil {
+			text = fmt.Sprintf("%s: %s (%s)", sh.Name, valueText(metric, *val), label)
+		}
+		fmt.Fprintf(&b, `<a href="/?region=%s&amp;month=%s" data-cc="%s"><path class="c-%s" d="%s"><title>%s</title></path></a>`,
+			sh.Code, month, sh.Code, cls, sh.Path, html.EscapeString(text))
+	}
+	b.WriteString(`</svg>`)
+	md.svg = b.String()
+	got, _ := v.maps.LoadOrStore(metric, md)
+	return got.(*mapData)
+}
+
+// economyValues is each economy's value of a metric: the score aggregate
+// when any network has data, or the share of announced address space
+// covered by valid ROAs.
+func (v *monthView) economyValues(metric string) map[string]*float64 {
+	values := map[string]*float64{}
+	for _, cc := range v.keys["economy"] {
+		var val *float64
+		if strings.HasPrefix(metric, "roa") {
+			fam := 4
+			if metric == "roa6" {
+				fam = 6
+			}
+			if r, ok := v.roa["economy"][strings.ToLower(cc)][fam]; ok {
+				if total := r.ValidSpace + r.InvalidSpace + r.NotFoundSpace; total > 0 {
+					val = finite(float64(r.ValidSpace) / float64(total))
+				}
+			}
+		} else if a, ok := v.aggs["economy"][strings.ToLower(cc)][metric]; ok && a.Ready+a.Aspire+a.Lag > 0 {
+			val = finite(a.Value)
+		}
+		values[strings.ToUpper(cc)] = val
+	}
+	return values
 }
 
 // mapCols are the sortable columns of the map's table.
