@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -28,7 +29,8 @@ type asnPage struct {
 	Scores      []scoreRow
 	Details     bool // the visitor may see metrics and evidence
 	Owner       bool // a participant key on its own ASN: may flag
-	Metrics     []store.Metric
+	Metrics     []metricRow
+	Economy     string // the economy's name
 	Routes      []store.Route
 	RouteCount  int
 	RoutePage   int
@@ -45,6 +47,12 @@ type asnPage struct {
 
 func (p asnPage) PageTitle() string {
 	return "AS" + strconv.FormatUint(uint64(p.ASN), 10) + ", " + p.Month
+}
+
+// metricRow is a metric with the readiness level of its score.
+type metricRow struct {
+	store.Metric
+	Level string
 }
 
 // pageLink is one link of a pager.
@@ -156,6 +164,9 @@ func (s *Server) asnPage(q *request) error {
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}
+	if e, ok := region.Lookup(a.Country); ok {
+		p.Economy = e.Name
+	}
 	if p.Details {
 		if err := s.details(q, m, &p); err != nil {
 			return err
@@ -170,7 +181,14 @@ func (s *Server) asnPage(q *request) error {
 // details fills the evidence: metrics, a page of routes, incidents with
 // their timeline and feedback trail.
 func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
-	p.Metrics = p.Rec.Metrics
+	classify := scoreClass(specOf(m))
+	for _, mt := range p.Rec.Metrics {
+		row := metricRow{Metric: mt, Level: "noData"}
+		if mt.HasData {
+			row.Level, _ = classify(finite(mt.Score))
+		}
+		p.Metrics = append(p.Metrics, row)
+	}
 	routes, err := s.st.Routes(q.ctx(), m.Month, m.Spec, p.ASN)
 	if err != nil {
 		return fmt.Errorf("read routes of AS%d: %w", p.ASN, err)
