@@ -70,7 +70,7 @@ type scoreRow struct {
 type incidentRow struct {
 	store.Incident
 	Duration string
-	Evidence string
+	Evidence evidence
 	Feedback []store.Feedback
 	CanFlag  bool
 }
@@ -212,7 +212,7 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	}
 	var spans []span
 	for _, in := range incs {
-		row := incidentRow{Incident: in, Duration: duration(in.End.Sub(in.Start)), Evidence: evidenceText(in.Evidence),
+		row := incidentRow{Incident: in, Duration: duration(in.End.Sub(in.Start)), Evidence: evidenceOf(in.Evidence),
 			Feedback: trail[in.ID]}
 		row.CanFlag = p.Owner && !in.Excluded && !pending(row.Feedback)
 		p.Incidents = append(p.Incidents, row)
@@ -305,14 +305,41 @@ func pending(fbs []store.Feedback) bool {
 	return slices.ContainsFunc(fbs, func(f store.Feedback) bool { return f.Verdict == store.VerdictPending })
 }
 
-// evidenceText renders an incident's evidence compactly.
-func evidenceText(ev json.RawMessage) string {
+// maxEvidence bounds the evidence items shown per incident: a busy
+// incident merges hundreds of events, the API has them all.
+const maxEvidence = 20
+
+// evidence is an incident's evidence as the page shows it.
+type evidence struct {
+	Items []string // one line per event or object
+	More  int      // items left out
+}
+
+// evidenceOf renders an incident's evidence, an object or a list of them,
+// as lines of "key: value" pairs in key order.
+func evidenceOf(ev json.RawMessage) evidence {
+	var out evidence
 	if len(ev) == 0 || !json.Valid(ev) {
-		return ""
+		return out
 	}
+	var list []json.RawMessage
+	if json.Unmarshal(ev, &list) != nil {
+		list = []json.RawMessage{ev}
+	}
+	for i, item := range list {
+		if i == maxEvidence {
+			out.More = len(list) - maxEvidence
+			break
+		}
+		out.Items = append(out.Items, evidenceLine(item))
+	}
+	return out
+}
+
+func evidenceLine(item json.RawMessage) string {
 	var v map[string]any
-	if json.Unmarshal(ev, &v) != nil {
-		return truncate(string(ev), 400)
+	if json.Unmarshal(item, &v) != nil {
+		return truncate(string(item), 300)
 	}
 	keys := make([]string, 0, len(v))
 	for k := range v {
@@ -321,8 +348,15 @@ func evidenceText(ev json.RawMessage) string {
 	slices.Sort(keys)
 	var parts []string
 	for _, k := range keys {
-		b, _ := json.Marshal(v[k])
-		parts = append(parts, k+": "+truncate(string(b), 200))
+		var text string
+		switch x := v[k].(type) {
+		case string:
+			text = x
+		default:
+			b, _ := json.Marshal(x)
+			text = string(b)
+		}
+		parts = append(parts, k+": "+truncate(text, 120))
 	}
 	return strings.Join(parts, "; ")
 }
