@@ -216,7 +216,7 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 			Feedback: trail[in.ID]}
 		row.CanFlag = p.Owner && !in.Excluded && !pending(row.Feedback)
 		p.Incidents = append(p.Incidents, row)
-		spans = append(spans, span{Label: in.Metric + " " + in.ID, Start: in.Start, End: in.End, Score: in.Score, Excluded: in.Excluded})
+		spans = append(spans, span{Label: in.Metric + " " + in.ID, Metric: in.Metric, Start: in.Start, End: in.End, Score: in.Score, Excluded: in.Excluded})
 	}
 	if len(spans) > 0 {
 		if len(spans) > 200 {
