@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -53,6 +54,21 @@ type page struct {
 
 // pageOption changes how a page is opened.
 type pageOption func(ctx context.Context) error
+
+// darkMode emulates prefers-color-scheme: dark.
+func darkMode(ctx context.Context) error {
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}},
+	})
+	return err
+}
+
+// noScript disables the page's scripts, to check what a visitor without
+// JavaScript gets; DevTools' own evaluation still works.
+func noScript(ctx context.Context) error {
+	_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	return err
+}
 
 // newPage opens a tab in a fresh browser context; the tab and its context
 // are closed when the test ends.
@@ -120,6 +136,63 @@ func eval[T any](p *page, expr string) T {
 		p.t.Fatalf("evaluate %s: %v", expr, err)
 	}
 	return v
+}
+
+// location returns the URL of the page, relative to the server.
+func (p *page) location() string {
+	p.t.Helper()
+	loc, err := chromedp.Run(p.ctx, chromedp.Location())
+	if err != nil {
+		p.t.Fatalf("location: %v", err)
+	}
+	return strings.TrimPrefix(loc, setUp(p.t).srv.url)
+}
+
+// attrTexts returns the trimmed text of every element with the data
+// attribute name, by the attribute's value (name without "data-").
+func attrTexts(p *page, name string) map[string]string {
+	p.t.Helper()
+	return eval[map[string]string](p, fmt.Sprintf(`Object.fromEntries(Array.from(document.querySelectorAll("[data-%s]"),
+		e => [e.getAttribute("data-%s"), e.textContent.trim().replace(/\s+/g, " ")]))`, name, name))
+}
+
+// texts returns the trimmed texts of the elements matching a CSS selector.
+func texts(p *page, sel string) []string {
+	p.t.Helper()
+	return eval[[]string](p, fmt.Sprintf(`Array.from(document.querySelectorAll(%q), e => e.textContent.trim().replace(/\s+/g, " "))`, sel))
+}
+
+// count returns how many elements match a CSS selector; visible only
+// counts those rendered (not hidden, not display: none).
+func count(p *page, sel string, visible bool) int {
+	p.t.Helper()
+	filter := ""
+	if visible {
+		filter = ".filter(e => e.getClientRects().length > 0)"
+	}
+	return eval[int](p, fmt.Sprintf(`Array.from(document.querySelectorAll(%q))%s.length`, sel, filter))
+}
+
+// click clicks the first element matching a CSS selector and waits for
+// what it started, a navigation or requests, to finish.
+func (p *page) click(sel string) {
+	p.t.Helper()
+	if n := count(p, sel, false); n == 0 {
+		p.t.Fatalf("nothing to click: no element matches %s", sel)
+	}
+	p.rec.reset()
+	p.run("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	p.waitLoaded()
+}
+
+// waitLoaded waits until the document is complete and the network quiet.
+func (p *page) waitLoaded() {
+	p.t.Helper()
+	time.Sleep(100 * time.Millisecond) // let a navigation begin
+	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](`document.readyState === "complete"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		p.t.Fatalf("wait for the page to load: %v", err)
+	}
+	p.settle()
 }
 
 // checkClean fails the test for every console error, uncaught exception

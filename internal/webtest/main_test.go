@@ -137,5 +137,20 @@ func getJSON(t testing.TB, role, path string, v any) {
 	}
 }
 
+// getText fetches path from the server anonymously and returns the body.
+func getText(t testing.TB, path string) string {
+	t.Helper()
+	resp, err := http.Get(setUp(t).srv.url + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d, %v: %s", path, resp.StatusCode, err, body)
+	}
+	return string(body)
+}
+
 // jsonUnmarshal is json.Unmarshal.
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -50,11 +50,15 @@ var (
 // The participants: both months are ingested with this file, and it is
 // imported into the registry. Their ASNs were chosen for what they have
 // in May: AS9155 three incidents and IRR and RPKI scores, AS2516 six
-// incidents (the most of any ASN), AS3333 no route at all.
+// incidents (the most of any ASN), AS9038 an RPKI score of 0.5, AS3333
+// no route at all; Telstra has two ASNs.
 const participantsCSV = "organisation,programme,asns,approved,areas\n" +
 	"Qualitynet,netops,AS9155,2016-03-01,KW\n" +
 	"KDDI,netops,AS2516,2017-06-15,JP\n" +
-	"RIPE NCC,netops,AS3333,2015-01-12,NL DE\n"
+	"RIPE NCC,netops,AS3333,2015-01-12,NL DE\n" +
+	"Jordan Telecom,netops,AS9038,2019-09-01,JO\n" +
+	"Hurricane Electric,netops,AS6939,2018-02-01,US\n" +
+	"Telstra,netops,AS1221 AS4637,2016-11-20,AU\n"
 
 // Participant ASNs named in the tests.
 const (
@@ -70,10 +74,18 @@ type server struct {
 	done chan error
 }
 
+// BinaryEnv names the environment variable of an observatory binary to
+// test instead of building this tree's: to run these tests against
+// another build, such as another branch's.
+const BinaryEnv = "OBSERVATORY_WEBTEST_BIN"
+
 // buildBinary builds the observatory command without the race detector:
 // the ingest is five times faster without it, and the server's code is
 // not what these tests are about.
 func buildBinary(dir string) (string, error) {
+	if bin := os.Getenv(BinaryEnv); bin != "" {
+		return bin, nil
+	}
 	bin := filepath.Join(dir, "observatory")
 	cmd := exec.Command("go", "build", "-o", bin, "github.com/observatory-net/observatory/cmd/observatory")
 	if out, err := cmd.CombinedOutput(); err != nil {

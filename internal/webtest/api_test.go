@@ -1,0 +1,134 @@
+package webtest
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+)
+
+// The /api/v2 answers the pages are compared with: only the fields the
+// pages show.
+
+type apiSummary struct {
+	Region string `json:"region"`
+	Scores []struct {
+		ID          string             `json:"id"`
+		Value       *float64           `json:"value"`
+		Trend       *float64           `json:"trend"`
+		Counts      map[string]int     `json:"counts"`
+		Percentages map[string]float64 `json:"percentages"`
+	} `json:"scores"`
+}
+
+type apiScore struct {
+	ID      string   `json:"id"`
+	Value   *float64 `json:"value"`
+	HasData bool     `json:"hasData"`
+	Level   string   `json:"level"`
+}
+
+type apiASN struct {
+	ASN         uint32     `json:"asn"`
+	Holder      string     `json:"holder"`
+	Country     string     `json:"country"`
+	Participant bool       `json:"participant"`
+	Scores      []apiScore `json:"scores"`
+}
+
+type apiMark struct {
+	Value *float64 `json:"value"`
+	Level string   `json:"level"`
+}
+
+type apiParticipant struct {
+	Organisation string   `json:"organisation"`
+	Programme    string   `json:"programme"`
+	ASNs         []uint32 `json:"asns"`
+	Approved     string   `json:"approved"`
+	Areas        []string `json:"areas"`
+	Action1Mark  string   `json:"action1Mark"`
+	AntiSpoofing apiMark  `json:"antiSpoofing"`
+	Coordination apiMark  `json:"coordination"`
+	IRR          apiMark  `json:"routingInformationIRR"`
+	RPKI         apiMark  `json:"routingInformationRPKI"`
+}
+
+type apiIncident struct {
+	ID       string `json:"id"`
+	ASN      uint32 `json:"asn"`
+	Excluded bool   `json:"excluded"`
+}
+
+// summary returns GET /api/v2/scores/summary of the month and region.
+func summary(t *testing.T, region string) apiSummary {
+	t.Helper()
+	var s apiSummary
+	getJSON(t, "", "/api/v2/scores/summary?"+url.Values{"month": {month}, "region": {region}}.Encode(), &s)
+	return s
+}
+
+// asnRecord returns GET /api/v2/ases/{asn} of the month, as role sees it.
+func asnRecord(t *testing.T, role string, asn uint32) apiASN {
+	t.Helper()
+	var a apiASN
+	getJSON(t, role, fmt.Sprintf("/api/v2/ases/%d?month=%s", asn, month), &a)
+	return a
+}
+
+// participantsTable returns GET /api/v2/participants of the month.
+func participantsTable(t *testing.T) []apiParticipant {
+	t.Helper()
+	var p struct {
+		Items []apiParticipant `json:"items"`
+	}
+	getJSON(t, "", "/api/v2/participants?month="+month, &p)
+	return p.Items
+}
+
+// incidents returns every incident of the month that role may see, asn
+// 0 for all, following the pages.
+func incidents(t *testing.T, role string, asn uint32) []apiIncident {
+	t.Helper()
+	var all []apiIncident
+	q := url.Values{"month": {month}, "pageSize": {"500"}}
+	if asn != 0 {
+		q.Set("asn", strconv.FormatUint(uint64(asn), 10))
+	}
+	for {
+		var page struct {
+			Items []apiIncident `json:"items"`
+			Next  string        `json:"nextPageToken"`
+		}
+		getJSON(t, role, "/api/v2/incidents?"+q.Encode(), &page)
+		all = append(all, page.Items...)
+		if page.Next == "" {
+			return all
+		}
+		q.Set("pageToken", page.Next)
+	}
+}
+
+// scoreText formats a score as the pages do: three decimals, or "–"
+// without a value.
+func scoreText(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*v, 'f', 3, 64)
+}
+
+// dashboard skips the test while the server has no dashboard at / (the
+// pages are built on another branch); it returns nothing else.
+func dashboard(t *testing.T) {
+	t.Helper()
+	resp, err := http.Get(setUp(t).srv.url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		t.Skip("the server has no dashboard at / yet")
+	}
+}

@@ -1,0 +1,123 @@
+package webtest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestNavigation_MapToOverview clicks a country on the map, and an
+// economy in the map's table, and lands on that economy's overview.
+func TestNavigation_MapToOverview(t *testing.T) {
+	dashboard(t)
+	for _, c := range []struct{ name, link string }{
+		{"map", `svg a[href*="region=AU"]`},
+		{"table", `#map-table a[href*="region=BR"]`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := newPage(t).open("/map?month=" + month)
+			cc := c.link[strings.Index(c.link, "region=")+len("region=") : len(c.link)-2]
+			p.click(c.link)
+			if loc := p.location(); !strings.Contains(loc, "region="+cc) {
+				t.Errorf("clicking %s went to %s", c.link, loc)
+			}
+			if got := eval[string](p, `document.getElementById("region-name")?.getAttribute("data-region") ?? ""`); got != cc {
+				t.Errorf("overview of region %q, want %s", got, cc)
+			}
+			p.checkClean()
+		})
+	}
+}
+
+// TestNavigation_ParticipantToASN clicks an ASN in the participants
+// table and lands on its drill-down.
+func TestNavigation_ParticipantToASN(t *testing.T) {
+	dashboard(t)
+	p := newPage(t).open("/participants?month=" + month)
+	p.click(fmt.Sprintf(`#participants-table a[data-asn="%d"]`, otherASN))
+	if loc := p.location(); !strings.HasPrefix(loc, fmt.Sprintf("/asn/AS%d", otherASN)) {
+		t.Errorf("clicking AS%d went to %s", otherASN, loc)
+	}
+	if got := attrTexts(p, "asn")[fmt.Sprint(otherASN)]; got != fmt.Sprintf("AS%d", otherASN) {
+		t.Errorf("drill-down heading %q, want AS%d", got, otherASN)
+	}
+	p.checkClean()
+}
+
+// TestNavigation_Keyboard tabs from the top of the overview to each main
+// navigation link, and follows one with Enter.
+func TestNavigation_Keyboard(t *testing.T) {
+	dashboard(t)
+	p := newPage(t).open("/?month=" + month)
+	var seen []string
+	reached := map[string]bool{}
+	for range 25 {
+		p.run("press Tab", chromedp.KeyEvent("\t"))
+		href := eval[string](p, `(e => e && e.closest("nav") && e.getAttribute("href") || (e && e.tagName) || "")(document.activeElement)`)
+		seen = append(seen, href)
+		reached[href] = true
+		if href == "/participants" {
+			break
+		}
+	}
+	for _, nav := range []string{"/", "/map", "/participants"} {
+		if !reached[nav] {
+			t.Errorf("Tab did not reach the navigation link %s; focus went %q", nav, seen)
+		}
+	}
+	if !reached["/participants"] {
+		return
+	}
+	p.rec.reset()
+	p.run("press Enter", chromedp.KeyEvent("\r"))
+	p.waitLoaded()
+	if loc := p.location(); !strings.HasPrefix(loc, "/participants") {
+		t.Errorf("Enter on the Participants link went to %s", loc)
+	}
+	p.checkClean()
+}
+
+// TestSignIn_ParticipantSeesOwnEvidence signs in with a participant's key
+// through the form: its own ASN shows the evidence and a feedback button
+// per incident the API lists; another participant's ASN shows neither.
+func TestSignIn_ParticipantSeesOwnEvidence(t *testing.T) {
+	dashboard(t)
+	e := setUp(t)
+	own := fmt.Sprintf("/asn/AS%d?month=%s", ownASN, month)
+	p := newPage(t).open("/signin?next=" + strings.ReplaceAll(own, "?", "%3F"))
+	p.run("type the key", chromedp.SendKeys(chromedp.CSS("#token"), e.tokens["participant"]))
+	p.click(`form[action="/signin"] button[type="submit"]`)
+	p.checkClean()
+	if n := count(p, `[data-testid="signed-in"]`, true); n != 1 {
+		t.Fatalf("not signed in after the form, at %s", p.location())
+	}
+
+	p.open(own)
+	p.checkClean()
+	want := incidents(t, "participant", ownASN)
+	if len(want) == 0 {
+		t.Fatalf("AS%d has no incident in %s to give feedback on", ownASN, month)
+	}
+	if n := count(p, "#evidence", true); n != 1 {
+		t.Errorf("AS%d's own page shows no evidence", ownASN)
+	}
+	if got := texts(p, "#incident-count"); len(got) != 1 || got[0] != fmt.Sprint(len(want)) {
+		t.Errorf("incident count shown %q, API %d", got, len(want))
+	}
+	for _, inc := range want {
+		sel := fmt.Sprintf(`form[data-flag=%q] button`, inc.ID)
+		if !inc.Excluded && count(p, sel, true) != 1 {
+			t.Errorf("no feedback button for incident %s", inc.ID)
+		}
+	}
+	p.screenshot("own")
+
+	p.open(fmt.Sprintf("/asn/AS%d?month=%s", otherASN, month))
+	p.checkClean()
+	if n := count(p, "#evidence", false) + count(p, "form[data-flag]", false); n != 0 {
+		t.Errorf("AS%d, another participant's, shows evidence or feedback buttons to this key", otherASN)
+	}
+	p.screenshot("other")
+}
