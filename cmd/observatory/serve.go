@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/web"
 )
 
 func init() { register(newServeCmd) }
@@ -34,8 +35,8 @@ func newServeCmd() *cobra.Command {
 	var o serveOptions
 	cmd := &cobra.Command{
 		Use:   "serve --db DSN [--listen 127.0.0.1:8080]",
-		Short: "Serve the /api/v2 JSON API, /healthz and /metrics",
-		Long: `serve answers the observatory's API v2 (the contract is served at
+		Short: "Serve the dashboard at /, the /api/v2 JSON API, /healthz and /metrics",
+		Long: `serve answers the observatory's dashboard at / and its API v2 (the contract is served at
 /api/v2/openapi.json) from a store: an SQLite file, or a postgres:// DSN.
 Keys, the participants registry and feedback need a store that keeps them
 (both do). It stops gracefully on SIGINT or SIGTERM.`,
@@ -73,11 +74,21 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 		return err
 	}
 	defer api.Close()
+	dash, err := web.New(web.Options{Store: st, API: api.Handler(), Logger: log, MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL})
+	if err != nil {
+		return err
+	}
+	go func() {
+		// The newest month's pages are computed before the first visitor.
+		if err := dash.Warm(ctx); err != nil {
+			log.Warn("prepare the dashboard", "err", err)
+		}
+	}()
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return usageError(fmt.Errorf("--listen %s: %w", o.listen, err))
 	}
-	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+	srv := &http.Server{Handler: dash.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)

@@ -1,0 +1,31 @@
+package httpapi
+
+import (
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// This file exports the few rules internal/web shares with the API, so
+// that the dashboard shows the same numbers and hides the same scores.
+
+// ParticipantRow is one line of the public participants table of
+// GET /api/v2/participants.
+type ParticipantRow = participantRow
+
+// ParticipantMark is a participant's mean score of one Action (Value nil
+// when the Action is not public) and its readiness level.
+type ParticipantMark = participantScore
+
+// ParticipantRowOf computes a participant's row over its ASNs' month
+// records, as GET /api/v2/participants does.
+func ParticipantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spec.Spec) ParticipantRow {
+	return participantRowOf(r, records, sp)
+}
+
+// PublicScore reports whether the specification publishes a score of
+// participants to anonymous callers; without the specification none is.
+func PublicScore(sp *spec.Spec, id string) bool { return publicScore(sp, id) }
+
+// Level maps a stored readiness level to the API's: ready, aspiring,
+// lagging or noData.
+func Level(l string, hasData bool) string { return level(l, hasData) }

@@ -1,0 +1,348 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// routesPerPage bounds the route table of one page.
+const routesPerPage = 100
+
+type asnPage struct {
+	ASN         uint32
+	Month       string
+	Months      []string
+	Rec         *store.ASN
+	Participant bool
+	Scores      []scoreRow
+	Details     bool // the visitor may see metrics and evidence
+	Owner       bool // a participant key on its own ASN: may flag
+	Metrics     []store.Metric
+	Routes      []store.Route
+	RouteCount  int
+	RoutePage   int
+	RoutePages  []int
+	Incidents   []incidentRow
+	Timeline    string
+	History     []historyRow
+	HistoryNote string
+	Chart       string
+	Flagged     string
+	CSRF        string
+}
+
+func (p asnPage) PageTitle() string {
+	return "AS" + strconv.FormatUint(uint64(p.ASN), 10) + ", " + p.Month
+}
+
+type scoreRow struct {
+	ID    string
+	Value *float64
+	Level string // ready, aspiring, lagging, noData, hidden
+}
+
+type incidentRow struct {
+	store.Incident
+	Duration string
+	Evidence string
+	Feedback []store.Feedback
+	CanFlag  bool
+}
+
+type historyRow struct {
+	Month  string
+	Scores []scoreRow
+}
+
+// parseASN reads "AS123" or "123".
+func parseASN(s string) (uint32, bool) {
+	d := s
+	if len(d) > 2 && strings.EqualFold(d[:2], "AS") {
+		d = d[2:]
+	}
+	if d == "" || len(d) > 10 || strings.TrimLeft(d, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(d, 10, 32)
+	return uint32(n), err == nil
+}
+
+// asnJump: GET /asn/?asn=AS123, the header's form, redirects to the page.
+func (s *Server) asnJump(q *request) error {
+	asn, ok := parseASN(strings.TrimSpace(q.r.URL.Query().Get("asn")))
+	if !ok {
+		return badRequest("asn: want AS followed by a number")
+	}
+	http.Redirect(q.w, q.r, "/asn/AS"+strconv.FormatUint(uint64(asn), 10), http.StatusSeeOther)
+	return nil
+}
+
+// scoresFor returns a's scores as the visitor may see them: all of a
+// non-participant's, or of an ASN whose details it may see; a
+// participant's public Actions otherwise, the others marked hidden.
+func scoresFor(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) []scoreRow {
+	participant := a.Participant || reg[a.ASN]
+	full := !participant || who.seesDetails(a.ASN)
+	var out []scoreRow
+	for _, id := range scoreIDs {
+		row := scoreRow{ID: id, Level: "noData"}
+		i := slices.IndexFunc(a.Scores, func(sc store.Score) bool { return sc.ID == id })
+		switch {
+		case !full && !httpapi.PublicScore(sp, id):
+			row.Level = "hidden"
+		case i >= 0:
+			sc := a.Scores[i]
+			row.Level = httpapi.Level(sc.Level, sc.HasData)
+			if sc.HasData {
+				row.Value = finite(sc.Value)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func specOf(m *store.MonthMeta) *spec.Spec {
+	sp, err := spec.Get(m.Spec)
+	if err != nil {
+		return nil
+	}
+	return sp
+}
+
+// asnPage: GET /asn/{asn}?month=&rpage=.
+func (s *Server) asnPage(q *request) error {
+	asn, ok := parseASN(q.r.PathValue("asn"))
+	if !ok {
+		return notFound("no such ASN %q", truncate(q.r.PathValue("asn"), 40))
+	}
+	m, err := q.month()
+	if err != nil {
+		return err
+	}
+	recs, err := s.st.ASNs(q.ctx(), m.Month, m.Spec, store.Filter{ASNs: []uint32{asn}})
+	if err != nil {
+		return fmt.Errorf("read AS%d: %w", asn, err)
+	}
+	if len(recs) == 0 {
+		return notFound("AS%d is not measured in %s", asn, m.Month.Format("2006-01"))
+	}
+	_, reg, _, err := s.registered(q.ctx())
+	if err != nil {
+		return err
+	}
+	a := &recs[0]
+	p := asnPage{ASN: asn, Month: m.Month.Format("2006-01"), Rec: a, Participant: a.Participant || reg[asn],
+		Scores: scoresFor(a, specOf(m), q.who, reg), Details: q.who.seesDetails(asn), Owner: q.who.owns(asn),
+		Flagged: q.r.URL.Query().Get("flagged"), CSRF: s.csrfToken(q.who)}
+	if p.Months, err = s.monthNames(q); err != nil {
+		return err
+	}
+	if p.Details {
+		if err := s.details(q, m, &p); err != nil {
+			return err
+		}
+	}
+	if err := s.history(q, m, reg, &p); err != nil {
+		return err
+	}
+	return q.render(http.StatusOK, "asn", p)
+}
+
+// details fills the evidence: metrics, a page of routes, incidents with
+// their timeline and feedback trail.
+func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
+	p.Metrics = p.Rec.Metrics
+	routes, err := s.st.Routes(q.ctx(), m.Month, m.Spec, p.ASN)
+	if err != nil {
+		return fmt.Errorf("read routes of AS%d: %w", p.ASN, err)
+	}
+	p.RouteCount = len(routes)
+	pages := (len(routes) + routesPerPage - 1) / routesPerPage
+	page, _ := strconv.Atoi(q.r.URL.Query().Get("rpage"))
+	page = max(1, min(page, pages))
+	p.RoutePage = page
+	for i := 1; i <= pages && pages > 1; i++ {
+		p.RoutePages = append(p.RoutePages, i)
+	}
+	if pages > 0 {
+		p.Routes = routes[(page-1)*routesPerPage : min(page*routesPerPage, len(routes))]
+	}
+	incs, err := s.st.Incidents(q.ctx(), m.Month, m.Spec, p.ASN)
+	if err != nil {
+		return fmt.Errorf("read incidents of AS%d: %w", p.ASN, err)
+	}
+	trail := map[string][]store.Feedback{}
+	if s.svc != nil && len(incs) > 0 {
+		fbs, err := s.svc.Feedbacks(q.ctx(), store.FeedbackFilter{ASNs: []uint32{p.ASN}, Month: m.Month})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("read feedback: %w", err)
+		}
+		for i := len(fbs) - 1; i >= 0; i-- { // oldest first
+			if fbs[i].Spec == m.Spec {
+				trail[fbs[i].IncidentID] = append(trail[fbs[i].IncidentID], fbs[i])
+			}
+		}
+	}
+	var spans []span
+	for _, in := range incs {
+		row := incidentRow{Incident: in, Duration: duration(in.End.Sub(in.Start)), Evidence: evidenceText(in.Evidence),
+			Feedback: trail[in.ID]}
+		row.CanFlag = p.Owner && !in.Excluded && !pending(row.Feedback)
+		p.Incidents = append(p.Incidents, row)
+		spans = append(spans, span{Label: in.Metric + " " + in.ID, Start: in.Start, End: in.End, Score: in.Score, Excluded: in.Excluded})
+	}
+	if len(spans) > 0 {
+		if len(spans) > 200 {
+			spans = spans[:200]
+		}
+		p.Timeline = timeline(m.Month, spans, 720)
+	}
+	return nil
+}
+
+func pending(fbs []store.Feedback) bool {
+	return slices.ContainsFunc(fbs, func(f store.Feedback) bool { return f.Verdict == store.VerdictPending })
+}
+
+// evidenceText renders an incident's evidence compactly.
+func evidenceText(ev json.RawMessage) string {
+	if len(ev) == 0 || !json.Valid(ev) {
+		return ""
+	}
+	var v map[string]any
+	if json.Unmarshal(ev, &v) != nil {
+		return truncate(string(ev), 400)
+	}
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		b, _ := json.Marshal(v[k])
+		parts = append(parts, k+": "+truncate(string(b), 200))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// history fills the five scores over the last 12 stored months of m's
+// specification, as the visitor may see them.
+func (s *Server) history(q *request, m *store.MonthMeta, reg map[uint32]bool, p *asnPage) error {
+	metas, err := s.specMonths(q.ctx(), m.Spec)
+	if err != nil {
+		return err
+	}
+	var months []store.MonthMeta
+	for _, mm := range metas {
+		if !mm.Month.After(m.Month) && len(months) < 12 {
+			months = append(months, mm)
+		}
+	}
+	slices.Reverse(months)
+	var labels []string
+	vals := make([][]*float64, len(scoreIDs))
+	for i := range months {
+		mm := &months[i]
+		recs, err := s.st.ASNs(q.ctx(), mm.Month, mm.Spec, store.Filter{ASNs: []uint32{p.ASN}})
+		if err != nil {
+			return fmt.Errorf("read AS%d in %s: %w", p.ASN, mm.Month.Format("2006-01"), err)
+		}
+		row := historyRow{Month: mm.Month.Format("2006-01")}
+		if len(recs) > 0 {
+			row.Scores = scoresFor(&recs[0], specOf(mm), q.who, reg)
+		}
+		p.History = append(p.History, row)
+		labels = append(labels, row.Month)
+		for j := range scoreIDs {
+			var v *float64
+			if j < len(row.Scores) {
+				v = row.Scores[j].Value
+			}
+			vals[j] = append(vals[j], v)
+		}
+	}
+	var ss []series
+	for j, id := range scoreIDs {
+		ss = append(ss, series{Name: scoreNames[id], Values: vals[j]})
+	}
+	p.Chart = lineChart(fmt.Sprintf("Scores of AS%d over %d months", p.ASN, len(labels)), labels, ss, 640, 220)
+	slices.Reverse(p.History) // the table newest first
+	return nil
+}
+
+// feedbackForm: POST /incidents/{id}/feedback, the no-JavaScript form
+// behind the "flag as false positive" button: checks the page's CSRF
+// token and passes the claim to the API as the key's holder.
+func (s *Server) feedbackForm(q *request) error {
+	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, 16<<10)
+	if err := q.r.ParseForm(); err != nil {
+		return badRequest("malformed form")
+	}
+	if q.who.key == nil {
+		return forbidden("sign in with a participant key to flag incidents")
+	}
+	if !sameOrigin(q.r) || !s.validCSRF(q.who, q.r.PostForm.Get("csrf")) {
+		return forbidden("the form must come from this site's own pages")
+	}
+	if s.opt.API == nil {
+		return &httpError{http.StatusServiceUnavailable, "feedback needs the API"}
+	}
+	id := q.r.PathValue("id")
+	body, _ := json.Marshal(map[string]string{"reason": q.r.PostForm.Get("reason")})
+	rec := &bufferWriter{header: http.Header{}}
+	req, err := http.NewRequestWithContext(q.ctx(), http.MethodPost, "/api/v2/incidents/"+url.PathEscape(id)+"/feedback", strings.NewReader(string(body)))
+	if err != nil {
+		return badRequest("bad incident id")
+	}
+	req.RemoteAddr = q.r.RemoteAddr
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+q.who.token)
+	s.opt.API.ServeHTTP(rec, req)
+	if rec.status >= 300 {
+		var pr struct {
+			Detail string `json:"detail"`
+		}
+		json.Unmarshal(rec.body, &pr) //nolint:errcheck // an empty detail is fine
+		return &httpError{rec.status, "the API refused the feedback: " + pr.Detail}
+	}
+	back := safeNext(q.r.PostForm.Get("next"))
+	sep := "?"
+	if strings.Contains(back, "?") {
+		sep = "&"
+	}
+	http.Redirect(q.w, q.r, back+sep+"flagged="+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+// bufferWriter records an in-process response of the API.
+type bufferWriter struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (b *bufferWriter) Header() http.Header { return b.header }
+func (b *bufferWriter) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
+	}
+}
+func (b *bufferWriter) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	b.body = append(b.body, p...)
+	return len(p), nil
+}

@@ -1,0 +1,338 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// scoreIDs are the five published scores, in the Observatory's order.
+var scoreIDs = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
+
+// scoreNames are their titles on the pages.
+var scoreNames = map[string]string{
+	"filtering":              "Filtering",
+	"antiSpoofing":           "Anti-spoofing",
+	"coordination":           "Coordination",
+	"routingInformationIRR":  "Routing information (IRR)",
+	"routingInformationRPKI": "Routing information (RPKI)",
+	"roaValidShare":          "Networks with a valid ROA",
+	"rovFilteringShare":      "Networks filtering RPKI-invalid routes",
+}
+
+// summaryScopes are the aggregate scopes a region key is looked up in,
+// in the order GET /api/v2/scores/summary does.
+var summaryScopes = []string{"world", "region", "subregion", "rir", "economy", "participants"}
+
+// monthList is the stored months, re-read when older than MonthsTTL.
+type monthList struct {
+	mu     sync.Mutex
+	metas  []store.MonthMeta
+	readAt time.Time
+}
+
+func (s *Server) monthList(ctx context.Context) ([]store.MonthMeta, error) {
+	m := &s.months
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.metas != nil && time.Since(m.readAt) < s.opt.MonthsTTL {
+		return m.metas, nil
+	}
+	metas, err := s.st.Months(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list months: %w", err)
+	}
+	if metas == nil {
+		metas = []store.MonthMeta{}
+	}
+	m.metas, m.readAt = metas, time.Now()
+	return metas, nil
+}
+
+// months returns the stored months of one specification, newest first.
+func (s *Server) specMonths(ctx context.Context, ref string) ([]store.MonthMeta, error) {
+	metas, err := s.monthList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.MonthMeta
+	for _, m := range metas {
+		if m.Spec == ref {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// month resolves ?month= to a stored month as the API does: the newest
+// by default and, for a month under several specifications, spec.Default.
+func (q *request) month() (*store.MonthMeta, error) {
+	metas, err := q.s.monthList(q.ctx())
+	if err != nil {
+		return nil, err
+	}
+	var want time.Time
+	if v := q.r.URL.Query().Get("month"); v != "" {
+		t, err := time.Parse("2006-01", v)
+		if err != nil {
+			return nil, badRequest("month %q: want YYYY-MM", truncate(v, 40))
+		}
+		want = t
+	}
+	var found *store.MonthMeta
+	for i := range metas {
+		m := &metas[i]
+		if !want.IsZero() && !m.Month.Equal(want) {
+			continue
+		}
+		switch {
+		case found == nil:
+			found = m
+		case !m.Month.Equal(found.Month):
+		case m.Spec == spec.Default:
+			found = m
+		}
+	}
+	if found == nil {
+		if want.IsZero() {
+			return nil, notFound("no month is stored yet")
+		}
+		return nil, notFound("no month stored for %s", want.Format("2006-01"))
+	}
+	return found, nil
+}
+
+// previous returns the newest month before m under m's specification.
+func (s *Server) previous(ctx context.Context, m *store.MonthMeta) (*store.MonthMeta, error) {
+	metas, err := s.monthList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range metas {
+		if metas[i].Spec == m.Spec && metas[i].Month.Before(m.Month) {
+			return &metas[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// registry is the participants registry: an ASN it lists is a
+// participant whatever its month says, as for the API.
+type registry struct {
+	mu      sync.Mutex
+	list    []store.Registered
+	asns    map[uint32]bool
+	version string
+	readAt  time.Time
+}
+
+func (s *Server) registered(ctx context.Context) ([]store.Registered, map[uint32]bool, string, error) {
+	if s.svc == nil {
+		return nil, nil, "", nil
+	}
+	r := &s.reg
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.asns != nil && time.Since(r.readAt) < s.opt.MonthsTTL {
+		return r.list, r.asns, r.version, nil
+	}
+	list, err := s.svc.RegisteredParticipants(ctx)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("read the participants registry: %w", err)
+	}
+	asns := map[uint32]bool{}
+	h := sha256.New()
+	for _, p := range list {
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(p.ID)))
+		h.Write(binary.BigEndian.AppendUint64(nil, uint64(p.UpdatedAt.UnixNano())))
+		for _, a := range p.ASNs {
+			asns[a] = true
+		}
+	}
+	r.list, r.asns, r.version, r.readAt = list, asns, hex.EncodeToString(h.Sum(nil)[:8]), time.Now()
+	return list, asns, r.version, nil
+}
+
+// monthKey names one version of a month.
+func monthKey(m *store.MonthMeta) string {
+	return m.Month.Format("2006-01") + "\x00" + m.Spec + "\x00" + strconv.FormatInt(m.IngestedAt.UnixNano(), 10)
+}
+
+// monthView is what the pages need of one month version, computed once.
+type monthView struct {
+	once sync.Once
+	err  error
+
+	meta *store.MonthMeta
+	// aggs: scope → lower-case key → score id → aggregate.
+	aggs map[string]map[string]map[string]store.Aggregate
+	// keys: the display form of every key by scope, sorted.
+	keys map[string][]string
+	// roa: scope → lower-case key → family (4, 6) → statistics.
+	roa map[string]map[string]map[int]store.ROAStat
+	// incidents and networks involved by scope and lower-case key.
+	incidents map[string]map[string]incidentCount
+}
+
+type incidentCount struct{ Incidents, Networks int }
+
+// view returns the computed month, computing it the first time.
+func (s *Server) view(ctx context.Context, m *store.MonthMeta) (*monthView, error) {
+	k := monthKey(m)
+	s.cacheMu.Lock()
+	v := s.cache[k]
+	if v == nil {
+		if len(s.cache) > 64 {
+			s.cache = map[string]*monthView{}
+		}
+		v = &monthView{meta: m}
+		s.cache[k] = v
+	}
+	s.cacheMu.Unlock()
+	v.once.Do(func() {
+		// Detached from the request: one visitor leaving must not
+		// poison the month for everyone.
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)
+		defer cancel()
+		v.err = v.compute(bg, s.st)
+	})
+	if v.err != nil {
+		s.cacheMu.Lock()
+		if s.cache[k] == v {
+			delete(s.cache, k)
+		}
+		s.cacheMu.Unlock()
+		return nil, v.err
+	}
+	return v, nil
+}
+
+func (v *monthView) compute(ctx context.Context, st store.Store) error {
+	m := v.meta
+	aggs, err := st.Aggregates(ctx, m.Month, m.Spec, "")
+	if err != nil {
+		return fmt.Errorf("read aggregates: %w", err)
+	}
+	v.aggs, v.keys = map[string]map[string]map[string]store.Aggregate{}, map[string][]string{}
+	for _, a := range aggs {
+		key := a.Key
+		if a.Scope == "world" && key == "" {
+			key = "world"
+		}
+		byKey := v.aggs[a.Scope]
+		if byKey == nil {
+			byKey = map[string]map[string]store.Aggregate{}
+			v.aggs[a.Scope] = byKey
+		}
+		lk := strings.ToLower(key)
+		if byKey[lk] == nil {
+			byKey[lk] = map[string]store.Aggregate{}
+			v.keys[a.Scope] = append(v.keys[a.Scope], key)
+		}
+		byKey[lk][a.Score] = a
+	}
+	v.roa = map[string]map[string]map[int]store.ROAStat{}
+	for _, scope := range summaryScopes {
+		stats, err := st.ROAStats(ctx, m.Month, m.Spec, scope)
+		if err != nil {
+			return fmt.Errorf("read ROA statistics: %w", err)
+		}
+		byKey := map[string]map[int]store.ROAStat{}
+		for _, r := range stats {
+			lk := strings.ToLower(r.Key)
+			if byKey[lk] == nil {
+				byKey[lk] = map[int]store.ROAStat{}
+			}
+			byKey[lk][r.Family] = r
+		}
+		v.roa[scope] = byKey
+	}
+	return v.countIncidents(ctx, st)
+}
+
+// countIncidents counts the month's incidents not excluded as false
+// positives, and the networks they involve, by every region key.
+func (v *monthView) countIncidents(ctx context.Context, st store.Store) error {
+	m := v.meta
+	incs, err := st.Incidents(ctx, m.Month, m.Spec, 0)
+	if err != nil {
+		return fmt.Errorf("read incidents: %w", err)
+	}
+	perASN := map[uint32]int{}
+	for i := range incs {
+		if !incs[i].Excluded {
+			perASN[incs[i].ASN]++
+		}
+	}
+	asns := make([]uint32, 0, len(perASN))
+	for a := range perASN {
+		asns = append(asns, a)
+	}
+	v.incidents = map[string]map[string]incidentCount{}
+	add := func(scope, key string, n int) {
+		if key == "" {
+			return
+		}
+		byKey := v.incidents[scope]
+		if byKey == nil {
+			byKey = map[string]incidentCount{}
+			v.incidents[scope] = byKey
+		}
+		lk := strings.ToLower(key)
+		c := byKey[lk]
+		c.Incidents += n
+		c.Networks++
+		byKey[lk] = c
+	}
+	var recs []store.ASN
+	if len(asns) > 0 {
+		f := store.Filter{ASNs: asns}
+		if len(asns) > 5000 {
+			f = store.Filter{}
+		}
+		if recs, err = st.ASNs(ctx, m.Month, m.Spec, f); err != nil {
+			return fmt.Errorf("read ASNs: %w", err)
+		}
+	}
+	for i := range recs {
+		a := &recs[i]
+		n := perASN[a.ASN]
+		if n == 0 {
+			continue
+		}
+		add("world", "world", n)
+		add("region", a.Region, n)
+		add("subregion", a.SubRegion, n)
+		add("rir", a.RIR, n)
+		add("economy", a.Country, n)
+	}
+	return nil
+}
+
+// lookup returns a region key's aggregates by score id and their scope,
+// looked up scope by scope as the API does; nil when none matches.
+func (v *monthView) lookup(key string) (map[string]store.Aggregate, string) {
+	lk := strings.ToLower(key)
+	for _, scope := range summaryScopes {
+		if a := v.aggs[scope][lk]; len(a) > 0 {
+			return a, scope
+		}
+	}
+	return nil, ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

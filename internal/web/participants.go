@@ -1,0 +1,254 @@
+package web
+
+import (
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// participantCols are the sortable columns of /participants.
+var participantCols = []string{"organisation", "approved", "areas", "asns", "action1", "antiSpoofing", "coordination", "irr", "rpki"}
+
+type participantsPage struct {
+	Month  string
+	Months []string
+	Q      string
+	Sort   string
+	Dir    string
+	Rows   []httpapi.ParticipantRow
+	Total  int
+	Source string
+	Heads  []sortHead
+	CSV    string
+}
+
+func (p participantsPage) PageTitle() string { return "Participants, " + p.Month }
+
+type sortHead struct {
+	Col, Label string
+	Href       string
+	Sort       string // aria-sort: ascending, descending, none
+}
+
+// participantRows returns the table of GET /api/v2/participants for m:
+// from the registry when it holds anyone, else from the month's snapshot.
+func (s *Server) participantRows(q *request, m *store.MonthMeta) ([]httpapi.ParticipantRow, string, error) {
+	reg, _, _, err := s.registered(q.ctx())
+	if err != nil {
+		return nil, "", err
+	}
+	source := "registry"
+	if len(reg) == 0 {
+		snap, err := s.st.Participants(q.ctx(), m.Month, m.Spec)
+		if err != nil {
+			return nil, "", fmt.Errorf("read the month's participants: %w", err)
+		}
+		source = "month"
+		reg = nil
+		for _, p := range snap {
+			reg = append(reg, store.Registered{Participant: p})
+		}
+		slices.SortStableFunc(reg, func(a, b store.Registered) int { return cmp.Compare(a.Organisation, b.Organisation) })
+	}
+	var asns []uint32
+	for _, r := range reg {
+		asns = append(asns, r.ASNs...)
+	}
+	records := map[uint32]*store.ASN{}
+	if len(asns) > 0 {
+		f := store.Filter{ASNs: asns}
+		if len(asns) > 5000 {
+			f = store.Filter{}
+		}
+		recs, err := s.st.ASNs(q.ctx(), m.Month, m.Spec, f)
+		if err != nil {
+			return nil, "", fmt.Errorf("read participant ASNs: %w", err)
+		}
+		for i := range recs {
+			records[recs[i].ASN] = &recs[i]
+		}
+	}
+	sp := specOf(m)
+	rows := make([]httpapi.ParticipantRow, 0, len(reg))
+	for _, r := range reg {
+		rows = append(rows, httpapi.ParticipantRowOf(r, records, sp))
+	}
+	return rows, source, nil
+}
+
+// filteredParticipants applies ?q=, ?sort= and ?dir=.
+func (s *Server) filteredParticipants(q *request) (*participantsPage, error) {
+	m, err := q.month()
+	if err != nil {
+		return nil, err
+	}
+	v := q.r.URL.Query()
+	p := &participantsPage{Month: m.Month.Format("2006-01"), Q: truncate(v.Get("q"), 100), Sort: v.Get("sort"), Dir: v.Get("dir")}
+	if !slices.Contains(participantCols, p.Sort) {
+		p.Sort = "organisation"
+	}
+	if p.Dir != "desc" {
+		p.Dir = "asc"
+	}
+	rows, source, err := s.participantRows(q, m)
+	if err != nil {
+		return nil, err
+	}
+	p.Source, p.Total = source, len(rows)
+	if p.Q != "" {
+		needle := strings.ToLower(p.Q)
+		kept := rows[:0:0]
+		for _, r := range rows {
+			if strings.Contains(searchText(r), needle) {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
+	slices.SortStableFunc(rows, func(a, b httpapi.ParticipantRow) int {
+		c := compareRows(a, b, p.Sort)
+		if p.Dir == "desc" {
+			return -c
+		}
+		return c
+	})
+	p.Rows = rows
+	return p, nil
+}
+
+func searchText(r httpapi.ParticipantRow) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(r.Organisation))
+	for _, a := range r.Areas {
+		b.WriteString(" " + strings.ToLower(a))
+	}
+	for _, a := range r.ASNs {
+		b.WriteString(" as" + strconv.FormatUint(uint64(a), 10))
+	}
+	b.WriteString(" " + r.Programme)
+	return b.String()
+}
+
+var levelRank = map[string]int{"ready": 0, "aspiring": 1, "lagging": 2, "noData": 3}
+
+func compareMark(a, b httpapi.ParticipantMark) int {
+	if c := cmp.Compare(levelRank[a.Level], levelRank[b.Level]); c != 0 {
+		return c
+	}
+	av, bv := -1.0, -1.0
+	if a.Value != nil {
+		av = *a.Value
+	}
+	if b.Value != nil {
+		bv = *b.Value
+	}
+	return cmp.Compare(bv, av)
+}
+
+func compareRows(a, b httpapi.ParticipantRow, col string) int {
+	switch col {
+	case "approved":
+		return cmp.Compare(a.Approved, b.Approved)
+	case "areas":
+		return cmp.Compare(strings.Join(a.Areas, ","), strings.Join(b.Areas, ","))
+	case "asns":
+		return cmp.Compare(len(a.ASNs), len(b.ASNs))
+	case "action1":
+		return cmp.Compare(levelRank[a.Action1Mark], levelRank[b.Action1Mark])
+	case "antiSpoofing":
+		return compareMark(a.AntiSpoofing, b.AntiSpoofing)
+	case "coordination":
+		return compareMark(a.Coordination, b.Coordination)
+	case "irr":
+		return compareMark(a.IRR, b.IRR)
+	case "rpki":
+		return compareMark(a.RPKI, b.RPKI)
+	}
+	return cmp.Compare(strings.ToLower(a.Organisation), strings.ToLower(b.Organisation))
+}
+
+// participants: GET /participants?q=&sort=&dir=&month=.
+func (s *Server) participants(q *request) error {
+	p, err := s.filteredParticipants(q)
+	if err != nil {
+		return err
+	}
+	if p.Months, err = s.monthNames(q); err != nil {
+		return err
+	}
+	labels := []string{"Organisation", "Date approved", "Areas served", "ASNs", "Action 1 mark", "Anti-spoofing", "Coordination", "IRR", "RPKI"}
+	for i, col := range participantCols {
+		h := sortHead{Col: col, Label: labels[i], Sort: "none"}
+		dir := "asc"
+		if col == p.Sort {
+			h.Sort = map[string]string{"asc": "ascending", "desc": "descending"}[p.Dir]
+			if p.Dir == "asc" {
+				dir = "desc"
+			}
+		}
+		v := url.Values{"sort": {col}, "dir": {dir}, "month": {p.Month}}
+		if p.Q != "" {
+			v.Set("q", p.Q)
+		}
+		h.Href = "/participants?" + v.Encode()
+		p.Heads = append(p.Heads, h)
+	}
+	v := url.Values{"sort": {p.Sort}, "dir": {p.Dir}, "month": {p.Month}}
+	if p.Q != "" {
+		v.Set("q", p.Q)
+	}
+	p.CSV = "/participants.csv?" + v.Encode()
+	return q.render(http.StatusOK, "participants", p)
+}
+
+// participantsCSV: GET /participants.csv, the same rows as the page.
+func (s *Server) participantsCSV(q *request) error {
+	p, err := s.filteredParticipants(q)
+	if err != nil {
+		return err
+	}
+	h := q.w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="participants-%s.csv"`, p.Month))
+	w := csv.NewWriter(q.w)
+	w.Write([]string{"Organisation", "Programme", "Date approved", "Areas served", "ASNs", "Action 1 mark", //nolint:errcheck // checked by Flush
+		"Anti-spoofing", "Anti-spoofing level", "Coordination", "Coordination level", "IRR", "IRR level", "RPKI", "RPKI level"})
+	for _, r := range p.Rows {
+		asns := make([]string, len(r.ASNs))
+		for i, a := range r.ASNs {
+			asns[i] = "AS" + strconv.FormatUint(uint64(a), 10)
+		}
+		approved := r.Approved
+		if len(approved) >= 10 {
+			approved = approved[:10]
+		}
+		w.Write([]string{csvSafe(r.Organisation), r.Programme, approved, csvSafe(strings.Join(r.Areas, " ")), strings.Join(asns, " "), //nolint:errcheck // checked by Flush
+			r.Action1Mark, markValue(r.AntiSpoofing), r.AntiSpoofing.Level, markValue(r.Coordination), r.Coordination.Level,
+			markValue(r.IRR), r.IRR.Level, markValue(r.RPKI), r.RPKI.Level})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe defuses a cell a spreadsheet would read as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func markValue(m httpapi.ParticipantMark) string {
+	if m.Value == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*m.Value, 'f', 3, 64)
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// Options configure a Server. Store is required; the rest may be zero.
+type Options struct {
+	// Store holds the months, the same as the API's.
+	Store store.Store
+	// Service verifies keys and holds the participants registry and the
+	// feedback trail. When nil and Store implements store.Service, Store
+	// is used; without one, signing in always fails.
+	Service store.Service
+	// API, when set, is the /api/v2 handler: Handler sends /api/v2/,
+	// /healthz and /metrics to it, with the key cookie as a Bearer header.
+	API http.Handler
+	// Logger receives internal errors.
+	Logger *slog.Logger
+	// MonthsTTL is how long the list of stored months and the registry
+	// are trusted before they are read again.
+	MonthsTTL time.Duration
+	// KeyCacheTTL is how long a verified key is trusted.
+	KeyCacheTTL time.Duration
+	// Now returns the time (default time.Now).
+	Now func() time.Time
+}
+
+// Server serves the dashboard. It is safe for concurrent use.
+type Server struct {
+	opt    Options
+	st     store.Store
+	svc    store.Service
+	log    *slog.Logger
+	mux    *http.ServeMux
+	pages  map[string]*template.Template
+	secret []byte // keys the CSRF tokens
+
+	months  monthList
+	reg     registry
+	keys    keyCache
+	cacheMu sync.Mutex
+	cache   map[string]*monthView // by monthKey
+}
+
+// New returns a dashboard for opt.
+func New(opt Options) (*Server, error) {
+	if opt.Store == nil {
+		return nil, errors.New("web: Options.Store is required")
+	}
+	if opt.Service == nil {
+		opt.Service, _ = opt.Store.(store.Service)
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux(),
+		pages: pages, secret: make([]byte, 32), cache: map[string]*monthView{}}
+	rand.Read(s.secret)
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	s.mux.Handle("GET /static/", staticHandler())
+	s.page("GET /{$}", s.overview)
+	s.page("GET /map", s.worldMap)
+	s.page("GET /asn/{$}", s.asnJump)
+	s.page("GET /asn/{asn}", s.asnPage)
+	s.page("GET /participants", s.participants)
+	s.page("GET /participants.csv", s.participantsCSV)
+	s.page("GET /compare", s.compare)
+	s.page("GET /specs", s.specs)
+	s.page("GET /specs/diff", s.specDiff)
+	s.page("GET /signin", s.signInForm)
+	s.page("POST /signin", s.signIn)
+	s.page("POST /signout", s.signOut)
+	s.page("POST /incidents/{id}/feedback", s.feedbackForm)
+	s.page("/", func(*request) error { return notFound("no such page") })
+}
+
+// Handler returns the dashboard; with Options.API, the API too.
+func (s *Server) Handler() http.Handler {
+	if s.opt.API == nil {
+		return s.mux
+	}
+	api := s.bridge(s.opt.API)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/metrics" {
+			api.ServeHTTP(w, r)
+			return
+		}
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+// Warm computes what the pages need of the newest month, so that the
+// first visitor does not wait for it. serve calls it in the background.
+func (s *Server) Warm(ctx context.Context) error {
+	metas, err := s.monthList(ctx)
+	if err != nil || len(metas) == 0 {
+		return err
+	}
+	_, err = s.view(ctx, &metas[0])
+	return err
+}
+
+// request is one page being served.
+type request struct {
+	s   *Server
+	w   http.ResponseWriter
+	r   *http.Request
+	who *principal
+}
+
+func (q *request) ctx() context.Context { return q.r.Context() }
+
+// page registers a handler whose errors become error pages.
+func (s *Server) page(pattern string, h func(*request) error) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		q := &request{s: s, w: w, r: r, who: s.identify(r)}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.fail(q, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		if err := h(q); err != nil {
+			s.fail(q, err)
+		}
+	})
+}
+
+// httpError is an error shown to the visitor with its status.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func notFound(format string, a ...any) error {
+	return &httpError{http.StatusNotFound, fmt.Sprintf(format, a...)}
+}
+
+func badRequest(format string, a ...any) error {
+	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
+}
+
+func forbidden(format string, a ...any) error {
+	return &httpError{http.StatusForbidden, fmt.Sprintf(format, a...)}
+}
+
+// fail renders an error page; internal errors are logged, not shown.
+func (s *Server) fail(q *request, err error) {
+	var he *httpError
+	if !errors.As(err, &he) {
+		s.log.Error("render page", "path", q.r.URL.Path, "err", err)
+		he = &httpError{http.StatusInternalServerError, "internal error; it has been logged"}
+	}
+	q.render(he.status, "error", errorPage{Status: he.status, Title: http.StatusText(he.status), Message: he.msg})
+}
+
+type errorPage struct {
+	Status         int
+	Title, Message string
+}

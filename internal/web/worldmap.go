@@ -1,0 +1,186 @@
+package web
+
+import (
+	_ "embed"
+	"fmt"
+	"html"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/region"
+	"github.com/observatory-net/observatory/internal/spec"
+)
+
+//go:generate go run ./gen/worldmap -o worldmap.txt
+
+// worldmapText is the country shapes: "CC<TAB>name<TAB>SVG path" lines,
+// generated from world-atlas@2.0.2 by gen/worldmap.
+//
+//go:embed worldmap.txt
+var worldmapText string
+
+type shape struct{ Code, Name, Path string }
+
+// shapes are the parsed country shapes; a country may have several lines.
+var shapes = func() []shape {
+	var out []shape
+	for line := range strings.Lines(worldmapText) {
+		f := strings.SplitN(strings.TrimRight(line, "\n"), "\t", 3)
+		if len(f) == 3 {
+			out = append(out, shape{f[0], f[1], f[2]})
+		}
+	}
+	return out
+}()
+
+// mapMetrics are the metrics the map can show.
+var mapMetrics = append(slices.Clone(scoreIDs), "roa4", "roa6")
+
+func metricName(id string) string {
+	switch id {
+	case "roa4":
+		return "IPv4 address space covered by ROAs"
+	case "roa6":
+		return "IPv6 address space covered by ROAs"
+	}
+	return scoreNames[id]
+}
+
+type mapPage struct {
+	Month   string
+	Months  []string
+	Metric  string
+	Name    string
+	Metrics []option
+	SVG     string
+	Legend  []legendItem
+	Rows    []mapRow
+}
+
+func (p mapPage) PageTitle() string { return "Map: " + p.Name + ", " + p.Month }
+
+type legendItem struct{ Class, Label string }
+
+type mapRow struct {
+	Code, Name string
+	Value      *float64
+	Class      string
+	Label      string // the class in words
+}
+
+// worldMap: GET /map?metric=&month=.
+func (s *Server) worldMap(q *request) error {
+	m, err := q.month()
+	if err != nil {
+		return err
+	}
+	metric := q.r.URL.Query().Get("metric")
+	if metric == "" {
+		metric = "filtering"
+	}
+	if !slices.Contains(mapMetrics, metric) {
+		return badRequest("metric: want one of %s", strings.Join(mapMetrics, ", "))
+	}
+	v, err := s.view(q.ctx(), m)
+	if err != nil {
+		return err
+	}
+	p := mapPage{Month: m.Month.Format("2006-01"), Metric: metric, Name: metricName(metric)}
+	if p.Months, err = s.monthNames(q); err != nil {
+		return err
+	}
+	for _, id := range mapMetrics {
+		p.Metrics = append(p.Metrics, option{Value: id, Label: metricName(id), Selected: id == metric})
+	}
+	classify := scoreClass(specOf(m))
+	p.Legend = []legendItem{{"ready", "✓ ready"}, {"aspiring", "◐ aspiring"}, {"lagging", "✗ lagging"}, {"nodata", "– no data"}}
+	if strings.HasPrefix(metric, "roa") {
+		classify = roaClass
+		p.Legend = []legendItem{{"q4", "≥ 75 %"}, {"q3", "50–75 %"}, {"q2", "25–50 %"}, {"q1", "< 25 %"}, {"nodata", "– no data"}}
+	}
+	values := map[string]*float64{}
+	for _, cc := range v.keys["economy"] {
+		var val *float64
+		if strings.HasPrefix(metric, "roa") {
+			fam := 4
+			if metric == "roa6" {
+				fam = 6
+			}
+			if r, ok := v.roa["economy"][strings.ToLower(cc)][fam]; ok {
+				if total := r.ValidSpace + r.InvalidSpace + r.NotFoundSpace; total > 0 {
+					val = finite(float64(r.ValidSpace) / float64(total))
+				}
+			}
+		} else if a, ok := v.aggs["economy"][strings.ToLower(cc)][metric]; ok && a.Ready+a.Aspire+a.Lag > 0 {
+			val = finite(a.Value)
+		}
+		values[strings.ToUpper(cc)] = val
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="img" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
+		html.EscapeString(p.Name), p.Month)
+	for _, sh := range shapes {
+		val := values[sh.Code]
+		cls, label := classify(val)
+		text := sh.Name + ": no data"
+		if val != nil {
+			text = fmt.Sprintf("%s: %s (%s)", sh.Name, valueText(metric, *val), label)
+		}
+		fmt.Fprintf(&b, `<a href="/?region=%s&amp;month=%s" data-cc="%s"><path class="c-%s" d="%s"><title>%s</title></path></a>`,
+			sh.Code, p.Month, sh.Code, cls, sh.Path, html.EscapeString(text))
+	}
+	b.WriteString(`</svg>`)
+	p.SVG = b.String()
+	for cc, val := range values {
+		name := cc
+		if e, ok := region.Lookup(cc); ok {
+			name = e.Name
+		}
+		cls, label := classify(val)
+		p.Rows = append(p.Rows, mapRow{Code: cc, Name: name, Value: val, Class: cls, Label: label})
+	}
+	slices.SortFunc(p.Rows, func(a, b mapRow) int { return strings.Compare(a.Name, b.Name) })
+	return q.render(http.StatusOK, "map", p)
+}
+
+func valueText(metric string, v float64) string {
+	if strings.HasPrefix(metric, "roa") {
+		return pct(v)
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+// scoreClass colours a score by the specification's readiness levels.
+func scoreClass(sp *spec.Spec) func(*float64) (string, string) {
+	ready, aspiring := 0.9, 0.8
+	if sp != nil {
+		ready, aspiring = sp.Readiness.Ready, sp.Readiness.Aspiring
+	}
+	return func(v *float64) (string, string) {
+		switch {
+		case v == nil || math.IsNaN(*v):
+			return "nodata", "no data"
+		case *v >= ready:
+			return "ready", "ready"
+		case *v >= aspiring:
+			return "aspiring", "aspiring"
+		}
+		return "lagging", "lagging"
+	}
+}
+
+func roaClass(v *float64) (string, string) {
+	switch {
+	case v == nil:
+		return "nodata", "no data"
+	case *v >= 0.75:
+		return "q4", "≥ 75 %"
+	case *v >= 0.5:
+		return "q3", "50–75 %"
+	case *v >= 0.25:
+		return "q2", "25–50 %"
+	}
+	return "q1", "< 25 %"
+}
