@@ -219,15 +219,18 @@ func (p *page) checkClean(ignored ...string) {
 	p.t.Logf("page weight: %d bytes in %d requests", r.bytes, r.requests)
 }
 
-// screenshot writes a full-page PNG named after the test and name into
-// the artefacts directory and logs its path.
+// screenshot writes a full-page PNG named after the test, and name if
+// not empty, into the artefacts directory and logs its path.
 func (p *page) screenshot(name string) {
 	p.t.Helper()
 	buf, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		p.t.Fatalf("screenshot: %v", err)
 	}
-	file := regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(p.t.Name()+"-"+name, "_") + ".png"
+	if name != "" {
+		name = "-" + name
+	}
+	file := regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(p.t.Name()+name, "_") + ".png"
 	path := filepath.Join(setUp(p.t).artifacts, file)
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		p.t.Fatalf("write screenshot: %v", err)

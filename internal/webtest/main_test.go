@@ -46,6 +46,9 @@ func TestMain(m *testing.M) {
 			e.close()
 		}
 		e.srv.stop()
+		if code != 0 && e.srv != nil {
+			fmt.Fprintf(os.Stderr, "webtest: serve's log:\n%s", e.srv.log)
+		}
 		keep := code != 0 && os.Getenv(ArtifactsEnv) == ""
 		if keep {
 			fmt.Fprintf(os.Stderr, "webtest: screenshots kept in %s\n", e.artifacts)
