@@ -132,3 +132,31 @@ func dashboard(t *testing.T) {
 		t.Skip("the server has no dashboard at / yet")
 	}
 }
+
+// roaCoverage returns the share of an economy's announced address space
+// of a family (4 or 6) covered by valid ROAs, from GET
+// /api/v2/roas/economy/{cc}, as the pages show it: a percentage with one
+// decimal, or "" when the economy announced none.
+func roaCoverage(t *testing.T, cc string, family int) string {
+	t.Helper()
+	var r struct {
+		Families []struct {
+			Family        int   `json:"family"`
+			ValidSpace    int64 `json:"validSpace"`
+			InvalidSpace  int64 `json:"invalidSpace"`
+			NotFoundSpace int64 `json:"notFoundSpace"`
+		} `json:"families"`
+	}
+	path := fmt.Sprintf("/api/v2/roas/economy/%s?month=%s", cc, month)
+	if status := getJSONStatus(t, "", path, &r); status == http.StatusNotFound {
+		return "" // no route of the economy classified
+	} else if status != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d", path, status)
+	}
+	for _, f := range r.Families {
+		if total := f.ValidSpace + f.InvalidSpace + f.NotFoundSpace; f.Family == family && total > 0 {
+			return strconv.FormatFloat(100*float64(f.ValidSpace)/float64(total), 'f', 1, 64) + " %"
+		}
+	}
+	return ""
+}

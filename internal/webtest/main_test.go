@@ -118,6 +118,15 @@ func newEnv(chromium, data string) (*env, error) {
 // key of role unless it is empty, and decodes the JSON answer into v.
 func getJSON(t testing.TB, role, path string, v any) {
 	t.Helper()
+	if status := getJSONStatus(t, role, path, v); status != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d", path, status)
+	}
+}
+
+// getJSONStatus is getJSON that returns the status of an answer other
+// than 200 OK rather than failing; v is then left alone.
+func getJSONStatus(t testing.TB, role, path string, v any) int {
+	t.Helper()
 	e := setUp(t)
 	req, err := http.NewRequest(http.MethodGet, e.srv.url+path, nil)
 	if err != nil {
@@ -132,12 +141,17 @@ func getJSON(t testing.TB, role, path string, v any) {
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: HTTP %d, %v: %s", path, resp.StatusCode, err, body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Logf("GET %s: HTTP %d: %s", path, resp.StatusCode, body)
+		return resp.StatusCode
 	}
 	if err := jsonUnmarshal(body, v); err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}
+	return resp.StatusCode
 }
 
 // getText fetches path from the server anonymously and returns the body.

@@ -111,6 +111,15 @@ func TestOverview_NumbersMatchAPI(t *testing.T) {
 			if region == "world" {
 				checkIncidentCounts(t, p)
 			}
+			if region == "JP" {
+				roa := attrTexts(p, "roa")
+				for _, fam := range []int{4, 6} {
+					want := roaCoverage(t, region, fam)
+					if got := roa[strconv.Itoa(fam)]; want == "" && got != "No data" || want != "" && got != want {
+						t.Errorf("ROA coverage of IPv%d = %q, API %q", fam, got, want)
+					}
+				}
+			}
 		})
 	}
 }
@@ -381,4 +390,45 @@ func TestSpecs_ListMatchesAPI(t *testing.T) {
 		t.Errorf("the diff form went to %s", loc)
 	}
 	p.checkClean()
+}
+
+// TestMap_NumbersMatchAPI compares the map's table with the API, for a
+// score (GET /api/v2/scores/summary of each economy) and for ROA
+// coverage of IPv6 (GET /api/v2/roas/economy/{cc}): every economy with a
+// value, and a few without.
+func TestMap_NumbersMatchAPI(t *testing.T) {
+	dashboard(t)
+	for _, metric := range []string{"routingInformationRPKI", "roa6"} {
+		t.Run(metric, func(t *testing.T) {
+			p := newPage(t).open("/map?month=" + month + "&metric=" + metric)
+			values := attrTexts(p, "value")
+			if len(values) < 100 {
+				t.Fatalf("map table has %d economies, want the world's", len(values))
+			}
+			noData := 0
+			for cc, got := range values {
+				if got == "no data" {
+					if noData++; noData > 5 {
+						continue
+					}
+				}
+				var want string
+				if metric == "roa6" {
+					want = roaCoverage(t, cc, 6)
+				} else {
+					for _, s := range summary(t, cc).Scores {
+						if s.ID == metric && s.Counts["ready"]+s.Counts["aspiring"]+s.Counts["lagging"] > 0 {
+							want = scoreText(s.Value)
+						}
+					}
+				}
+				if want == "" {
+					want = "no data"
+				}
+				if got != want {
+					t.Errorf("%s of %s = %q, API %q", metric, cc, got, want)
+				}
+			}
+		})
+	}
 }
