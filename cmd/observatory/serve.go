@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -78,12 +79,14 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 	if err != nil {
 		return err
 	}
-	go func() {
+	var warm sync.WaitGroup
+	defer warm.Wait()
+	warm.Go(func() {
 		// The newest month's pages are computed before the first visitor.
-		if err := dash.Warm(ctx); err != nil {
+		if err := dash.Warm(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("prepare the dashboard", "err", err)
 		}
-	}()
+	})
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return usageError(fmt.Errorf("--listen %s: %w", o.listen, err))

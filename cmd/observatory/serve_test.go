@@ -52,6 +52,9 @@ func TestServe(t *testing.T) {
 		{"/api/v2/scores/summary", `"id":"filtering","value":1`, 200},
 		{"/api/v2/openapi.json", `"openapi":"3.1.0"`, 200},
 		{"/api/v2/ases/ASX", `"status":400`, 400},
+		{"/", `<span data-score="filtering" data-value="1">1.000</span>`, 200},
+		{"/asn/AS3333", `data-asn="3333"`, 200},
+		{"/static/app.css", `--ready`, 200},
 	} {
 		resp, err := http.Get("http://" + addr + c.path)
 		if err != nil {

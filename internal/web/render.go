@@ -194,7 +194,7 @@ func levelIcon(l string) string {
 	case "lagging":
 		return "✗"
 	case "hidden":
-		return "🔒"
+		return "⊘"
 	}
 	return "–"
 }
