@@ -216,7 +216,7 @@ func (p *page) checkClean(ignored ...string) {
 	if r.bytes > maxPageBytes {
 		p.t.Errorf("page weight %d bytes in %d requests, want < %d", r.bytes, r.requests, maxPageBytes)
 	}
-	p.t.Logf("page weight: %d bytes in %d requests", r.bytes, r.requests)
+	p.t.Logf("page weight: %d bytes in %d requests; document's time to first byte %s", r.bytes, r.requests, r.serverTime.Round(10*time.Microsecond))
 }
 
 // screenshot writes a full-page PNG named after the test, and name if
@@ -249,6 +249,9 @@ type recorder struct {
 	open     map[network.RequestID]bool   // requests not finished yet
 	bytes    int64                        // transferred, headers included
 	requests int
+	// serverTime is the last document's time to first byte: from the
+	// request sent to the answer's headers received.
+	serverTime time.Duration
 }
 
 func newRecorder() *recorder {
@@ -261,7 +264,7 @@ func newRecorder() *recorder {
 func (r *recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.errors, r.failed, r.bytes, r.requests = nil, nil, 0, 0
+	r.errors, r.failed, r.bytes, r.requests, r.serverTime = nil, nil, 0, 0, 0
 	r.urls, r.open = map[network.RequestID]string{}, map[network.RequestID]bool{}
 }
 
@@ -294,6 +297,9 @@ func (r *recorder) event(ev any) {
 		r.urls[ev.RequestID] = ev.Request.URL
 		r.open[ev.RequestID] = true
 	case *network.EventResponseReceived:
+		if tm := ev.Response.Timing; ev.Type == network.ResourceTypeDocument && tm != nil {
+			r.serverTime = time.Duration((tm.ReceiveHeadersEnd - tm.SendEnd) * float64(time.Millisecond))
+		}
 		if ev.Response.Status >= 400 {
 			r.failed = append(r.failed, fmt.Sprintf("%s %s: HTTP %d", ev.Type, ev.Response.URL, ev.Response.Status))
 		}
