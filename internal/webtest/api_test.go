@@ -64,6 +64,12 @@ type apiIncident struct {
 // summary returns GET /api/v2/scores/summary of the month and region.
 func summary(t *testing.T, region string) apiSummary {
 	t.Helper()
+	return summaryOf(t, month, region)
+}
+
+// summaryOf returns GET /api/v2/scores/summary of a month and region.
+func summaryOf(t *testing.T, month, region string) apiSummary {
+	t.Helper()
 	var s apiSummary
 	getJSON(t, "", "/api/v2/scores/summary?"+url.Values{"month": {month}, "region": {region}}.Encode(), &s)
 	return s

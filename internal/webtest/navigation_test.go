@@ -58,6 +58,9 @@ func TestNavigation_Keyboard(t *testing.T) {
 		href := eval[string](p, `(e => e && e.closest("nav") && e.getAttribute("href") || (e && e.tagName) || "")(document.activeElement)`)
 		seen = append(seen, href)
 		reached[href] = true
+		if strings.HasPrefix(href, "/") && !focusShown(p) {
+			t.Errorf("the focused link %s has no visible focus indicator (outline or box-shadow)", href)
+		}
 		if href == "/participants" {
 			break
 		}
@@ -77,6 +80,32 @@ func TestNavigation_Keyboard(t *testing.T) {
 		t.Errorf("Enter on the Participants link went to %s", loc)
 	}
 	p.checkClean()
+}
+
+// focusShown reports whether the focused element draws a focus
+// indicator: an outline or a box shadow.
+func focusShown(p *page) bool {
+	return eval[bool](p, `(s => s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== "none")(getComputedStyle(document.activeElement))`)
+}
+
+// TestNavigation_ASNJump types an ASN into the header's form and lands
+// on its drill-down, with scripts and without.
+func TestNavigation_ASNJump(t *testing.T) {
+	dashboard(t)
+	for _, c := range []struct {
+		name string
+		opts []pageOption
+	}{{"js", nil}, {"no-js", []pageOption{noScript}}} {
+		t.Run(c.name, func(t *testing.T) {
+			p := newPage(t, c.opts...).open("/?month=" + month)
+			p.run("type an ASN", chromedp.SendKeys(chromedp.CSS("#asnq"), fmt.Sprintf("as%d", otherASN)))
+			p.click(`form[data-asnjump] button[type="submit"]`)
+			if loc := p.location(); !strings.HasPrefix(loc, fmt.Sprintf("/asn/AS%d", otherASN)) {
+				t.Errorf("the ASN form went to %s", loc)
+			}
+			p.checkClean()
+		})
+	}
 }
 
 // TestSignIn_ParticipantSeesOwnEvidence signs in with a participant's key

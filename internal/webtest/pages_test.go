@@ -81,10 +81,13 @@ func backgroundLuminance(p *page) float64 {
 // with GET /api/v2/incidents.
 func TestOverview_NumbersMatchAPI(t *testing.T) {
 	dashboard(t)
-	for _, region := range []string{"world", "Asia", "JP"} {
-		t.Run(region, func(t *testing.T) {
-			p := newPage(t).open("/?month=" + month + "&region=" + region)
-			want := summary(t, region)
+	for _, c := range []struct{ month, region string }{
+		{month, "world"}, {month, "Asia"}, {month, "JP"}, {prevMonth, "world"},
+	} {
+		region := c.region
+		t.Run(c.month+"/"+region, func(t *testing.T) {
+			p := newPage(t).open("/?month=" + c.month + "&region=" + region)
+			want := summaryOf(t, c.month, region)
 			scores, counts, pcts, trends := attrTexts(p, "score"), attrTexts(p, "count"), attrTexts(p, "pct"), attrTexts(p, "trend")
 			if len(want.Scores) != 5 || len(scores) != len(want.Scores) {
 				t.Errorf("page shows %d scores %v, the API %d", len(scores), scores, len(want.Scores))
@@ -107,6 +110,9 @@ func TestOverview_NumbersMatchAPI(t *testing.T) {
 						t.Errorf("trend %s = %q, API %v", s.ID, got, *s.Trend)
 					}
 				}
+			}
+			if c.month != month {
+				return
 			}
 			if region == "world" {
 				checkIncidentCounts(t, p)
@@ -359,6 +365,27 @@ func TestCompare_NumbersMatchAPI(t *testing.T) {
 			key := fmt.Sprintf("%s AS%d %s", s.ID, asn, month)
 			if got, ok := cells[key]; !ok || got != scoreText(s.Value) {
 				t.Errorf("%s = %q (shown: %v), API %s", key, got, ok, scoreText(s.Value))
+			}
+		}
+	}
+}
+
+// TestCompare_RegionsMatchAPI compares the region comparison's cells,
+// for both months, with GET /api/v2/scores/summary.
+func TestCompare_RegionsMatchAPI(t *testing.T) {
+	dashboard(t)
+	regions := []string{"world", "Asia", "JP"}
+	p := newPage(t).open("/compare?region=" + strings.Join(regions, "&region="))
+	p.checkClean()
+	cells := eval[map[string]string](p, `Object.fromEntries(Array.from(document.querySelectorAll("[data-compare]"),
+		c => [c.dataset.compare + " " + c.dataset.item + " " + c.dataset.month, c.textContent.trim()]))`)
+	for _, m := range []string{prevMonth, month} {
+		for _, region := range regions {
+			for _, s := range summaryOf(t, m, region).Scores {
+				key := fmt.Sprintf("%s %s %s", s.ID, region, m)
+				if got, ok := cells[key]; !ok || got != scoreText(s.Value) {
+					t.Errorf("%s = %q (shown: %v), API %s", key, got, ok, scoreText(s.Value))
+				}
 			}
 		}
 	}
