@@ -75,7 +75,7 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 		return err
 	}
 	defer api.Close()
-	dash, err := web.New(web.Options{Store: st, API: api.Handler(), Logger: log, MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL})
+	dash, err := web.New(web.Options{Store: st, API: api.Handler(), Generation: api.Generation, Logger: log, MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL})
 	if err != nil {
 		return err
 	}

@@ -29,3 +29,9 @@ func PublicScore(sp *spec.Spec, id string) bool { return publicScore(sp, id) }
 // Level maps a stored readiness level to the API's: ready, aspiring,
 // lagging or noData.
 func Level(l string, hasData bool) string { return level(l, hasData) }
+
+// Generation counts the writes made through the server (feedback, its
+// review, registry changes). What is derived from a month's data outside
+// the server, as the dashboard's pages are, must be recomputed when it
+// changes: a review re-scores a month without re-ingesting it.
+func (s *Server) Generation() uint64 { return s.gen.Load() }

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -27,11 +29,13 @@ type asnPage struct {
 	Scores      []scoreRow
 	Details     bool // the visitor may see metrics and evidence
 	Owner       bool // a participant key on its own ASN: may flag
-	Metrics     []store.Metric
+	Metrics     []metricRow
+	Economy     string // the economy's name
 	Routes      []store.Route
 	RouteCount  int
 	RoutePage   int
-	RoutePages  []int
+	RoutePages  []pageLink
+	RouteHeads  []sortHead
 	Incidents   []incidentRow
 	Timeline    string
 	History     []historyRow
@@ -45,6 +49,18 @@ func (p asnPage) PageTitle() string {
 	return "AS" + strconv.FormatUint(uint64(p.ASN), 10) + ", " + p.Month
 }
 
+// metricRow is a metric with the readiness level of its score.
+type metricRow struct {
+	store.Metric
+	Level string
+}
+
+// pageLink is one link of a pager.
+type pageLink struct {
+	N    int
+	Href string
+}
+
 type scoreRow struct {
 	ID    string
 	Value *float64
@@ -54,7 +70,7 @@ type scoreRow struct {
 type incidentRow struct {
 	store.Incident
 	Duration string
-	Evidence string
+	Evidence evidence
 	Feedback []store.Feedback
 	CanFlag  bool
 }
@@ -148,6 +164,9 @@ func (s *Server) asnPage(q *request) error {
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}
+	if e, ok := region.Lookup(a.Country); ok {
+		p.Economy = e.Name
+	}
 	if p.Details {
 		if err := s.details(q, m, &p); err != nil {
 			return err
@@ -162,22 +181,19 @@ func (s *Server) asnPage(q *request) error {
 // details fills the evidence: metrics, a page of routes, incidents with
 // their timeline and feedback trail.
 func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
-	p.Metrics = p.Rec.Metrics
+	classify := scoreClass(specOf(m))
+	for _, mt := range p.Rec.Metrics {
+		row := metricRow{Metric: mt, Level: "noData"}
+		if mt.HasData {
+			row.Level, _ = classify(finite(mt.Score))
+		}
+		p.Metrics = append(p.Metrics, row)
+	}
 	routes, err := s.st.Routes(q.ctx(), m.Month, m.Spec, p.ASN)
 	if err != nil {
 		return fmt.Errorf("read routes of AS%d: %w", p.ASN, err)
 	}
-	p.RouteCount = len(routes)
-	pages := (len(routes) + routesPerPage - 1) / routesPerPage
-	page, _ := strconv.Atoi(q.r.URL.Query().Get("rpage"))
-	page = max(1, min(page, pages))
-	p.RoutePage = page
-	for i := 1; i <= pages && pages > 1; i++ {
-		p.RoutePages = append(p.RoutePages, i)
-	}
-	if pages > 0 {
-		p.Routes = routes[(page-1)*routesPerPage : min(page*routesPerPage, len(routes))]
-	}
+	routeTable(q, p, routes)
 	incs, err := s.st.Incidents(q.ctx(), m.Month, m.Spec, p.ASN)
 	if err != nil {
 		return fmt.Errorf("read incidents of AS%d: %w", p.ASN, err)
@@ -196,11 +212,11 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	}
 	var spans []span
 	for _, in := range incs {
-		row := incidentRow{Incident: in, Duration: duration(in.End.Sub(in.Start)), Evidence: evidenceText(in.Evidence),
+		row := incidentRow{Incident: in, Duration: duration(in.End.Sub(in.Start)), Evidence: evidenceOf(in.Evidence),
 			Feedback: trail[in.ID]}
 		row.CanFlag = p.Owner && !in.Excluded && !pending(row.Feedback)
 		p.Incidents = append(p.Incidents, row)
-		spans = append(spans, span{Label: in.Metric + " " + in.ID, Start: in.Start, End: in.End, Score: in.Score, Excluded: in.Excluded})
+		spans = append(spans, span{Label: in.Metric + " " + in.ID, Metric: in.Metric, Start: in.Start, End: in.End, Score: in.Score, Excluded: in.Excluded})
 	}
 	if len(spans) > 0 {
 		if len(spans) > 200 {
@@ -211,18 +227,119 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	return nil
 }
 
+// routeTable fills one page of the routes, sorted by ?rsort= and ?rdir=.
+func routeTable(q *request, p *asnPage, routes []store.Route) {
+	p.RouteCount = len(routes)
+	qv := q.r.URL.Query()
+	col, dir := qv.Get("rsort"), qv.Get("rdir")
+	if !slices.Contains(routeCols, col) {
+		col = "prefix"
+	}
+	if dir != "desc" {
+		dir = "asc"
+	}
+	sortRoutes(routes, col, dir)
+	p.RouteHeads = sortHeads("/asn/AS"+strconv.FormatUint(uint64(p.ASN), 10), url.Values{"month": {p.Month}}, routeCols,
+		[]string{"Prefix", "RPKI", "IRR", "Peers"}, "rsort", "rdir", col, dir, "#routes-h")
+	pages := (len(routes) + routesPerPage - 1) / routesPerPage
+	page, _ := strconv.Atoi(q.r.URL.Query().Get("rpage"))
+	page = max(1, min(page, pages))
+	p.RoutePage = page
+	for i := 1; i <= pages && pages > 1; i++ {
+		v := url.Values{"month": {p.Month}, "rsort": {col}, "rdir": {dir}, "rpage": {strconv.Itoa(i)}}
+		p.RoutePages = append(p.RoutePages, pageLink{i, "/asn/AS" + strconv.FormatUint(uint64(p.ASN), 10) + "?" + v.Encode() + "#routes-h"})
+	}
+	if pages > 0 {
+		p.Routes = routes[(page-1)*routesPerPage : min(page*routesPerPage, len(routes))]
+	}
+}
+
+// routeCols are the sortable columns of the route table.
+var routeCols = []string{"prefix", "rpki", "irr", "peers"}
+
+func sortRoutes(rs []store.Route, col, dir string) {
+	slices.SortStableFunc(rs, func(a, b store.Route) int {
+		var c int
+		switch col {
+		case "rpki":
+			c = strings.Compare(a.RPKI, b.RPKI)
+		case "irr":
+			c = strings.Compare(a.IRR, b.IRR)
+		case "peers":
+			c = a.Peers - b.Peers
+		}
+		if c == 0 {
+			c = comparePrefixes(a.Prefix, b.Prefix)
+			if col != "prefix" {
+				return c // ties by prefix, always ascending
+			}
+		}
+		if dir == "desc" {
+			return -c
+		}
+		return c
+	})
+}
+
+// comparePrefixes orders prefixes by address family, address and length;
+// text that does not parse sorts after, as text.
+func comparePrefixes(a, b string) int {
+	pa, ea := netip.ParsePrefix(a)
+	pb, eb := netip.ParsePrefix(b)
+	switch {
+	case ea != nil || eb != nil:
+		return strings.Compare(a, b)
+	case pa.Addr().Is4() != pb.Addr().Is4():
+		if pa.Addr().Is4() {
+			return -1
+		}
+		return 1
+	}
+	if c := pa.Addr().Compare(pb.Addr()); c != 0 {
+		return c
+	}
+	return pa.Bits() - pb.Bits()
+}
+
 func pending(fbs []store.Feedback) bool {
 	return slices.ContainsFunc(fbs, func(f store.Feedback) bool { return f.Verdict == store.VerdictPending })
 }
 
-// evidenceText renders an incident's evidence compactly.
-func evidenceText(ev json.RawMessage) string {
+// maxEvidence bounds the evidence items shown per incident: a busy
+// incident merges hundreds of events, the API has them all.
+const maxEvidence = 20
+
+// evidence is an incident's evidence as the page shows it.
+type evidence struct {
+	Items []string // one line per event or object
+	More  int      // items left out
+}
+
+// evidenceOf renders an incident's evidence, an object or a list of them,
+// as lines of "key: value" pairs in key order.
+func evidenceOf(ev json.RawMessage) evidence {
+	var out evidence
 	if len(ev) == 0 || !json.Valid(ev) {
-		return ""
+		return out
 	}
+	var list []json.RawMessage
+	if json.Unmarshal(ev, &list) != nil {
+		list = []json.RawMessage{ev}
+	}
+	for i, item := range list {
+		if i == maxEvidence {
+			out.More = len(list) - maxEvidence
+			break
+		}
+		out.Items = append(out.Items, evidenceLine(item))
+	}
+	return out
+}
+
+func evidenceLine(item json.RawMessage) string {
 	var v map[string]any
-	if json.Unmarshal(ev, &v) != nil {
-		return truncate(string(ev), 400)
+	if json.Unmarshal(item, &v) != nil {
+		return truncate(string(item), 300)
 	}
 	keys := make([]string, 0, len(v))
 	for k := range v {
@@ -231,8 +348,15 @@ func evidenceText(ev json.RawMessage) string {
 	slices.Sort(keys)
 	var parts []string
 	for _, k := range keys {
-		b, _ := json.Marshal(v[k])
-		parts = append(parts, k+": "+truncate(string(b), 200))
+		var text string
+		switch x := v[k].(type) {
+		case string:
+			text = x
+		default:
+			b, _ := json.Marshal(x)
+			text = string(b)
+		}
+		parts = append(parts, k+": "+truncate(text, 120))
 	}
 	return strings.Join(parts, "; ")
 }

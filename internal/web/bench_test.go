@@ -36,7 +36,7 @@ var fullInputs = []string{
 }
 
 // full is the full month, ingested once per test binary into an SQLite
-// file that TestMain removes.
+// file that TestMain removes, with two earlier copies of it.
 var full struct {
 	once sync.Once
 	dir  string
@@ -117,6 +117,15 @@ func ingestFull(root string) error {
 	if err := st.WriteMonth(ctx, m); err != nil {
 		return err
 	}
+	// March and April as copies of May, so that trends, histories and
+	// comparisons span several stored months as they do in production.
+	for _, back := range []int{1, 2} {
+		c := *m
+		c.Meta.Month = m.Meta.Month.AddDate(0, -back, 0)
+		if err := st.WriteMonth(ctx, &c); err != nil {
+			return err
+		}
+	}
 	for _, p := range m.Participants {
 		if _, err := st.PutParticipant(ctx, &store.Registered{Participant: p, UpdatedAt: time.Now().UTC()}); err != nil {
 			return err
@@ -173,7 +182,7 @@ func fullServer(tb testing.TB, st store.Service) http.Handler {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { api.Close() })
-	s, err := New(Options{Store: st, API: api.Handler(), MonthsTTL: 2 * time.Second, KeyCacheTTL: 10 * time.Second})
+	s, err := New(Options{Store: st, API: api.Handler(), Generation: api.Generation, MonthsTTL: 2 * time.Second, KeyCacheTTL: 10 * time.Second})
 	if err != nil {
 		tb.Fatal(err)
 	}

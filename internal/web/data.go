@@ -162,9 +162,15 @@ func (s *Server) registered(ctx context.Context) ([]store.Registered, map[uint32
 	return list, asns, r.version, nil
 }
 
-// monthKey names one version of a month.
-func monthKey(m *store.MonthMeta) string {
-	return m.Month.Format("2006-01") + "\x00" + m.Spec + "\x00" + strconv.FormatInt(m.IngestedAt.UnixNano(), 10)
+// monthKey names one version of a month: its ingest, and the writes
+// made since through the API.
+func (s *Server) monthKey(m *store.MonthMeta) string {
+	var gen uint64
+	if s.opt.Generation != nil {
+		gen = s.opt.Generation()
+	}
+	return m.Month.Format("2006-01") + "\x00" + m.Spec + "\x00" + strconv.FormatInt(m.IngestedAt.UnixNano(), 10) +
+		"\x00" + strconv.FormatUint(gen, 10)
 }
 
 // monthView is what the pages need of one month version, computed once.
@@ -181,13 +187,15 @@ type monthView struct {
 	roa map[string]map[string]map[int]store.ROAStat
 	// incidents and networks involved by scope and lower-case key.
 	incidents map[string]map[string]incidentCount
+	// maps: metric → *mapData, drawn on first request.
+	maps sync.Map
 }
 
 type incidentCount struct{ Incidents, Networks int }
 
 // view returns the computed month, computing it the first time.
 func (s *Server) view(ctx context.Context, m *store.MonthMeta) (*monthView, error) {
-	k := monthKey(m)
+	k := s.monthKey(m)
 	s.cacheMu.Lock()
 	v := s.cache[k]
 	if v == nil {

@@ -105,9 +105,9 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 
 // env is a dashboard with the API over a fixture store, and keys.
 type env struct {
-	st                      store.Service
-	srv                     *httptest.Server
-	pRIPE, partner, pGoogle string
+	st                           store.Service
+	srv                          *httptest.Server
+	pRIPE, partner, pGoogle, sec string
 }
 
 func newEnv(t testing.TB) *env {
@@ -139,12 +139,13 @@ func newEnv(t testing.TB) *env {
 	e.pRIPE = mintKey(t, st, store.RoleParticipant, ids[0])
 	e.pGoogle = mintKey(t, st, store.RoleParticipant, ids[1])
 	e.partner = mintKey(t, st, store.RolePartner, 0)
+	e.sec = mintKey(t, st, store.RoleSecretariat, 0)
 	api, err := httpapi.New(httpapi.Options{Store: st})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { api.Close() })
-	s, err := New(Options{Store: st, API: api.Handler(), Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	s, err := New(Options{Store: st, API: api.Handler(), Generation: api.Generation, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,32 @@ type sortHead struct {
 	Sort       string // aria-sort: ascending, descending, none
 }
 
+// sortHeads makes the header links of a table sorted through the query:
+// each column's link sorts by it, the current column's reverses the
+// direction. keep holds the other parameters; frag is appended to links.
+func sortHeads(path string, keep url.Values, cols, labels []string, sortKey, dirKey, cur, dir, frag string) []sortHead {
+	var out []sortHead
+	for i, col := range cols {
+		h := sortHead{Col: col, Label: labels[i], Sort: "none"}
+		next := "asc"
+		if col == cur {
+			h.Sort = map[string]string{"asc": "ascending", "desc": "descending"}[dir]
+			if dir == "asc" {
+				next = "desc"
+			}
+		}
+		v := url.Values{}
+		for k, vs := range keep {
+			v[k] = vs
+		}
+		v.Set(sortKey, col)
+		v.Set(dirKey, next)
+		h.Href = path + "?" + v.Encode() + frag
+		out = append(out, h)
+	}
+	return out
+}
+
 // participantRows returns the table of GET /api/v2/participants for m:
 // from the registry when it holds anyone, else from the month's snapshot.
 func (s *Server) participantRows(q *request, m *store.MonthMeta) ([]httpapi.ParticipantRow, string, error) {
@@ -185,22 +211,11 @@ func (s *Server) participants(q *request) error {
 		return err
 	}
 	labels := []string{"Organisation", "Date approved", "Areas served", "ASNs", "Action 1 mark", "Anti-spoofing", "Coordination", "IRR", "RPKI"}
-	for i, col := range participantCols {
-		h := sortHead{Col: col, Label: labels[i], Sort: "none"}
-		dir := "asc"
-		if col == p.Sort {
-			h.Sort = map[string]string{"asc": "ascending", "desc": "descending"}[p.Dir]
-			if p.Dir == "asc" {
-				dir = "desc"
-			}
-		}
-		v := url.Values{"sort": {col}, "dir": {dir}, "month": {p.Month}}
-		if p.Q != "" {
-			v.Set("q", p.Q)
-		}
-		h.Href = "/participants?" + v.Encode()
-		p.Heads = append(p.Heads, h)
+	keep := url.Values{"month": {p.Month}}
+	if p.Q != "" {
+		keep.Set("q", p.Q)
 	}
+	p.Heads = sortHeads("/participants", keep, participantCols, labels, "sort", "dir", p.Sort, p.Dir, "")
 	v := url.Values{"sort": {p.Sort}, "dir": {p.Dir}, "month": {p.Month}}
 	if p.Q != "" {
 		v.Set("q", p.Q)

@@ -26,6 +26,11 @@ type Options struct {
 	// API, when set, is the /api/v2 handler: Handler sends /api/v2/,
 	// /healthz and /metrics to it, with the key cookie as a Bearer header.
 	API http.Handler
+	// Generation, when set, counts writes that change month data without
+	// a re-ingest (a review re-scores a month): what the pages computed
+	// of a month is recomputed when it changes. serve passes the API's
+	// (httpapi.Server.Generation).
+	Generation func() uint64
 	// Logger receives internal errors.
 	Logger *slog.Logger
 	// MonthsTTL is how long the list of stored months and the registry

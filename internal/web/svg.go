@@ -114,6 +114,7 @@ func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 // span is one incident on a timeline.
 type span struct {
 	Label      string
+	Metric     string
 	Start, End time.Time
 	Score      float64
 	Excluded   bool
@@ -153,6 +154,13 @@ func timeline(month time.Time, spans []span, w int) string {
 		fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%d" width="%.1f" height="%d"><title>%s: %s – %s (%s), score %.3f</title></rect>`,
 			cls, x1, padT+rowH*i, x2-x1, rowH-4, html.EscapeString(s.Label), s.Start.UTC().Format("01-02 15:04"),
 			s.End.UTC().Format("01-02 15:04"), duration(s.End.Sub(s.Start)), s.Score)
+		// A label beside the bar, on the side with room.
+		tx, anchor := x2+4, "start"
+		if x2 > float64(w)*0.6 {
+			tx, anchor = x1-4, "end"
+		}
+		fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%d" text-anchor="%s">%s · %s · %.3f</text>`,
+			tx, padT+rowH*i+rowH-6, anchor, html.EscapeString(s.Metric), duration(s.End.Sub(s.Start)), s.Score)
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

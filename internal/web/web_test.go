@@ -399,6 +399,32 @@ func TestWeb_SignInAndFeedback(t *testing.T) {
 	if !strings.Contains(body, "pending: a planned move") || strings.Contains(body, `data-flag="3333-M2-1"`) {
 		t.Error("the trail does not show the pending feedback, or the button is still there")
 	}
+	// The secretariat accepts it through the API: the incident leaves the
+	// month's counts at once, with no re-ingest.
+	_, before := get(t, e.client(t, ""), e.srv.URL, "/")
+	if got := attr(before, `id="incidents"`, "data-incidents"); got != "4" {
+		t.Fatalf("incidents before the review = %q, want 4", got)
+	}
+	rv, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v2/feedback/%d/review", e.srv.URL, fbs[0].ID),
+		strings.NewReader(`{"verdict":"accepted","note":"planned"}`))
+	rv.Header.Set("Content-Type", "application/json")
+	rv.Header.Set("Authorization", "Bearer "+e.sec)
+	r3, err := http.DefaultClient.Do(rv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r3.Body.Close()
+	if r3.StatusCode != 200 {
+		t.Fatalf("review: %d", r3.StatusCode)
+	}
+	_, after := get(t, e.client(t, ""), e.srv.URL, "/")
+	if got := attr(after, `id="incidents"`, "data-incidents"); got != "3" {
+		t.Errorf("incidents after an accepted false positive = %q, want 3", got)
+	}
+	_, body = get(t, c, e.srv.URL, "/asn/AS3333")
+	if !strings.Contains(body, "accepted: a planned move — planned") || !strings.Contains(body, `class="excluded"`) {
+		t.Error("the ASN page does not show the accepted verdict and the excluded incident")
+	}
 	// Another participant's incident is refused by the API.
 	if resp := post("/incidents/15169-M2-1/feedback", url.Values{"reason": {"x"}, "csrf": {csrf}}, nil); resp.StatusCode != 403 {
 		t.Errorf("flag another's incident: %d, want 403", resp.StatusCode)
@@ -426,5 +452,77 @@ func TestWeb_PageWeight(t *testing.T) {
 		if total >= 500_000 {
 			t.Errorf("%s: %d bytes, want < 500 kB", name, total)
 		}
+	}
+}
+
+// TestWeb_TablesSortWithoutJS sorts the map's table and an ASN's routes
+// through the query, and checks the header links carry the other
+// parameters.
+func TestWeb_TablesSortWithoutJS(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t, e.partner)
+	rowsOf := func(body, marker string) []string {
+		var out []string
+		for _, part := range strings.Split(body, marker)[1:] {
+			out = append(out, part[:strings.Index(part, `"`)])
+		}
+		return out
+	}
+	_, body := get(t, c, e.srv.URL, "/map?metric=roa4&sort=value&dir=desc")
+	got := rowsOf(body, `<tr data-cc="`)
+	if len(got) == 0 || got[0] != "NL" {
+		t.Errorf("map table by value descending: %v, want NL first", got)
+	}
+	if !strings.Contains(body, `href="/map?dir=asc&amp;metric=roa4&amp;month=2026-10&amp;sort=value#map-table"`) {
+		t.Error("the value column's link does not reverse the order keeping metric and month")
+	}
+	_, body = get(t, c, e.srv.URL, "/asn/AS3333?rsort=prefix&rdir=desc")
+	if got := rowsOf(body, `<tr><td><code>`); len(got) != 2 {
+		t.Fatalf("routes: %v", got)
+	}
+	i4, i6 := strings.Index(body, "<code>193.0.0.0/21</code>"), strings.Index(body, "<code>2001:67c:2e8::/48</code>")
+	if i6 < 0 || i4 < i6 {
+		t.Error("routes by prefix descending: IPv6 should come first")
+	}
+}
+
+// TestWeb_APIBridge: the cookie is a Bearer header for the API; a write
+// needs the page's CSRF token and a same-origin request, as the
+// feedback button's fetch sends.
+func TestWeb_APIBridge(t *testing.T) {
+	e := newEnv(t)
+	c := e.client(t, e.pGoogle)
+	_, page := get(t, c, e.srv.URL, "/asn/AS15169")
+	csrf := attr(page, `<body`, "data-csrf")
+	if csrf == "" || !strings.Contains(page, `data-flag="15169-M2-1"`) {
+		t.Fatal("the owner's page has no CSRF token or no flag button")
+	}
+	flag := func(site, token string) int {
+		req, _ := http.NewRequest("POST", e.srv.URL+"/api/v2/incidents/15169-M2-1/feedback", strings.NewReader(`{"reason":"anycast"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Sec-Fetch-Site", site)
+		req.Header.Set("X-CSRF-Token", token)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := flag("cross-site", csrf); got != 401 {
+		t.Errorf("cross-site with the token: %d, want 401", got)
+	}
+	if got := flag("same-origin", "forged"); got != 401 {
+		t.Errorf("same-origin with a wrong token: %d, want 401", got)
+	}
+	if got := flag("same-origin", csrf); got != 201 {
+		t.Errorf("same-origin with the token: %d, want 201", got)
+	}
+	// A read through the cookie sees what the key sees.
+	if status, _ := get(t, c, e.srv.URL, "/api/v2/scores/details?asn=AS15169"); status != 200 {
+		t.Errorf("own details through the cookie: %d", status)
+	}
+	if status, _ := get(t, c, e.srv.URL, "/api/v2/scores/details?asn=AS3333"); status != 403 {
+		t.Errorf("another's details through the cookie: %d, want 403", status)
 	}
 }

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -16,7 +18,8 @@ import (
 //go:generate go run ./gen/worldmap -o worldmap.txt
 
 // worldmapText is the country shapes: "CC<TAB>name<TAB>SVG path" lines,
-// generated from world-atlas@2.0.2 by gen/worldmap.
+// generated from world-atlas@2.0.2 (ISC licence; shapes from Natural
+// Earth, public domain) by gen/worldmap.
 //
 //go:embed worldmap.txt
 var worldmapText string
@@ -57,6 +60,7 @@ type mapPage struct {
 	SVG     string
 	Legend  []legendItem
 	Rows    []mapRow
+	Heads   []sortHead
 }
 
 func (p mapPage) PageTitle() string { return "Map: " + p.Name + ", " + p.Month }
@@ -100,6 +104,66 @@ func (s *Server) worldMap(q *request) error {
 		classify = roaClass
 		p.Legend = []legendItem{{"q4", "≥ 75 %"}, {"q3", "50–75 %"}, {"q2", "25–50 %"}, {"q1", "< 25 %"}, {"nodata", "– no data"}}
 	}
+	md := v.mapOf(metric, classify)
+	p.SVG = md.svg
+	for cc, val := range md.values {
+		name := cc
+		if e, ok := region.Lookup(cc); ok {
+			name = e.Name
+		}
+		cls, label := classify(val)
+		p.Rows = append(p.Rows, mapRow{Code: cc, Name: name, Value: val, Class: cls, Label: label})
+	}
+	col, dir := q.r.URL.Query().Get("sort"), q.r.URL.Query().Get("dir")
+	if !slices.Contains(mapCols, col) {
+		col = "name"
+	}
+	if dir != "desc" {
+		dir = "asc"
+	}
+	sortMapRows(p.Rows, col, dir)
+	p.Heads = sortHeads("/map", url.Values{"metric": {metric}, "month": {p.Month}}, mapCols,
+		[]string{"Economy", "Code", p.Name}, "sort", "dir", col, dir, "#map-table")
+	return q.render(http.StatusOK, "map", p)
+}
+
+// mapData is a month's map of one metric: the value of each economy
+// (nil: no data) and the map drawn, kept with the month's view.
+type mapData struct {
+	values map[string]*float64
+	svg    string
+}
+
+// mapOf returns the map of a metric, drawing it the first time.
+func (v *monthView) mapOf(metric string, classify func(*float64) (string, string)) *mapData {
+	if md, ok := v.maps.Load(metric); ok {
+		return md.(*mapData)
+	}
+	md := &mapData{values: v.economyValues(metric)}
+	month := v.meta.Month.Format("2006-01")
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="group" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
+		html.EscapeString(metricName(metric)), month)
+	for _, sh := range shapes {
+		val := md.values[sh.Code]
+		cls, label := classify(val)
+		text := sh.Name + ": no data"
+		if val != nil {
+			text = fmt.Sprintf("%s: %s (%s)", sh.Name, valueText(metric, *val), label)
+		}
+		fmt.Fprintf(&b, `<a href="/?region=%s&amp;month=%s" data-cc="%s"><path class="c-%s" d="%s"><title>%s</title></path></a>`,
+			sh.Code, month, sh.Code, cls, sh.Path, html.EscapeString(text))
+	}
+	b.WriteString(`</svg>`)
+	md.svg = b.String()
+	got, _ := v.maps.LoadOrStore(metric, md)
+	return got.(*mapData)
+}
+
+// economyValues is each economy's value of a metric: the score aggregate
+// when any network has data, or the share of announced address space
+// covered by valid ROAs.
+func (v *monthView) economyValues(metric string) map[string]*float64 {
 	values := map[string]*float64{}
 	for _, cc := range v.keys["economy"] {
 		var val *float64
@@ -118,31 +182,41 @@ func (s *Server) worldMap(q *request) error {
 		}
 		values[strings.ToUpper(cc)] = val
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="img" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
-		html.EscapeString(p.Name), p.Month)
-	for _, sh := range shapes {
-		val := values[sh.Code]
-		cls, label := classify(val)
-		text := sh.Name + ": no data"
-		if val != nil {
-			text = fmt.Sprintf("%s: %s (%s)", sh.Name, valueText(metric, *val), label)
+	return values
+}
+
+// mapCols are the sortable columns of the map's table.
+var mapCols = []string{"name", "code", "value"}
+
+// sortMapRows sorts by ?sort=name|code|value and ?dir=asc|desc; economies
+// without data sort last either way.
+func sortMapRows(rows []mapRow, col, dir string) {
+	slices.SortStableFunc(rows, func(a, b mapRow) int {
+		var c int
+		switch col {
+		case "code":
+			c = strings.Compare(a.Code, b.Code)
+		case "value":
+			switch {
+			case a.Value == nil && b.Value == nil:
+				c = 0
+			case a.Value == nil:
+				return 1
+			case b.Value == nil:
+				return -1
+			default:
+				c = cmp.Compare(*a.Value, *b.Value)
+			}
+		default:
+			c = strings.Compare(a.Name, b.Name)
 		}
-		fmt.Fprintf(&b, `<a href="/?region=%s&amp;month=%s" data-cc="%s"><path class="c-%s" d="%s"><title>%s</title></path></a>`,
-			sh.Code, p.Month, sh.Code, cls, sh.Path, html.EscapeString(text))
-	}
-	b.WriteString(`</svg>`)
-	p.SVG = b.String()
-	for cc, val := range values {
-		name := cc
-		if e, ok := region.Lookup(cc); ok {
-			name = e.Name
+		if c == 0 {
+			c = strings.Compare(a.Name, b.Name)
+		} else if dir == "desc" {
+			c = -c
 		}
-		cls, label := classify(val)
-		p.Rows = append(p.Rows, mapRow{Code: cc, Name: name, Value: val, Class: cls, Label: label})
-	}
-	slices.SortFunc(p.Rows, func(a, b mapRow) int { return strings.Compare(a.Name, b.Name) })
-	return q.render(http.StatusOK, "map", p)
+		return c
+	})
 }
 
 func valueText(metric string, v float64) string {

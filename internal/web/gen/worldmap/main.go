@@ -48,7 +48,9 @@ func main() {
 	out := flag.String("o", "worldmap.txt", "output file")
 	flag.Parse()
 	if *in == "" {
-		*in = fetch()
+		dir := fetch()
+		defer os.RemoveAll(dir)
+		*in = filepath.Join(dir, "package", "countries-110m.json")
 	}
 	b, err := os.ReadFile(*in)
 	if err != nil {
@@ -93,7 +95,8 @@ func must(err error) {
 	}
 }
 
-// fetch runs npm pack world-atlas@2.0.2 in a temporary directory.
+// fetch runs npm pack world-atlas@2.0.2 in a new temporary directory,
+// unpacks it there and returns the directory.
 func fetch() string {
 	dir, err := os.MkdirTemp("", "worldmap-")
 	must(err)
@@ -103,7 +106,7 @@ func fetch() string {
 	tar := exec.Command("tar", "xzf", "world-atlas-2.0.2.tgz")
 	tar.Dir, tar.Stderr = dir, os.Stderr
 	must(tar.Run())
-	return filepath.Join(dir, "package", "countries-110m.json")
+	return dir
 }
 
 // decodeArcs undoes the delta encoding and quantisation: lon/lat points.
