@@ -1,6 +1,7 @@
 package webtest
 
 import (
+	"encoding/csv"
 	"fmt"
 	"math"
 	"slices"
@@ -327,21 +328,68 @@ func TestParticipants_Sort(t *testing.T) {
 	})
 }
 
-// TestParticipants_CSV downloads /participants.csv: one row per
-// participant of the API, the header first.
+// TestParticipants_CSV downloads the page's CSV link: one row per
+// participant of GET /api/v2/participants with the same ASNs, marks,
+// levels and values; with a search, the CSV holds the rows found.
 func TestParticipants_CSV(t *testing.T) {
 	dashboard(t)
-	p := newPage(t).open("/participants?month=" + month)
-	href := eval[string](p, `document.getElementById("csv").getAttribute("href")`)
-	body := getText(t, href)
-	lines := strings.Split(strings.TrimSpace(body), "\n")
 	want := participantsTable(t)
-	if len(lines) != len(want)+1 {
-		t.Errorf("%s has %d lines, want a header and %d rows:\n%s", href, len(lines), len(want), body)
+	for _, c := range []struct {
+		q    string
+		rows int
+	}{{"", len(want)}, {"kddi", 1}} {
+		t.Run("q="+c.q, func(t *testing.T) {
+			p := newPage(t).open("/participants?month=" + month + "&q=" + c.q)
+			href := eval[string](p, `document.getElementById("csv").getAttribute("href")`)
+			records, err := csv.NewReader(strings.NewReader(getText(t, href))).ReadAll()
+			if err != nil || len(records) != c.rows+1 {
+				t.Fatalf("%s: %d records, %v; want a header and %d rows", href, len(records), err, c.rows)
+			}
+			col := map[string]int{}
+			for i, h := range records[0] {
+				col[h] = i
+			}
+			rows := map[string][]string{}
+			for _, r := range records[1:] {
+				rows[r[col["Organisation"]]] = r
+			}
+			for _, w := range want {
+				r, ok := rows[w.Organisation]
+				if !ok {
+					if c.q == "" {
+						t.Errorf("%s lacks %s", href, w.Organisation)
+					}
+					continue
+				}
+				compareCSVRow(t, w, r, col)
+			}
+		})
 	}
-	for _, w := range want {
-		if !strings.Contains(body, w.Organisation) {
-			t.Errorf("%s lacks %s", href, w.Organisation)
+}
+
+// compareCSVRow compares a participant's CSV row with the API's.
+func compareCSVRow(t *testing.T, w apiParticipant, r []string, col map[string]int) {
+	t.Helper()
+	var asns []string
+	for _, a := range w.ASNs {
+		asns = append(asns, fmt.Sprintf("AS%d", a))
+	}
+	want := map[string]string{"ASNs": strings.Join(asns, " "), "Action 1 mark": w.Action1Mark}
+	for name, m := range map[string]apiMark{"Anti-spoofing": w.AntiSpoofing, "Coordination": w.Coordination, "IRR": w.IRR, "RPKI": w.RPKI} {
+		want[name+" level"] = m.Level
+		want[name] = ""
+		if m.Value != nil {
+			want[name] = scoreText(m.Value)
+		}
+	}
+	for name, v := range want {
+		i, ok := col[name]
+		if !ok {
+			t.Errorf("the CSV has no column %q", name)
+			continue
+		}
+		if r[i] != v {
+			t.Errorf("%s, CSV %s = %q, API %q", w.Organisation, name, r[i], v)
 		}
 	}
 }
