@@ -133,6 +133,7 @@ func TestSignIn_ParticipantSeesOwnEvidence(t *testing.T) {
 	if n := count(p, "#evidence", true); n != 1 {
 		t.Errorf("AS%d's own page shows no evidence", ownASN)
 	}
+	checkEvidence(t, p, ownASN)
 	if got := texts(p, "#incident-count"); len(got) != 1 || got[0] != fmt.Sprint(len(want)) {
 		t.Errorf("incident count shown %q, API %d", got, len(want))
 	}
@@ -189,4 +190,49 @@ func flagIncident(t *testing.T, p *page, id string) {
 		}
 	}
 	t.Errorf("GET /api/v2/feedback lacks the feedback on %s: %+v", id, fb.Items)
+}
+
+// checkEvidence compares an ASN page's metrics and routes, as the
+// participant sees them, with GET /api/v2/scores/details.
+func checkEvidence(t *testing.T, p *page, asn uint32) {
+	t.Helper()
+	var d struct {
+		Metrics []struct {
+			ID      string  `json:"id"`
+			Score   float64 `json:"score"`
+			HasData bool    `json:"hasData"`
+		} `json:"metrics"`
+		Routes []struct {
+			Prefix string `json:"prefix"`
+			RPKI   string `json:"rpki"`
+			IRR    string `json:"irr"`
+		} `json:"routes"`
+	}
+	getJSON(t, "participant", fmt.Sprintf("/api/v2/scores/details?month=%s&asn=%d", month, asn), &d)
+	metrics := attrTexts(p, "metric")
+	for _, m := range d.Metrics {
+		want := "no data"
+		if m.HasData {
+			want = scoreText(&m.Score)
+		}
+		if got := metrics[m.ID]; got != want {
+			t.Errorf("metric %s = %q, API %q", m.ID, got, want)
+		}
+	}
+	if got := texts(p, "#route-count"); len(got) != 1 || got[0] != fmt.Sprint(len(d.Routes)) {
+		t.Errorf("route count shown %q, API %d", got, len(d.Routes))
+	}
+	shown := eval[[][]string](p, `Array.from(document.querySelectorAll("#routes tbody tr"), r => Array.from(r.cells, c => c.textContent.trim()))`)
+	if len(shown) == 0 {
+		t.Errorf("no route shown")
+	}
+	byPrefix := map[string]string{}
+	for _, r := range d.Routes {
+		byPrefix[r.Prefix] = r.RPKI + " " + r.IRR
+	}
+	for _, r := range shown {
+		if len(r) < 3 || byPrefix[r[0]] != r[1]+" "+r[2] {
+			t.Errorf("route shown %q, API %q", r, byPrefix[r[0]])
+		}
+	}
 }
