@@ -235,6 +235,9 @@ func BenchmarkPage(b *testing.B) {
 // partner and anonymously, and checks its weight (HTML, CSS, JS and the
 // inline SVG) stays under 500 kB.
 func TestFullMonth_PagesAndWeight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ingests a full month: not in -short")
+	}
 	st, partner := fullMonth(t)
 	h := fullServer(t, st)
 	assets := serveOnce(t, h, "/static/app.css", "").Body.Len() + serveOnce(t, h, "/static/app.js", "").Body.Len()
