@@ -221,6 +221,32 @@ func (p *page) checkClean(ignored ...string) {
 	p.t.Logf("page weight: %d bytes in %d requests; document's time to first byte %s", r.bytes, r.requests, r.serverTime.Round(10*time.Microsecond))
 }
 
+// checkLayout fails the test when the page scrolls sideways at the
+// browser's width (1280 px), or when a table or chart in main is wider
+// than the box that holds it, unless that box scrolls: its numbers would
+// be clipped, or spill over the neighbouring boxes.
+func (p *page) checkLayout() {
+	p.t.Helper()
+	for _, o := range eval[[]string](p, layoutJS) {
+		p.t.Errorf("layout: %s", o)
+	}
+}
+
+// layoutJS lists the overflows checkLayout reports.
+const layoutJS = `(() => {
+	const out = [], de = document.documentElement;
+	if (de.scrollWidth > de.clientWidth + 1) out.push("the page scrolls sideways: " + de.scrollWidth + " px in " + de.clientWidth);
+	for (const e of document.querySelectorAll("main table, main svg")) {
+		const c = e.parentElement, cs = getComputedStyle(c);
+		if (cs.overflowX === "auto" || cs.overflowX === "scroll") continue;
+		const inner = c.getBoundingClientRect().right - parseFloat(cs.paddingRight) - parseFloat(cs.borderRightWidth);
+		const over = e.getBoundingClientRect().right - inner;
+		if (over > 1) out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " overflows its " +
+			c.tagName.toLowerCase() + (c.className ? "." + c.className : "") + " by " + Math.round(over) + " px");
+	}
+	return out;
+})()`
+
 // screenshot writes a full-page PNG named after the test, and name if
 // not empty, into the artefacts directory and logs its path.
 func (p *page) screenshot(name string) {
