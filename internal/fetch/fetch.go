@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -135,6 +136,7 @@ func Fetch(ctx context.Context, month string, files []sources.File, opt Options)
 	for i, file := range files {
 		g.Go(func() error {
 			res := f.one(gctx, file)
+			res.Reason = oneLine(res.Reason)
 			if err := gctx.Err(); err != nil {
 				return err
 			}
@@ -237,6 +239,16 @@ func (f *fetcher) one(ctx context.Context, file sources.File) Result {
 		res.Reason = fmt.Sprintf("not found at any of %d locations", len(tried))
 	}
 	return res
+}
+
+// oneLine folds a reason (bzip2(1) writes paragraphs) into one line of
+// at most 200 bytes, for the coverage lines.
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
 }
 
 func joinNote(a, b string) string {
