@@ -446,7 +446,7 @@ func TestRun_OnceFromMirrorMatchesIngest(t *testing.T) {
 func TestRun_FaultsAreReported(t *testing.T) {
 	setUpRun(t)
 	faults := map[string]string{
-		"/pub/stats/lacnic/delegated-lacnic-extended-20140531":           "404",
+		"/pub/stats/lacnic/delegated-lacnic-extended-20140531":            "404",
 		"/datasets/as-relationships/serial-1/20140101.as-rel.txt.bz2":     "500x2",
 		"/Services/Bogons/fullbogons-ipv6.txt":                            "500",
 		"/ripe/dbase/split/ripe.db.route.gz":                              "truncate",
@@ -460,7 +460,7 @@ func TestRun_FaultsAreReported(t *testing.T) {
 	}
 	want := expectedMissing(t)
 	for p, reason := range map[string]string{
-		"/pub/stats/lacnic/delegated-lacnic-extended-20140531":           "missing: HTTP 404: not found",
+		"/pub/stats/lacnic/delegated-lacnic-extended-20140531":            "missing: HTTP 404: not found",
 		"/Services/Bogons/fullbogons-ipv6.txt":                            "failed: HTTP 500 after 4 attempts",
 		"/ripe/dbase/split/ripe.db.route.gz":                              "corrupt: corrupt gzip",
 		"/pub/stats/ripencc/2014/delegated-ripencc-extended-20140531.bz2": "corrupt: corrupt bzip2",
