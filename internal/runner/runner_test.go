@@ -1,0 +1,80 @@
+package runner
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/observatory-net/observatory/internal/dataset"
+)
+
+// fakeClock jumps to the end of every wait at once.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return ch
+}
+
+func TestRunner_Run_Schedule(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 10, 30, 10, 0, 0, 0, time.UTC)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var got []string
+	ingest := func(_ context.Context, month time.Time, _ []dataset.File, _ []string) error {
+		got = append(got, clock.Now().Format("01-02 15:04")+" "+month.Format("2006-01"))
+		if len(got) == 5 {
+			cancel()
+		}
+		return nil
+	}
+	r := New(Config{Data: t.TempDir(), Ingest: ingest, Clock: clock})
+	if err := r.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"10-30 10:00 2026-10", // at start: the current month
+		"10-31 02:00 2026-10", // every day at 02:00
+		"11-01 02:00 2026-10", // on the 1st: the previous month, finalised
+		"11-01 02:00 2026-11", // then the new current month
+		"11-02 02:00 2026-11",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("passes mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunner_Run_FailedPassIsNotFatal(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 10, 30, 10, 0, 0, 0, time.UTC)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	n := 0
+	ingest := func(context.Context, time.Time, []dataset.File, []string) error {
+		if n++; n == 2 {
+			cancel()
+		}
+		return context.DeadlineExceeded // any error
+	}
+	if err := New(Config{Data: t.TempDir(), Ingest: ingest, Clock: clock}).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("%d passes, want 2: a failed pass must not stop the schedule", n)
+	}
+}
