@@ -171,6 +171,9 @@ type ingestJob struct {
 	participants *participants.List
 	workers      int
 	allTime      bool
+	// inputs, when set, are what the month records it rests on (run: the
+	// fetched files with their sizes and SHA-256).
+	inputs []store.Input
 	// warnings are added to the month's own (run adds the fetch coverage).
 	warnings []string
 	log      *slog.Logger
@@ -199,6 +202,9 @@ func ingestFiles(ctx context.Context, st store.Store, j ingestJob) (*store.Month
 		return nil, err
 	}
 	m.Meta.Warnings = append(m.Meta.Warnings, j.warnings...)
+	if len(j.inputs) > 0 {
+		m.Meta.Inputs = j.inputs
+	}
 	bar.Describe("writing the month")
 	wstart := time.Now()
 	err = st.WriteMonth(ctx, m)

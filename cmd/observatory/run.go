@@ -13,7 +13,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/fetch"
 	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/runner"
@@ -101,9 +100,9 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 		return err
 	}
 	defer st.Close()
-	ingestFn := func(ctx context.Context, month time.Time, files []dataset.File, warnings []string) error {
-		_, err := ingestFiles(ctx, st, ingestJob{files: files, month: month, spec: sp, participants: parts,
-			workers: o.workers, warnings: warnings, log: log, stderr: stderr, quiet: o.quiet})
+	ingestFn := func(ctx context.Context, w runner.Work) error {
+		_, err := ingestFiles(ctx, st, ingestJob{files: w.Files, month: w.Month, spec: sp, participants: parts,
+			workers: o.workers, inputs: w.Inputs, warnings: w.Warnings, log: log, stderr: stderr, quiet: o.quiet})
 		return err
 	}
 	r := runner.New(runner.Config{Catalogue: cat, Fetch: fopt, Data: o.data, Ingest: ingestFn, Log: log,

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +28,7 @@ import (
 	"github.com/ulikunitz/xz"
 
 	"github.com/observatory-net/observatory/internal/sources"
+	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
@@ -336,6 +339,14 @@ func hostOf(u string) string { return reHost.FindString(u) }
 // coverage reads the problems of the month's coverage from months --format json.
 func coverage(t *testing.T, db string) map[string]string {
 	t.Helper()
+	got, _ := monthRecord(t, db)
+	return got
+}
+
+// monthRecord reads the month's coverage problems (URL: status and
+// reason) and inputs from months --format json.
+func monthRecord(t *testing.T, db string) (map[string]string, []store.Input) {
+	t.Helper()
 	out, err := exec.Command(runFixture.bin, "months", "--db", db, "--format", "json").Output()
 	if err != nil {
 		t.Fatalf("months --db %s: %v", db, err)
@@ -351,7 +362,7 @@ func coverage(t *testing.T, db string) map[string]string {
 			got[m[2]] = m[1] + ": " + m[3]
 		}
 	}
-	return got
+	return got, months[0].Inputs
 }
 
 // serveDB starts serve on a database and returns its base URL.
@@ -407,8 +418,20 @@ func TestRun_OnceFromMirrorMatchesIngest(t *testing.T) {
 			t.Errorf("%s requested %d times, want once", a.path, n)
 		}
 	}
-	if diff := cmp.Diff(expectedMissing(t), coverage(t, db)); diff != "" {
+	problems, inputs := monthRecord(t, db)
+	if diff := cmp.Diff(expectedMissing(t), problems); diff != "" {
 		t.Errorf("coverage mismatch (-want +got):\n%s", diff)
+	}
+	// The month records every fetched file with its size and SHA-256.
+	if len(inputs) != len(runArranged) {
+		t.Errorf("the month records %d inputs, want %d", len(inputs), len(runArranged))
+	}
+	for _, in := range inputs {
+		b, err := os.ReadFile(filepath.Join(runFixture.mirror, filepath.FromSlash(strings.TrimPrefix(in.Path, hostOf(in.Path)))))
+		sum := sha256.Sum256(b)
+		if err != nil || in.SHA256 != hex.EncodeToString(sum[:]) || in.Size != int64(len(b)) {
+			t.Errorf("input %s: size %d sha256 %s do not match the served file (%v)", in.Path, in.Size, in.SHA256, err)
+		}
 	}
 	got, err := dbSnapshot(db)
 	if err != nil {

@@ -15,11 +15,22 @@ import (
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/fetch"
 	"github.com/observatory-net/observatory/internal/sources"
+	"github.com/observatory-net/observatory/internal/store"
 )
 
-// IngestFunc computes month from files and stores it; warnings (the
-// fetch coverage) are recorded with the month.
-type IngestFunc func(ctx context.Context, month time.Time, files []dataset.File, warnings []string) error
+// Work is what one pass hands to the ingest.
+type Work struct {
+	Month time.Time
+	Files []dataset.File
+	// Inputs are the fetched files as the month records them: source URL,
+	// kind, size and SHA-256 (none with a data directory).
+	Inputs []store.Input
+	// Warnings are the fetch coverage, recorded with the month.
+	Warnings []string
+}
+
+// IngestFunc computes a month from the files and stores it.
+type IngestFunc func(ctx context.Context, w Work) error
 
 // Clock tells the time and waits; tests advance a fake one.
 type Clock interface {
@@ -76,52 +87,47 @@ func MonthStart(t time.Time) time.Time {
 func (r *Runner) Pass(ctx context.Context, month time.Time) error {
 	start := r.cfg.Clock.Now()
 	month = MonthStart(month)
-	var files []dataset.File
-	var warnings []string
+	w := Work{Month: month}
 	if r.cfg.Data != "" {
 		fs, err := dataset.Discover(ctx, r.cfg.Data)
 		if err != nil {
 			return err
 		}
-		files = fs
-	} else {
-		fs, lines, err := r.fetch(ctx, month)
-		if err != nil {
-			return err
-		}
-		files, warnings = fs, lines
+		w.Files = fs
+	} else if err := r.fetch(ctx, &w); err != nil {
+		return err
 	}
-	r.cfg.Log.Info("ingesting", "month", month.Format("2006-01"), "files", len(files))
-	if err := r.cfg.Ingest(ctx, month, files, warnings); err != nil {
+	r.cfg.Log.Info("ingesting", "month", month.Format("2006-01"), "files", len(w.Files))
+	if err := r.cfg.Ingest(ctx, w); err != nil {
 		return fmt.Errorf("ingest %s: %w", month.Format("2006-01"), err)
 	}
 	r.cfg.Log.Info("month done", "month", month.Format("2006-01"), "elapsed", r.cfg.Clock.Now().Sub(start))
 	return nil
 }
 
-// fetch gets the month's files and identifies the usable ones, returning
-// them with the coverage lines.
-func (r *Runner) fetch(ctx context.Context, month time.Time) ([]dataset.File, []string, error) {
-	list, err := r.cfg.Catalogue.Expand(month, r.cfg.Clock.Now())
+// fetch gets the month's files and identifies the usable ones.
+func (r *Runner) fetch(ctx context.Context, w *Work) error {
+	list, err := r.cfg.Catalogue.Expand(w.Month, r.cfg.Clock.Now())
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	rep, err := fetch.Fetch(ctx, month.Format("2006-01"), list, r.cfg.Fetch)
+	rep, err := fetch.Fetch(ctx, w.Month.Format("2006-01"), list, r.cfg.Fetch)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	if r.cfg.Report != nil {
 		r.cfg.Report(rep)
 	}
-	var files []dataset.File
 	for _, res := range rep.Usable() {
 		f, err := dataset.Identify(ctx, res.Path)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		files = append(files, f)
+		w.Files = append(w.Files, f)
+		w.Inputs = append(w.Inputs, store.Input{Path: res.URL, Kind: string(f.Kind), Size: res.Size, SHA256: res.SHA256})
 	}
-	return files, rep.Lines(), nil
+	w.Warnings = rep.Lines()
+	return nil
 }
 
 // Run passes the current month at once, then every day at At: on the

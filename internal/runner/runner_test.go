@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/observatory-net/observatory/internal/dataset"
 )
 
 // fakeClock jumps to the end of every wait at once.
@@ -37,8 +35,8 @@ func TestRunner_Run_Schedule(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var got []string
-	ingest := func(_ context.Context, month time.Time, _ []dataset.File, _ []string) error {
-		got = append(got, clock.Now().Format("01-02 15:04")+" "+month.Format("2006-01"))
+	ingest := func(_ context.Context, w Work) error {
+		got = append(got, clock.Now().Format("01-02 15:04")+" "+w.Month.Format("2006-01"))
 		if len(got) == 5 {
 			cancel()
 		}
@@ -65,7 +63,7 @@ func TestRunner_Run_FailedPassIsNotFatal(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n := 0
-	ingest := func(context.Context, time.Time, []dataset.File, []string) error {
+	ingest := func(context.Context, Work) error {
 		if n++; n == 2 {
 			cancel()
 		}
