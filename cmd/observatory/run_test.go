@@ -591,3 +591,61 @@ func TestRun_ResumesAfterInterruption(t *testing.T) {
 		t.Error("after the interruptions run gives other scores than an uninterrupted ingest")
 	}
 }
+
+// TestRun_ServesAndStopsGracefully runs the scheduled mode offline
+// (--data, the mirror directory): the month is ingested and served, and
+// SIGTERM stops the process with exit status 0 and the month kept.
+func TestRun_ServesAndStopsGracefully(t *testing.T) {
+	setUpRun(t)
+	db := filepath.Join(t.TempDir(), "run.db")
+	cmd := exec.Command(runFixture.bin, "run", "--data", runFixture.mirror, "--db", db, "--listen", "127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	reAddr := regexp.MustCompile(`msg=serving addr=(\S+)`)
+	var addr string
+	var log strings.Builder
+	for line := range lines {
+		log.WriteString(line + "\n")
+		if m := reAddr.FindStringSubmatch(line); m != nil {
+			addr = m[1]
+		}
+		if strings.Contains(line, `msg="next pass"`) {
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatalf("run never served or never finished its first pass:\n%s", log.String())
+	}
+	// The pass computed the current month from the 2014 data: the month is
+	// there, whatever its scores.
+	body := getBody(t, "http://"+addr+"/api/v2/scores/summary")
+	if !strings.Contains(body, time.Now().UTC().Format("2006-01")) {
+		t.Errorf("summary is not of the current month: %.200s", body)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for line := range lines {
+		log.WriteString(line + "\n")
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("run after SIGTERM: %v\n%s", err, log.String())
+	}
+	if out, err := exec.Command(runFixture.bin, "months", "--db", db).Output(); err != nil || !strings.Contains(string(out), time.Now().UTC().Format("2006-01")) {
+		t.Errorf("after the stop the month is not stored: %v\n%s", err, out)
+	}
+}

@@ -32,9 +32,6 @@ var errNotFound = errors.New("not found")
 // returns Fetched, Missing or Failed with the reason, and whether a
 // partial download was continued.
 func (f *fetcher) download(ctx context.Context, file sources.File, loc sources.Location, part string) (Status, string, bool) {
-	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
-		return Failed, err.Error(), false
-	}
 	src, local, err := f.source(loc.URL)
 	if err != nil {
 		return Failed, err.Error(), false
@@ -134,6 +131,9 @@ func (f *fetcher) get(ctx context.Context, src string, headers map[string]string
 	default:
 		return false, fmt.Errorf("HTTP %d", code)
 	}
+	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+		return false, err
+	}
 	out, err := os.OpenFile(part, flags, 0o644)
 	if err != nil {
 		return resumed, err
@@ -176,6 +176,9 @@ func (f *fetcher) copyLocal(src, part string) (Status, string, bool) {
 		return Failed, err.Error(), false
 	}
 	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+		return Failed, err.Error(), false
+	}
 	out, err := os.Create(part)
 	if err != nil {
 		return Failed, err.Error(), false
