@@ -113,6 +113,10 @@ func (f *fetcher) get(ctx context.Context, src string, headers map[string]string
 	}
 	resp, err := f.opt.Client.Do(req)
 	if err != nil {
+		var ue *url.Error // its message repeats the URL the report names already
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return false, &errRetry{reason: "network: " + err.Error()}
 	}
 	defer resp.Body.Close()

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -184,8 +185,10 @@ func newFetcher(opt Options) (*fetcher, error) {
 	if opt.Client == nil {
 		// No transparent gzip: the bytes on disk must be the file's, and
 		// Range offsets count them.
-		opt.Client = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment,
-			DisableCompression: true, ResponseHeaderTimeout: time.Minute, IdleConnTimeout: time.Minute}}
+		dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		opt.Client = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, DialContext: dialer.DialContext,
+			TLSHandshakeTimeout: 30 * time.Second, DisableCompression: true, ResponseHeaderTimeout: time.Minute,
+			IdleConnTimeout: time.Minute, MaxIdleConnsPerHost: 8}}
 	}
 	if opt.UserAgent == "" {
 		opt.UserAgent = "observatory (https://github.com/observatory-net/observatory)"
