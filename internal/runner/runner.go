@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/dataset"
@@ -31,6 +32,10 @@ type Work struct {
 
 // IngestFunc computes a month from the files and stores it.
 type IngestFunc func(ctx context.Context, w Work) error
+
+// ErrNoRoutes is returned by a pass that got no MRT file: the month is
+// not computed, and a stored version of it is kept.
+var ErrNoRoutes = errors.New("no MRT file fetched or found: the month is left as stored")
 
 // Clock tells the time and waits; tests advance a fake one.
 type Clock interface {
@@ -96,6 +101,11 @@ func (r *Runner) Pass(ctx context.Context, month time.Time) error {
 		w.Files = fs
 	} else if err := r.fetch(ctx, &w); err != nil {
 		return err
+	}
+	if !slices.ContainsFunc(w.Files, func(f dataset.File) bool { return f.Kind == dataset.KindMRT }) {
+		// Offline, a pass would otherwise replace a stored month by an
+		// empty one.
+		return fmt.Errorf("%s: %w", month.Format("2006-01"), ErrNoRoutes)
 	}
 	r.cfg.Log.Info("ingesting", "month", month.Format("2006-01"), "files", len(w.Files))
 	if err := r.cfg.Ingest(ctx, w); err != nil {

@@ -2,6 +2,9 @@ package runner
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -30,6 +33,30 @@ func (c *fakeClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
+// mrtDir is a data directory with one (empty) MRT file.
+func mrtDir(t *testing.T) string {
+	dir := t.TempDir()
+	hdr := []byte{
+		0x5e, 0x00, 0x00, 0x00, // timestamp 2020-01-22 (RFC 6396 §2)
+		0x00, 0x0d, // type 13, TABLE_DUMP_V2
+		0x00, 0x01, // subtype PEER_INDEX_TABLE
+		0x00, 0x00, 0x00, 0x00, // length 0
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rib.mrt"), hdr, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestRunner_Pass_NoRoutesKeepsTheMonth(t *testing.T) {
+	called := false
+	r := New(Config{Data: t.TempDir(), Ingest: func(context.Context, Work) error { called = true; return nil }})
+	err := r.Pass(context.Background(), time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+	if !errors.Is(err, ErrNoRoutes) || called {
+		t.Errorf("Pass without MRT files: %v, ingest called %t; want ErrNoRoutes and no ingest", err, called)
+	}
+}
+
 func TestRunner_Run_Schedule(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 10, 30, 10, 0, 0, 0, time.UTC)}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -42,7 +69,7 @@ func TestRunner_Run_Schedule(t *testing.T) {
 		}
 		return nil
 	}
-	r := New(Config{Data: t.TempDir(), Ingest: ingest, Clock: clock})
+	r := New(Config{Data: mrtDir(t), Ingest: ingest, Clock: clock})
 	if err := r.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +96,7 @@ func TestRunner_Run_FailedPassIsNotFatal(t *testing.T) {
 		}
 		return context.DeadlineExceeded // any error
 	}
-	if err := New(Config{Data: t.TempDir(), Ingest: ingest, Clock: clock}).Run(ctx); err != nil {
+	if err := New(Config{Data: mrtDir(t), Ingest: ingest, Clock: clock}).Run(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n != 2 {
