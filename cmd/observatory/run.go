@@ -37,7 +37,8 @@ func newRunCmd() *cobra.Command {
 it fetches the current month's public data (see observatory fetch and
 observatory sources), ingests and scores it, serves the API on --listen, and
 keeps going: the current month is recomputed every day at 02:00 UTC, and on
-the 1st the previous month is computed a last time and so finalised. The
+the 1st the previous month is computed a last time and so finalised (at
+start too, when it is not stored as final yet). The
 fetch coverage (files missing, failed or corrupt, and why) is recorded with
 the month's warnings: observatory months shows them.
 
@@ -105,7 +106,16 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 			workers: o.workers, inputs: w.Inputs, warnings: w.Warnings, log: log, stderr: stderr, quiet: o.quiet})
 		return err
 	}
-	r := runner.New(runner.Config{Catalogue: cat, Fetch: fopt, Data: o.data, Ingest: ingestFn, Log: log,
+	final := func(ctx context.Context, month time.Time) (bool, error) {
+		months, err := st.Months(ctx)
+		for _, m := range months {
+			if m.Spec == sp.Ref() && m.Month.Equal(month) && m.Final {
+				return true, err
+			}
+		}
+		return false, err
+	}
+	r := runner.New(runner.Config{Catalogue: cat, Fetch: fopt, Data: o.data, Ingest: ingestFn, Final: final, Log: log,
 		Report: func(rep *fetch.Report) {
 			if o.once {
 				printReport(stdout, rep, "text") //nolint:errcheck // best effort, the month records it too

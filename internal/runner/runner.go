@@ -55,6 +55,10 @@ type Config struct {
 	// Data, when set, is ingested as it is, without fetching.
 	Data   string
 	Ingest IngestFunc
+	// Final, when not nil, tells whether a month is stored as final; at
+	// start Run then finalises the previous month if it is not (the
+	// process was down on the 1st).
+	Final func(ctx context.Context, month time.Time) (bool, error)
 	// Report, when not nil, receives each fetch's coverage.
 	Report func(*fetch.Report)
 	Clock  Clock
@@ -140,11 +144,21 @@ func (r *Runner) fetch(ctx context.Context, w *Work) error {
 	return nil
 }
 
-// Run passes the current month at once, then every day at At: on the
-// 1st the previous month first, finalising it. A failed pass is logged
-// and retried the next day; Run returns when ctx ends.
+// Run passes the current month at once (after the previous month when
+// Final says it is not final yet), then every day at At: on the 1st the
+// previous month first, finalising it. A failed pass is logged and
+// retried the next day; Run returns when ctx ends.
 func (r *Runner) Run(ctx context.Context) error {
 	now := r.cfg.Clock.Now().UTC()
+	if r.cfg.Final != nil {
+		prev := MonthStart(now).AddDate(0, -1, 0)
+		final, err := r.cfg.Final(ctx, prev)
+		if err != nil {
+			r.cfg.Log.Error("read stored months", "err", err)
+		} else if !final {
+			r.pass(ctx, prev)
+		}
+	}
 	r.pass(ctx, MonthStart(now))
 	for {
 		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)

@@ -103,3 +103,26 @@ func TestRunner_Run_FailedPassIsNotFatal(t *testing.T) {
 		t.Errorf("%d passes, want 2: a failed pass must not stop the schedule", n)
 	}
 }
+
+func TestRunner_Run_FinalisesMissedMonth(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var got []string
+	ingest := func(_ context.Context, w Work) error {
+		got = append(got, w.Month.Format("2006-01"))
+		if len(got) == 2 {
+			cancel()
+		}
+		return nil
+	}
+	final := func(_ context.Context, m time.Time) (bool, error) {
+		return !m.Equal(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)), nil
+	}
+	if err := New(Config{Data: mrtDir(t), Ingest: ingest, Clock: clock, Final: final}).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"2026-10", "2026-11"}, got); diff != "" {
+		t.Errorf("passes mismatch (-want +got):\n%s", diff)
+	}
+}
