@@ -136,11 +136,6 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	set, err := dataset.Load(ctx, files, dataset.Options{ASRelAt: month.AddDate(0, 1, 0), Log: log})
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	log.Info("loaded reference data", "files", len(files), "mrt", len(set.MRT), "vrps", set.RPKI.Len(), "elapsed", time.Since(start))
 	var parts *participants.List
 	if o.participants != "" {
 		if parts, err = participants.ReadFile(o.participants); err != nil {
@@ -152,24 +147,10 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 		return err
 	}
 	defer st.Close()
-	bar := newProgress(stderr, o.quiet, mrtBytes(set), "reading MRT")
-	m, err := ingest.Compute(ctx, ingest.Config{Month: month, Spec: sp, Data: set, Workers: o.workers, AllTime: o.allTime,
-		Participants: parts, Progress: bar.Set, Log: log})
+	m, err := ingestFiles(ctx, st, ingestJob{files: files, month: month, spec: sp, participants: parts,
+		workers: o.workers, allTime: o.allTime, log: log, stderr: stderr, quiet: o.quiet})
 	if err != nil {
-		bar.Done()
 		return err
-	}
-	if err := keepVerdicts(ctx, st, sp, m, log); err != nil {
-		bar.Done()
-		return err
-	}
-	bar.Describe("writing the month")
-	wstart := time.Now()
-	err = st.WriteMonth(ctx, m)
-	bar.Done()
-	log.Info("stored the month", "elapsed", time.Since(wstart))
-	if err != nil {
-		return fmt.Errorf("store month %s: %w", month.Format("2006-01"), err)
 	}
 	for _, w := range m.Meta.Warnings {
 		log.Warn(w)
@@ -180,6 +161,59 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 			m.Meta.Stats.MeasuredASN, m.Meta.Stats.Incidents, len(m.Meta.Warnings), time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// ingestJob is one ingest of files into a store.
+type ingestJob struct {
+	files        []dataset.File
+	month        time.Time
+	spec         *spec.Spec
+	participants *participants.List
+	workers      int
+	allTime      bool
+	// inputs, when set, are what the month records it rests on (run: the
+	// fetched files with their sizes and SHA-256).
+	inputs []store.Input
+	// warnings are added to the month's own (run adds the fetch coverage).
+	warnings []string
+	log      *slog.Logger
+	stderr   io.Writer
+	quiet    bool
+}
+
+// ingestFiles loads the reference data, computes the month and writes it
+// in one transaction.
+func ingestFiles(ctx context.Context, st store.Store, j ingestJob) (*store.Month, error) {
+	start := time.Now()
+	set, err := dataset.Load(ctx, j.files, dataset.Options{ASRelAt: j.month.AddDate(0, 1, 0), Log: j.log})
+	if err != nil {
+		return nil, &exitError{code: 2, err: err}
+	}
+	j.log.Info("loaded reference data", "files", len(j.files), "mrt", len(set.MRT), "vrps", set.RPKI.Len(), "elapsed", time.Since(start))
+	bar := newProgress(j.stderr, j.quiet, mrtBytes(set), "reading MRT")
+	m, err := ingest.Compute(ctx, ingest.Config{Month: j.month, Spec: j.spec, Data: set, Workers: j.workers, AllTime: j.allTime,
+		Participants: j.participants, Progress: bar.Set, Log: j.log})
+	if err != nil {
+		bar.Done()
+		return nil, err
+	}
+	if err := keepVerdicts(ctx, st, j.spec, m, j.log); err != nil {
+		bar.Done()
+		return nil, err
+	}
+	m.Meta.Warnings = append(m.Meta.Warnings, j.warnings...)
+	if len(j.inputs) > 0 {
+		m.Meta.Inputs = j.inputs
+	}
+	bar.Describe("writing the month")
+	wstart := time.Now()
+	err = st.WriteMonth(ctx, m)
+	bar.Done()
+	j.log.Info("stored the month", "elapsed", time.Since(wstart))
+	if err != nil {
+		return nil, fmt.Errorf("store month %s: %w", j.month.Format("2006-01"), err)
+	}
+	return m, nil
 }
 
 // ingestMonth is --month, or the month of the newest dated MRT file.

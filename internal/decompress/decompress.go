@@ -1,6 +1,6 @@
 // Package decompress opens routing data files whatever their compression,
 // recognised by magic bytes rather than by file name: gzip (RFC 1952),
-// bzip2, zstd (RFC 8878) or plain. Collectors and mirrors are not consistent
+// bzip2, zstd (RFC 8878), xz (the RIPE NCC RPKI archive) or plain. Collectors and mirrors are not consistent
 // about extensions, and bgpdump's reliance on them silently yields nothing
 // for a misnamed file; we look at the content instead.
 package decompress
@@ -15,6 +15,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 // Format names a compression format.
@@ -26,12 +27,14 @@ const (
 	Gzip  Format = "gzip"
 	Bzip2 Format = "bzip2"
 	Zstd  Format = "zstd"
+	XZ    Format = "xz"
 )
 
 var (
 	magicGzip  = []byte{0x1f, 0x8b}
 	magicBzip2 = []byte("BZh")
 	magicZstd  = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	magicXZ    = []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}
 )
 
 // Detect returns the format announced by the first bytes of a stream.
@@ -43,6 +46,8 @@ func Detect(head []byte) Format {
 		return Bzip2
 	case bytes.HasPrefix(head, magicZstd):
 		return Zstd
+	case bytes.HasPrefix(head, magicXZ):
+		return XZ
 	}
 	return Plain
 }
@@ -80,7 +85,7 @@ func (r *Reader) ahead(dec io.Reader, closeDec func() error) {
 // bzip2, in lbzip2 or bzip2 when installed), so Close the Reader.
 func NewReader(r io.Reader) (*Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
-	head, err := br.Peek(4)
+	head, err := br.Peek(len(magicXZ))
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return nil, fmt.Errorf("read magic bytes: %w", err)
 	}
@@ -104,6 +109,14 @@ func NewReader(r io.Reader) (*Reader, error) {
 			return nil, fmt.Errorf("open zstd stream: %w", err)
 		}
 		out.ahead(zr, func() error { zr.Close(); return nil })
+	case XZ:
+		// The RIPE NCC RPKI archive publishes only xz (output.json.xz,
+		// roas.csv.xz); it is read once per month, so speed hardly matters.
+		zr, err := xz.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("open xz stream: %w", err)
+		}
+		out.ahead(zr, nil)
 	default:
 		out.Reader = br
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/ulikunitz/xz"
 )
 
 func TestNewReader_DetectsByContent(t *testing.T) {
@@ -21,6 +22,10 @@ func TestNewReader_DetectsByContent(t *testing.T) {
 	zw, _ := zstd.NewWriter(&zs)
 	zw.Write(payload)
 	zw.Close()
+	var xs bytes.Buffer
+	xw, _ := xz.NewWriter(&xs)
+	xw.Write(payload)
+	xw.Close()
 	// A tiny bzip2 stream of "hi\n" made with bzip2(1).
 	bz := []byte{0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59, 0x1d, 0x5e,
 		0x59, 0xd5, 0x00, 0x00, 0x00, 0xc1, 0x00, 0x00, 0x10, 0x00, 0x60, 0x20,
@@ -35,6 +40,7 @@ func TestNewReader_DetectsByContent(t *testing.T) {
 		{"plain", payload, Plain, payload},
 		{"gzip", gz.Bytes(), Gzip, payload},
 		{"zstd", zs.Bytes(), Zstd, payload},
+		{"xz", xs.Bytes(), XZ, payload},
 		{"bzip2", bz, Bzip2, []byte("hi\n")},
 		{"empty", nil, Plain, nil},
 		{"short", []byte{0x1f}, Plain, []byte{0x1f}},

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+func init() { register(newMonthsCmd) }
+
+func newMonthsCmd() *cobra.Command {
+	var db, format string
+	cmd := &cobra.Command{
+		Use:   "months --db DSN [--format text|json]",
+		Short: "List the stored months with what they rest on",
+		Long: `months lists the stored months, newest first: when each was computed,
+whether the month had ended (final), its inputs, and its warnings, among
+them the fetch coverage run records (files missing, failed or corrupt, and
+why).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := openStore(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			months, err := st.Months(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return printMonths(cmd.OutOrStdout(), months, format)
+		},
+	}
+	cmd.Flags().StringVar(&db, "db", "", "store: an SQLite file or a postgres:// DSN")
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}
+
+// monthJSON is a month's metadata as months --format json prints it.
+type monthJSON struct {
+	Month      string        `json:"month"`
+	Spec       string        `json:"spec"`
+	IngestedAt time.Time     `json:"ingested_at"`
+	Final      bool          `json:"final"`
+	Inputs     []store.Input `json:"inputs"`
+	Warnings   []string      `json:"warnings"`
+	Stats      store.Stats   `json:"stats"`
+}
+
+func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
+	switch format {
+	case "json":
+		out := make([]monthJSON, 0, len(months))
+		for _, m := range months {
+			out = append(out, monthJSON{Month: m.Month.Format("2006-01"), Spec: m.Spec, IngestedAt: m.IngestedAt,
+				Final: m.Final, Inputs: m.Inputs, Warnings: m.Warnings, Stats: m.Stats})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "text":
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, m := range months {
+			fmt.Fprintf(tw, "%s\t%s\tcomputed %s\tfinal %t\t%d inputs\t%d warnings\n", m.Month.Format("2006-01"), m.Spec,
+				m.IngestedAt.UTC().Format(time.RFC3339), m.Final, len(m.Inputs), len(m.Warnings))
+			for _, x := range m.Warnings {
+				fmt.Fprintf(tw, "\t%s\n", x)
+			}
+		}
+		return tw.Flush()
+	}
+	return usageError(fmt.Errorf("--format %q: want text or json", format))
+}

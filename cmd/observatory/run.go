@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/observatory-net/observatory/internal/fetch"
+	"github.com/observatory-net/observatory/internal/participants"
+	"github.com/observatory-net/observatory/internal/runner"
+	"github.com/observatory-net/observatory/internal/spec"
+)
+
+func init() { register(newRunCmd) }
+
+type runOptions struct {
+	fetchFlags
+	db, data, month, spec, participants, listen string
+	once, quiet, verbose                        bool
+	workers                                     int
+}
+
+func newRunCmd() *cobra.Command {
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "run [--db FILE] [--once [--month YYYY-MM]] [--mirror URL|DIR | --data DIR] [--listen ADDR]",
+		Short: "Fetch, ingest, score and serve, on a daily schedule",
+		Long: `run is the observatory's main job, in one process with the embedded store:
+it fetches the current month's public data (see observatory fetch and
+observatory sources), ingests and scores it, serves the API on --listen, and
+keeps going: the current month is recomputed every day at 02:00 UTC, and on
+the 1st the previous month is computed a last time and so finalised (at
+start too, when it is not stored as final yet). The
+fetch coverage (files missing, failed or corrupt, and why) is recorded with
+the month's warnings: observatory months shows them.
+
+--once does one pass (fetch, ingest, score) for --month (default: the current
+month) and exits, without serving. --data DIR ingests a directory instead of
+fetching (offline use); --mirror fetches from a mirror in the sources' layout.
+
+SIGINT or SIGTERM stop it gracefully: a month is written in one transaction,
+so an interrupted pass leaves the stored months as they were; run again and
+the fetch resumes from the cache.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runMain(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o)
+		},
+	}
+	o.fetchFlags.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&o.db, "db", "observatory.db", "store: an SQLite file or a postgres:// DSN")
+	f.StringVar(&o.data, "data", "", "ingest this data directory instead of fetching")
+	f.StringVar(&o.month, "month", "", "with --once: month to compute, YYYY-MM (default: the current month)")
+	f.BoolVar(&o.once, "once", false, "one pass (fetch, ingest, score), then exit")
+	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address the API listens on (not with --once)")
+	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID[@VERSION]")
+	f.StringVar(&o.participants, "participants", "", "participants file (CSV or JSON): adds the participants scope")
+	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "MRT files read at once")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every step")
+	return cmd
+}
+
+func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error {
+	sp, err := spec.Get(o.spec)
+	if err != nil {
+		return usageError(err)
+	}
+	if o.data != "" && o.mirror != "" {
+		return usageError(errorf("--data and --mirror exclude each other"))
+	}
+	if o.month != "" && !o.once {
+		return usageError(errorf("--month goes with --once: the schedule follows the calendar"))
+	}
+	cat, fopt, err := o.fetchFlags.options(stderr, o.quiet, o.verbose)
+	if err != nil {
+		return err
+	}
+	var parts *participants.List
+	if o.participants != "" {
+		if parts, err = participants.ReadFile(o.participants); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	}
+	log := cliLogger(stderr, o.quiet, o.verbose)
+	if !o.verbose && !o.quiet { // the passes are what an operator follows
+		log = runLogger(stderr)
+	}
+	st, err := openStore(ctx, o.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ingestFn := func(ctx context.Context, w runner.Work) error {
+		_, err := ingestFiles(ctx, st, ingestJob{files: w.Files, month: w.Month, spec: sp, participants: parts,
+			workers: o.workers, inputs: w.Inputs, warnings: w.Warnings, log: log, stderr: stderr, quiet: o.quiet})
+		return err
+	}
+	final := func(ctx context.Context, month time.Time) (bool, error) {
+		months, err := st.Months(ctx)
+		for _, m := range months {
+			if m.Spec == sp.Ref() && m.Month.Equal(month) && m.Final {
+				return true, err
+			}
+		}
+		return false, err
+	}
+	r := runner.New(runner.Config{Catalogue: cat, Fetch: fopt, Data: o.data, Ingest: ingestFn, Final: final, Log: log,
+		Report: func(rep *fetch.Report) {
+			if o.once {
+				printReport(stdout, rep, "text") //nolint:errcheck // best effort, the month records it too
+			}
+		}})
+	if o.once {
+		month := runner.MonthStart(time.Now())
+		if o.month != "" {
+			if month, err = parseMonth(o.month); err != nil {
+				return err
+			}
+		}
+		return r.Pass(ctx, month)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	if o.listen != "" {
+		go func() {
+			defer cancel() // a server that cannot listen stops the schedule
+			errc <- serve(ctx, serveOptions{db: o.db, listen: o.listen, monthsTTL: 2 * time.Second, keyTTL: 10 * time.Second,
+				keyRate: 600, anonRate: 300, shutdownGracePeriod: 10 * time.Second}, stderr, nil)
+		}()
+	} else {
+		errc <- nil
+	}
+	err = r.Run(ctx)
+	if serr := <-errc; err == nil {
+		err = serr
+	}
+	return err
+}
+
+// errorf is fmt.Errorf for the messages of this file.
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// runLogger logs the passes (info) of run to stderr.
+func runLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
