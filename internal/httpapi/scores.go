@@ -227,13 +227,15 @@ func (s *Server) scoreSummary(c *call) error {
 			if !ok {
 				continue
 			}
-			sa := scoreAggregate{ID: id, Value: finite(a.Value),
-				Counts: levelCounts{float64(a.Ready), float64(a.Aspire), float64(a.Lag), float64(a.NoData)}}
+			sa := scoreAggregate{ID: id, Counts: levelCounts{float64(a.Ready), float64(a.Aspire), float64(a.Lag), float64(a.NoData)}}
+			if hasData(a) { // a mean over no network is no data, not 0
+				sa.Value = finite(a.Value)
+			}
 			if total := float64(a.Ready + a.Aspire + a.Lag + a.NoData); total > 0 {
 				pc := func(n int) float64 { return float64(n) * 100 / total }
 				sa.Percentages = levelCounts{pc(a.Ready), pc(a.Aspire), pc(a.Lag), pc(a.NoData)}
 			}
-			if p, ok := prev[id]; ok && sa.Value != nil {
+			if p, ok := prev[id]; ok && sa.Value != nil && hasData(p) {
 				sa.Trend = finite(a.Value - p.Value)
 			}
 			out.Scores = append(out.Scores, sa)
@@ -241,6 +243,9 @@ func (s *Server) scoreSummary(c *call) error {
 		return out, nil
 	})
 }
+
+// hasData reports whether any network of the aggregate had the score.
+func hasData(a store.Aggregate) bool { return a.Ready+a.Aspire+a.Lag > 0 }
 
 // aggregatesOf returns a month's aggregates of one region key, by score
 // id, looked up scope by scope (world, region, …); nil when none matches.

@@ -114,7 +114,7 @@ func (s *Server) compareMonth(q *request, m *store.MonthMeta, p *comparePage) ([
 			aggs, _ := v.lookup(item)
 			for _, id := range scoreIDs {
 				c := compareCell{Level: "noData"}
-				if a, ok := aggs[id]; ok {
+				if a, ok := aggs[id]; ok && hasData(a) {
 					c.Value, c.Level = finite(a.Value), ""
 				}
 				out[k] = append(out[k], c)

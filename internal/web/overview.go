@@ -125,15 +125,21 @@ func (s *Server) overview(q *request) error {
 	return q.render(http.StatusOK, "overview", p)
 }
 
+// hasData reports whether any network of the aggregate had the score.
+func hasData(a store.Aggregate) bool { return a.Ready+a.Aspire+a.Lag > 0 }
+
 // cardOf computes a score's card as GET /api/v2/scores/summary does.
 func cardOf(a store.Aggregate, prev map[string]store.Aggregate) scoreCard {
-	c := scoreCard{ID: a.Score, Value: finite(a.Value), Counts: [4]int{a.Ready, a.Aspire, a.Lag, a.NoData}}
+	c := scoreCard{ID: a.Score, Counts: [4]int{a.Ready, a.Aspire, a.Lag, a.NoData}}
+	if hasData(a) { // a mean over no network is no data, not 0
+		c.Value = finite(a.Value)
+	}
 	if total := float64(a.Ready + a.Aspire + a.Lag + a.NoData); total > 0 {
 		for i, n := range c.Counts {
 			c.Percentages[i] = float64(n) * 100 / total
 		}
 	}
-	if pa, ok := prev[a.Score]; ok && c.Value != nil {
+	if pa, ok := prev[a.Score]; ok && c.Value != nil && hasData(pa) {
 		c.Trend = finite(a.Value - pa.Value)
 	}
 	c.Bar = readinessBar(c.Counts, c.Percentages)

@@ -177,7 +177,7 @@ func (v *monthView) economyValues(metric string) map[string]*float64 {
 					val = finite(float64(r.ValidSpace) / float64(total))
 				}
 			}
-		} else if a, ok := v.aggs["economy"][strings.ToLower(cc)][metric]; ok && a.Ready+a.Aspire+a.Lag > 0 {
+		} else if a, ok := v.aggs["economy"][strings.ToLower(cc)][metric]; ok && hasData(a) {
 			val = finite(a.Value)
 		}
 		values[strings.ToUpper(cc)] = val

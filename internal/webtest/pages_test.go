@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,18 +54,9 @@ func TestPages_LoadClean(t *testing.T) {
 	}
 }
 
-// LayoutEnv names the environment variable that turns on
-// TestPages_Layout. It is off while the overview's score cards are
-// narrower than their readiness tables (26 to 34 px at 1280 px: the %
-// column is clipped); turn it on by default once they fit.
-const LayoutEnv = "OBSERVATORY_WEBTEST_LAYOUT"
-
 // TestPages_Layout checks that no page scrolls sideways at 1280 px and
 // that no table or chart overflows the box that holds it.
 func TestPages_Layout(t *testing.T) {
-	if os.Getenv(LayoutEnv) == "" {
-		t.Skipf("set %s=1: the overview's score cards clip their tables", LayoutEnv)
-	}
 	dashboard(t)
 	for _, pg := range pages {
 		t.Run(pg.name, func(t *testing.T) {
