@@ -31,7 +31,7 @@ type runOptions struct {
 func newRunCmd() *cobra.Command {
 	var o runOptions
 	cmd := &cobra.Command{
-		Use:   "run [--db FILE] [--once [--month YYYY-MM]] [--mirror URL|DIR | --data DIR] [--listen ADDR]",
+		Use:   "run [--db FILE] [--once] [--month YYYY-MM] [--mirror URL|DIR | --data DIR] [--listen ADDR]",
 		Short: "Fetch, ingest, score and serve, on a daily schedule",
 		Long: `run is the observatory's main job, in one process with the embedded store:
 it fetches the current month's public data (see observatory fetch and
@@ -43,7 +43,8 @@ fetch coverage (files missing, failed or corrupt, and why) is recorded with
 the month's warnings: observatory months shows them.
 
 --once does one pass (fetch, ingest, score) for --month (default: the current
-month) and exits, without serving. --data DIR ingests a directory instead of
+month) and exits, without serving. --month without --once computes that
+month once and then serves it, with no schedule (offline use with --data). --data DIR ingests a directory instead of
 fetching (offline use); --mirror fetches from a mirror in the sources' layout.
 
 SIGINT or SIGTERM stop it gracefully: a month is written in one transaction,
@@ -60,7 +61,7 @@ the fetch resumes from the cache.`,
 	f := cmd.Flags()
 	f.StringVar(&o.db, "db", "observatory.db", "store: an SQLite file or a postgres:// DSN")
 	f.StringVar(&o.data, "data", "", "ingest this data directory instead of fetching")
-	f.StringVar(&o.month, "month", "", "with --once: month to compute, YYYY-MM (default: the current month)")
+	f.StringVar(&o.month, "month", "", "month to compute, YYYY-MM: with --once, then exit; without, then serve it (no schedule)")
 	f.BoolVar(&o.once, "once", false, "one pass (fetch, ingest, score), then exit")
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address the API listens on (not with --once)")
 	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID[@VERSION]")
@@ -78,9 +79,6 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	}
 	if o.data != "" && o.mirror != "" {
 		return usageError(errorf("--data and --mirror exclude each other"))
-	}
-	if o.month != "" && !o.once {
-		return usageError(errorf("--month goes with --once: the schedule follows the calendar"))
 	}
 	cat, fopt, err := o.fetchFlags.options(stderr, o.quiet, o.verbose)
 	if err != nil {
@@ -121,14 +119,22 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 				printReport(stdout, rep, "text") //nolint:errcheck // best effort, the month records it too
 			}
 		}})
-	if o.once {
+	if o.once || o.month != "" {
 		month := runner.MonthStart(time.Now())
 		if o.month != "" {
 			if month, err = parseMonth(o.month); err != nil {
 				return err
 			}
 		}
-		return r.Pass(ctx, month)
+		if err := r.Pass(ctx, month); err != nil || o.once {
+			return err
+		}
+		// A month named without --once is computed once, then served:
+		// there is no schedule for a fixed month.
+		if o.listen == "" {
+			return nil
+		}
+		return serve(ctx, o.serveOptions(), stderr, nil)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -136,8 +142,7 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	if o.listen != "" {
 		go func() {
 			defer cancel() // a server that cannot listen stops the schedule
-			errc <- serve(ctx, serveOptions{db: o.db, listen: o.listen, monthsTTL: 2 * time.Second, keyTTL: 10 * time.Second,
-				keyRate: 600, anonRate: 300, shutdownGracePeriod: 10 * time.Second}, stderr, nil)
+			errc <- serve(ctx, o.serveOptions(), stderr, nil)
 		}()
 	} else {
 		errc <- nil
@@ -147,6 +152,12 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 		err = serr
 	}
 	return err
+}
+
+// serveOptions are the server's settings under run: serve's defaults.
+func (o *runOptions) serveOptions() serveOptions {
+	return serveOptions{db: o.db, listen: o.listen, monthsTTL: 2 * time.Second, keyTTL: 10 * time.Second,
+		keyRate: 600, anonRate: 300, shutdownGracePeriod: 10 * time.Second}
 }
 
 // errorf is fmt.Errorf for the messages of this file.

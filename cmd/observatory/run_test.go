@@ -597,8 +597,35 @@ func TestRun_ResumesAfterInterruption(t *testing.T) {
 // SIGTERM stops the process with exit status 0 and the month kept.
 func TestRun_ServesAndStopsGracefully(t *testing.T) {
 	setUpRun(t)
-	db := filepath.Join(t.TempDir(), "run.db")
-	cmd := exec.Command(runFixture.bin, "run", "--data", runFixture.mirror, "--db", db, "--listen", "127.0.0.1:0")
+	now := time.Now().UTC().Format("2006-01")
+	for _, c := range []struct {
+		name  string
+		args  []string
+		ready string // the log line after which the month is served
+		month string
+	}{
+		// The schedule computes the current month from the 2014 data:
+		// the month is there, whatever its scores.
+		{"schedule", nil, `msg="next pass"`, now},
+		// A named month is computed once, then served, with no schedule.
+		{"fixed month", []string{"--month", "2014-05"}, `msg=serving`, "2014-05"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "run.db")
+			args := append([]string{"run", "--data", runFixture.mirror, "--db", db, "--listen", "127.0.0.1:0"}, c.args...)
+			runServeAndStop(t, exec.Command(runFixture.bin, args...), c.ready, c.month)
+			if out, err := exec.Command(runFixture.bin, "months", "--db", db).Output(); err != nil || !strings.Contains(string(out), c.month) {
+				t.Errorf("after the stop the month is not stored: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// runServeAndStop starts run, waits for the ready line of its log, reads
+// the score summary of month through the API, then stops it with SIGTERM
+// and requires a clean exit.
+func runServeAndStop(t *testing.T, cmd *exec.Cmd, ready, month string) {
+	t.Helper()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -623,18 +650,15 @@ func TestRun_ServesAndStopsGracefully(t *testing.T) {
 		if m := reAddr.FindStringSubmatch(line); m != nil {
 			addr = m[1]
 		}
-		if strings.Contains(line, `msg="next pass"`) {
+		if strings.Contains(line, ready) {
 			break
 		}
 	}
 	if addr == "" {
 		t.Fatalf("run never served or never finished its first pass:\n%s", log.String())
 	}
-	// The pass computed the current month from the 2014 data: the month is
-	// there, whatever its scores.
-	body := getBody(t, "http://"+addr+"/api/v2/scores/summary")
-	if !strings.Contains(body, time.Now().UTC().Format("2006-01")) {
-		t.Errorf("summary is not of the current month: %.200s", body)
+	if body := getBody(t, "http://"+addr+"/api/v2/scores/summary"); !strings.Contains(body, month) {
+		t.Errorf("summary is not of %s: %.200s", month, body)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -644,8 +668,5 @@ func TestRun_ServesAndStopsGracefully(t *testing.T) {
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("run after SIGTERM: %v\n%s", err, log.String())
-	}
-	if out, err := exec.Command(runFixture.bin, "months", "--db", db).Output(); err != nil || !strings.Contains(string(out), time.Now().UTC().Format("2006-01")) {
-		t.Errorf("after the stop the month is not stored: %v\n%s", err, out)
 	}
 }
