@@ -118,16 +118,26 @@ func (s *Server) Handler() http.Handler {
 	})
 }
 
-// Warm computes what the pages need of the newest month, so that the
+// Warm computes what the pages need of the newest months, so that the
 // first visitor does not wait for it. serve calls it in the background.
 func (s *Server) Warm(ctx context.Context) error {
 	metas, err := s.monthList(ctx)
-	if err != nil || len(metas) == 0 {
+	if err != nil {
 		return err
 	}
-	_, err = s.view(ctx, &metas[0])
-	return err
+	// Newest first, as far back as an ASN's history reaches: a visitor
+	// switching months, or reading a trend, finds them computed too.
+	for i := range metas[:min(len(metas), warmMonths)] {
+		if _, err := s.view(ctx, &metas[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// warmMonths is how many of the newest months Warm computes: the twelve
+// months of an ASN's history and the one before, for its trend.
+const warmMonths = 13
 
 // request is one page being served.
 type request struct {
