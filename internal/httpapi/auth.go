@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"slices"
@@ -12,18 +11,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/observatory-net/observatory/internal/apikey"
+	"github.com/observatory-net/observatory/internal/access"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
 // principal is who is calling: anonymous (key nil) or the holder of a key.
 type principal struct {
-	key  *store.APIKey
-	asns []uint32 // a participant key's ASNs, sorted
+	access.Principal
 }
 
 // anonymous is the principal of every request without a key.
-var anonymous = &principal{}
+var anonymous = &principal{access.Anonymous}
 
 // Views: what a response may depend on, part of its cache key.
 const (
@@ -31,60 +29,38 @@ const (
 	viewAll       = "all" // partner, secretariat, or a participant on its own ASN
 )
 
-func (p *principal) role() store.Role {
-	if p.key == nil {
-		return ""
-	}
-	return p.key.Role
-}
-
-// owns reports whether a participant key covers asn.
-func (p *principal) owns(asn uint32) bool {
-	_, ok := slices.BinarySearch(p.asns, asn)
-	return ok && p.role() == store.RoleParticipant
-}
-
-// seesAll reports whether the key may read every ASN's details.
-func (p *principal) seesAll() bool {
-	return p.role() == store.RolePartner || p.role() == store.RoleSecretariat
-}
-
-// seesDetails reports whether the caller may read asn's metrics, routes,
-// incidents and evidence.
-func (p *principal) seesDetails(asn uint32) bool { return p.seesAll() || p.owns(asn) }
-
 // view names the caller's view of lists mixing ASNs.
 func (p *principal) view() string {
 	switch {
-	case p.key == nil:
+	case p.Key == nil:
 		return viewAnonymous
-	case p.seesAll():
+	case p.SeesAll():
 		return viewAll
 	}
-	return "participant:" + strconv.FormatInt(p.key.ParticipantID, 10)
+	return "participant:" + strconv.FormatInt(p.Key.ParticipantID, 10)
 }
 
 // bucket names the rate-limit bucket of the caller.
 func (p *principal) bucket(r *http.Request) string {
-	if p.key == nil {
+	if p.Key == nil {
 		return "ip:" + clientIP(r)
 	}
-	return "key:" + p.key.ID
+	return "key:" + p.Key.ID
 }
 
 func (p *principal) rate(o Options) int {
-	if p.key == nil {
+	if p.Key == nil {
 		return o.AnonymousRatePerMinute
 	}
-	if p.key.RatePerMinute > 0 {
-		return p.key.RatePerMinute
+	if p.Key.RatePerMinute > 0 {
+		return p.Key.RatePerMinute
 	}
 	return o.KeyRatePerMinute
 }
 
 // needKey answers 401 for anonymous callers.
 func (c *call) needKey() error {
-	if c.who.key == nil {
+	if c.who.Key == nil {
 		return unauthorized("this endpoint needs an API key: Authorization: Bearer obs_...")
 	}
 	return nil
@@ -95,8 +71,8 @@ func (c *call) needRole(roles ...store.Role) error {
 	if err := c.needKey(); err != nil {
 		return err
 	}
-	if !slices.Contains(roles, c.who.role()) {
-		return forbidden("a %s key may not do this", c.who.role())
+	if !slices.Contains(roles, c.who.Role()) {
+		return forbidden("a %s key may not do this", c.who.Role())
 	}
 	return nil
 }
@@ -137,7 +113,7 @@ func (s *Server) identify(r *http.Request) (*principal, error) {
 		s.keys.mu.Lock()
 		ck, ok := s.keys.m[token]
 		s.keys.mu.Unlock()
-		if ok && now.Sub(ck.at) < s.opt.KeyCacheTTL && ck.p.key.Usable(now) {
+		if ok && now.Sub(ck.at) < s.opt.KeyCacheTTL && ck.p.Key.Usable(now) {
 			return ck.p, nil
 		}
 	}
@@ -161,37 +137,14 @@ func (s *Server) identify(r *http.Request) (*principal, error) {
 var errBadKey = unauthorized("the API key is unknown, expired or revoked")
 
 func (s *Server) verify(ctx context.Context, token string, now time.Time) (*principal, error) {
-	if s.svc == nil {
-		return nil, errBadKey
-	}
-	id, err := apikey.Parse(token)
-	if err != nil {
-		return nil, errBadKey
-	}
-	k, err := s.svc.Key(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	p, err := access.Verify(ctx, s.svc, token, now)
+	if errors.Is(err, access.ErrBadKey) {
 		return nil, errBadKey
 	}
 	if err != nil {
-		return nil, fmt.Errorf("look up key: %w", err)
+		return nil, err
 	}
-	if !apikey.Verify(k, token) || !k.Usable(now) || !k.Role.Valid() {
-		return nil, errBadKey
-	}
-	p := &principal{key: k}
-	if k.Role == store.RoleParticipant && k.ParticipantID != 0 {
-		reg, err := s.svc.RegisteredParticipant(ctx, k.ParticipantID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			// A removed participant's key sees no ASN.
-		case err != nil:
-			return nil, fmt.Errorf("look up participant %d: %w", k.ParticipantID, err)
-		default:
-			p.asns = slices.Clone(reg.ASNs)
-			slices.Sort(p.asns)
-		}
-	}
-	return p, nil
+	return &principal{p}, nil
 }
 
 // toucher records key use in the store in batches, off the request path.

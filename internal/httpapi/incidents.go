@@ -34,8 +34,8 @@ func (s *Server) listIncidents(c *call) error {
 		if err := c.needKey(); err != nil {
 			return err
 		}
-		if !c.who.seesAll() {
-			asns, view = append([]uint32{}, c.who.asns...), c.who.view()
+		if !c.who.SeesAll() {
+			asns, view = append([]uint32{}, c.who.ASNs...), c.who.view()
 		}
 	}
 	m, err := c.month()
@@ -130,11 +130,11 @@ func (s *Server) flagIncident(c *call) error {
 	if err != nil {
 		return fmt.Errorf("find incident: %w", err)
 	}
-	if !c.who.owns(inc.ASN) {
+	if !c.who.Owns(inc.ASN) {
 		return forbidden("incident %s is not of this participant's ASNs", quote(id))
 	}
 	f := &store.Feedback{IncidentID: inc.ID, Month: month, Spec: specRef, ASN: inc.ASN, Reason: req.Reason,
-		SubmittedBy: c.who.key.ID, SubmittedAt: c.s.opt.Now().UTC(), Verdict: store.VerdictPending}
+		SubmittedBy: c.who.Key.ID, SubmittedAt: c.s.opt.Now().UTC(), Verdict: store.VerdictPending}
 	fid, err := s.svc.AddFeedback(c.ctx(), f)
 	if errors.Is(err, store.ErrConflict) {
 		return conflict("incident %s already has a pending feedback", quote(id))
@@ -169,11 +169,11 @@ func (s *Server) listFeedback(c *call) error {
 	}
 	out := feedbackList{Items: []feedbackJSON{}}
 	var fbs []store.Feedback
-	if c.who.role() == store.RoleParticipant {
-		if len(c.who.asns) == 0 { // an empty filter would match everything
+	if c.who.Role() == store.RoleParticipant {
+		if len(c.who.ASNs) == 0 { // an empty filter would match everything
 			return c.writeJSON(http.StatusOK, out)
 		}
-		f.ASNs = c.who.asns
+		f.ASNs = c.who.ASNs
 	}
 	fbs, err := s.svc.Feedbacks(c.ctx(), f)
 	if err != nil {
@@ -184,7 +184,7 @@ func (s *Server) listFeedback(c *call) error {
 		return err
 	}
 	for i := p.start; i < p.end; i++ {
-		if c.who.role() == store.RoleParticipant && !c.who.owns(fbs[i].ASN) {
+		if c.who.Role() == store.RoleParticipant && !c.who.Owns(fbs[i].ASN) {
 			continue // belt and braces over the store's filter
 		}
 		out.Items = append(out.Items, toFeedback(&fbs[i]))

@@ -164,7 +164,7 @@ func (s *Server) reviewFeedback(c *call) error {
 	if len(req.Note) > 4000 || !cleanText(req.Note) {
 		return badRequest("note: want at most 4000 bytes of text")
 	}
-	err = rescore.Decide(c.ctx(), s.svc, id, req.Verdict, c.who.key.ID, req.Note, s.opt.Now().UTC())
+	err = rescore.Decide(c.ctx(), s.svc, id, req.Verdict, c.who.Key.ID, req.Note, s.opt.Now().UTC())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return notFound("no feedback %d", id)

@@ -63,7 +63,7 @@ func (s *Server) participantTable(c *call) error {
 		h.Write(binary.BigEndian.AppendUint64(nil, uint64(r.UpdatedAt.UnixNano())))
 	}
 	view := viewAnonymous + ":" + hex.EncodeToString(h.Sum(nil)[:8])
-	if c.who.key != nil {
+	if c.who.Key != nil {
 		view = "keyed:" + view // the same table, but not for shared caches
 	}
 	return c.serveMonth(m, view, func() (any, error) {

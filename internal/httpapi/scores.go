@@ -149,9 +149,9 @@ func (s *Server) getAS(c *call) error {
 	}
 	// Two versions of a record exist: the public one and the full one.
 	view := viewAnonymous
-	if c.who.seesDetails(asn) {
+	if c.who.SeesDetails(asn) {
 		view = viewAll
-	} else if c.who.key != nil {
+	} else if c.who.Key != nil {
 		view = "keyed-public"
 	}
 	return c.serveMonth(m, view, func() (any, error) {
@@ -290,7 +290,7 @@ func (c *call) requireASN(s string) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	if !c.who.seesDetails(asn) {
+	if !c.who.SeesDetails(asn) {
 		return 0, forbidden("this key may not see the details of AS%d", asn)
 	}
 	return asn, nil

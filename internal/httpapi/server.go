@@ -229,8 +229,8 @@ func (s *Server) prepare(c *call, rt route) error {
 	if err := s.limits.allow(who.bucket(c.r), who.rate(s.opt)); err != nil {
 		return err
 	}
-	if who.key != nil {
-		s.touch.note(who.key.ID)
+	if who.Key != nil {
+		s.touch.note(who.Key.ID)
 	}
 	return checkParams(q, rt.params)
 }

@@ -132,7 +132,7 @@ func scoresOf(a *store.ASN, sp *spec.Spec, full bool) []scoreJSON {
 // or when the registry (reg) lists it.
 func publicAS(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) asJSON {
 	participant := a.Participant || reg[a.ASN]
-	full := !participant || who.seesDetails(a.ASN)
+	full := !participant || who.SeesDetails(a.ASN)
 	return asJSON{ASN: a.ASN, Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
 		SubRegion: a.SubRegion, Participant: participant, Peers: a.Peers, Announced: a.Announced,
 		Scores: scoresOf(a, sp, full)}

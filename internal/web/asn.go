@@ -108,7 +108,7 @@ func (s *Server) asnJump(q *request) error {
 // participant's public Actions otherwise, the others marked hidden.
 func scoresFor(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) []scoreRow {
 	participant := a.Participant || reg[a.ASN]
-	full := !participant || who.seesDetails(a.ASN)
+	full := !participant || who.SeesDetails(a.ASN)
 	var out []scoreRow
 	for _, id := range scoreIDs {
 		row := scoreRow{ID: id, Level: "noData"}
@@ -159,7 +159,7 @@ func (s *Server) asnPage(q *request) error {
 	}
 	a := &recs[0]
 	p := asnPage{ASN: asn, Month: m.Month.Format("2006-01"), Rec: a, Participant: a.Participant || reg[asn],
-		Scores: scoresFor(a, specOf(m), q.who, reg), Details: q.who.seesDetails(asn), Owner: q.who.owns(asn),
+		Scores: scoresFor(a, specOf(m), q.who, reg), Details: q.who.SeesDetails(asn), Owner: q.who.Owns(asn),
 		Flagged: q.r.URL.Query().Get("flagged"), CSRF: s.csrfToken(q.who)}
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
@@ -414,7 +414,7 @@ func (s *Server) feedbackForm(q *request) error {
 	if err := q.r.ParseForm(); err != nil {
 		return badRequest("malformed form")
 	}
-	if q.who.key == nil {
+	if q.who.Key == nil {
 		return forbidden("sign in with a participant key to flag incidents")
 	}
 	if !sameOrigin(q.r) || !s.validCSRF(q.who, q.r.PostForm.Get("csrf")) {

@@ -8,13 +8,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/observatory-net/observatory/internal/apikey"
-	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/access"
 )
 
 // CookieName is the cookie holding a signed-in visitor's API key.
@@ -22,33 +20,11 @@ const CookieName = "obs_key"
 
 // principal is the visitor: anonymous (key nil) or a key's holder.
 type principal struct {
-	key   *store.APIKey
+	access.Principal
 	token string
-	asns  []uint32 // a participant key's ASNs, sorted
 }
 
-var anonymous = &principal{}
-
-func (p *principal) role() store.Role {
-	if p.key == nil {
-		return ""
-	}
-	return p.key.Role
-}
-
-// owns reports whether a participant key covers asn.
-func (p *principal) owns(asn uint32) bool {
-	_, ok := slices.BinarySearch(p.asns, asn)
-	return ok && p.role() == store.RoleParticipant
-}
-
-func (p *principal) seesAll() bool {
-	return p.role() == store.RolePartner || p.role() == store.RoleSecretariat
-}
-
-// seesDetails reports whether the visitor may see asn's metrics, routes,
-// incidents and evidence, as internal/httpapi decides.
-func (p *principal) seesDetails(asn uint32) bool { return p.seesAll() || p.owns(asn) }
+var anonymous = &principal{Principal: access.Anonymous}
 
 // keyCache remembers verified keys for KeyCacheTTL.
 type keyCache struct {
@@ -87,7 +63,7 @@ func (s *Server) verifyCached(ctx context.Context, token string) (*principal, er
 		s.keys.mu.Lock()
 		ck, ok := s.keys.m[token]
 		s.keys.mu.Unlock()
-		if ok && now.Sub(ck.at) < s.opt.KeyCacheTTL && ck.p.key.Usable(now) {
+		if ok && now.Sub(ck.at) < s.opt.KeyCacheTTL && ck.p.Key.Usable(now) {
 			return ck.p, nil
 		}
 	}
@@ -110,43 +86,21 @@ func (s *Server) verifyCached(ctx context.Context, token string) (*principal, er
 // stored key, apikey.Verify, usable now, and for a participant key its
 // registered ASNs.
 func (s *Server) verify(ctx context.Context, token string, now time.Time) (*principal, error) {
-	if s.svc == nil {
-		return nil, errBadKey
-	}
-	id, err := apikey.Parse(token)
-	if err != nil {
-		return nil, errBadKey
-	}
-	k, err := s.svc.Key(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	p, err := access.Verify(ctx, s.svc, token, now)
+	if errors.Is(err, access.ErrBadKey) {
 		return nil, errBadKey
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !apikey.Verify(k, token) || !k.Usable(now) || !k.Role.Valid() {
-		return nil, errBadKey
-	}
-	p := &principal{key: k, token: token}
-	if k.Role == store.RoleParticipant && k.ParticipantID != 0 {
-		reg, err := s.svc.RegisteredParticipant(ctx, k.ParticipantID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return nil, err
-		default:
-			p.asns = slices.Clone(reg.ASNs)
-			slices.Sort(p.asns)
-		}
-	}
-	return p, nil
+	return &principal{Principal: p, token: token}, nil
 }
 
 // csrfToken is the token a signed-in visitor's pages carry in their
 // forms and in X-CSRF-Token: an HMAC of the key under the server's
 // secret, which a cross-site page cannot read.
 func (s *Server) csrfToken(p *principal) string {
-	if p.key == nil {
+	if p.Key == nil {
 		return ""
 	}
 	m := hmac.New(sha256.New, s.secret)
@@ -237,7 +191,7 @@ func (s *Server) signOut(q *request) error {
 	if err := q.r.ParseForm(); err != nil {
 		return badRequest("malformed form")
 	}
-	if q.who.key != nil && (!sameOrigin(q.r) || !s.validCSRF(q.who, q.r.PostForm.Get("csrf"))) {
+	if q.who.Key != nil && (!sameOrigin(q.r) || !s.validCSRF(q.who, q.r.PostForm.Get("csrf"))) {
 		return forbidden("sign-out must come from this site's own pages")
 	}
 	http.SetCookie(q.w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true,

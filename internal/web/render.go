@@ -84,7 +84,7 @@ func (q *request) render(status int, name string, page any) error {
 	if t == nil {
 		return fmt.Errorf("no template %s", name)
 	}
-	l := layout{Title: titleOf(name, page), Nav: name, SignedIn: q.who.key != nil, Role: string(q.who.role()),
+	l := layout{Title: titleOf(name, page), Nav: name, SignedIn: q.who.Key != nil, Role: string(q.who.Role()),
 		CSRF: q.s.csrfToken(q.who), Path: q.r.URL.RequestURI(), Page: page}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", l); err != nil {
@@ -96,7 +96,7 @@ func (q *request) render(status int, name string, page any) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
-	if q.who.key != nil {
+	if q.who.Key != nil {
 		h.Set("Cache-Control", "private, no-store")
 	} else {
 		h.Set("Cache-Control", "no-cache")

@@ -1,0 +1,97 @@
+// Package access decides who a request acts for and what it may see, by
+// the roles of issue 4 (as the MANRS Observatory has them): anonymous
+// callers see aggregates and public scores; a participant key sees the
+// details and evidence of its own participant's ASNs only; a partner key
+// sees all details, read-only; a secretariat key sees all and manages.
+//
+// The API (internal/httpapi) and the dashboard (internal/web) both decide
+// through this package, so that the two can never disagree on who sees a
+// network's evidence.
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/apikey"
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// ErrBadKey is every unusable token: malformed, unknown, wrong secret,
+// expired or revoked. Callers answer them all alike, so that nobody can
+// tell an unknown key from a wrong secret.
+var ErrBadKey = errors.New("the API key is unknown, expired or revoked")
+
+// Principal is who a request acts for: no key (anonymous) or a verified
+// key, with its participant's ASNs for a participant key.
+type Principal struct {
+	Key  *store.APIKey // nil: anonymous
+	ASNs []uint32      // a participant key's ASNs, sorted
+}
+
+// Anonymous is the principal of every request without a key.
+var Anonymous = Principal{}
+
+// Role is the key's role, "" for anonymous.
+func (p *Principal) Role() store.Role {
+	if p.Key == nil {
+		return ""
+	}
+	return p.Key.Role
+}
+
+// Owns reports whether a participant key covers asn.
+func (p *Principal) Owns(asn uint32) bool {
+	_, ok := slices.BinarySearch(p.ASNs, asn)
+	return ok && p.Role() == store.RoleParticipant
+}
+
+// SeesAll reports whether the key may read every ASN's details.
+func (p *Principal) SeesAll() bool {
+	return p.Role() == store.RolePartner || p.Role() == store.RoleSecretariat
+}
+
+// SeesDetails reports whether the principal may read asn's metrics,
+// routes, incidents and evidence.
+func (p *Principal) SeesDetails(asn uint32) bool { return p.SeesAll() || p.Owns(asn) }
+
+// Verify checks a token at now: its form (apikey.Parse), the stored key,
+// the secret (apikey.Verify), that it is usable and of a known role; and
+// reads a participant key's ASNs from the registry (a key whose
+// participant was removed sees no ASN). Unusable tokens are ErrBadKey;
+// other errors are the store's.
+func Verify(ctx context.Context, svc store.Service, token string, now time.Time) (Principal, error) {
+	if svc == nil {
+		return Principal{}, ErrBadKey
+	}
+	id, err := apikey.Parse(token)
+	if err != nil {
+		return Principal{}, ErrBadKey
+	}
+	k, err := svc.Key(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Principal{}, ErrBadKey
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("look up key: %w", err)
+	}
+	if !apikey.Verify(k, token) || !k.Usable(now) || !k.Role.Valid() {
+		return Principal{}, ErrBadKey
+	}
+	p := Principal{Key: k}
+	if k.Role == store.RoleParticipant && k.ParticipantID != 0 {
+		reg, err := svc.RegisteredParticipant(ctx, k.ParticipantID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return Principal{}, fmt.Errorf("look up participant %d: %w", k.ParticipantID, err)
+		default:
+			p.ASNs = slices.Clone(reg.ASNs)
+			slices.Sort(p.ASNs)
+		}
+	}
+	return p, nil
+}
