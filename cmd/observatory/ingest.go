@@ -204,6 +204,8 @@ func ingestFiles(ctx context.Context, st store.Store, j ingestJob) (*store.Month
 	m.Meta.Warnings = append(m.Meta.Warnings, j.warnings...)
 	if len(j.inputs) > 0 {
 		m.Meta.Inputs = j.inputs
+	} else {
+		m.Meta.Inputs = inputsOf(j.files)
 	}
 	bar.Describe("writing the month")
 	wstart := time.Now()
@@ -269,4 +271,15 @@ func keepVerdicts(ctx context.Context, st store.Store, sp *spec.Spec, m *store.M
 	n := rescore.Apply(sp, m, ids)
 	log.Info("kept accepted feedback", "accepted", len(ids), "excluded", n)
 	return nil
+}
+
+// inputsOf records the files an ingest read when nothing better is known
+// (run records the fetched files with their source URL and SHA-256): path,
+// kind, size and the date the file's name gives.
+func inputsOf(files []dataset.File) []store.Input {
+	out := make([]store.Input, len(files))
+	for i, f := range files {
+		out[i] = store.Input{Path: f.Path, Kind: string(f.Kind), Size: f.Size, From: f.Date}
+	}
+	return out
 }
