@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -89,9 +90,49 @@ func ValidateReview(r *Review) error {
 	return nil
 }
 
-// noNaN checks that a record and aggregates hold no NaN, which the SQL
-// stores cannot keep.
+// ValidateMonth checks what the SQL schemas cannot, so that every store
+// accepts the same months: the month key and a specification, no NaN
+// (SQLite would keep it as NULL, PostgreSQL as NaN), evidence that is JSON.
+func ValidateMonth(m *Month) error {
+	if m == nil {
+		return invalid("nil month")
+	}
+	if err := ValidateMonthKey(&m.Meta); err != nil {
+		return err
+	}
+	for i := range m.ASNs {
+		if err := noNaN(&m.ASNs[i], nil); err != nil {
+			return err
+		}
+	}
+	for _, in := range m.Incidents {
+		if math.IsNaN(in.Weight) || math.IsNaN(in.Score) {
+			return invalid("incident %q: NaN value", in.ID)
+		}
+		if len(in.Evidence) > 0 && !json.Valid(in.Evidence) {
+			return invalid("incident %q: evidence is not valid JSON", in.ID)
+		}
+	}
+	return noNaN(nil, m.Aggregates)
+}
+
+// ValidateMonthKey checks that the meta names a month and a specification.
+func ValidateMonthKey(mm *MonthMeta) error {
+	if !IsMonthStart(mm.Month) {
+		return invalid("month %v is not the first instant of a UTC month", mm.Month)
+	}
+	if mm.Spec == "" {
+		return invalid("no specification")
+	}
+	return nil
+}
+
+// noNaN checks that a record (when not nil) and aggregates hold no NaN,
+// which the SQL stores cannot keep.
 func noNaN(a *ASN, aggs []Aggregate) error {
+	if a == nil {
+		a = &ASN{}
+	}
 	for _, x := range a.Metrics {
 		if math.IsNaN(x.Raw) || math.IsNaN(x.Score) {
 			return invalid("AS%d metric %q: NaN value", a.ASN, x.ID)

@@ -19,7 +19,7 @@ import (
 // JSON, a second record of an ASN or a second incident with the same ID
 // fail the write and leave the previous version in place.
 func (s *Store) WriteMonth(ctx context.Context, m *store.Month) error {
-	if err := validate(m); err != nil {
+	if err := store.ValidateMonth(m); err != nil {
 		return fmt.Errorf("postgres: write month: %w", err)
 	}
 	if err := s.writeMonth(ctx, m); err != nil {

@@ -4,13 +4,10 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -21,7 +18,7 @@ import (
 // JSON, a second record of an ASN or a second incident with the same ID
 // fail the write and leave the previous version in place.
 func (s *Store) WriteMonth(ctx context.Context, m *store.Month) error {
-	if err := validate(m); err != nil {
+	if err := store.ValidateMonth(m); err != nil {
 		return fmt.Errorf("sqlite: write month: %w", err)
 	}
 	if err := s.writeMonth(ctx, m); err != nil {
@@ -338,53 +335,4 @@ func insertSQL(table string, cols []string, rows int) string {
 		sb.WriteString(row)
 	}
 	return sb.String()
-}
-
-// validate checks what the schema cannot: the month key, and values SQLite
-// would store as something else (NaN becomes NULL).
-func validate(m *store.Month) error {
-	if m == nil {
-		return errors.New("nil month")
-	}
-	if err := validateKey(&m.Meta); err != nil {
-		return err
-	}
-	for _, a := range m.ASNs {
-		for _, x := range a.Metrics {
-			if math.IsNaN(x.Raw) || math.IsNaN(x.Score) {
-				return fmt.Errorf("AS%d metric %q: NaN value", a.ASN, x.ID)
-			}
-		}
-		for _, x := range a.Scores {
-			if math.IsNaN(x.Value) {
-				return fmt.Errorf("AS%d score %q: NaN value", a.ASN, x.ID)
-			}
-		}
-	}
-	for _, in := range m.Incidents {
-		if math.IsNaN(in.Weight) || math.IsNaN(in.Score) {
-			return fmt.Errorf("incident %q: NaN value", in.ID)
-		}
-		if len(in.Evidence) > 0 && !json.Valid(in.Evidence) {
-			return fmt.Errorf("incident %q: evidence is not valid JSON", in.ID)
-		}
-	}
-	for _, a := range m.Aggregates {
-		if math.IsNaN(a.Value) {
-			return fmt.Errorf("aggregate %s %q %s: NaN value", a.Scope, a.Key, a.Score)
-		}
-	}
-	return nil
-}
-
-// validateKey checks that the meta names a month and a specification.
-func validateKey(mm *store.MonthMeta) error {
-	u := mm.Month.UTC()
-	if mm.Month.IsZero() || !u.Equal(time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)) {
-		return fmt.Errorf("month %v is not the first instant of a UTC month", mm.Month)
-	}
-	if mm.Spec == "" {
-		return errors.New("no specification")
-	}
-	return nil
 }
