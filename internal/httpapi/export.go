@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"context"
+
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -16,10 +18,11 @@ type ParticipantRow = participantRow
 // when the Action is not public) and its readiness level.
 type ParticipantMark = participantScore
 
-// ParticipantRowOf computes a participant's row over its ASNs' month
-// records, as GET /api/v2/participants does.
-func ParticipantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spec.Spec) ParticipantRow {
-	return participantRowOf(r, records, sp)
+// ParticipantRows is the public participants table of month m, as
+// GET /api/v2/participants gives it: from the registry reg when it holds
+// anyone, else from the month's own snapshot; source says which.
+func ParticipantRows(ctx context.Context, st store.Store, m *store.MonthMeta, reg []store.Registered) (rows []ParticipantRow, source string, err error) {
+	return participantRows(ctx, st, m, reg)
 }
 
 // PublicScore reports whether the specification publishes a score of

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -80,9 +81,16 @@ func (s *Server) participantTable(c *call) error {
 }
 
 func (s *Server) participantRows(c *call, m *store.MonthMeta, reg []store.Registered) ([]participantRow, string, error) {
+	return participantRows(c.ctx(), s.st, m, reg)
+}
+
+// participantRows is the public participants table of month m: from the
+// registry reg when it holds anyone, else from the month's own snapshot;
+// it returns which of the two ("registry" or "month").
+func participantRows(ctx context.Context, st store.Store, m *store.MonthMeta, reg []store.Registered) ([]participantRow, string, error) {
 	source := "registry"
 	if len(reg) == 0 {
-		snap, err := s.st.Participants(c.ctx(), m.Month, m.Spec)
+		snap, err := st.Participants(ctx, m.Month, m.Spec)
 		if err != nil {
 			return nil, "", fmt.Errorf("read the month's participants: %w", err)
 		}
@@ -102,7 +110,7 @@ func (s *Server) participantRows(c *call, m *store.MonthMeta, reg []store.Regist
 		if len(asns) > 5000 {
 			f = store.Filter{}
 		}
-		recs, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, f)
+		recs, err := st.ASNs(ctx, m.Month, m.Spec, f)
 		if err != nil {
 			return nil, "", fmt.Errorf("read participant ASNs: %w", err)
 		}

@@ -71,43 +71,7 @@ func (s *Server) participantRows(q *request, m *store.MonthMeta) ([]httpapi.Part
 	if err != nil {
 		return nil, "", err
 	}
-	source := "registry"
-	if len(reg) == 0 {
-		snap, err := s.st.Participants(q.ctx(), m.Month, m.Spec)
-		if err != nil {
-			return nil, "", fmt.Errorf("read the month's participants: %w", err)
-		}
-		source = "month"
-		reg = nil
-		for _, p := range snap {
-			reg = append(reg, store.Registered{Participant: p})
-		}
-		slices.SortStableFunc(reg, func(a, b store.Registered) int { return cmp.Compare(a.Organisation, b.Organisation) })
-	}
-	var asns []uint32
-	for _, r := range reg {
-		asns = append(asns, r.ASNs...)
-	}
-	records := map[uint32]*store.ASN{}
-	if len(asns) > 0 {
-		f := store.Filter{ASNs: asns}
-		if len(asns) > 5000 {
-			f = store.Filter{}
-		}
-		recs, err := s.st.ASNs(q.ctx(), m.Month, m.Spec, f)
-		if err != nil {
-			return nil, "", fmt.Errorf("read participant ASNs: %w", err)
-		}
-		for i := range recs {
-			records[recs[i].ASN] = &recs[i]
-		}
-	}
-	sp := specOf(m)
-	rows := make([]httpapi.ParticipantRow, 0, len(reg))
-	for _, r := range reg {
-		rows = append(rows, httpapi.ParticipantRowOf(r, records, sp))
-	}
-	return rows, source, nil
+	return httpapi.ParticipantRows(q.ctx(), s.st, m, reg)
 }
 
 // filteredParticipants applies ?q=, ?sort= and ?dir=.
