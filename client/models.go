@@ -273,10 +273,12 @@ type ParticipantScore struct {
 	Level Level    `json:"level"`
 }
 
-// ParticipantRow is a row of the public participants table. ID is the
-// registry's, zero when the table comes from the month's snapshot.
+// ParticipantRow is a row of the public participants table. ID and UID
+// are the registry's, empty when the table comes from the month's
+// snapshot.
 type ParticipantRow struct {
 	ID           int64            `json:"id,omitempty"`
+	UID          string           `json:"uid,omitempty"`
 	Organisation string           `json:"organisation"`
 	Programme    Programme        `json:"programme"`
 	ASNs         []ASN            `json:"asns"`
@@ -305,9 +307,12 @@ type ParticipantInput struct {
 	Areas        []string  `json:"areas,omitempty"`
 }
 
-// RegisteredParticipant is an entry of the participants registry.
+// RegisteredParticipant is an entry of the participants registry. ID is
+// never reused; UID is a random UUID that never changes, to which the
+// participant's keys are bound.
 type RegisteredParticipant struct {
 	ID           int64     `json:"id"`
+	UID          string    `json:"uid"`
 	Organisation string    `json:"organisation"`
 	Programme    Programme `json:"programme"`
 	ASNs         []ASN     `json:"asns"`

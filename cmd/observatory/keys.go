@@ -139,16 +139,17 @@ func newKeysListCmd() *cobra.Command {
 
 // keyView is what keys list shows of a key: everything but the hash.
 type keyView struct {
-	ID            string     `json:"id"`
-	Name          string     `json:"name"`
-	Role          store.Role `json:"role"`
-	ParticipantID int64      `json:"participantId,omitempty"`
-	RatePerMinute int        `json:"ratePerMinute,omitempty"`
-	Status        string     `json:"status"` // active, expired, revoked
-	CreatedAt     time.Time  `json:"createdAt"`
-	ExpiresAt     *time.Time `json:"expiresAt,omitempty"`
-	RevokedAt     *time.Time `json:"revokedAt,omitempty"`
-	LastUsedAt    *time.Time `json:"lastUsedAt,omitempty"`
+	ID             string     `json:"id"`
+	Name           string     `json:"name"`
+	Role           store.Role `json:"role"`
+	ParticipantID  int64      `json:"participantId,omitempty"`
+	ParticipantUID string     `json:"participantUid,omitempty"` // the participant the key is bound to
+	RatePerMinute  int        `json:"ratePerMinute,omitempty"`
+	Status         string     `json:"status"` // active, expired, revoked
+	CreatedAt      time.Time  `json:"createdAt"`
+	ExpiresAt      *time.Time `json:"expiresAt,omitempty"`
+	RevokedAt      *time.Time `json:"revokedAt,omitempty"`
+	LastUsedAt     *time.Time `json:"lastUsedAt,omitempty"`
 }
 
 func viewKey(k *store.APIKey, now time.Time) keyView {
@@ -159,9 +160,9 @@ func viewKey(k *store.APIKey, now time.Time) keyView {
 	case !k.Usable(now):
 		status = "expired"
 	}
-	return keyView{ID: k.ID, Name: k.Name, Role: k.Role, ParticipantID: k.ParticipantID, RatePerMinute: k.RatePerMinute,
-		Status: status, CreatedAt: k.CreatedAt, ExpiresAt: timeOrNil(k.ExpiresAt), RevokedAt: timeOrNil(k.RevokedAt),
-		LastUsedAt: timeOrNil(k.LastUsedAt)}
+	return keyView{ID: k.ID, Name: k.Name, Role: k.Role, ParticipantID: k.ParticipantID, ParticipantUID: k.ParticipantUID,
+		RatePerMinute: k.RatePerMinute, Status: status, CreatedAt: k.CreatedAt, ExpiresAt: timeOrNil(k.ExpiresAt),
+		RevokedAt: timeOrNil(k.RevokedAt), LastUsedAt: timeOrNil(k.LastUsedAt)}
 }
 
 // timeOrNil returns nil for the zero time, which stands for "never".

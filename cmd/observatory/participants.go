@@ -2,15 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -20,12 +23,15 @@ func init() { register(newParticipantsCmd) }
 func newParticipantsCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "participants",
-		Short: "Import and list the participants registry of the server",
+		Short: "Import, list and delete the participants registry of the server",
 		Long: `The registry is the secretariat's live list of participants: participant API
-keys name one of its entries, and see its ASNs. (Each month also records the
-participants file it was ingested with; the registry does not change them.)`,
+keys name one of its entries, and see its ASNs. Each entry has an ID, never
+reused, and a UID (a random UUID) that its keys are bound to; an ASN belongs
+to one entry at most. Deleting an entry revokes its keys. (Each month also
+records the participants file it was ingested with; the registry does not
+change them.)`,
 	}
-	cmd.AddCommand(newParticipantsImportCmd(), newParticipantsListCmd())
+	cmd.AddCommand(newParticipantsImportCmd(), newParticipantsListCmd(), newParticipantsDeleteCmd())
 	return cmd
 }
 
@@ -33,7 +39,7 @@ func newParticipantsImportCmd() *cobra.Command {
 	var db string
 	cmd := &cobra.Command{
 		Use:   "import --db DSN FILE",
-		Short: "Create or replace registry entries from a participants file (CSV or JSON), by organisation",
+		Short: "Create or replace registry entries from a participants file (CSV or JSON), by organisation, all or none",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runParticipantsImport(cmd.Context(), cmd.OutOrStdout(), db, args[0], time.Now())
@@ -55,12 +61,19 @@ func runParticipantsImport(ctx context.Context, w io.Writer, db, path string, no
 		return usageError(fmt.Errorf("%s: organisations listed more than once (the registry holds one entry each): %s",
 			path, strings.Join(dups, ", ")))
 	}
+	if err := list.OneOrganisationPerASN(); err != nil {
+		return usageError(err)
+	}
 	svc, err := openService(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
 	n, err := upsertParticipants(ctx, svc, list.Participants, now)
+	var taken *store.ASNConflictError
+	if errors.As(err, &taken) {
+		return usageError(asnTaken(path, list.Participants, taken))
+	}
 	if err != nil {
 		return err
 	}
@@ -82,8 +95,21 @@ func duplicateOrganisations(ps []participants.Participant) []string {
 	return dups
 }
 
+// asnTaken describes a refused import: the record of the file that lists
+// an ASN another participant of the registry holds.
+func asnTaken(path string, ps []participants.Participant, e *store.ASNConflictError) error {
+	i := slices.IndexFunc(ps, func(p participants.Participant) bool { return p.Organisation == e.Claimant })
+	if i < 0 {
+		return fmt.Errorf("%s: %w; nothing was imported", path, e)
+	}
+	return inputerr.Errorf(path, ps[i].Record, ps[i].Offset,
+		"%q lists AS%d, which the registry holds for %q (an ASN belongs to one participant); nothing was imported",
+		e.Claimant, e.ASN, e.Holder)
+}
+
 // upsertParticipants creates the participants the registry lacks and
-// replaces those whose entry differs, matching by organisation.
+// replaces those whose entry differs, matching by organisation, in one
+// transaction: a refused entry leaves the registry as it was.
 func upsertParticipants(ctx context.Context, svc store.Service, ps []participants.Participant, now time.Time) (importCounts, error) {
 	var n importCounts
 	current, err := svc.RegisteredParticipants(ctx)
@@ -94,6 +120,7 @@ func upsertParticipants(ctx context.Context, svc store.Service, ps []participant
 	for i := range current {
 		byOrg[current[i].Organisation] = &current[i]
 	}
+	var batch []store.Registered
 	for _, p := range ps {
 		r := store.Registered{Participant: toStore(p), UpdatedAt: now}
 		old := byOrg[p.Organisation]
@@ -104,12 +131,16 @@ func upsertParticipants(ctx context.Context, svc store.Service, ps []participant
 			n.unchanged++
 			continue
 		default:
-			r.ID = old.ID
+			r.ID, r.UID = old.ID, old.UID
 			n.updated++
 		}
-		if _, err := svc.PutParticipant(ctx, &r); err != nil {
-			return n, err
-		}
+		batch = append(batch, r)
+	}
+	if len(batch) == 0 {
+		return n, nil
+	}
+	if _, err := svc.PutParticipants(ctx, batch); err != nil {
+		return importCounts{}, err
 	}
 	return n, nil
 }
@@ -148,6 +179,7 @@ func newParticipantsListCmd() *cobra.Command {
 // participantView is what participants list shows of an entry.
 type participantView struct {
 	ID           int64      `json:"id"`
+	UID          string     `json:"uid"`
 	Organisation string     `json:"organisation"`
 	Programme    string     `json:"programme"`
 	ASNs         []uint32   `json:"asns"`
@@ -171,14 +203,14 @@ func runParticipantsList(ctx context.Context, w io.Writer, db, format string) er
 	}
 	views := make([]participantView, len(ps))
 	for i, p := range ps {
-		views[i] = participantView{ID: p.ID, Organisation: p.Organisation, Programme: p.Programme,
+		views[i] = participantView{ID: p.ID, UID: p.UID, Organisation: p.Organisation, Programme: p.Programme,
 			ASNs: nonNil(p.ASNs), Approved: timeOrNil(p.Approved), Areas: nonNil(p.Areas), UpdatedAt: p.UpdatedAt}
 	}
 	if format == "json" {
 		return writeIndented(w, views)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tORGANISATION\tPROGRAMME\tASNS\tAPPROVED\tAREAS")
+	fmt.Fprintln(tw, "ID\tUID\tORGANISATION\tPROGRAMME\tASNS\tAPPROVED\tAREAS")
 	for _, v := range views {
 		asns := make([]string, len(v.ASNs))
 		for i, a := range v.ASNs {
@@ -188,10 +220,57 @@ func runParticipantsList(ctx context.Context, w io.Writer, db, format string) er
 		if v.Approved != nil {
 			approved = v.Approved.Format(time.DateOnly)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.Organisation, dash(v.Programme),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.UID, v.Organisation, dash(v.Programme),
 			dash(strings.Join(asns, " ")), approved, dash(strings.Join(v.Areas, " ")))
 	}
 	return tw.Flush()
+}
+
+func newParticipantsDeleteCmd() *cobra.Command {
+	var db string
+	cmd := &cobra.Command{
+		Use:   "delete --db DSN ID",
+		Short: "Delete a registry entry and revoke its keys, at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || id <= 0 {
+				return usageError(fmt.Errorf("participant ID %q: want a positive integer", args[0]))
+			}
+			return runParticipantsDelete(cmd.Context(), cmd.OutOrStdout(), db, id, time.Now())
+		},
+	}
+	cmd.Flags().StringVar(&db, "db", "", "store: an SQLite file or a postgres:// DSN")
+	return cmd
+}
+
+func runParticipantsDelete(ctx context.Context, w io.Writer, db string, id int64, now time.Time) error {
+	svc, err := openService(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	p, err := svc.RegisteredParticipant(ctx, id)
+	if err != nil {
+		return err // not found: exit 2
+	}
+	now = now.UTC().Truncate(time.Microsecond) // as the stores keep it
+	if err := svc.DeleteParticipant(ctx, id, now); err != nil {
+		return err
+	}
+	keys, err := svc.Keys(ctx)
+	if err != nil {
+		return err
+	}
+	revoked := 0
+	for _, k := range keys {
+		if k.ParticipantID == id && k.RevokedAt.Equal(now) {
+			revoked++
+		}
+	}
+	_, err = fmt.Fprintf(w, "deleted participant %d (%s, UID %s) and revoked its %d active keys\n",
+		id, p.Organisation, p.UID, revoked)
+	return err
 }
 
 // nonNil returns s, or an empty slice for nil: JSON lists are [] not null.

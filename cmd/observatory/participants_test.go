@@ -1,10 +1,16 @@
 package main
 
 import (
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 // TestParticipants_ImportList imports a file, again unchanged, then an
@@ -79,5 +85,85 @@ func TestParticipants_ImportRefused(t *testing.T) {
 	}
 	if code, _ := runCLI(t, "participants", "list", "--db", db, "--format", "xml"); code != 2 {
 		t.Errorf("participants list --format xml: exit %d, want 2", code)
+	}
+}
+
+// TestParticipants_ImportASNs checks that an ASN belongs to one
+// organisation: a file listing one under two, or an ASN another entry of
+// the registry holds, is refused with exit 2, its record named and
+// nothing imported; moving an ASN between two entries in one file works.
+func TestParticipants_ImportASNs(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "obs.db")
+	ids := importFile(t, db, twoParticipants)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, content, wantErr string
+	}{
+		{"one ASN under two organisations",
+			"organisation,asns\nNew Org,AS9999\nOther Org,AS1 AS9999\n",
+			`record 3 at byte offset 33: AS9999 is listed under "New Org" (record 2) and "Other Org"`},
+		{"an ASN the registry holds for another",
+			"organisation,asns\nNew Org,AS9999\nExample IX,AS6777\nOther Org,AS12654\n",
+			`record 4 at byte offset 51: "Other Org" lists AS12654, which the registry holds for "Example Transit"`},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".csv")
+		if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		err := runParticipantsImport(t.Context(), &out, db, path, time.Now())
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("participants import (%s) = %v, want exit 2 with %q", tc.name, err, tc.wantErr)
+		}
+		if code, _ := runCLI(t, "participants", "import", "--db", db, path); code != 2 {
+			t.Errorf("participants import (%s): exit %d, want 2", tc.name, code)
+		}
+		if got := participantIDs(t, db); !maps.Equal(got, ids) {
+			t.Errorf("registry after a refused import (%s) = %v, want it unchanged %v", tc.name, got, ids)
+		}
+	}
+	// Example IX hands AS6777 to Example Transit: one file, either order.
+	move := filepath.Join(dir, "move.csv")
+	content := "organisation,programme,asns\nExample Transit,netops,AS3333 AS12654 AS6777\nExample IX,ixp,AS6778\n"
+	if err := os.WriteFile(move, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runCLI(t, "participants", "import", "--db", db, move); code != 0 || !strings.Contains(out, "2 updated") {
+		t.Errorf("participants import (move AS6777): exit %d, output %q, want 2 updated", code, out)
+	}
+}
+
+// TestParticipants_Delete checks that delete removes the entry, revokes
+// its keys at once and only its keys, and that its ID is not given again.
+func TestParticipants_Delete(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "obs.db")
+	ids := importFile(t, db, twoParticipants)
+	gone := strconv.FormatInt(ids["Example IX"], 10)
+	goneKey, _ := createKey(t, db, "--role", "participant", "--participant", gone)
+	staysKey, _ := createKey(t, db, "--role", "participant", "--participant", strconv.FormatInt(ids["Example Transit"], 10))
+	code, out := runCLI(t, "participants", "delete", "--db", db, gone)
+	if code != 0 || !strings.Contains(out, "deleted participant "+gone+" (Example IX, UID ") ||
+		!strings.Contains(out, "revoked its 1 active keys") {
+		t.Errorf("participants delete: exit %d, output %q", code, out)
+	}
+	_, views := keysJSON(t, db)
+	for _, v := range views {
+		want := map[string]string{goneKey: "revoked", staysKey: "active"}[v.ID]
+		if v.Status != want {
+			t.Errorf("key %s of participant %d is %s after the delete, want %s", v.ID, v.ParticipantID, v.Status, want)
+		}
+		if !store.ValidUID(v.ParticipantUID) {
+			t.Errorf("key %s lists participant UID %q, want a UUID", v.ID, v.ParticipantUID)
+		}
+	}
+	for _, args := range [][]string{{gone}, {"0"}, {"x"}} {
+		if code, _ := runCLI(t, append([]string{"participants", "delete", "--db", db}, args...)...); code != 2 {
+			t.Errorf("participants delete %s: exit %d, want 2", args[0], code)
+		}
+	}
+	after := importFile(t, db, "organisation,asns\nExample IX,AS6777\n")
+	if after["Example IX"] <= ids["Example IX"] {
+		t.Errorf("Example IX registered again got ID %d, want one above the deleted %d", after["Example IX"], ids["Example IX"])
 	}
 }

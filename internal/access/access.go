@@ -21,7 +21,7 @@ import (
 )
 
 // ErrBadKey is every unusable token: malformed, unknown, wrong secret,
-// expired or revoked. Callers answer them all alike, so that nobody can
+// expired or revoked, or a participant key whose participant is gone. Callers answer them all alike, so that nobody can
 // tell an unknown key from a wrong secret.
 var ErrBadKey = errors.New("the API key is unknown, expired or revoked")
 
@@ -59,10 +59,11 @@ func (p *Principal) SeesAll() bool {
 func (p *Principal) SeesDetails(asn uint32) bool { return p.SeesAll() || p.Owns(asn) }
 
 // Verify checks a token at now: its form (apikey.Parse), the stored key,
-// the secret (apikey.Verify), that it is usable and of a known role; and
-// reads a participant key's ASNs from the registry (a key whose
-// participant was removed sees no ASN). Unusable tokens are ErrBadKey;
-// other errors are the store's.
+// the secret (apikey.Verify), that it is usable and of a known role; and,
+// for a participant key, that the participant it was made for is still
+// registered under the same UID (a deleted participant's key is refused,
+// even if a new participant has its ID), whose ASNs it then sees.
+// Unusable tokens are ErrBadKey; other errors are the store's.
 func Verify(ctx context.Context, svc store.Service, token string, now time.Time) (Principal, error) {
 	if svc == nil {
 		return Principal{}, ErrBadKey
@@ -82,16 +83,19 @@ func Verify(ctx context.Context, svc store.Service, token string, now time.Time)
 		return Principal{}, ErrBadKey
 	}
 	p := Principal{Key: k}
-	if k.Role == store.RoleParticipant && k.ParticipantID != 0 {
+	if k.Role == store.RoleParticipant {
 		reg, err := svc.RegisteredParticipant(ctx, k.ParticipantID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return Principal{}, fmt.Errorf("look up participant %d: %w", k.ParticipantID, err)
-		default:
-			p.ASNs = slices.Clone(reg.ASNs)
-			slices.Sort(p.ASNs)
+		if errors.Is(err, store.ErrNotFound) {
+			return Principal{}, ErrBadKey
 		}
+		if err != nil {
+			return Principal{}, fmt.Errorf("look up participant %d: %w", k.ParticipantID, err)
+		}
+		if k.ParticipantUID == "" || reg.UID != k.ParticipantUID {
+			return Principal{}, ErrBadKey // made for a participant that is gone
+		}
+		p.ASNs = slices.Clone(reg.ASNs)
+		slices.Sort(p.ASNs)
 	}
 	return p, nil
 }

@@ -24,6 +24,7 @@ type participantScore struct {
 
 type participantRow struct {
 	ID           int64            `json:"id,omitempty"`
+	UID          string           `json:"uid,omitempty"`
 	Organisation string           `json:"organisation"`
 	Programme    string           `json:"programme"`
 	ASNs         []uint32         `json:"asns"`
@@ -183,7 +184,7 @@ func participantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spe
 	if areas == nil {
 		areas = []string{}
 	}
-	return participantRow{ID: r.ID, Organisation: r.Organisation, Programme: r.Programme, ASNs: asns,
+	return participantRow{ID: r.ID, UID: r.UID, Organisation: r.Organisation, Programme: r.Programme, ASNs: asns,
 		Approved: stamp(r.Approved), Areas: areas, Action1Mark: worst,
 		AntiSpoofing: mean("antiSpoofing"), Coordination: mean("coordination"),
 		IRR: mean("routingInformationIRR"), RPKI: mean("routingInformationRPKI")}
@@ -199,6 +200,7 @@ type participantInput struct {
 
 type registeredJSON struct {
 	ID           int64    `json:"id"`
+	UID          string   `json:"uid"`
 	Organisation string   `json:"organisation"`
 	Programme    string   `json:"programme"`
 	ASNs         []uint32 `json:"asns"`
@@ -245,6 +247,10 @@ func (c *call) participantBody() (*store.Participant, error) {
 func (s *Server) putParticipant(c *call, id int64, p *store.Participant, status int) error {
 	r := &store.Registered{ID: id, Participant: *p, UpdatedAt: s.opt.Now().UTC()}
 	newID, err := s.svc.PutParticipant(c.ctx(), r)
+	var taken *store.ASNConflictError
+	if errors.As(err, &taken) {
+		return conflict("AS%d is registered to %s: an ASN belongs to one participant", taken.ASN, quote(taken.Holder))
+	}
 	if errors.Is(err, store.ErrConflict) {
 		return conflict("a participant named %s exists", quote(p.Organisation))
 	}
@@ -259,7 +265,7 @@ func (s *Server) putParticipant(c *call, id int64, p *store.Participant, status 
 	if err != nil {
 		return fmt.Errorf("read back participant %d: %w", newID, err)
 	}
-	return c.writeJSON(status, registeredJSON{ID: got.ID, Organisation: got.Organisation, Programme: got.Programme,
+	return c.writeJSON(status, registeredJSON{ID: got.ID, UID: got.UID, Organisation: got.Organisation, Programme: got.Programme,
 		ASNs: orEmpty(got.ASNs), Approved: stamp(got.Approved), Areas: orEmpty(got.Areas), UpdatedAt: stamp(got.UpdatedAt)})
 }
 
@@ -313,13 +319,14 @@ func (s *Server) replaceParticipant(c *call) error {
 	return s.putParticipant(c, id, p, http.StatusOK)
 }
 
-// deleteParticipant: DELETE /api/v2/participants/{id} (secretariat).
+// deleteParticipant: DELETE /api/v2/participants/{id} (secretariat). The
+// participant's keys are revoked with it.
 func (s *Server) deleteParticipant(c *call) error {
 	id, err := c.secretariatOn()
 	if err != nil {
 		return err
 	}
-	err = s.svc.DeleteParticipant(c.ctx(), id)
+	err = s.svc.DeleteParticipant(c.ctx(), id, s.opt.Now().UTC())
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound("no participant %d", id)
 	}

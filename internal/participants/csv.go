@@ -68,6 +68,7 @@ func readCSV(r io.Reader, name string) ([]Participant, error) {
 		if err != nil {
 			return nil, fail(line, off, err)
 		}
+		p.Record, p.Offset = int64(line), off
 		out = append(out, p)
 	}
 }

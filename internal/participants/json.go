@@ -45,6 +45,7 @@ func readJSON(br *bufio.Reader, name string) ([]Participant, error) {
 	}
 	var out []Participant
 	for i := 1; dec.More(); i++ {
+		off := dec.InputOffset()
 		var jp jsonParticipant
 		if err := dec.Decode(&jp); err != nil {
 			return nil, fail(i, err)
@@ -53,6 +54,7 @@ func readJSON(br *bufio.Reader, name string) ([]Participant, error) {
 		if err != nil {
 			return nil, fail(i, err)
 		}
+		p.Record, p.Offset = int64(i), off
 		out = append(out, p)
 	}
 	if _, err := dec.Token(); err != nil {

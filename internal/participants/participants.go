@@ -23,12 +23,17 @@ type Participant struct {
 	ASNs         []bgp.ASN
 	Approved     time.Time // zero when unknown
 	Areas        []string  // ISO 3166 alpha-2 codes, upper case
+	// Record and Offset say where the participant was read: the 1-based
+	// record (CSV line, JSON array element) and its byte offset, as an
+	// *inputerr.Error has them; 0 when not read from a file.
+	Record, Offset int64
 }
 
 // List is a set of participants with an index by ASN.
 type List struct {
 	Participants []Participant
 	byASN        map[bgp.ASN][]int
+	name         string // of the file, for errors
 }
 
 // Programmes lists the programme names a file may use.
@@ -60,7 +65,41 @@ func Read(r io.Reader, name string) (*List, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newList(ps), nil
+	l := newList(ps)
+	l.name = name
+	return l, nil
+}
+
+// OneOrganisationPerASN checks that no ASN is listed under two
+// organisations, as the registry of the server requires (a month's list
+// may have it: the ASN then counts for both). The error is an
+// *inputerr.Error at the earliest record that lists an ASN an earlier
+// record listed under another organisation, naming the ASN and both.
+func (l *List) OneOrganisationPerASN() error {
+	if l == nil {
+		return nil
+	}
+	var first, second *Participant
+	var asn bgp.ASN
+	for a, idx := range l.byASN {
+		ps := make([]*Participant, len(idx))
+		for i, j := range idx {
+			ps[i] = &l.Participants[j]
+		}
+		slices.SortFunc(ps, func(x, y *Participant) int { return cmp.Compare(x.Record, y.Record) })
+		i := slices.IndexFunc(ps, func(p *Participant) bool { return p.Organisation != ps[0].Organisation })
+		if i < 0 {
+			continue
+		}
+		if second == nil || ps[i].Record < second.Record || ps[i].Record == second.Record && a < asn {
+			first, second, asn = ps[0], ps[i], a
+		}
+	}
+	if second == nil {
+		return nil
+	}
+	return inputerr.Errorf(l.name, second.Record, second.Offset, "%s is listed under %q (record %d) and %q: an ASN belongs to one organisation",
+		asn, first.Organisation, first.Record, second.Organisation)
 }
 
 // Of returns the participations of an ASN.

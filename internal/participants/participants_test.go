@@ -127,3 +127,45 @@ func equal(got []bgp.ASN, want ...bgp.ASN) bool {
 	}
 	return true
 }
+
+func TestList_OneOrganisationPerASN(t *testing.T) {
+	for _, tc := range []struct {
+		name, in    string
+		record      int64
+		offset      int64
+		wantSubstr  string
+		wantNoError bool
+	}{
+		{name: "distinct", in: "organisation,asns\nA,1 2\nB,3\n", wantNoError: true},
+		{name: "one organisation in two programmes", in: "organisation,programme,asns\nA,netops,1\nA,ixp,1\n", wantNoError: true},
+		{name: "csv", in: "organisation,asns\nA,1 2\nB,3\nC,AS2\n", record: 4, offset: 28,
+			wantSubstr: `AS2 is listed under "A" (record 2) and "C"`},
+		{name: "the earliest second listing", in: "organisation,asns\nA,9\nB,5\nC,5\nD,9\n", record: 4,
+			wantSubstr: `AS5 is listed under "B" (record 3) and "C"`},
+		{name: "json", in: `[{"name": "B", "ASNs": [7]}, {"name": "A", "ASNs": [1, 7]}]`, record: 2,
+			wantSubstr: `AS7 is listed under "B" (record 1) and "A"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := Read(strings.NewReader(tc.in), "p.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = l.OneOrganisationPerASN()
+			if tc.wantNoError {
+				if err != nil {
+					t.Errorf("OneOrganisationPerASN() = %v, want nil", err)
+				}
+				return
+			}
+			var ie *inputerr.Error
+			if !errors.As(err, &ie) {
+				t.Fatalf("OneOrganisationPerASN() = %v, want *inputerr.Error", err)
+			}
+			if ie.File != "p.csv" || ie.Record != tc.record || (tc.offset != 0 && ie.Offset != tc.offset) ||
+				!strings.Contains(err.Error(), tc.wantSubstr) {
+				t.Errorf("OneOrganisationPerASN() = %v (record %d offset %d), want record %d offset %d containing %q",
+					err, ie.Record, ie.Offset, tc.record, tc.offset, tc.wantSubstr)
+			}
+		})
+	}
+}

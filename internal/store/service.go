@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -13,9 +14,26 @@ import (
 // transaction that records the verdict.
 
 // ErrConflict is returned when a write would break a uniqueness rule (a
-// second pending feedback on the same incident, a participant name taken)
-// or when a review meets feedback that is no longer pending.
+// second pending feedback on the same incident, a participant name or an
+// ASN taken) or when a review meets feedback that is no longer pending.
 var ErrConflict = errors.New("conflict")
+
+// ASNConflictError is the ErrConflict of a registry write that would give
+// an ASN to a second participant: an ASN belongs to one registered
+// participant at most, so that a participant key's view is never shared.
+type ASNConflictError struct {
+	ASN      uint32
+	Holder   string // the organisation that holds the ASN
+	Claimant string // the organisation that the refused write gave it to
+}
+
+// Error names the ASN and both organisations.
+func (e *ASNConflictError) Error() string {
+	return fmt.Sprintf("AS%d is registered to %q: %q may not list it too", e.ASN, e.Holder, e.Claimant)
+}
+
+// Unwrap makes the error match ErrConflict.
+func (e *ASNConflictError) Unwrap() error { return ErrConflict }
 
 // Role is what an API key may do (issue 4, as the MANRS Observatory has
 // them). Anonymous callers carry no key and have no Role.
@@ -44,11 +62,16 @@ type APIKey struct {
 	Name          string // what the holder calls it
 	Role          Role
 	ParticipantID int64 // for RoleParticipant: whose ASNs it may see
-	RatePerMinute int   // 0: the server's default
-	CreatedAt     time.Time
-	ExpiresAt     time.Time // zero: never
-	RevokedAt     time.Time // zero: not revoked
-	LastUsedAt    time.Time // zero: never used
+	// ParticipantUID is, for RoleParticipant, the UID of the participant
+	// the key was made for, recorded by CreateKey. A key is only good
+	// while the participant with ParticipantID has this UID: IDs say
+	// which row, UIDs say which participant, and never recur.
+	ParticipantUID string
+	RatePerMinute  int // 0: the server's default
+	CreatedAt      time.Time
+	ExpiresAt      time.Time // zero: never
+	RevokedAt      time.Time // zero: not revoked
+	LastUsedAt     time.Time // zero: never used
 }
 
 // Usable reports whether the key may be used at t.
@@ -59,7 +82,11 @@ func (k *APIKey) Usable(t time.Time) bool {
 // Registered is a participant of the live registry, as the secretariat
 // keeps it. Month records carry their own snapshot (Month.Participants).
 type Registered struct {
-	ID int64 // assigned by the store on create
+	ID int64 // assigned by the store on create, never reused
+	// UID is a random UUID (version 4, RFC 9562) assigned by the store on
+	// create and never changed: the identity that participant keys are
+	// bound to. Empty on create; on replace, empty or the stored one.
+	UID string
 	Participant
 	UpdatedAt time.Time
 }
@@ -121,7 +148,10 @@ type Review struct {
 type Service interface {
 	Store
 
-	// CreateKey stores a new key; its ID must be unique.
+	// CreateKey stores a new key; its ID must be unique. A participant
+	// key is bound, in the same transaction, to the UID of the registered
+	// participant it names (ErrNotFound if none, or if k.ParticipantUID
+	// is set and is not that participant's), and k.ParticipantUID is set.
 	CreateKey(ctx context.Context, k *APIKey) error
 	// Key returns a key by ID (ErrNotFound if none).
 	Key(ctx context.Context, id string) (*APIKey, error)
@@ -133,14 +163,24 @@ type Service interface {
 	TouchKey(ctx context.Context, id string, t time.Time) error
 
 	// PutParticipant creates (ID 0) or replaces a registered participant
-	// and returns its ID.
+	// and returns its ID. IDs are never reused, not even those of deleted
+	// participants. An organisation or an ASN that another participant
+	// holds is ErrConflict (an *ASNConflictError for an ASN), checked in
+	// the write transaction.
 	PutParticipant(ctx context.Context, p *Registered) (int64, error)
+	// PutParticipants writes entries as PutParticipant does, in one
+	// transaction: all of them or none. Uniqueness is checked on the
+	// registry as it stands after every write, so that one batch may move
+	// an ASN from one participant to another. It returns the IDs in order.
+	PutParticipants(ctx context.Context, ps []Registered) ([]int64, error)
 	// RegisteredParticipant returns one participant by ID.
 	RegisteredParticipant(ctx context.Context, id int64) (*Registered, error)
 	// RegisteredParticipants lists the registry by organisation.
 	RegisteredParticipants(ctx context.Context) ([]Registered, error)
-	// DeleteParticipant removes a participant from the registry.
-	DeleteParticipant(ctx context.Context, id int64) error
+	// DeleteParticipant removes a participant from the registry and, in
+	// the same transaction, revokes at t every key bound to it that is not
+	// revoked yet.
+	DeleteParticipant(ctx context.Context, id int64, t time.Time) error
 
 	// FindIncident returns an incident by ID, from the newest month and
 	// specification that has it, with that month and specification.

@@ -19,7 +19,8 @@ func invalid(format string, args ...any) error {
 }
 
 // ValidateKey checks a key before it is stored: an ID, a valid role, a
-// hash, a participant for (and only for) RoleParticipant, no negative rate.
+// hash, a participant for (and only for) RoleParticipant, a participant
+// UID in canonical form when set, no negative rate.
 func ValidateKey(k *APIKey) error {
 	switch {
 	case k == nil:
@@ -33,6 +34,9 @@ func ValidateKey(k *APIKey) error {
 	case (k.Role == RoleParticipant) != (k.ParticipantID != 0):
 		return invalid("key %q: role %s with participant %d: a participant key, and only one, names its participant",
 			k.ID, k.Role, k.ParticipantID)
+	case k.ParticipantUID != "" && (k.Role != RoleParticipant || !ValidUID(k.ParticipantUID)):
+		return invalid("key %q: role %s with participant UID %q: only a participant key has one, a UUID",
+			k.ID, k.Role, k.ParticipantUID)
 	case k.RatePerMinute < 0:
 		return invalid("key %q: negative rate %d", k.ID, k.RatePerMinute)
 	}
@@ -40,7 +44,8 @@ func ValidateKey(k *APIKey) error {
 }
 
 // ValidateRegistered checks a participant before it is stored: an
-// organisation name and no negative ID.
+// organisation name, no negative ID, no UID on create (the store assigns
+// it) and a UID in canonical form on replace, when given.
 func ValidateRegistered(p *Registered) error {
 	switch {
 	case p == nil:
@@ -49,6 +54,33 @@ func ValidateRegistered(p *Registered) error {
 		return invalid("participant without organisation")
 	case p.ID < 0:
 		return invalid("participant %q: negative ID %d", p.Organisation, p.ID)
+	case p.ID == 0 && p.UID != "":
+		return invalid("participant %q: a new participant's UID is assigned by the store, not given", p.Organisation)
+	case p.UID != "" && !ValidUID(p.UID):
+		return invalid("participant %q: UID %q is not a UUID in canonical form", p.Organisation, p.UID)
+	}
+	return nil
+}
+
+// CheckKeyParticipant checks a new participant key against the stored
+// participant it names, whose UID is uid (found false when there is no
+// such participant): ErrNotFound when there is none, or when the key
+// already names a UID and it is not uid.
+func CheckKeyParticipant(k *APIKey, uid string, found bool) error {
+	switch {
+	case !found:
+		return fmt.Errorf("%w: participant %d is not registered", ErrNotFound, k.ParticipantID)
+	case k.ParticipantUID != "" && k.ParticipantUID != uid:
+		return fmt.Errorf("%w: participant %d is no longer the participant %s", ErrNotFound, k.ParticipantID, k.ParticipantUID)
+	}
+	return nil
+}
+
+// CheckUIDOf checks a replacement p of the stored participant whose UID
+// is stored: a UID never changes, so p's must be empty or the same.
+func CheckUIDOf(p *Registered, stored string) error {
+	if p.UID != "" && p.UID != stored {
+		return invalid("participant %d: UID %s is not its UID %s, which never changes", p.ID, p.UID, stored)
 	}
 	return nil
 }

@@ -64,12 +64,20 @@
 //
 // # Service
 //
-// The Store is also a store.Service (migration 00002), with the semantics
-// store/sqlite has and storetest.RunService checks: API keys, the
-// participants registry and feedback live in tables of their own, not tied
-// to months, so that the feedback trail outlives a re-ingest. A key's
-// participant_id is not a foreign key: deleting a participant leaves its
-// keys, which then see no ASN. Review locks the feedback row (FOR UPDATE)
+// The Store is also a store.Service (migrations 00002 and 00003), with the
+// semantics store/sqlite has and storetest.RunService checks: API keys,
+// the participants registry and feedback live in tables of their own, not
+// tied to months, so that the feedback trail outlives a re-ingest.
+// Identity columns never hand out an ID twice. Every participant has a
+// random UID (uuid, unique, never changed), which a participant key
+// records (api_keys.participant_uid) when CreateKey reads it under a share
+// lock of the participant's row. A key's participant_id is not a foreign
+// key: DeleteParticipant revokes the participant's keys in its own
+// transaction instead, so that they stay listed. A registry write locks
+// the table in SHARE ROW EXCLUSIVE mode (one writer at a time, readers
+// unhindered) and then checks that no ASN it wrote has a second holder
+// (a query over unnest(asns)), so that two writers cannot both take one
+// ASN. Review locks the feedback row (FOR UPDATE)
 // and, when it accepts, the month's writer lock; it replaces the ASN's row
 // (metric and score arrays) and updates the given aggregates in place with
 // one array-parameter UPDATE and one INSERT of those the month lacks.

@@ -16,20 +16,41 @@ import (
 var _ store.Service = (*Store)(nil)
 
 // keyCols are the columns of api_keys in the order scanKey reads them.
-const keyCols = `id, hash, name, role, participant_id, rate_per_minute, created_at, expires_at, revoked_at, last_used_at`
+const keyCols = `id, hash, name, role, participant_id, coalesce(participant_uid::text, ''), rate_per_minute,
+	created_at, expires_at, revoked_at, last_used_at`
 
 // CreateKey stores a new key. Its ID must be unique (store.ErrConflict
-// otherwise), its role valid and its hash not empty.
+// otherwise), its role valid and its hash not empty. A participant key is
+// bound to its participant's UID, read in the same transaction under a
+// share lock of the participant's row, so that it cannot be deleted
+// meanwhile (store.ErrNotFound when the participant is not registered or,
+// with k.ParticipantUID set, has another UID); k.ParticipantUID is then
+// set.
 func (s *Store) CreateKey(ctx context.Context, k *store.APIKey) error {
 	if err := store.ValidateKey(k); err != nil {
 		return fmt.Errorf("postgres: create key: %w", err)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO api_keys (`+keyCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		k.ID, k.Hash, k.Name, string(k.Role), k.ParticipantID, k.RatePerMinute,
-		k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt)
+	uid := k.ParticipantUID
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if k.Role == store.RoleParticipant {
+			err := tx.QueryRow(ctx, `SELECT uid::text FROM registry WHERE id = $1 FOR SHARE`, k.ParticipantID).Scan(&uid)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("read participant %d: %w", k.ParticipantID, err)
+			}
+			if err := store.CheckKeyParticipant(k, uid, err == nil); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO api_keys (id, hash, name, role, participant_id, participant_uid, rate_per_minute,
+			created_at, expires_at, revoked_at, last_used_at) VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::uuid, $7, $8, $9, $10, $11)`,
+			k.ID, k.Hash, k.Name, string(k.Role), k.ParticipantID, uid, k.RatePerMinute,
+			k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("postgres: create key %q: %w", k.ID, conflict(err))
 	}
+	k.ParticipantUID = uid
 	return nil
 }
 
@@ -63,7 +84,7 @@ func (s *Store) keys(ctx context.Context, query string, args ...any) ([]store.AP
 				k    store.APIKey
 				role string
 			)
-			err := rows.Scan(&k.ID, &k.Hash, &k.Name, &role, &k.ParticipantID, &k.RatePerMinute,
+			err := rows.Scan(&k.ID, &k.Hash, &k.Name, &role, &k.ParticipantID, &k.ParticipantUID, &k.RatePerMinute,
 				&k.CreatedAt, &k.ExpiresAt, &k.RevokedAt, &k.LastUsedAt)
 			k.Role = store.Role(role)
 			k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt = k.CreatedAt.UTC(), k.ExpiresAt.UTC(), k.RevokedAt.UTC(), k.LastUsedAt.UTC()

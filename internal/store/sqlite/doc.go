@@ -53,11 +53,20 @@
 //
 // # Service
 //
-// The Store is also a store.Service (migration 00002): API keys, the
-// participants registry and feedback live in tables of their own, not
-// tied to months, so that the feedback trail outlives a re-ingest of its
-// month. A key's participant_id is not a foreign key: deleting a
-// participant leaves its keys, which then see no ASN. At most one pending
+// The Store is also a store.Service (migrations 00002 and 00003): API
+// keys, the participants registry and feedback live in tables of their
+// own, not tied to months, so that the feedback trail outlives a
+// re-ingest of its month. registry and feedback IDs are AUTOINCREMENT: a
+// plain INTEGER PRIMARY KEY hands the greatest ID out again once its row
+// is deleted, and a deleted participant's keys then named the next one
+// (issue 17). Every participant has a random UID (TEXT, unique, never
+// changed), which a participant key records (api_keys.participant_uid)
+// when CreateKey reads it in its write transaction. A key's participant_id
+// is not a foreign key: DeleteParticipant revokes the participant's keys
+// in its own transaction instead, so that they stay listed. A registry
+// write checks, in the single writer's transaction (BEGIN IMMEDIATE: no
+// other writer in between), that no ASN it wrote has a second holder (a
+// query over json_each(asns)). At most one pending
 // feedback per (month, spec, incident) is a partial unique index. Review
 // runs on the writer connection in one transaction: the verdict, the
 // incident's excluded flag, the ASN's rows (deleted and re-inserted

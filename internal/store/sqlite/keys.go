@@ -16,20 +16,50 @@ import (
 var _ store.Service = (*Store)(nil)
 
 // keyCols are the columns of api_keys in the order scanKey reads them.
-const keyCols = `id, hash, name, role, participant_id, rate_per_minute, created_at, expires_at, revoked_at, last_used_at`
+const keyCols = `id, hash, name, role, participant_id, participant_uid, rate_per_minute,
+	created_at, expires_at, revoked_at, last_used_at`
 
 // CreateKey stores a new key. Its ID must be unique (store.ErrConflict
-// otherwise), its role valid and its hash not empty.
+// otherwise), its role valid and its hash not empty. A participant key is
+// bound to its participant's UID, read in the same transaction
+// (store.ErrNotFound when the participant is not registered or, with
+// k.ParticipantUID set, has another UID); k.ParticipantUID is then set.
 func (s *Store) CreateKey(ctx context.Context, k *store.APIKey) error {
 	if err := store.ValidateKey(k); err != nil {
 		return fmt.Errorf("sqlite: create key: %w", err)
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO api_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		k.ID, k.Hash, k.Name, string(k.Role), k.ParticipantID, int64(k.RatePerMinute),
-		micros(k.CreatedAt), micros(k.ExpiresAt), micros(k.RevokedAt), micros(k.LastUsedAt))
-	if err != nil {
+	if err := s.createKey(ctx, k); err != nil {
 		return fmt.Errorf("sqlite: create key %q: %w", k.ID, conflict(err))
 	}
+	return nil
+}
+
+func (s *Store) createKey(ctx context.Context, k *store.APIKey) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	uid := k.ParticipantUID
+	if k.Role == store.RoleParticipant {
+		err := tx.QueryRowContext(ctx, `SELECT uid FROM registry WHERE id = ?`, k.ParticipantID).Scan(&uid)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read participant %d: %w", k.ParticipantID, err)
+		}
+		if err := store.CheckKeyParticipant(k, uid, err == nil); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO api_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.Hash, k.Name, string(k.Role), k.ParticipantID, uid, int64(k.RatePerMinute),
+		micros(k.CreatedAt), micros(k.ExpiresAt), micros(k.RevokedAt), micros(k.LastUsedAt))
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	k.ParticipantUID = uid
 	return nil
 }
 
@@ -75,7 +105,7 @@ func scanKey(rows *sql.Rows) (store.APIKey, error) {
 		role                                 string
 		created, expires, revoked, last, pid int64
 	)
-	err := rows.Scan(&k.ID, &k.Hash, &k.Name, &role, &pid, intOf(&k.RatePerMinute),
+	err := rows.Scan(&k.ID, &k.Hash, &k.Name, &role, &pid, &k.ParticipantUID, intOf(&k.RatePerMinute),
 		&created, &expires, &revoked, &last)
 	k.Role, k.ParticipantID = store.Role(role), pid
 	k.CreatedAt, k.ExpiresAt = fromMicros(created), fromMicros(expires)

@@ -61,12 +61,22 @@
 //
 // Keys. IDs are unique. Keys lists newest first (CreatedAt, then ID).
 // RevokeKey keeps the first revocation time; TouchKey never moves
-// LastUsedAt back. Both are ErrNotFound for an unknown ID.
+// LastUsedAt back. Both are ErrNotFound for an unknown ID. A participant
+// key needs its participant registered (ErrNotFound otherwise, or when it
+// names another UID) and is stored with the participant's UID.
 //
 // Registry. PutParticipant with ID 0 creates, otherwise replaces
 // (ErrNotFound if the ID is unknown); organisations are unique, compared
-// byte for byte. RegisteredParticipants lists by organisation in byte
-// order. A zero UpdatedAt is set by the store.
+// byte for byte, and so are ASNs: an ASN that another participant holds is
+// an *ASNConflictError (ErrConflict), and two concurrent writers cannot
+// both take it. PutParticipants writes a batch in one transaction, checked
+// as a whole (it may move an ASN). IDs are never reused, not even the
+// greatest after its delete. A new participant gets a UID in canonical
+// UUID form, distinct from every other; a replace keeps it (a different
+// UID is ErrInvalid, as a UID given on create). DeleteParticipant revokes
+// the participant's unrevoked keys at the time it is given, others' not.
+// RegisteredParticipants lists by organisation in byte order. A zero
+// UpdatedAt is set by the store.
 //
 // Feedback. AddFeedback needs the incident in the month and specification
 // it names (ErrNotFound), refuses an excluded incident and a second

@@ -2,13 +2,15 @@ package storetest
 
 import (
 	"crypto/sha256"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
 )
 
-// testKey returns a key of the given role created at t0 plus h hours.
+// testKey returns a key of the given role created at t0 plus h hours;
+// participant keys name participant 42 (see participantKey).
 func testKey(id string, role store.Role, h int) store.APIKey {
 	sum := sha256.Sum256([]byte("obs_" + id + "_secret"))
 	k := store.APIKey{ID: id, Hash: sum[:], Name: "key " + id + " ‘quoted’ 'name'", Role: role,
@@ -16,6 +18,14 @@ func testKey(id string, role store.Role, h int) store.APIKey {
 	if role == store.RoleParticipant {
 		k.ParticipantID = 42
 	}
+	return k
+}
+
+// participantKey returns a participant key of participant pid, created at
+// t0 plus h hours.
+func participantKey(id string, pid int64, h int) store.APIKey {
+	k := testKey(id, store.RoleParticipant, h)
+	k.ParticipantID = pid
 	return k
 }
 
@@ -35,13 +45,15 @@ func createKeys(t *testing.T, s store.Service, keys ...store.APIKey) {
 // testKeys checks that keys round-trip, every field, and list newest first.
 func testKeys(t *testing.T, s store.Service) {
 	ctx := t.Context()
+	pid := put(t, s, registered("Keyholder", "netops", 64500))
 	a := testKey("aaaa", store.RoleSecretariat, 0)
-	b := testKey("bbbb", store.RoleParticipant, 2)
+	b := participantKey("bbbb", pid, 2)
 	b.RatePerMinute, b.ExpiresAt = 120, t0.AddDate(0, 3, 0)
 	c := testKey("cccc", store.RolePartner, 1)
 	c.LastUsedAt = t0.Add(90 * time.Minute)
 	d := testKey("dddd", store.RolePartner, 1) // same creation time as c: ID order
 	createKeys(t, s, a, b, c, d)
+	b.ParticipantUID = uidOf(t, s, pid) // bound by CreateKey
 	for _, want := range []store.APIKey{a, b, c, d} {
 		got, err := s.Key(ctx, want.ID)
 		noErr(t, "Key("+want.ID+")", err)
@@ -86,6 +98,10 @@ func testKeyInvalid(t *testing.T, s store.Service) {
 		"participant without ID":   func(k *store.APIKey) { k.Role, k.ParticipantID = store.RoleParticipant, 0 },
 		"partner with participant": func(k *store.APIKey) { k.ParticipantID = 7 },
 		"negative rate":            func(k *store.APIKey) { k.RatePerMinute = -1 },
+		"partner with UID":         func(k *store.APIKey) { k.ParticipantUID = "5a2b0c4e-8f1d-4c3b-9a7e-6d5c4b3a2f1e" },
+		"malformed UID": func(k *store.APIKey) {
+			k.Role, k.ParticipantID, k.ParticipantUID = store.RoleParticipant, 7, "5A2B0C4E-8F1D-4C3B-9A7E-6D5C4B3A2F1E"
+		},
 	} {
 		k := testKey("bad", store.RolePartner, 0)
 		mutate(&k)
@@ -130,4 +146,41 @@ func testKeyTouch(t *testing.T, s store.Service) {
 		t.Errorf("Key(touch).LastUsedAt = %v, want %v in UTC", k.LastUsedAt, late.UTC())
 	}
 	wantErr(t, "TouchKey(unknown)", s.TouchKey(ctx, "nope", late), store.ErrNotFound)
+}
+
+// testKeyParticipant checks that a participant key is bound to the UID of
+// the registered participant it names, and that a key for a participant
+// that is not registered, or no longer the one it was meant for, is
+// refused (ErrNotFound) and not stored.
+func testKeyParticipant(t *testing.T, s store.Service) {
+	ctx := t.Context()
+	pid := put(t, s, registered("Holder", "netops", 1))
+	uid := uidOf(t, s, pid)
+	k := participantKey("bound", pid, 0)
+	noErr(t, "CreateKey(bound)", s.CreateKey(ctx, &k))
+	if k.ParticipantUID != uid {
+		t.Errorf("CreateKey() set ParticipantUID = %q, want the participant's %q", k.ParticipantUID, uid)
+	}
+	if got, err := s.Key(ctx, "bound"); err != nil || got.ParticipantUID != uid {
+		t.Errorf("Key(bound) = %+v, %v: want ParticipantUID %q", got, err, uid)
+	}
+	same := participantKey("same", pid, 0)
+	same.ParticipantUID = uid
+	noErr(t, "CreateKey(with its participant's UID)", s.CreateKey(ctx, &same))
+	for name, k := range map[string]store.APIKey{
+		"unregistered participant": participantKey("nobody", pid+100, 0),
+		"another UID": func() store.APIKey {
+			k := participantKey("stale", pid, 0)
+			k.ParticipantUID = "5a2b0c4e-8f1d-4c3b-9a7e-6d5c4b3a2f1e"
+			return k
+		}(),
+	} {
+		wantErr(t, "CreateKey("+name+")", s.CreateKey(ctx, &k), store.ErrNotFound)
+		if _, err := s.Key(ctx, k.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Key(%s) after a refused CreateKey = %v, want ErrNotFound", k.ID, err)
+		}
+	}
+	noErr(t, "DeleteParticipant()", s.DeleteParticipant(ctx, pid, t0))
+	late := participantKey("late", pid, 0)
+	wantErr(t, "CreateKey(deleted participant)", s.CreateKey(ctx, &late), store.ErrNotFound)
 }
