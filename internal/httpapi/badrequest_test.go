@@ -55,6 +55,10 @@ func TestBadRequests(t *testing.T) {
 			{"POST", "/api/v2/incidents/3333-M2-1/feedback", `{"reason":"x","asn":15169}`, own, 400},
 			{"POST", "/api/v2/incidents/3333-M2-1/feedback", `{"reason":"  "}`, own, 400},
 			{"POST", "/api/v2/incidents/3333-M2-1/feedback", `{"reason":"x"} {}`, own, 400},
+			{"POST", "/api/v2/incidents/3333-M2-1/feedback", `{"reason":"x"}}`, own, 400},
+			{"POST", "/api/v2/incidents/3333-M2-1/feedback", `{"reason":"x"} ]`, own, 400},
+			{"POST", "/api/v2/incidents/3333-M2-1/feedback", "{\"reason\":\"x\"}\n\x00", own, 400},
+			{"POST", "/api/v2/participants", `{"organisation":"X","programme":"ixp","asns":[1]}}`, sec, 400},
 			{"POST", "/api/v2/participants", `{"organisation":"X","programme":"ixp","asns":[3333]}`, sec, 409}, // RIPE NCC's
 			{"POST", "/api/v2/incidents/3333-M2-1/feedback", "", own, 400},
 			{"POST", "/api/v2/participants", big, sec, 413},

@@ -74,11 +74,8 @@ func (c *call) decodeBody(v any) error {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("data after the JSON value")
-	}
 	if err == nil {
-		_, err = io.Copy(io.Discard, body)
+		err = onlySpace(io.MultiReader(dec.Buffered(), body))
 	}
 	var tooBig *http.MaxBytesError
 	switch {
@@ -90,6 +87,28 @@ func (c *call) decodeBody(v any) error {
 		return badRequest("malformed JSON body: %s", quote(err.Error()))
 	}
 	return nil
+}
+
+// onlySpace reads r to its end and fails unless it held JSON white space
+// only (RFC 8259 §2): what follows the body's value must not be ignored,
+// be it a second value or a stray "}" or "]", which json.Decoder.More
+// does not report.
+func onlySpace(r io.Reader) error {
+	var buf [512]byte
+	for {
+		n, err := r.Read(buf[:])
+		for _, b := range buf[:n] {
+			if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
+				return fmt.Errorf("data after the JSON value, from %q", b)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // needService answers 503 when the server runs without a store.Service.
