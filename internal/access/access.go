@@ -4,6 +4,12 @@
 // details and evidence of its own participant's ASNs only; a partner key
 // sees all details, read-only; a secretariat key sees all and manages.
 //
+// The feedback trail of an incident (the participant's claim that it is
+// a false positive and the secretariat's verdict) is part of the
+// incident's evidence: whoever may see an ASN's details sees its trail
+// (SeesTrail), in the incident lists and in the feedback list alike.
+// Only the secretariat reviews.
+//
 // The API (internal/httpapi) and the dashboard (internal/web) both decide
 // through this package, so that the two can never disagree on who sees a
 // network's evidence.
@@ -57,6 +63,26 @@ func (p *Principal) SeesAll() bool {
 // SeesDetails reports whether the principal may read asn's metrics,
 // routes, incidents and evidence.
 func (p *Principal) SeesDetails(asn uint32) bool { return p.SeesAll() || p.Owns(asn) }
+
+// SeesTrail reports whether the principal may read the feedback trail of
+// asn's incidents: the trail is part of the evidence, so it is exactly
+// SeesDetails. Every list of feedback, alone or inside incidents, in the
+// API or on the dashboard, is filtered through it.
+func (p *Principal) SeesTrail(asn uint32) bool { return p.SeesDetails(asn) }
+
+// TrailScope says which feedback the principal may list, for a store
+// query: all of it (partner, secretariat), or that of the ASNs returned
+// (a participant: its own, none when it has none). Anonymous callers may
+// list none.
+func (p *Principal) TrailScope() (asns []uint32, all bool) {
+	if p.SeesAll() {
+		return nil, true
+	}
+	if p.Role() == store.RoleParticipant {
+		return p.ASNs, false
+	}
+	return nil, false
+}
 
 // Verify checks a token at now: its form (apikey.Parse), the stored key,
 // the secret (apikey.Verify), that it is usable and of a known role; and,

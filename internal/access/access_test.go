@@ -84,3 +84,39 @@ func TestVerify_Participant(t *testing.T) {
 		})
 	}
 }
+
+// TestPrincipal_Trail checks the one rule for feedback trails: whoever
+// sees an ASN's details sees its trail.
+func TestPrincipal_Trail(t *testing.T) {
+	participant := Principal{Key: &store.APIKey{Role: store.RoleParticipant}, ASNs: []uint32{3, 9}}
+	lonely := Principal{Key: &store.APIKey{Role: store.RoleParticipant}}
+	partner := Principal{Key: &store.APIKey{Role: store.RolePartner}}
+	secretariat := Principal{Key: &store.APIKey{Role: store.RoleSecretariat}}
+	for _, tc := range []struct {
+		name     string
+		p        Principal
+		wantASNs []uint32
+		wantAll  bool
+	}{
+		{"anonymous", Anonymous, nil, false},
+		{"participant", participant, []uint32{3, 9}, false},
+		{"participant without ASNs", lonely, nil, false},
+		{"partner", partner, nil, true},
+		{"secretariat", secretariat, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			asns, all := tc.p.TrailScope()
+			if !slices.Equal(asns, tc.wantASNs) || all != tc.wantAll {
+				t.Errorf("TrailScope() = %v, %v, want %v, %v", asns, all, tc.wantASNs, tc.wantAll)
+			}
+			for _, asn := range []uint32{3, 5, 9} {
+				if got, want := tc.p.SeesTrail(asn), tc.p.SeesDetails(asn); got != want {
+					t.Errorf("SeesTrail(AS%d) = %v, want SeesDetails = %v", asn, got, want)
+				}
+				if got, want := tc.p.SeesTrail(asn), all || slices.Contains(asns, asn); got != want {
+					t.Errorf("SeesTrail(AS%d) = %v, but TrailScope says %v", asn, got, want)
+				}
+			}
+		})
+	}
+}

@@ -126,7 +126,7 @@ func TestAuthorization_Matrix(t *testing.T) {
 				{"/api/v2/scores/summary", []int{200, 200, 200, 200}},
 				{"/api/v2/participants", []int{200, 200, 200, 200}},
 				{"/api/v2/incidents", []int{401, 200, 200, 200}},
-				{"/api/v2/feedback", []int{401, 200, 403, 200}},
+				{"/api/v2/feedback", []int{401, 200, 200, 200}}, // a trail is evidence: the partner reads it
 			} {
 				i := map[string]int{"anonymous": 0, "participant": 1, "partner": 2, "secretariat": 3}[r.name]
 				bodies[r.name] = append(bodies[r.name], string(e.get(p.path, p.want[i], bearer(r.token)...)))

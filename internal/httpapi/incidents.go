@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/store"
@@ -171,10 +172,11 @@ type feedbackList struct {
 	Items         []feedbackJSON `json:"items"`
 }
 
-// listFeedback: GET /api/v2/feedback?verdict=. The secretariat sees all,
-// a participant its own ASNs'.
+// listFeedback: GET /api/v2/feedback?verdict=. A feedback trail is part
+// of the evidence (access.Principal.SeesTrail): partner and secretariat
+// keys list all of it, a participant key its own ASNs'.
 func (s *Server) listFeedback(c *call) error {
-	if err := c.needRole(store.RoleSecretariat, store.RoleParticipant); err != nil {
+	if err := c.needKey(); err != nil {
 		return err
 	}
 	if err := s.needService(); err != nil {
@@ -187,25 +189,23 @@ func (s *Server) listFeedback(c *call) error {
 		return badRequest("verdict %s: want pending, accepted or rejected", quote(c.q.Get("verdict")))
 	}
 	out := feedbackList{Items: []feedbackJSON{}}
-	var fbs []store.Feedback
-	if c.who.Role() == store.RoleParticipant {
-		if len(c.who.ASNs) == 0 { // an empty filter would match everything
+	asns, all := c.who.TrailScope()
+	if !all {
+		if len(asns) == 0 { // an empty filter would match everything
 			return c.writeJSON(http.StatusOK, out)
 		}
-		f.ASNs = c.who.ASNs
+		f.ASNs = asns
 	}
 	fbs, err := s.svc.Feedbacks(c.ctx(), f)
 	if err != nil {
 		return fmt.Errorf("list feedback: %w", err)
 	}
+	fbs = slices.DeleteFunc(fbs, func(fb store.Feedback) bool { return !c.who.SeesTrail(fb.ASN) })
 	p, err := paginate(c.q, len(fbs), fmt.Sprint(c.who.view(), withoutPaging(c.q)))
 	if err != nil {
 		return err
 	}
 	for i := p.start; i < p.end; i++ {
-		if c.who.Role() == store.RoleParticipant && !c.who.Owns(fbs[i].ASN) {
-			continue // belt and braces over the store's filter
-		}
 		out.Items = append(out.Items, toFeedback(&fbs[i]))
 	}
 	out.NextPageToken = p.next

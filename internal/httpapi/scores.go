@@ -340,7 +340,8 @@ func (s *Server) scoreDetails(c *call) error {
 }
 
 // incidentsWithTrail returns the month's incidents of the given ASNs (all
-// for nil) with the feedback given on each.
+// for nil) with the feedback given on each, as far as the caller sees
+// trails (access.Principal.SeesTrail).
 func (s *Server) incidentsWithTrail(c *call, m *store.MonthMeta, asns []uint32) ([]incidentJSON, error) {
 	var incs []store.Incident
 	if asns == nil {
@@ -365,7 +366,7 @@ func (s *Server) incidentsWithTrail(c *call, m *store.MonthMeta, asns []uint32) 
 			return nil, fmt.Errorf("read feedback: %w", err)
 		}
 		for i := len(fbs) - 1; i >= 0; i-- { // oldest first
-			if fbs[i].Spec == m.Spec {
+			if fbs[i].Spec == m.Spec && c.who.SeesTrail(fbs[i].ASN) {
 				trail[fbs[i].IncidentID] = append(trail[fbs[i].IncidentID], toFeedback(&fbs[i]))
 			}
 		}

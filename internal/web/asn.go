@@ -205,7 +205,7 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 			return fmt.Errorf("read feedback: %w", err)
 		}
 		for i := len(fbs) - 1; i >= 0; i-- { // oldest first
-			if fbs[i].Spec == m.Spec {
+			if fbs[i].Spec == m.Spec && q.who.SeesTrail(fbs[i].ASN) {
 				trail[fbs[i].IncidentID] = append(trail[fbs[i].IncidentID], fbs[i])
 			}
 		}
