@@ -237,10 +237,20 @@ func newKeysRevokeCmd() *cobra.Command {
 				return err
 			}
 			defer svc.Close()
-			if err := svc.RevokeKey(cmd.Context(), args[0], time.Now()); err != nil {
+			now := time.Now()
+			if err := svc.RevokeKey(cmd.Context(), args[0], now); err != nil {
 				return err // not found: exit 2
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0])
+			// Its dashboard sessions end with it; servers also refuse a
+			// session whose key is revoked, within --key-cache.
+			n, err := svc.RevokeSessions(cmd.Context(), args[0], now)
+			if err != nil {
+				return err
+			}
+			if _, err = fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0]); err != nil || n == 0 {
+				return err
+			}
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "ended %d dashboard session(s)\n", n)
 			return err
 		},
 	}

@@ -157,7 +157,7 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 // serveOptions are the server's settings under run: serve's defaults.
 func (o *runOptions) serveOptions() serveOptions {
 	return serveOptions{db: o.db, listen: o.listen, monthsTTL: 2 * time.Second, keyTTL: 10 * time.Second,
-		keyRate: 600, anonRate: 300, shutdownGracePeriod: 10 * time.Second}
+		keyRate: 600, anonRate: 300, pageRate: -1, signInFailures: 5, shutdownGracePeriod: 10 * time.Second}
 }
 
 // errorf is fmt.Errorf for the messages of this file.

@@ -17,7 +17,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/observatory-net/observatory/internal/accesslog"
+	"github.com/observatory-net/observatory/internal/forwarded"
 	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/ratelimit"
 	"github.com/observatory-net/observatory/internal/web"
 )
 
@@ -28,9 +31,15 @@ type serveOptions struct {
 	db, listen          string
 	monthsTTL, keyTTL   time.Duration
 	keyRate, anonRate   int
+	pageRate            int // < 0: anonRate
+	signInFailures      int // per signInWindow
+	trustedProxies      string
 	accessLog           bool
 	shutdownGracePeriod time.Duration
 }
+
+// signInWindow is the period of --signin-failures.
+const signInWindow = 15 * time.Minute
 
 func newServeCmd() *cobra.Command {
 	var o serveOptions
@@ -55,7 +64,10 @@ Keys, the participants registry and feedback need a store that keeps them
 	f.DurationVar(&o.keyTTL, "key-cache", 10*time.Second, "how long a verified key is trusted (how late a revocation takes effect)")
 	f.IntVar(&o.keyRate, "rate", 600, "requests a minute per key whose own rate is 0 (0: unlimited)")
 	f.IntVar(&o.anonRate, "anonymous-rate", 300, "requests a minute per anonymous client address (0: unlimited)")
-	f.BoolVar(&o.accessLog, "access-log", true, "log every request on standard error")
+	f.IntVar(&o.pageRate, "page-rate", -1, "dashboard pages a minute per client address (default: --anonymous-rate; 0: unlimited)")
+	f.IntVar(&o.signInFailures, "signin-failures", 5, "failed dashboard sign-ins per client address per 15 minutes before 429 (0: unlimited)")
+	f.StringVar(&o.trustedProxies, "trusted-proxy", "", "CIDR[,CIDR]: reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none)")
+	f.BoolVar(&o.accessLog, "access-log", true, "log every request (pages, static files, sign-in, API) on standard error")
 	f.DurationVar(&o.shutdownGracePeriod, "grace", 10*time.Second, "how long shutdown waits for requests in flight")
 	return cmd
 }
@@ -64,18 +76,32 @@ Keys, the participants registry and feedback need a store that keeps them
 // ready is not nil it receives the address listened on.
 func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- string) error {
 	log := slog.New(slog.NewTextHandler(logTo, nil))
+	proxies, err := forwarded.ParseProxies(o.trustedProxies)
+	if err != nil {
+		return usageError(fmt.Errorf("--trusted-proxy: %w", err))
+	}
+	if o.signInFailures < 0 {
+		return usageError(fmt.Errorf("--signin-failures %d: want 0 or more", o.signInFailures))
+	}
+	if o.pageRate < 0 {
+		o.pageRate = o.anonRate
+	}
 	st, err := openStore(ctx, o.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	api, err := httpapi.New(httpapi.Options{Store: st, Logger: log, AccessLog: o.accessLog,
+	// The access log is written in front of everything (handler below),
+	// not by the API alone.
+	api, err := httpapi.New(httpapi.Options{Store: st, Logger: log,
 		MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL, KeyRatePerMinute: o.keyRate, AnonymousRatePerMinute: o.anonRate})
 	if err != nil {
 		return err
 	}
 	defer api.Close()
-	dash, err := web.New(web.Options{Store: st, API: api.Handler(), Generation: api.Generation, Logger: log, MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL})
+	signIns := ratelimit.Rate{N: float64(o.signInFailures), Per: signInWindow, Burst: float64(o.signInFailures)}
+	dash, err := web.New(web.Options{Store: st, API: api.Handler(), Generation: api.Generation, Logger: log,
+		MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL, PageRatePerMinute: o.pageRate, SignInRate: signIns})
 	if err != nil {
 		return err
 	}
@@ -91,7 +117,7 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 	if err != nil {
 		return usageError(fmt.Errorf("--listen %s: %w", o.listen, err))
 	}
-	srv := &http.Server{Handler: dash.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+	srv := &http.Server{Handler: frontHandler(dash.Handler(), proxies, o.accessLog, log), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
@@ -115,6 +141,15 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// frontHandler is what every request meets first: the client's address
+// and scheme decided by the trusted proxies, then the access log.
+func frontHandler(h http.Handler, proxies forwarded.Proxies, accessLog bool, log *slog.Logger) http.Handler {
+	if accessLog {
+		h = accesslog.Handler(log, h)
+	}
+	return proxies.Handler(h)
 }
 
 // redactDSN hides a password in a postgres:// DSN for the log.

@@ -105,7 +105,34 @@ func Verify(ctx context.Context, svc store.Service, token string, now time.Time)
 	if err != nil {
 		return Principal{}, fmt.Errorf("look up key: %w", err)
 	}
-	if !apikey.Verify(k, token) || !k.Usable(now) || !k.Role.Valid() {
+	if !apikey.Verify(k, token) {
+		return Principal{}, ErrBadKey
+	}
+	return principalOf(ctx, svc, k, now)
+}
+
+// ForKey is the principal of the stored key id at now, for a caller that
+// authenticated the holder another way (a dashboard session, whose cookie
+// is not the key): the key must exist, be usable and of a known role
+// (ErrBadKey otherwise); a participant key's ASNs are read as by Verify.
+func ForKey(ctx context.Context, svc store.Service, id string, now time.Time) (Principal, error) {
+	if svc == nil {
+		return Principal{}, ErrBadKey
+	}
+	k, err := svc.Key(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Principal{}, ErrBadKey
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("look up key: %w", err)
+	}
+	return principalOf(ctx, svc, k, now)
+}
+
+// principalOf is the principal of an authenticated key k at now: Verify
+// and ForKey share it, so that a session sees what its key sees.
+func principalOf(ctx context.Context, svc store.Service, k *store.APIKey, now time.Time) (Principal, error) {
+	if !k.Usable(now) || !k.Role.Valid() {
 		return Principal{}, ErrBadKey
 	}
 	p := Principal{Key: k}

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/access"
+	"github.com/observatory-net/observatory/internal/forwarded"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -77,13 +77,21 @@ func (c *call) needRole(roles ...store.Role) error {
 	return nil
 }
 
-// clientIP is the address of the peer: X-Forwarded-For is not trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+// clientIP is the client's address: the peer's, or behind a trusted
+// proxy the one it forwarded (internal/forwarded, decided by serve's
+// front handler).
+func clientIP(r *http.Request) string { return forwarded.ClientAddr(r) }
+
+// verifiedKey is the context key of a principal verified in process.
+type verifiedKey struct{}
+
+// WithPrincipal returns ctx carrying p, a principal its caller verified
+// itself: the dashboard, whose session cookie is not an API key, passes
+// the session's key to the API this way. identify takes it instead of an
+// Authorization header. Only code in this process can set it; nothing a
+// client sends can.
+func WithPrincipal(ctx context.Context, p access.Principal) context.Context {
+	return context.WithValue(ctx, verifiedKey{}, p)
 }
 
 // keyCache remembers verified keys for KeyCacheTTL.
@@ -97,9 +105,13 @@ type cachedKey struct {
 	at time.Time
 }
 
-// identify returns the caller, anonymous without an Authorization header.
-// A present but unusable key is a 401: never silently anonymous.
+// identify returns the caller: the principal of WithPrincipal, else the
+// Bearer key, anonymous without an Authorization header. A present but
+// unusable key is a 401: never silently anonymous.
 func (s *Server) identify(r *http.Request) (*principal, error) {
+	if p, ok := r.Context().Value(verifiedKey{}).(access.Principal); ok && p.Key != nil {
+		return &principal{p}, nil
+	}
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return anonymous, nil

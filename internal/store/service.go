@@ -196,4 +196,7 @@ type Service interface {
 	// Review records a verdict on a pending feedback and, when accepted,
 	// applies the re-scored month (ErrConflict if no longer pending).
 	Review(ctx context.Context, r *Review) error
+
+	// Sessions are the dashboard's sign-ins (sessions.go).
+	Sessions
 }

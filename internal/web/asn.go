@@ -421,25 +421,25 @@ func (s *Server) feedbackForm(q *request) error {
 		return forbidden("the form must come from this site's own pages")
 	}
 	if s.opt.API == nil {
-		return &httpError{http.StatusServiceUnavailable, "feedback needs the API"}
+		return &httpError{status: http.StatusServiceUnavailable, msg: "feedback needs the API"}
 	}
 	id := q.r.PathValue("id")
 	body, _ := json.Marshal(map[string]string{"reason": q.r.PostForm.Get("reason")})
 	rec := &bufferWriter{header: http.Header{}}
-	req, err := http.NewRequestWithContext(q.ctx(), http.MethodPost, "/api/v2/incidents/"+url.PathEscape(id)+"/feedback", strings.NewReader(string(body)))
+	ctx := httpapi.WithPrincipal(q.ctx(), q.who.Principal) // the session's key, never a header
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/api/v2/incidents/"+url.PathEscape(id)+"/feedback", strings.NewReader(string(body)))
 	if err != nil {
 		return badRequest("bad incident id")
 	}
 	req.RemoteAddr = q.r.RemoteAddr
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+q.who.token)
 	s.opt.API.ServeHTTP(rec, req)
 	if rec.status >= 300 {
 		var pr struct {
 			Detail string `json:"detail"`
 		}
 		json.Unmarshal(rec.body, &pr) //nolint:errcheck // an empty detail is fine
-		return &httpError{rec.status, "the API refused the feedback: " + pr.Detail}
+		return &httpError{status: rec.status, msg: "the API refused the feedback: " + pr.Detail}
 	}
 	back := safeNext(q.r.PostForm.Get("next"))
 	sep := "?"

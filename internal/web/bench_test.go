@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,10 +190,11 @@ func fullServer(tb testing.TB, st store.Service) http.Handler {
 	return s.Handler()
 }
 
-func serveOnce(tb testing.TB, h http.Handler, path, token string) *httptest.ResponseRecorder {
+// serveOnce serves a GET of path, with the session cookie when not nil.
+func serveOnce(tb testing.TB, h http.Handler, path string, session *http.Cookie) *httptest.ResponseRecorder {
 	req := httptest.NewRequest("GET", path, nil)
-	if token != "" {
-		req.AddCookie(&http.Cookie{Name: CookieName, Value: token})
+	if session != nil {
+		req.AddCookie(session)
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -209,13 +211,14 @@ func serveOnce(tb testing.TB, h http.Handler, path, token string) *httptest.Resp
 func BenchmarkPage(b *testing.B) {
 	st, partner := fullMonth(b)
 	h := fullServer(b, st)
+	ck := sessionCookie(b, h, partner)
 	for _, p := range fullPages(busiestASN(b, st)) {
 		b.Run(p[0], func(b *testing.B) {
 			b.ReportAllocs()
-			serveOnce(b, h, p[1], partner) // warm
+			serveOnce(b, h, p[1], ck) // warm
 			var n int
 			for b.Loop() {
-				n = serveOnce(b, h, p[1], partner).Body.Len()
+				n = serveOnce(b, h, p[1], ck).Body.Len()
 			}
 			b.ReportMetric(float64(n), "bytes/page")
 		})
@@ -226,7 +229,7 @@ func BenchmarkPage(b *testing.B) {
 			b.StopTimer()
 			h := fullServer(b, st)
 			b.StartTimer()
-			serveOnce(b, h, "/", "")
+			serveOnce(b, h, "/", nil)
 		}
 	})
 }
@@ -240,15 +243,30 @@ func TestFullMonth_PagesAndWeight(t *testing.T) {
 	}
 	st, partner := fullMonth(t)
 	h := fullServer(t, st)
-	assets := serveOnce(t, h, "/static/app.css", "").Body.Len() + serveOnce(t, h, "/static/app.js", "").Body.Len()
+	assets := serveOnce(t, h, "/static/app.css", nil).Body.Len() + serveOnce(t, h, "/static/app.js", nil).Body.Len()
+	signedIn := sessionCookie(t, h, partner)
 	for _, p := range fullPages(busiestASN(t, st)) {
-		for _, token := range []string{"", partner} {
+		for _, ck := range []*http.Cookie{nil, signedIn} {
 			start := time.Now()
-			n := serveOnce(t, h, p[1], token).Body.Len() + assets
-			t.Logf("%s (key %v): %d bytes, %v", p[0], token != "", n, time.Since(start))
+			n := serveOnce(t, h, p[1], ck).Body.Len() + assets
+			t.Logf("%s (key %v): %d bytes, %v", p[0], ck != nil, n, time.Since(start))
 			if n >= 500_000 {
 				t.Errorf("%s: %d bytes, want < 500 kB", p[0], n)
 			}
 		}
 	}
+}
+
+// sessionCookie signs in to h with token and returns the session cookie.
+func sessionCookie(tb testing.TB, h http.Handler, token string) *http.Cookie {
+	tb.Helper()
+	req := httptest.NewRequest("POST", "/signin", strings.NewReader(url.Values{"token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	cs := rec.Result().Cookies()
+	if rec.Code != http.StatusSeeOther || len(cs) != 1 {
+		tb.Fatalf("sign in: %d with cookies %v", rec.Code, cs)
+	}
+	return cs[0]
 }

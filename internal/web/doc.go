@@ -12,10 +12,16 @@
 //
 // Pages read the same store.Store as internal/httpapi and apply the same
 // visibility rules (see that package's documentation): anonymous visitors
-// see aggregates and public scores; a visitor signed in with an API key,
-// kept in an HttpOnly SameSite=Strict cookie, sees what that key sees. The
-// cookie counts as a Bearer header for /api/v2 as well, for reads; writes
-// from the pages must also carry the page's CSRF token (X-CSRF-Token).
+// see aggregates and public scores; a visitor signed in with an API key
+// sees what that key sees. Signing in starts a server-side session
+// (store.Sessions): the HttpOnly SameSite=Strict cookie holds a random ID,
+// never the key, and the store only the ID's hash; sign-out deletes it, a
+// revoked key ends it. The session acts as its key on /api/v2 as well
+// (httpapi.WithPrincipal, in process, never a header), for reads; writes
+// from the pages must also carry the session's CSRF token (X-CSRF-Token).
+// Pages and failed sign-ins are rate-limited per client address
+// (internal/ratelimit, internal/forwarded), and a redirect after a form
+// only goes to a path of this site (safeNext).
 //
 // What every page needs of a month (aggregates by region key, ROA
 // coverage, incident counts) is computed once per month version and kept,

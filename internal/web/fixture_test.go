@@ -112,6 +112,13 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with the dashboard's options changed by mod, and
+// the handler in front of it by front (both may be nil).
+func newEnvWith(t testing.TB, mod func(*Options), front ...func(http.Handler) http.Handler) *env {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "obs.db"))
 	if err != nil {
@@ -145,11 +152,19 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { api.Close() })
-	s, err := New(Options{Store: st, API: api.Handler(), Generation: api.Generation, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	opt := Options{Store: st, API: api.Handler(), Generation: api.Generation, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
+	if mod != nil {
+		mod(&opt)
+	}
+	s, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv = httptest.NewServer(s.Handler())
+	h := s.Handler()
+	for _, f := range front {
+		h = f(h)
+	}
+	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -166,15 +181,23 @@ func mintKey(t testing.TB, svc store.Service, role store.Role, participant int64
 	return token
 }
 
-// client is a browser: cookies, no redirects followed unless asked.
+// client is a browser: cookies, no redirects followed unless asked;
+// with a token, signed in through the sign-in form.
 func (e *env) client(t testing.TB, token string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if token != "" {
-		u, _ := url.Parse(e.srv.URL)
-		jar.SetCookies(u, []*http.Cookie{{Name: CookieName, Value: token, Path: "/"}})
+		resp, err := c.PostForm(e.srv.URL+"/signin", url.Values{"token": {token}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign in: %d, want 303", resp.StatusCode)
+		}
 	}
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return c
 }
 
 // get fetches a path and returns status and body.

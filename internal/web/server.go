@@ -2,16 +2,18 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/observatory-net/observatory/internal/forwarded"
+	"github.com/observatory-net/observatory/internal/ratelimit"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -24,7 +26,8 @@ type Options struct {
 	// is used; without one, signing in always fails.
 	Service store.Service
 	// API, when set, is the /api/v2 handler: Handler sends /api/v2/,
-	// /healthz and /metrics to it, with the key cookie as a Bearer header.
+	// /healthz and /metrics to it, acting for the session's key
+	// (httpapi.WithPrincipal).
 	API http.Handler
 	// Generation, when set, counts writes that change month data without
 	// a re-ingest (a review re-scores a month): what the pages computed
@@ -36,27 +39,39 @@ type Options struct {
 	// MonthsTTL is how long the list of stored months and the registry
 	// are trusted before they are read again.
 	MonthsTTL time.Duration
-	// KeyCacheTTL is how long a verified key is trusted.
+	// KeyCacheTTL is how long a verified session and its key are trusted:
+	// how late a sign-out or revocation by another process takes effect.
 	KeyCacheTTL time.Duration
+	// SessionTTL is how long a sign-in lasts (default DefaultSessionTTL);
+	// SessionIdle how long it lasts unused (default DefaultSessionIdle;
+	// negative: no idle timeout).
+	SessionTTL, SessionIdle time.Duration
+	// PageRatePerMinute limits the pages each client address may load
+	// (static files aside); zero or less: unlimited.
+	PageRatePerMinute int
+	// SignInRate limits each client address's failed sign-ins; the zero
+	// Rate is unlimited. serve allows 5 per 15 minutes.
+	SignInRate ratelimit.Rate
 	// Now returns the time (default time.Now).
 	Now func() time.Time
 }
 
 // Server serves the dashboard. It is safe for concurrent use.
 type Server struct {
-	opt    Options
-	st     store.Store
-	svc    store.Service
-	log    *slog.Logger
-	mux    *http.ServeMux
-	pages  map[string]*template.Template
-	secret []byte // keys the CSRF tokens
+	opt   Options
+	st    store.Store
+	svc   store.Service
+	log   *slog.Logger
+	mux   *http.ServeMux
+	pages map[string]*template.Template
 
-	months  monthList
-	reg     registry
-	keys    keyCache
-	cacheMu sync.Mutex
-	cache   map[string]*monthView // by monthKey
+	months     monthList
+	reg        registry
+	sessions   sessionCache
+	pageLimits *ratelimit.Limiter // pages, per client address
+	signIns    *ratelimit.Limiter // failed sign-ins, per client address
+	cacheMu    sync.Mutex
+	cache      map[string]*monthView // by monthKey
 }
 
 // New returns a dashboard for opt.
@@ -73,13 +88,21 @@ func New(opt Options) (*Server, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.SessionTTL <= 0 {
+		opt.SessionTTL = DefaultSessionTTL
+	}
+	switch {
+	case opt.SessionIdle == 0:
+		opt.SessionIdle = DefaultSessionIdle
+	case opt.SessionIdle < 0:
+		opt.SessionIdle = 0
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux(),
-		pages: pages, secret: make([]byte, 32), cache: map[string]*monthView{}}
-	rand.Read(s.secret)
+		pages: pages, cache: map[string]*monthView{}, pageLimits: ratelimit.New(opt.Now), signIns: ratelimit.New(opt.Now)}
 	s.routes()
 	return s, nil
 }
@@ -149,10 +172,17 @@ type request struct {
 
 func (q *request) ctx() context.Context { return q.r.Context() }
 
-// page registers a handler whose errors become error pages.
+// page registers a handler whose errors become error pages. Each client
+// address may load PageRatePerMinute pages, checked before anything else.
 func (s *Server) page(pattern string, h func(*request) error) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		q := &request{s: s, w: w, r: r, who: s.identify(r)}
+		q := &request{s: s, w: w, r: r, who: anonymous}
+		if retry, ok := s.pageLimits.Allow("page:"+forwarded.ClientAddr(r), ratelimit.PerMinute(s.opt.PageRatePerMinute)); !ok {
+			s.fail(q, tooMany(retry, "more than %d pages a minute from your address; try again in %s",
+				s.opt.PageRatePerMinute, retryText(retry)))
+			return
+		}
+		q.who = s.identify(r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -171,20 +201,26 @@ func (s *Server) page(pattern string, h func(*request) error) {
 type httpError struct {
 	status int
 	msg    string
+	retry  time.Duration // for 429: sent as Retry-After
 }
 
 func (e *httpError) Error() string { return e.msg }
 
 func notFound(format string, a ...any) error {
-	return &httpError{http.StatusNotFound, fmt.Sprintf(format, a...)}
+	return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf(format, a...)}
 }
 
 func badRequest(format string, a ...any) error {
-	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
+	return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf(format, a...)}
 }
 
 func forbidden(format string, a ...any) error {
-	return &httpError{http.StatusForbidden, fmt.Sprintf(format, a...)}
+	return &httpError{status: http.StatusForbidden, msg: fmt.Sprintf(format, a...)}
+}
+
+// tooMany is a 429 whose Retry-After is retry.
+func tooMany(retry time.Duration, format string, a ...any) error {
+	return &httpError{status: http.StatusTooManyRequests, msg: fmt.Sprintf(format, a...), retry: retry}
 }
 
 // fail renders an error page; internal errors are logged, not shown.
@@ -192,7 +228,10 @@ func (s *Server) fail(q *request, err error) {
 	var he *httpError
 	if !errors.As(err, &he) {
 		s.log.Error("render page", "path", q.r.URL.Path, "err", err)
-		he = &httpError{http.StatusInternalServerError, "internal error; it has been logged"}
+		he = &httpError{status: http.StatusInternalServerError, msg: "internal error; it has been logged"}
+	}
+	if he.retry > 0 {
+		q.w.Header().Set("Retry-After", strconv.Itoa(ratelimit.Seconds(he.retry)))
 	}
 	q.render(he.status, "error", errorPage{Status: he.status, Title: http.StatusText(he.status), Message: he.msg})
 }

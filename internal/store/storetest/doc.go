@@ -91,4 +91,12 @@
 // Review.ASN, and replaces each aggregate of Review.Aggregates in place
 // (same scope, key and score), appending those the month lacks. Nothing
 // else of the month changes. A rejection changes only the feedback.
+//
+// Sessions. Hashes are unique (ErrConflict) and SHA-256 sized; a session
+// needs a key, a creation time and an expiry after it
+// (store.ValidateSession, ErrInvalid). Session returns a session whether
+// usable or not; TouchSession never moves LastSeenAt back; TouchSession
+// and DeleteSession are ErrNotFound for an unknown hash. RevokeSessions
+// marks only the key's unrevoked sessions, keeping earlier revocation
+// times. PruneSessions deletes revoked, expired and idle sessions only.
 package storetest

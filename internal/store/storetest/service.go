@@ -13,7 +13,7 @@ import (
 type ServiceOpener func(t *testing.T) store.Service
 
 // RunService runs the conformance suite of store.Service (keys, the
-// participants registry, feedback and its review) against the stores that
+// participants registry, feedback and its review, dashboard sessions) against the stores that
 // open returns, one new store per subtest. The contract is in doc.go.
 func RunService(t *testing.T, open ServiceOpener) {
 	tests := []struct {
@@ -42,6 +42,10 @@ func RunService(t *testing.T, open ServiceOpener) {
 		{"ReviewNotPending", testReviewNotPending},
 		{"ReviewUnknown", testReviewUnknown},
 		{"ReviewFailed", testReviewFailed},
+		{"Sessions", testSessions},
+		{"SessionTouchDelete", testSessionTouchDelete},
+		{"SessionRevoke", testSessionRevoke},
+		{"SessionPrune", testSessionPrune},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
