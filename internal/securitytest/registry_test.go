@@ -394,8 +394,11 @@ func TestFinding10_FeedbackTrails(t *testing.T) {
 		// The dashboard follows the same rule: the partner sees KDDI's
 		// trail on its page, Qualitynet's key does not.
 		page := func(token string) string {
-			r := srv.do(t, request{path: fmt.Sprintf("/asn/AS%d?month=%s", otherASN, month),
-				cookies: []*http.Cookie{{Name: "obs_key", Value: token}}})
+			in := signIn(t, srv, token, "", nil)
+			if in.status != http.StatusSeeOther || len(in.cookies) == 0 {
+				t.Fatalf("sign in: %d %.200s", in.status, in.body)
+			}
+			r := srv.do(t, request{path: fmt.Sprintf("/asn/AS%d?month=%s", otherASN, month), cookies: in.cookies})
 			if r.status != http.StatusOK {
 				t.Fatalf("GET /asn/AS%d: %d", otherASN, r.status)
 			}
