@@ -299,9 +299,11 @@ func TestLoader_SkipInvalid(t *testing.T) {
 			}
 		})
 	}
-	// Syntax errors stay fatal: the rest of the document cannot be read.
-	if _, err := (rpki.Loader{SkipInvalid: true}).Read(context.Background(), strings.NewReader(`{"roas":[{"asn":1,}]}`), "x"); err == nil {
-		t.Error("Read() of broken JSON with SkipInvalid succeeded, want an error")
+	// An element of broken syntax is skipped too: elements are told apart
+	// by their brackets, so the rest of the document is still read.
+	d, err := rpki.Loader{SkipInvalid: true}.Read(context.Background(), strings.NewReader(`{"roas":[{"asn":1,},{"asn":2,"prefix":"10.0.0.0/8"}]}`), "x")
+	if err != nil || len(d.VRPs) != 1 || d.Skipped != 1 {
+		t.Errorf("Read() of an element of broken syntax with SkipInvalid = %+v, %v; want 1 VRP and 1 skipped", d, err)
 	}
 }
 
