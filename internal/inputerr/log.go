@@ -77,6 +77,11 @@ func (l *Log) SkipErr(err error) error {
 	return nil
 }
 
+// IsStrict reports whether the first damaged record is an error: the Log
+// is nil or Strict. Readers that can step over damage only at a cost (MRT
+// resynchronisation) do not try when it is.
+func (l *Log) IsStrict() bool { return l == nil || l.Strict }
+
 // Count returns the number of damaged records skipped, in all files.
 func (l *Log) Count() int64 {
 	if l == nil {

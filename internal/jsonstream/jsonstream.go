@@ -12,6 +12,7 @@
 package jsonstream
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -267,6 +268,24 @@ func (s *Scanner) End() error {
 		return err
 	}
 	return fmt.Errorf("%w: found %s after the top-level value", ErrUnexpected, describe(c))
+}
+
+// SkipTo consumes the bytes before the next c (which it leaves), and
+// returns how many there were; at the end of the stream it returns
+// io.EOF, or the read error.
+func (s *Scanner) SkipTo(c byte) (int64, error) {
+	var n int64
+	for {
+		if i := bytes.IndexByte(s.buf[s.pos:s.end], c); i >= 0 {
+			s.pos += i
+			return n + int64(i), nil
+		}
+		n += int64(s.end - s.pos)
+		s.pos = s.end
+		if !s.fill() {
+			return n, s.err
+		}
+	}
 }
 
 // Consume consumes the byte Peek returned.

@@ -79,7 +79,7 @@ func (r *Reader) Count() int64 { return r.ok }
 func (r *Reader) step() (Object, error) {
 	switch r.state {
 	case stStart:
-		return nil, r.expect('{', stOpen)
+		return nil, r.start()
 	case stOpen:
 		return nil, r.open()
 	case stKey:
@@ -92,6 +92,23 @@ func (r *Reader) step() (Object, error) {
 		return nil, r.afterElement()
 	}
 	return nil, nil
+}
+
+// start consumes the top-level '{'. Bytes before it are garbage: a
+// damaged record of their own, after which reading goes on at the '{'.
+func (r *Reader) start() error {
+	c, err := r.sc.Peek()
+	if err != nil || c == '{' {
+		return r.expect('{', stOpen)
+	}
+	off := r.sc.Offset()
+	n, err := r.sc.SkipTo('{')
+	if err != nil {
+		return r.broken(off, fmt.Errorf("found %q, want '{'", c))
+	}
+	r.state = stOpen
+	r.sc.Consume()
+	return inputerr.New(r.name, r.n+1, off, fmt.Errorf("%d bytes of garbage before the document", n))
 }
 
 // expect consumes the delimiter c and moves to state next.
@@ -283,7 +300,7 @@ func (r *Reader) skipValue() error {
 // stream where it was found.
 func syntaxAt(err error, off int64) error {
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	if errors.As(err, &se) && se.Offset > 1 {
 		return fmt.Errorf("%w (at byte offset %d)", err, off+se.Offset-1)
 	}
 	return err

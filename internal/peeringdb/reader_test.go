@@ -147,7 +147,7 @@ func TestReader_Errors(t *testing.T) {
 		cause  string
 	}{
 		{"empty", ``, 1, 0, "unexpected EOF"},
-		{"top-level array", `[{"id": 1}]`, 1, 0, "want '{'"},
+		{"top-level array", `[{"id": 1}]`, 1, 0, "garbage before the document"},
 		{"data not an array", `{"data": {"id": 1}}`, 1, 9, "want '['"},
 		{"wrong type for asn", `{"data": [{"id": 1, "asn": 4436}, {"id": 2, "asn": "AS1"}]}`, 2, 34, "net object"},
 		{"negative asn", `{"data": [{"id": 2, "asn": -1}]}`, 1, 10, "net object"},
@@ -245,6 +245,12 @@ func TestReader_Damaged(t *testing.T) {
 		{
 			name:   "garbage before the document",
 			input:  `garbage {"data": [{"id": 1}]}`,
+			ids:    []int{1},
+			errors: []pos{{1, 0}},
+		},
+		{
+			name:   "garbage only",
+			input:  `garbage`,
 			errors: []pos{{1, 0}},
 		},
 		{

@@ -555,8 +555,8 @@ func (d *jsonDecoder) unmarshalError(name string, n, off int64, err error) error
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
-	case errors.As(err, &se):
-		err = fmt.Errorf("%w (at byte offset %d)", err, off+se.Offset)
+	case errors.As(err, &se) && se.Offset > 1:
+		err = fmt.Errorf("%w (at byte offset %d)", err, off+se.Offset-1)
 	case errors.As(err, &te) && te.Field == "":
 		err = fmt.Errorf("want an object, found JSON %s", te.Value)
 	case errors.As(err, &te):
