@@ -200,7 +200,7 @@ func readParticipants(path string, damaged *inputerr.Log) (*participants.List, e
 // writable refuses a store that was opened read-only before an ingest
 // spends minutes on a month it could not write.
 func writable(st store.Store, dsn string) error {
-	if ro, ok := st.(interface{ ReadOnly() bool }); ok && ro.ReadOnly() {
+	if isReadOnly(st) {
 		return &exitError{code: 2, err: fmt.Errorf("store %s: %w: the month could not be written", redactDSN(dsn), store.ErrReadOnly)}
 	}
 	return nil

@@ -69,6 +69,9 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 		return err
 	}
 	defer st.Close()
+	if isReadOnly(st) {
+		log.Warn("the store is read-only: it is served, and key use, feedback, reviews and registry changes are refused", "store", redactDSN(o.db))
+	}
 	api, err := httpapi.New(httpapi.Options{Store: st, Logger: log, AccessLog: o.accessLog,
 		MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL, KeyRatePerMinute: o.keyRate, AnonymousRatePerMinute: o.anonRate})
 	if err != nil {

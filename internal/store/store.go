@@ -24,6 +24,18 @@ var ErrNotFound = errors.New("not found")
 // write (a key's last use, feedback, an ingest) is refused with it.
 var ErrReadOnly = errors.New("the store is read-only")
 
+// IsReadOnly reports whether err is a write refused because the store is
+// read-only: ErrReadOnly (the SQLite store says so itself), or a database
+// error of SQLSTATE 25006, read_only_sql_transaction, which PostgreSQL
+// gives a write in a read-only transaction.
+func IsReadOnly(err error) bool {
+	if errors.Is(err, ErrReadOnly) {
+		return true
+	}
+	var coded interface{ SQLState() string }
+	return errors.As(err, &coded) && coded.SQLState() == "25006"
+}
+
 // MonthMeta describes one ingested month.
 type MonthMeta struct {
 	Month      time.Time // first instant of the month, UTC
