@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -251,5 +253,69 @@ func TestExplicit(t *testing.T) {
 	}
 	if _, err := Explicit(ctx, KindVRP, "/nonexistent"); err == nil {
 		t.Error("a missing path")
+	}
+}
+
+// TestLoad_Damaged checks the one rule on a data directory with a damaged
+// file of every text kind: each damaged record is reported (one line per
+// file, naming the record and its offset) and skipped, the rest loaded;
+// an unrecognised file is a warning; a strict Log fails on the first.
+func TestLoad_Damaged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rel := strings.Repeat("1|2|-1\n", 12) + "garbage\n"
+	bogons := strings.Repeat("10.0.0.0/8\n", 12) + "10.0.0.1/8\n"
+	files := map[string]string{
+		"org-page-1.json": `{"data": [{"id": 1, "name": "A", "address1": "x"}, {"id": 2, "name": 5, "address1": "y"}, {"id": 3, "na`,
+		"ripe.db":         "route: 192.0.2.0/24\norigin: AS1\nsource: TEST\n\nroute: 198.51.100.0/24\norigin: ASx\nsource: TEST\n",
+		"as-rel.txt":      rel,
+		"bogons.txt":      bogons,
+		"vrps.csv":        "ASN,IP Prefix,Max Length\nAS1,10.0.0.0/8,8\nASx,10.0.0.0/8,8\n",
+		"delegated":       "2|apnic|20140522|2|19830613|20140521|+1000\napnic|JP|asn|173|1|20020801|allocated\napnic|JP|ipv4|1.2.3|256|20110811|assigned\n",
+		"README":          "not data at all\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, err := Discover(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log inputerr.Log
+	s, err := Load(ctx, found, Options{Damaged: &log})
+	if err != nil {
+		t.Fatalf("Load() error: %v", err)
+	}
+	want := map[string]string{
+		"org-page-1.json": "2 damaged records skipped: record 2 at byte offset 51",
+		"ripe.db":         "1 damaged record skipped: record 2 at byte offset 46",
+		"as-rel.txt":      fmt.Sprintf("1 damaged record skipped: record 13 at byte offset %d", len(rel)-8),
+		"bogons.txt":      fmt.Sprintf("1 damaged record skipped: record 13 at byte offset %d", len(bogons)-11),
+		"vrps.csv":        "1 damaged record skipped: record 3 at byte offset 42",
+		"delegated":       "1 damaged record skipped: record 3 at byte offset 81",
+	}
+	got := map[string]string{}
+	for _, l := range log.Lines() {
+		name, rest, _ := strings.Cut(strings.TrimPrefix(l, dir+string(filepath.Separator)), ": ")
+		got[name] = rest
+	}
+	for name, prefix := range want {
+		if !strings.HasPrefix(got[name], prefix) {
+			t.Errorf("%s: report %q, want it to start %q", name, got[name], prefix)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("reports for %d files, want %d: %q", len(got), len(want), log.Lines())
+	}
+	if len(s.Warnings) != 1 || !strings.HasPrefix(s.Warnings[0], "1 file not recognised, not read: "+filepath.Join(dir, "README")) {
+		t.Errorf("Warnings = %q, want the README not recognised", s.Warnings)
+	}
+	if s.RPKI.Len() != 1 || s.IRR.Routes() != 1 || s.ASRel.Stats().Links != 1 || len(s.Delegated) != 1 || len(s.Delegated[0].Records) != 1 {
+		t.Errorf("what was not damaged was not all loaded: %d VRPs, %d IRR routes, %d links", s.RPKI.Len(), s.IRR.Routes(), s.ASRel.Stats().Links)
+	}
+	if _, err := Load(ctx, found, Options{Damaged: &inputerr.Log{Strict: true}}); !errors.As(err, new(*inputerr.Error)) {
+		t.Errorf("Load() with a strict Log = %v, want the first damaged record", err)
 	}
 }

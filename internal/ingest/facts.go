@@ -234,18 +234,32 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		}
 		return &filePart{routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path, Err: err}}, nil
 	}
+	// Under a strict Log the reader does not resynchronise, and the first
+	// damaged record ends the file and the collection. Records of
+	// subtypes the scanner does not decode are not damage: counted, and
+	// told once per file.
 	strict := opt.Damaged.IsStrict()
-	var damage error // the first damaged record under a strict Log
+	var damage error
+	var unsupported int64
+	var firstUnsupported error
+	note := func(err error) {
+		if opt.Warn != nil {
+			mu.Lock()
+			opt.Warn(err)
+			mu.Unlock()
+		}
+	}
 	warn := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if errors.Is(err, mrt.ErrRepaired) {
-			if opt.Warn != nil {
-				opt.Warn(err)
+		switch {
+		case errors.Is(err, mrt.ErrRepaired):
+			note(err)
+			return
+		case errors.Is(err, mrt.ErrUnsupported):
+			if unsupported++; firstUnsupported == nil {
+				firstUnsupported = err
 			}
 			return
-		}
-		if !errors.As(err, new(*inputerr.Error)) {
+		case !errors.As(err, new(*inputerr.Error)):
 			err = inputerr.New(path, 0, 0, err) // located in the file at least
 		}
 		if err := opt.Damaged.SkipErr(err); err != nil && damage == nil {
@@ -261,7 +275,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		pathIDs: make(map[pathFP]uint32, nPaths),
 		pathHot: make([]pathSlot, pathHotSize),
 	}
-	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: !strict, Warn: warn}), strict)
+	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: !strict, Warn: warn}), false)
 	n := 0
 	for e := range sc.Elems() {
 		if n++; n&0xffff == 0 {
@@ -269,6 +283,9 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 				r.Close()
 				return nil, err
 			}
+		}
+		if damage != nil {
+			break
 		}
 		c.add(e)
 	}
@@ -286,6 +303,9 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 	}
 	if damage != nil {
 		return nil, damage
+	}
+	if unsupported > 0 {
+		note(fmt.Errorf("%s: %d records of subtypes not decoded were skipped, the first: %w", path, unsupported, firstUnsupported))
 	}
 	return c.p, nil
 }

@@ -146,4 +146,20 @@ func TestCollect_Damaged(t *testing.T) {
 			t.Errorf("strict Collect(%s) error = %v, want the damaged record located", path, err)
 		}
 	}
+	// A record of a subtype the scanner does not decode is not damage,
+	// even under a strict Log: it is told once for the file.
+	other := filepath.Join(dir, "other.mrt")
+	unknown := mrttest.Record(1401487300, mrttest.TypeBGP4MP, 99, 0, []byte{1, 2, 3})
+	if err := os.WriteFile(other, slices.Concat(unknown, b, unknown), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	f, err = Collect(context.Background(), []string{other}, CollectOptions{Workers: 1, Damaged: &inputerr.Log{Strict: true},
+		Warn: func(err error) { notes = append(notes, err.Error()) }})
+	if err != nil || f.Updates != 4 {
+		t.Errorf("strict Collect() of a file with unsupported records = %v, %d announcements; want no error, 4", err, f.Updates)
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "2 records of subtypes not decoded were skipped") {
+		t.Errorf("notes = %q, want one telling the 2 unsupported records", notes)
+	}
 }

@@ -147,6 +147,12 @@ func openReadOnly(ctx context.Context, abs, reason string) (*Store, error) {
 	// A WAL database on read-only media whose index (-shm) cannot be
 	// created is read only as immutable: nobody can change it there.
 	for _, params := range []string{readOnlyParams, immutableParams} {
+		if params == immutableParams && pendingWAL(abs) {
+			// Immutable reads ignore the WAL: they would serve stale data.
+			err = errors.New("its write-ahead log (-wal) holds changes not yet in the database file, and its index (-shm) " +
+				"cannot be created there: open it once where it can be written, or copy the files where they can")
+			break
+		}
 		var r *sql.DB
 		if r, err = openDB(ctx, abs, params, max(4, runtime.GOMAXPROCS(0))); err == nil {
 			if err = checkSchema(ctx, r); err == nil {
@@ -160,6 +166,13 @@ func openReadOnly(ctx context.Context, abs, reason string) (*Store, error) {
 		}
 	}
 	return nil, fmt.Errorf("read-only (%s): %w", reason, err)
+}
+
+// pendingWAL reports whether the database at abs has a write-ahead log
+// that is not empty.
+func pendingWAL(abs string) bool {
+	st, err := os.Stat(abs + "-wal")
+	return err == nil && st.Size() > 0
 }
 
 // readOnlyConnector stands for the writer of a read-only Store: every
