@@ -81,16 +81,23 @@ func TestEngine_AggregatesROAStatsParticipants(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"participant": true`) {
 		t.Errorf("asn AS3333 exit %d, want participant: %s", code, out)
 	}
-	// A bad participants file fails the ingest with a located error and
-	// stores nothing new.
+	// A damaged participant fails an ingest --strict with a located error,
+	// which stores nothing new; without --strict it is skipped and
+	// reported in the month's warnings, as any damaged input record.
 	parts := filepath.Join(t.TempDir(), "participants.csv")
 	if err := os.WriteFile(parts, []byte("organisation,asns\nA,ASX\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, _ := runCLI(t, "ingest", "--db", db, "--data", smallData(t), "--month", "2014-06", "--quiet", "--participants", parts); code != 2 {
-		t.Errorf("bad participants file exit %d, want 2", code)
+	if code, _ := runCLI(t, "ingest", "--db", db, "--data", smallData(t), "--month", "2014-06", "--quiet", "--strict", "--participants", parts); code != 2 {
+		t.Errorf("ingest --strict with a damaged participant exit %d, want 2", code)
 	}
 	if code, _ := runCLI(t, "scores", "--db", db, "--month", "2014-06"); code != 2 {
 		t.Errorf("a month was stored from a failed ingest (scores exit %d)", code)
+	}
+	if code, _ := runCLI(t, "ingest", "--db", db, "--data", smallData(t), "--month", "2014-06", "--quiet", "--participants", parts); code != 0 {
+		t.Errorf("ingest with a damaged participant exit %d, want 0", code)
+	}
+	if code, out := runCLI(t, "months", "--db", db); code != 0 || !strings.Contains(out, parts+": 1 damaged record skipped: record 2 at byte offset 18") {
+		t.Errorf("months does not report the damaged participant (exit %d):\n%s", code, out)
 	}
 }

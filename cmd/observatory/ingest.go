@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/ingest"
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/rescore"
 	"github.com/observatory-net/observatory/internal/spec"
@@ -24,7 +26,7 @@ type ingestOptions struct {
 	db, data, month, spec string
 	participants          string
 	explicit              map[dataset.Kind]*[]string
-	allTime               bool
+	allTime, strict       bool
 	workers               int
 	quiet, verbose        bool
 }
@@ -46,7 +48,23 @@ repeatable), alone or added to --data; a file whose content is another kind
 is refused.
 
 --month defaults to the month of the newest dated MRT file. --all-time keeps
-MRT records outside the month (for test data of another period).`,
+MRT records outside the month (for test data of another period).
+
+Damaged input follows one rule: a damaged record (a line, object, element
+or MRT record that cannot be decoded, or the end of a truncated file) is
+reported with its file, record and byte offset, and skipped; the month is
+computed from the rest. The report is counted per file, with the first few
+locations, on standard error and in the month's warnings (observatory
+months). --strict makes the first damaged record fatal instead: exit 2,
+the error naming file, record and offset, and nothing written (the stored
+version of the month stays). Files whose content is not recognised are not
+read, and listed in the warnings.
+
+Symbolic links in the data directory are followed, to files and to
+directories (a directory reached twice is read once); the month records,
+for each input reached through a link, the link's path and the real path
+it resolved to (observatory months shows both). A link that leads back to
+a directory being read (a loop) is an error.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runIngest(cmd.Context(), cmd.ErrOrStderr(), o)
@@ -59,6 +77,7 @@ MRT records outside the month (for test data of another period).`,
 	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID[@VERSION]")
 	f.StringVar(&o.participants, "participants", "", "participants file (CSV or JSON): adds the participants scope")
 	f.BoolVar(&o.allTime, "all-time", false, "do not drop MRT records outside the month")
+	f.BoolVar(&o.strict, "strict", false, "make the first damaged input record fatal (exit 2, nothing written) instead of skipping and reporting it")
 	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "MRT files read at once")
 	o.explicit = map[dataset.Kind]*[]string{}
 	for _, k := range explicitKinds {
@@ -136,18 +155,20 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 	if err != nil {
 		return err
 	}
-	var parts *participants.List
-	if o.participants != "" {
-		if parts, err = participants.ReadFile(o.participants); err != nil {
-			return &exitError{code: 2, err: err}
-		}
+	damaged := &inputerr.Log{Strict: o.strict}
+	parts, err := readParticipants(o.participants, damaged)
+	if err != nil {
+		return err
 	}
 	st, err := openStore(ctx, o.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	m, err := ingestFiles(ctx, st, ingestJob{files: files, month: month, spec: sp, participants: parts,
+	if err := writable(st, o.db); err != nil {
+		return err
+	}
+	m, err := ingestFiles(ctx, st, ingestJob{files: files, month: month, spec: sp, participants: parts, damaged: damaged,
 		workers: o.workers, allTime: o.allTime, log: log, stderr: stderr, quiet: o.quiet})
 	if err != nil {
 		return err
@@ -156,9 +177,31 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 		log.Warn(w)
 	}
 	if !o.quiet {
-		fmt.Fprintf(stderr, "ingested %s with %s: %d RIB entries, %d updates, %d routes, %d ASNs, %d incidents, %d warnings in %s\n",
+		fmt.Fprintf(stderr, "ingested %s with %s: %d RIB entries, %d updates, %d routes, %d ASNs, %d incidents, %d warnings (%d damaged records skipped) in %s\n",
 			month.Format("2006-01"), sp.Ref(), m.Meta.Stats.RIBEntries, m.Meta.Stats.Updates, m.Meta.Stats.Routes,
-			m.Meta.Stats.MeasuredASN, m.Meta.Stats.Incidents, len(m.Meta.Warnings), time.Since(start).Round(time.Millisecond))
+			m.Meta.Stats.MeasuredASN, m.Meta.Stats.Incidents, len(m.Meta.Warnings), damaged.Count(), time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// readParticipants reads a participants file, if one is named, with the
+// rule for damaged records of the other inputs.
+func readParticipants(path string, damaged *inputerr.Log) (*participants.List, error) {
+	if path == "" {
+		return nil, nil
+	}
+	parts, err := participants.LoadFile(path, damaged)
+	if err != nil {
+		return nil, &exitError{code: 2, err: err}
+	}
+	return parts, nil
+}
+
+// writable refuses a store that was opened read-only before an ingest
+// spends minutes on a month it could not write.
+func writable(st store.Store, dsn string) error {
+	if isReadOnly(st) {
+		return &exitError{code: 2, err: fmt.Errorf("store %s: %w: the month could not be written", redactDSN(dsn), store.ErrReadOnly)}
 	}
 	return nil
 }
@@ -169,8 +212,11 @@ type ingestJob struct {
 	month        time.Time
 	spec         *spec.Spec
 	participants *participants.List
-	workers      int
-	allTime      bool
+	// damaged receives the damaged records of the inputs; its report
+	// joins the month's warnings. Nil is strict.
+	damaged *inputerr.Log
+	workers int
+	allTime bool
 	// inputs, when set, are what the month records it rests on (run: the
 	// fetched files with their sizes and SHA-256).
 	inputs []store.Input
@@ -185,16 +231,19 @@ type ingestJob struct {
 // in one transaction.
 func ingestFiles(ctx context.Context, st store.Store, j ingestJob) (*store.Month, error) {
 	start := time.Now()
-	set, err := dataset.Load(ctx, j.files, dataset.Options{ASRelAt: j.month.AddDate(0, 1, 0), Log: j.log})
+	set, err := dataset.Load(ctx, j.files, dataset.Options{ASRelAt: j.month.AddDate(0, 1, 0), Damaged: j.damaged, Log: j.log})
 	if err != nil {
 		return nil, &exitError{code: 2, err: err}
 	}
 	j.log.Info("loaded reference data", "files", len(j.files), "mrt", len(set.MRT), "vrps", set.RPKI.Len(), "elapsed", time.Since(start))
 	bar := newProgress(j.stderr, j.quiet, mrtBytes(set), "reading MRT")
 	m, err := ingest.Compute(ctx, ingest.Config{Month: j.month, Spec: j.spec, Data: set, Workers: j.workers, AllTime: j.allTime,
-		Participants: j.participants, Progress: bar.Set, Log: j.log})
+		Participants: j.participants, Damaged: j.damaged, Progress: bar.Set, Log: j.log})
 	if err != nil {
 		bar.Done()
+		if errors.As(err, new(*inputerr.Error)) { // a damaged MRT record under --strict
+			return nil, &exitError{code: 2, err: err}
+		}
 		return nil, err
 	}
 	if err := keepVerdicts(ctx, st, j.spec, m, j.log); err != nil {
@@ -204,8 +253,6 @@ func ingestFiles(ctx context.Context, st store.Store, j ingestJob) (*store.Month
 	m.Meta.Warnings = append(m.Meta.Warnings, j.warnings...)
 	if len(j.inputs) > 0 {
 		m.Meta.Inputs = j.inputs
-	} else {
-		m.Meta.Inputs = inputsOf(j.files)
 	}
 	bar.Describe("writing the month")
 	wstart := time.Now()
@@ -271,15 +318,4 @@ func keepVerdicts(ctx context.Context, st store.Store, sp *spec.Spec, m *store.M
 	n := rescore.Apply(sp, m, ids)
 	log.Info("kept accepted feedback", "accepted", len(ids), "excluded", n)
 	return nil
-}
-
-// inputsOf records the files an ingest read when nothing better is known
-// (run records the fetched files with their source URL and SHA-256): path,
-// kind, size and the date the file's name gives.
-func inputsOf(files []dataset.File) []store.Input {
-	out := make([]store.Input, len(files))
-	for i, f := range files {
-		out[i] = store.Input{Path: f.Path, Kind: string(f.Kind), Size: f.Size, From: f.Date}
-	}
-	return out
 }

@@ -22,7 +22,11 @@ func newMonthsCmd() *cobra.Command {
 		Long: `months lists the stored months, newest first: when each was computed,
 whether the month had ended (final), its inputs, and its warnings, among
 them the fetch coverage run records (files missing, failed or corrupt, and
-why).`,
+why) and the damaged input records ingest skipped (file, record, offset).
+
+Each input is listed with its kind, path (or URL), size and SHA-256 of the
+bytes read; an input reached through a symbolic link also shows the real
+path it resolved to ("PATH -> TARGET"; Target in JSON).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := openStore(cmd.Context(), db)
@@ -69,11 +73,28 @@ func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
 		for _, m := range months {
 			fmt.Fprintf(tw, "%s\t%s\tcomputed %s\tfinal %t\t%d inputs\t%d warnings\n", m.Month.Format("2006-01"), m.Spec,
 				m.IngestedAt.UTC().Format(time.RFC3339), m.Final, len(m.Inputs), len(m.Warnings))
+			for _, in := range m.Inputs {
+				fmt.Fprintf(tw, "\tinput %s\n", inputLine(in))
+			}
 			for _, x := range m.Warnings {
-				fmt.Fprintf(tw, "\t%s\n", x)
+				fmt.Fprintf(tw, "\twarning %s\n", x)
 			}
 		}
 		return tw.Flush()
 	}
 	return usageError(fmt.Errorf("--format %q: want text or json", format))
+}
+
+// inputLine renders an input for the text listing: "KIND PATH [-> TARGET]
+// SIZE bytes sha256 HEX".
+func inputLine(in store.Input) string {
+	path := in.Path
+	if in.Target != "" {
+		path += " -> " + in.Target
+	}
+	sum := in.SHA256
+	if sum == "" {
+		sum = "unknown"
+	}
+	return fmt.Sprintf("%s %s %d bytes sha256 %s", in.Kind, path, in.Size, sum)
 }

@@ -8,13 +8,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/fetch"
-	"github.com/observatory-net/observatory/internal/participants"
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/runner"
 	"github.com/observatory-net/observatory/internal/spec"
 )
@@ -24,7 +25,7 @@ func init() { register(newRunCmd) }
 type runOptions struct {
 	fetchFlags
 	db, data, month, spec, participants, listen string
-	once, quiet, verbose                        bool
+	once, quiet, verbose, strict                bool
 	workers                                     int
 }
 
@@ -47,6 +48,10 @@ month) and exits, without serving. --month without --once computes that
 month once and then serves it, with no schedule (offline use with --data). --data DIR ingests a directory instead of
 fetching (offline use); --mirror fetches from a mirror in the sources' layout.
 
+Damaged input records are reported and skipped, as observatory ingest does
+(see its help); --strict makes the first one fail the pass (the stored
+month stays as it was).
+
 SIGINT or SIGTERM stop it gracefully: a month is written in one transaction,
 so an interrupted pass leaves the stored months as they were; run again and
 the fetch resumes from the cache.`,
@@ -67,6 +72,7 @@ the fetch resumes from the cache.`,
 	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID[@VERSION]")
 	f.StringVar(&o.participants, "participants", "", "participants file (CSV or JSON): adds the participants scope")
 	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "MRT files read at once")
+	f.BoolVar(&o.strict, "strict", false, "make the first damaged input record fail the pass instead of skipping and reporting it")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every step")
 	return cmd
@@ -84,11 +90,12 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	if err != nil {
 		return err
 	}
-	var parts *participants.List
-	if o.participants != "" {
-		if parts, err = participants.ReadFile(o.participants); err != nil {
-			return &exitError{code: 2, err: err}
-		}
+	// The participants file is read once; its damaged records, if any,
+	// are reported with every month computed.
+	partsDamaged := &inputerr.Log{Strict: o.strict}
+	parts, err := readParticipants(o.participants, partsDamaged)
+	if err != nil {
+		return err
 	}
 	log := cliLogger(stderr, o.quiet, o.verbose)
 	if !o.verbose && !o.quiet { // the passes are what an operator follows
@@ -99,9 +106,16 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 		return err
 	}
 	defer st.Close()
+	if err := writable(st, o.db); err != nil {
+		return err
+	}
 	ingestFn := func(ctx context.Context, w runner.Work) error {
-		_, err := ingestFiles(ctx, st, ingestJob{files: w.Files, month: w.Month, spec: sp, participants: parts,
-			workers: o.workers, inputs: w.Inputs, warnings: w.Warnings, log: log, stderr: stderr, quiet: o.quiet})
+		damaged := &inputerr.Log{Strict: o.strict}
+		_, err := ingestFiles(ctx, st, ingestJob{files: w.Files, month: w.Month, spec: sp, participants: parts, damaged: damaged,
+			workers: o.workers, inputs: w.Inputs, warnings: slices.Concat(w.Warnings, partsDamaged.Lines()), log: log, stderr: stderr, quiet: o.quiet})
+		for _, l := range damaged.Lines() { // in the month's warnings too
+			log.Warn(l)
+		}
 		return err
 	}
 	final := func(ctx context.Context, month time.Time) (bool, error) {

@@ -91,6 +91,9 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 		return err
 	}
 	defer st.Close()
+	if isReadOnly(st) {
+		log.Warn("the store is read-only: it is served, and key use, feedback, reviews and registry changes are refused", "store", redactDSN(o.db))
+	}
 	// The access log is written in front of everything (handler below),
 	// not by the API alone.
 	api, err := httpapi.New(httpapi.Options{Store: st, Logger: log,

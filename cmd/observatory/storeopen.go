@@ -30,6 +30,13 @@ func openStore(ctx context.Context, dsn string) (store.Store, error) {
 	return s, nil
 }
 
+// isReadOnly reports whether a store was opened read-only (a file or a
+// database that may not be written): it serves, and refuses writes.
+func isReadOnly(st store.Store) bool {
+	ro, ok := st.(interface{ ReadOnly() bool })
+	return ok && ro.ReadOnly()
+}
+
 // parseMonth reads YYYY-MM (or an RFC 3339 time) as the first of its month.
 func parseMonth(s string) (time.Time, error) {
 	for _, layout := range []string{"2006-01", time.RFC3339, time.DateOnly} {

@@ -23,6 +23,7 @@ import (
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/jsonstream"
 	"github.com/observatory-net/observatory/internal/textline"
 )
 
@@ -65,30 +66,34 @@ func (t *Table) add(a bgp.ASN, e Entry) {
 }
 
 // LoadFile reads a name list (text or JSON, compressed or not) into t.
-// ASNs already in t keep their entry.
-func (t *Table) LoadFile(path string) error {
+// ASNs already in t keep their entry. Damaged records go to damaged, as
+// with Load.
+func (t *Table) LoadFile(path string, damaged *inputerr.Log) error {
 	r, err := decompress.Open(path)
 	if err != nil {
 		return fmt.Errorf("asnames: %w", err)
 	}
 	defer r.Close()
-	return t.Load(r, path)
+	return t.Load(r, path, damaged)
 }
 
-// Load reads a name list from r into t; name is used in errors.
-func (t *Table) Load(r io.Reader, name string) error {
+// Load reads a name list from r into t; name is used in errors. A damaged
+// record (a line or member without an AS number or name, the end of a
+// truncated file, a failing stream) goes to damaged (see inputerr.Log):
+// skipped, or with a strict or nil Log the first one is the error.
+func (t *Table) Load(r io.Reader, name string, damaged *inputerr.Log) error {
 	br := bufio.NewReader(r)
 	head, _ := br.Peek(64)
 	if b := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(b) > 0 && b[0] == '{' {
-		return t.loadJSON(br, name)
+		return t.loadJSON(br, name, damaged)
 	}
-	return t.loadText(br, name)
+	return t.loadText(br, name, damaged)
 }
 
 // ErrNoASN reports a record without an AS number.
 var ErrNoASN = errors.New("no AS number")
 
-func (t *Table) loadText(r io.Reader, name string) error {
+func (t *Table) loadText(r io.Reader, name string, damaged *inputerr.Log) error {
 	lr := textline.NewReader(r)
 	for {
 		line, err := lr.Read()
@@ -96,50 +101,111 @@ func (t *Table) loadText(r io.Reader, name string) error {
 			return nil
 		}
 		if err != nil {
-			return lr.Locate(name, err)
+			e := lr.Locate(name, err)
+			if errors.Is(err, textline.ErrLongLine) {
+				if err := damaged.SkipErr(e); err != nil {
+					return err
+				}
+				continue
+			}
+			return damaged.SkipErr(e) // a failing stream ends the file
 		}
-		s := strings.TrimSpace(string(line))
-		if s == "" || s[0] == '#' {
+		a, entry, ok, err := parseLine(line)
+		if err != nil {
+			if err := damaged.Skip(inputerr.New(name, lr.Line(), lr.Offset(), err)); err != nil {
+				return err
+			}
 			continue
 		}
-		num, rest, ok := strings.Cut(s, ":")
-		if !ok {
-			return inputerr.New(name, lr.Line(), lr.Offset(), fmt.Errorf("%w: want ASN:NAME, got %q", ErrNoASN, clip(s)))
+		if ok {
+			t.add(a, entry)
 		}
-		a, err := bgp.ParseASN(num)
-		if err != nil {
-			return inputerr.New(name, lr.Line(), lr.Offset(), err)
-		}
-		t.add(a, split(rest))
 	}
 }
 
-func (t *Table) loadJSON(r io.Reader, name string) error {
-	dec := json.NewDecoder(r)
-	fail := func(rec int64, err error) error { return inputerr.New(name, rec, dec.InputOffset(), err) }
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fail(0, fmt.Errorf("want a JSON object of ASN: name (%v)", err))
+// parseLine decodes "ASN:NAME, CC"; ok is false for blank and comment
+// lines.
+func parseLine(line []byte) (a bgp.ASN, e Entry, ok bool, err error) {
+	s := strings.TrimSpace(string(line))
+	if s == "" || s[0] == '#' {
+		return 0, Entry{}, false, nil
 	}
-	for rec := int64(1); dec.More(); rec++ {
-		tok, err := dec.Token()
+	num, rest, found := strings.Cut(s, ":")
+	if !found {
+		return 0, Entry{}, false, fmt.Errorf("%w: want ASN:NAME, got %q", ErrNoASN, clip(s))
+	}
+	if a, err = bgp.ParseASN(num); err != nil {
+		return 0, Entry{}, false, err
+	}
+	return a, split(rest), true, nil
+}
+
+func (t *Table) loadJSON(r io.Reader, name string, damaged *inputerr.Log) error {
+	sc := jsonstream.NewScanner(r, 0, 64<<10)
+	at := func() int64 { _, _ = sc.Peek(); return sc.Offset() } // the offset of the next token
+	if err := sc.Expect('{'); err != nil {
+		return damaged.Skip(inputerr.New(name, 0, at(), fmt.Errorf("want a JSON object of ASN: name (%w)", err)))
+	}
+	for rec := int64(1); ; rec++ {
+		off := at()
+		c, err := sc.Peek()
+		switch {
+		case err != nil:
+			return damaged.Skip(inputerr.New(name, rec, off, fmt.Errorf("decode JSON: %w", eof(err))))
+		case c == '}':
+			sc.Consume()
+			if err := sc.End(); err != nil {
+				return damaged.Skip(inputerr.New(name, rec, at(), err))
+			}
+			return nil
+		case rec > 1 && c != ',':
+			return damaged.Skip(inputerr.New(name, rec, off, fmt.Errorf("want , or }, found %q", c)))
+		case rec > 1:
+			sc.Consume()
+			off = at()
+		}
+		a, entry, err := member(sc)
 		if err != nil {
-			return fail(rec, err)
+			if err := damaged.Skip(inputerr.New(name, rec, off, err)); err != nil {
+				return err
+			}
+			if _, err := sc.Peek(); err != nil {
+				return nil // the end of a truncated file, reported
+			}
+			continue
 		}
-		key, _ := tok.(string)
-		a, err := bgp.ParseASN(key)
-		if err != nil {
-			return fail(rec, err)
-		}
-		var v string
-		if err := dec.Decode(&v); err != nil {
-			return fail(rec, fmt.Errorf("AS%d: %w", a, err))
-		}
-		t.add(a, split(v))
+		t.add(a, entry)
 	}
-	if _, err := dec.Token(); err != nil {
-		return fail(0, err)
+}
+
+// member decodes one `"ASN": "NAME, CC"` member; on error the member is
+// consumed as far as the scanner could.
+func member(sc *jsonstream.Scanner) (bgp.ASN, Entry, error) {
+	key, err := sc.Key()
+	if err != nil {
+		return 0, Entry{}, fmt.Errorf("decode JSON: %w", eof(err))
 	}
-	return nil
+	raw, err := sc.Value(',', '}')
+	if err != nil {
+		return 0, Entry{}, fmt.Errorf("decode JSON: %w", eof(err))
+	}
+	a, err := bgp.ParseASN(key)
+	if err != nil {
+		return 0, Entry{}, err
+	}
+	var v string
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return 0, Entry{}, fmt.Errorf("AS%d: %w", a, err)
+	}
+	return a, split(v), nil
+}
+
+// eof turns an end of input inside the document into ErrUnexpectedEOF.
+func eof(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // split separates "NAME, CC" into its parts.

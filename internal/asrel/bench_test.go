@@ -58,7 +58,7 @@ func BenchmarkLoad(b *testing.B) {
 	var g *Graph
 	for b.Loop() {
 		var err error
-		if g, err = Load(context.Background(), bytes.NewReader(data), ""); err != nil {
+		if g, err = Load(context.Background(), bytes.NewReader(data), "", nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -66,7 +66,7 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 func benchGraph(b *testing.B) *Graph {
-	g, err := Load(context.Background(), bytes.NewReader(benchData(b)), "")
+	g, err := Load(context.Background(), bytes.NewReader(benchData(b)), "", nil)
 	if err != nil {
 		b.Fatal(err)
 	}

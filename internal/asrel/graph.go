@@ -10,6 +10,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/decompress"
+	"github.com/observatory-net/observatory/internal/inputerr"
 )
 
 // Relationship is how one AS relates to another, read from the first AS
@@ -67,8 +68,10 @@ type Graph struct {
 const ctxEvery = 4096
 
 // Load reads an as-rel file (serial-1 or serial-2) from r and builds its
-// graph. It stops at the first malformed line, or when ctx is done.
-func Load(ctx context.Context, r io.Reader, name string) (*Graph, error) {
+// graph. Malformed lines go to damaged (see inputerr.Log): skipped and
+// counted, or, with a strict or nil Log, the first one ends the load with
+// its *inputerr.Error. It stops early when ctx is done.
+func Load(ctx context.Context, r io.Reader, name string, damaged *inputerr.Log) (*Graph, error) {
 	var b Builder
 	rd := NewReader(r, name)
 	for n := 1; ; n++ {
@@ -80,7 +83,10 @@ func Load(ctx context.Context, r io.Reader, name string) (*Graph, error) {
 			return b.Build(), nil
 		}
 		if err != nil {
-			return nil, err
+			if err := damaged.SkipErr(err); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if err := b.Add(l); err != nil {
 			return nil, err // unreachable: the Reader refuses such lines
@@ -90,13 +96,13 @@ func Load(ctx context.Context, r io.Reader, name string) (*Graph, error) {
 
 // LoadFile opens path, decompressing it if needed (gzip, bzip2, zstd), and
 // loads it with Load.
-func LoadFile(ctx context.Context, path string) (g *Graph, err error) {
+func LoadFile(ctx context.Context, path string, damaged *inputerr.Log) (g *Graph, err error) {
 	f, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open as-rel file: %w", err)
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
-	return Load(ctx, f, path)
+	return Load(ctx, f, path, damaged)
 }
 
 // Builder collects links for a Graph. The zero value is ready to use.

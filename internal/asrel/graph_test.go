@@ -36,7 +36,7 @@ const testRel = `# test topology
 
 func testGraph(t *testing.T) *Graph {
 	t.Helper()
-	g, err := Load(context.Background(), strings.NewReader(testRel), "test")
+	g, err := Load(context.Background(), strings.NewReader(testRel), "test", nil)
 	if err != nil {
 		t.Fatalf("Load(context.Background(), ) error: %v", err)
 	}
@@ -146,7 +146,7 @@ func TestGraph_CustomerCone(t *testing.T) {
 }
 
 func TestGraph_CustomerConeCycle(t *testing.T) {
-	g, err := Load(context.Background(), strings.NewReader("1|2|-1\n2|3|-1\n3|1|-1\n"), "")
+	g, err := Load(context.Background(), strings.NewReader("1|2|-1\n2|3|-1\n3|1|-1\n"), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func TestLoad_Canceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	input := strings.Repeat("1|2|0\n", 10000)
-	if _, err := Load(ctx, strings.NewReader(input), "big"); !errors.Is(err, context.Canceled) {
+	if _, err := Load(ctx, strings.NewReader(input), "big", nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
 	}
 }

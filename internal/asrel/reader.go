@@ -43,7 +43,7 @@ type Reader struct {
 	name    string
 	lr      *textline.Reader
 	sources map[string]string // interned serial-2 sources
-	fatal   error
+	done    bool              // the stream ended or failed
 }
 
 // NewReader returns a Reader over r, which must already be decompressed.
@@ -54,10 +54,11 @@ func NewReader(r io.Reader, name string) *Reader {
 
 // Next returns the next link, or io.EOF after the last one. A malformed line
 // yields an *inputerr.Error; Next may be called again to continue with the
-// following line. Read errors of the underlying stream are returned wrapped
-// and are final.
+// following line. A read error of the underlying stream (a damaged
+// compressed file) is an *inputerr.Error located where it happened, after
+// which Next returns io.EOF.
 func (r *Reader) Next() (Link, error) {
-	for r.fatal == nil {
+	for !r.done {
 		b, err := r.lr.Read()
 		if err != nil {
 			return Link{}, r.fail(err)
@@ -71,13 +72,13 @@ func (r *Reader) Next() (Link, error) {
 		}
 		return l, nil
 	}
-	return Link{}, r.fatal
+	return Link{}, io.EOF
 }
 
-// fail records a final error: io.EOF as is, anything else located.
+// fail ends the reading with err: io.EOF as is, anything else located.
 func (r *Reader) fail(err error) error {
-	r.fatal = r.lr.Locate(r.name, err)
-	return r.fatal
+	r.done = true
+	return r.lr.Locate(r.name, err)
 }
 
 // parse decodes "a|b|rel" or "a|b|rel|source".

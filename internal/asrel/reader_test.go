@@ -1,10 +1,12 @@
 package asrel
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -140,5 +142,50 @@ func TestReader_LongLine(t *testing.T) {
 	var ie *inputerr.Error
 	if !errors.As(err, &ie) || ie.Record != 2 || ie.Offset != 6 {
 		t.Fatalf("Next() error = %v, want line 2 at offset 6", err)
+	}
+}
+
+// TestLoad_damaged checks the rule for damaged records: garbage lines and
+// a line cut by the end of a truncated file are reported with their line
+// number and byte offset and skipped; a strict Log stops at the first.
+func TestLoad_damaged(t *testing.T) {
+	input := "# serial-1\n1|2|-1\ngarbage\n2|3|0\n3|4|x\n4|5|-1\n5|"
+	var log inputerr.Log
+	g, err := Load(context.Background(), strings.NewReader(input), "20140101.as-rel.txt", &log)
+	if err != nil {
+		t.Fatalf("Load() error: %v", err)
+	}
+	if got := g.Stats().Links; got != 3 {
+		t.Errorf("Load() kept %d links, want 3", got)
+	}
+	want := []string{"20140101.as-rel.txt: 3 damaged records skipped: " +
+		"record 3 at byte offset 18: 1 fields, want 3 (serial-1) or 4 (serial-2); " +
+		`record 5 at byte offset 32: relationship "x", want -1 or 0; ` +
+		"record 7 at byte offset 45: 2 fields, want 3 (serial-1) or 4 (serial-2)"}
+	if diff := cmp.Diff(want, log.Lines()); diff != "" {
+		t.Errorf("Lines() mismatch (-want +got):\n%s", diff)
+	}
+	_, err = Load(context.Background(), strings.NewReader(input), "20140101.as-rel.txt", &inputerr.Log{Strict: true})
+	var ie *inputerr.Error
+	if !errors.As(err, &ie) || ie.Record != 3 || ie.Offset != 18 {
+		t.Errorf("strict Load() error = %v, want line 3 at byte offset 18", err)
+	}
+}
+
+// TestReader_readError checks that a failing stream is located and ends
+// the reading.
+func TestReader_readError(t *testing.T) {
+	boom := errors.New("boom")
+	r := NewReader(io.MultiReader(strings.NewReader("1|2|-1\n"), iotest.ErrReader(boom)), "x.gz")
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.Next()
+	var ie *inputerr.Error
+	if !errors.Is(err, boom) || !errors.As(err, &ie) || ie.Record != 2 || ie.Offset != 7 {
+		t.Errorf("Next() error = %v, want boom at line 2, byte offset 7", err)
+	}
+	if _, err := r.Next(); err != io.EOF {
+		t.Errorf("Next() after the read error = %v, want io.EOF", err)
 	}
 }

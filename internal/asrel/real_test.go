@@ -83,7 +83,7 @@ func TestLoadFile_real(t *testing.T) {
 	for _, rf := range realFiles {
 		t.Run(rf.rel, func(t *testing.T) {
 			path := testenv.File(t, rf.rel)
-			g, err := LoadFile(context.Background(), path)
+			g, err := LoadFile(context.Background(), path, nil)
 			if err != nil {
 				t.Fatalf("LoadFile(context.Background(), ) error: %v", err)
 			}
@@ -111,7 +111,7 @@ func TestLoadFile_real(t *testing.T) {
 }
 
 func TestLoadFile_real20170101(t *testing.T) {
-	g, err := LoadFile(context.Background(), testenv.File(t, "as-relationships/20170101.as-rel.txt"))
+	g, err := LoadFile(context.Background(), testenv.File(t, "as-relationships/20170101.as-rel.txt"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func BenchmarkAddList(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		var bl Builder
-		if n, err = bl.AddList(context.Background(), bytes.NewReader(data), "", "cymru"); err != nil {
+		if n, err = bl.AddList(context.Background(), bytes.NewReader(data), "", "cymru", nil); err != nil {
 			b.Fatal(err)
 		}
 		bl.Build()
@@ -72,7 +72,7 @@ func benchSet(b *testing.B) *Set {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := bl.AddList(context.Background(), bytes.NewReader(data), rel, "cymru"); err != nil {
+		if _, err := bl.AddList(context.Background(), bytes.NewReader(data), rel, "cymru", nil); err != nil {
 			b.Fatal(err)
 		}
 	}

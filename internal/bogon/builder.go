@@ -11,6 +11,7 @@ import (
 	"github.com/gaissmai/bart"
 
 	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/rir"
 )
 
@@ -141,8 +142,9 @@ func (b *Builder) AddIANAv4(blocks []rir.IANABlock) {
 
 // AddList reads a bogon list (see ListReader) and adds every prefix with
 // the given reason. It returns the number of prefixes read, and stops
-// early when ctx is done.
-func (b *Builder) AddList(ctx context.Context, r io.Reader, name, reason string) (int, error) {
+// early when ctx is done. Damaged lines go to damaged (see inputerr.Log):
+// skipped, or with a strict or nil Log the first one is the error.
+func (b *Builder) AddList(ctx context.Context, r io.Reader, name, reason string, damaged *inputerr.Log) (int, error) {
 	lr := NewListReader(r, name)
 	n := 0
 	for {
@@ -154,7 +156,10 @@ func (b *Builder) AddList(ctx context.Context, r io.Reader, name, reason string)
 			return n, nil
 		}
 		if err != nil {
-			return n, err
+			if err := damaged.SkipErr(err); err != nil {
+				return n, err
+			}
+			continue
 		}
 		b.AddPrefix(p, reason)
 		n++

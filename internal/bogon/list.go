@@ -21,7 +21,7 @@ type ListReader struct {
 	name    string
 	lr      *textline.Reader
 	updated time.Time
-	fatal   error
+	done    bool // the stream ended or failed
 }
 
 // NewListReader returns a ListReader over r (already decompressed); name
@@ -36,9 +36,11 @@ func (l *ListReader) Updated() time.Time { return l.updated }
 
 // Next returns the next prefix, or io.EOF after the last one. A line that
 // is not a prefix in canonical form (host bits clear) yields an
-// *inputerr.Error; Next may be called again to continue.
+// *inputerr.Error; Next may be called again to continue. A read error (a
+// damaged compressed file) is located too, and ends the reading: Next
+// returns io.EOF afterwards.
 func (l *ListReader) Next() (netip.Prefix, error) {
-	for l.fatal == nil {
+	for !l.done {
 		b, err := l.lr.Read()
 		if err != nil {
 			return netip.Prefix{}, l.fail(err)
@@ -57,13 +59,13 @@ func (l *ListReader) Next() (netip.Prefix, error) {
 		}
 		return p, nil
 	}
-	return netip.Prefix{}, l.fatal
+	return netip.Prefix{}, io.EOF
 }
 
-// fail records a final error: io.EOF as is, anything else located.
+// fail ends the reading with err: io.EOF as is, anything else located.
 func (l *ListReader) fail(err error) error {
-	l.fatal = l.lr.Locate(l.name, err)
-	return l.fatal
+	l.done = true
+	return l.lr.Locate(l.name, err)
 }
 
 // comment picks the update time out of "# last updated 1647435002 (...)".

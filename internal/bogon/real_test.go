@@ -27,7 +27,7 @@ func loadCymru(t *testing.T) (*Builder, map[string]int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := b.AddList(context.Background(), f, rel, cymruReason)
+		n, err := b.AddList(context.Background(), f, rel, cymruReason, nil)
 		f.Close()
 		if err != nil {
 			t.Fatalf("AddList(%s) error: %v", rel, err)
@@ -158,7 +158,7 @@ func TestAddIANAv4_real2013(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	blocks, err := rir.ReadIANAv4(f, "ipv4-address-space-2013.txt")
+	blocks, err := rir.ReadIANAv4(f, "ipv4-address-space-2013.txt", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

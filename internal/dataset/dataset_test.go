@@ -2,6 +2,8 @@ package dataset
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -9,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
@@ -59,9 +64,20 @@ func TestLoad_SharedData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(ctx, files, Options{})
+	var damaged inputerr.Log
+	s, err := Load(ctx, files, Options{Damaged: &damaged})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The shared data has a few damaged records (delegated-iana-latest
+	// has short lines): reported, never fatal.
+	for _, l := range damaged.Lines() {
+		t.Log(l)
+	}
+	for _, f := range s.Files {
+		if f.SHA256 == "" || f.Size == 0 {
+			t.Errorf("%s: loaded without size or SHA-256: %+v", f.Path, f)
+		}
 	}
 	if s.RPKI.Len() == 0 || s.IRR.Routes() == 0 || s.ASRel == nil || s.PeeringDB == nil || s.Bogons == nil || len(s.Delegated) == 0 {
 		t.Fatalf("incomplete set: %+v", s.Loaded)
@@ -88,7 +104,7 @@ func BenchmarkLoad_SharedData(b *testing.B) {
 	b.ReportAllocs()
 	var peak uint64
 	for b.Loop() {
-		s, err := Load(ctx, files, Options{})
+		s, err := Load(ctx, files, Options{Damaged: &inputerr.Log{}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -124,7 +140,7 @@ func TestDiscover_FollowsLinks(t *testing.T) {
 	for _, l := range []struct{ target, name string }{
 		{filepath.Join(root, "irr"), "irr"},
 		{filepath.Join(root, "as-relationships", "20140101.as-rel.txt"), "rel.txt"},
-		{dir, "loop"}, // a link to its own directory must not recurse forever
+		{filepath.Join(root, "irr"), "irr-again"}, // a directory reached twice is walked once
 		{filepath.Join(dir, "nowhere"), "dangling"},
 	} {
 		if err := os.Symlink(l.target, filepath.Join(dir, l.name)); err != nil {
@@ -135,12 +151,58 @@ func TestDiscover_FollowsLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[Kind]int{}
+	got := map[string]string{}
 	for _, f := range files {
-		kinds[f.Kind]++
+		rel, _ := filepath.Rel(dir, f.Path)
+		got[filepath.ToSlash(rel)] = string(f.Kind) + " " + f.Target + f.Problem
 	}
-	if kinds[KindIRR] != 3 || kinds[KindASRel] != 1 {
-		t.Errorf("kinds through links = %v, want 3 IRR files and 1 as-rel", kinds)
+	want := map[string]string{
+		"irr/autnum-AS3257.txt":              "irr " + filepath.Join(root, "irr", "autnum-AS3257.txt"),
+		"irr/ripe-db-route-sample-2016.txt":  "irr " + filepath.Join(root, "irr", "ripe-db-route-sample-2016.txt"),
+		"irr/ripe-db-route6-sample-2016.txt": "irr " + filepath.Join(root, "irr", "ripe-db-route6-sample-2016.txt"),
+		"rel.txt":                            "as-rel " + filepath.Join(root, "as-relationships", "20140101.as-rel.txt"),
+		"dangling":                           "unknown dangling symbolic link to " + filepath.Join(dir, "nowhere"),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("files found through links mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestDiscover_LinkLoop checks that a link back to a directory being
+// walked is refused with an error naming it, directly or through another
+// directory.
+func TestDiscover_LinkLoop(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		links map[string]string // link → target, relative to the data directory
+	}{
+		{"to itself", map[string]string{"loop": "."}},
+		{"to its parent", map[string]string{"sub/up": ".."}},
+		{"through a sibling", map[string]string{"a/to-b": "../b", "b/to-a": "../a"}},
+		{"chain of links", map[string]string{"x": "y", "y": "x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for link, target := range tc.links {
+				p := filepath.Join(dir, link)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.MkdirAll(filepath.Join(dir, "a"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.MkdirAll(filepath.Join(dir, "b"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(target, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := Discover(context.Background(), dir)
+			if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+				t.Errorf("Discover() error = %v, want a symbolic link loop", err)
+			}
+		})
 	}
 }
 
@@ -191,5 +253,69 @@ func TestExplicit(t *testing.T) {
 	}
 	if _, err := Explicit(ctx, KindVRP, "/nonexistent"); err == nil {
 		t.Error("a missing path")
+	}
+}
+
+// TestLoad_Damaged checks the one rule on a data directory with a damaged
+// file of every text kind: each damaged record is reported (one line per
+// file, naming the record and its offset) and skipped, the rest loaded;
+// an unrecognised file is a warning; a strict Log fails on the first.
+func TestLoad_Damaged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rel := strings.Repeat("1|2|-1\n", 12) + "garbage\n"
+	bogons := strings.Repeat("10.0.0.0/8\n", 12) + "10.0.0.1/8\n"
+	files := map[string]string{
+		"org-page-1.json": `{"data": [{"id": 1, "name": "A", "address1": "x"}, {"id": 2, "name": 5, "address1": "y"}, {"id": 3, "na`,
+		"ripe.db":         "route: 192.0.2.0/24\norigin: AS1\nsource: TEST\n\nroute: 198.51.100.0/24\norigin: ASx\nsource: TEST\n",
+		"as-rel.txt":      rel,
+		"bogons.txt":      bogons,
+		"vrps.csv":        "ASN,IP Prefix,Max Length\nAS1,10.0.0.0/8,8\nASx,10.0.0.0/8,8\n",
+		"delegated":       "2|apnic|20140522|2|19830613|20140521|+1000\napnic|JP|asn|173|1|20020801|allocated\napnic|JP|ipv4|1.2.3|256|20110811|assigned\n",
+		"README":          "not data at all\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found, err := Discover(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log inputerr.Log
+	s, err := Load(ctx, found, Options{Damaged: &log})
+	if err != nil {
+		t.Fatalf("Load() error: %v", err)
+	}
+	want := map[string]string{
+		"org-page-1.json": "2 damaged records skipped: record 2 at byte offset 51",
+		"ripe.db":         "1 damaged record skipped: record 2 at byte offset 46",
+		"as-rel.txt":      fmt.Sprintf("1 damaged record skipped: record 13 at byte offset %d", len(rel)-8),
+		"bogons.txt":      fmt.Sprintf("1 damaged record skipped: record 13 at byte offset %d", len(bogons)-11),
+		"vrps.csv":        "1 damaged record skipped: record 3 at byte offset 42",
+		"delegated":       "1 damaged record skipped: record 3 at byte offset 81",
+	}
+	got := map[string]string{}
+	for _, l := range log.Lines() {
+		name, rest, _ := strings.Cut(strings.TrimPrefix(l, dir+string(filepath.Separator)), ": ")
+		got[name] = rest
+	}
+	for name, prefix := range want {
+		if !strings.HasPrefix(got[name], prefix) {
+			t.Errorf("%s: report %q, want it to start %q", name, got[name], prefix)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("reports for %d files, want %d: %q", len(got), len(want), log.Lines())
+	}
+	if len(s.Warnings) != 1 || !strings.HasPrefix(s.Warnings[0], "1 file not recognised, not read: "+filepath.Join(dir, "README")) {
+		t.Errorf("Warnings = %q, want the README not recognised", s.Warnings)
+	}
+	if s.RPKI.Len() != 1 || s.IRR.Routes() != 1 || s.ASRel.Stats().Links != 1 || len(s.Delegated) != 1 || len(s.Delegated[0].Records) != 1 {
+		t.Errorf("what was not damaged was not all loaded: %d VRPs, %d IRR routes, %d links", s.RPKI.Len(), s.IRR.Routes(), s.ASRel.Stats().Links)
+	}
+	if _, err := Load(ctx, found, Options{Damaged: &inputerr.Log{Strict: true}}); !errors.As(err, new(*inputerr.Error)) {
+		t.Errorf("Load() with a strict Log = %v, want the first damaged record", err)
 	}
 }

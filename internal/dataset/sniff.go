@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"io"
 	"os"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/asnames"
 	"github.com/observatory-net/observatory/internal/irr"
+	"github.com/observatory-net/observatory/internal/jsonstream"
 	"github.com/observatory-net/observatory/internal/peeringdb"
 	"github.com/observatory-net/observatory/internal/rpki"
 	"github.com/observatory-net/observatory/internal/spoofer"
@@ -64,6 +64,11 @@ func Sniff(ctx context.Context, head []byte) Kind {
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		return sniffJSON(head)
 	}
+	if i := bytes.IndexByte(trimmed[:min(len(trimmed), garbageBefore)], '{'); i > 0 && isPeeringDB(trimmed[i:]) {
+		// A damaged page: garbage before the document, which the reader
+		// reports and steps over.
+		return KindPeeringDB
+	}
 	text := completeLines(head)
 	switch {
 	case reDelegated.Match(firstLines(text, 40)):
@@ -80,7 +85,7 @@ func Sniff(ctx context.Context, head []byte) Kind {
 		return KindASNames
 	case parses(func() error { _, err := lenientVRPs.Read(ctx, bytes.NewReader(text), "head"); return err }):
 		return KindVRP
-	case parses(func() error { _, err := spoofer.Load(ctx, bytes.NewReader(text), "head"); return err }):
+	case parses(func() error { _, err := spoofer.Load(ctx, bytes.NewReader(text), "head", nil); return err }):
 		return KindSpoofer
 	}
 	return KindUnknown
@@ -108,47 +113,54 @@ func sniffJSON(head []byte) Kind {
 	if asnames.Sniff(head) {
 		return KindASNames
 	}
-	if first, ok := firstPeeringDBObject(head); ok {
-		if tag, err := peeringdb.SniffTag(first); err == nil && tag != "" {
-			return KindPeeringDB
-		}
+	if isPeeringDB(head) {
+		return KindPeeringDB
 	}
 	return KindUnknown
 }
 
-// firstPeeringDBObject returns the first object of an API page
-// ({"data":[{…}, …]}) or of the first table of a full dump
-// ({"net":{"data":[{…}]}, …}). The head may end anywhere after it.
-func firstPeeringDBObject(head []byte) (json.RawMessage, bool) {
-	dec := json.NewDecoder(bytes.NewReader(head))
-	if !expectDelim(dec, '{') {
-		return nil, false
+// garbageBefore is how far into a file Sniff looks for the start of a
+// PeeringDB page that garbage precedes.
+const garbageBefore = 4 << 10
+
+// sniffObjects is how many objects of a page isPeeringDB tries: the first
+// may be damaged.
+const sniffObjects = 8
+
+// isPeeringDB reports whether head starts an API page ({"data":[{…}, …]})
+// or a full dump ({"net":{"data":[{…}]}, …}) one of whose first objects
+// has the keys of a PeeringDB type. The head may end anywhere after it.
+func isPeeringDB(head []byte) bool {
+	sc := jsonstream.NewScanner(bytes.NewReader(head), 0, len(head))
+	if sc.Expect('{') != nil {
+		return false
 	}
-	key, err := dec.Token()
+	key, err := sc.Key()
 	if err != nil {
-		return nil, false
+		return false
 	}
 	if key != "data" { // a dump: table name, then {"data": [
-		if !expectDelim(dec, '{') {
-			return nil, false
+		if sc.Expect('{') != nil {
+			return false
 		}
-		if k, err := dec.Token(); err != nil || k != "data" {
-			return nil, false
+		if k, err := sc.Key(); err != nil || k != "data" {
+			return false
 		}
 	}
-	if !expectDelim(dec, '[') || !dec.More() {
-		return nil, false
+	if sc.Expect('[') != nil {
+		return false
 	}
-	var first json.RawMessage
-	if err := dec.Decode(&first); err != nil {
-		return nil, false
+	for range sniffObjects {
+		raw, err := sc.Value(',', ']')
+		if tag, serr := peeringdb.SniffTag(raw); serr == nil && tag != "" {
+			return true
+		}
+		if c, perr := sc.Peek(); err != nil || perr != nil || c != ',' {
+			return false
+		}
+		sc.Consume()
 	}
-	return first, true
-}
-
-func expectDelim(dec *json.Decoder, d json.Delim) bool {
-	t, err := dec.Token()
-	return err == nil && t == d
+	return false
 }
 
 func rpslHead(ctx context.Context, text []byte) error {
@@ -182,21 +194,23 @@ func firstLines(b []byte, n int) []byte {
 	return b
 }
 
-// allDataLines reports whether there is at least one data line and every
-// line that is not blank or a "#" comment satisfies ok.
+// allDataLines reports whether the data lines (not blank, not a "#"
+// comment) satisfy ok: at least one, and all of them but a few damaged
+// ones (one in ten).
 func allDataLines(b []byte, ok func(string) bool) bool {
-	n := 0
+	good, bad := 0, 0
 	for line := range strings.SplitSeq(string(b), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		if !ok(line) {
-			return false
+		if ok(line) {
+			good++
+		} else {
+			bad++
 		}
-		n++
 	}
-	return n > 0
+	return good > 0 && bad*10 <= good
 }
 
 func fileSize(path string) (int64, error) {

@@ -9,7 +9,10 @@ import (
 	"bufio"
 	"bytes"
 	"compress/bzip2"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 
@@ -57,6 +60,7 @@ type Reader struct {
 	io.Reader
 	Format Format
 	close  []func() error
+	digest *digest // OpenFile with Options.Digest
 }
 
 // Close releases the decompressor and, for Open, the file.
@@ -68,6 +72,17 @@ func (r *Reader) Close() error {
 		}
 	}
 	return first
+}
+
+// Sum returns the size and the SHA-256 (hex) of the file's bytes, for a
+// Reader of OpenFile with Options.Digest, once it is closed: the bytes the
+// decompressor read, and those it left after the end of its stream, which
+// Close reads on into the digest. It returns 0 and "" otherwise.
+func (r *Reader) Sum() (size int64, sha256 string) {
+	if r.digest == nil {
+		return 0, ""
+	}
+	return r.digest.n, hex.EncodeToString(r.digest.h.Sum(nil))
 }
 
 // ahead reads the decompressor through a read-ahead goroutine.
@@ -124,26 +139,74 @@ func NewReader(r io.Reader) (*Reader, error) {
 }
 
 // Open opens a file and returns its decompressed content.
-func Open(path string) (*Reader, error) { return OpenProgress(path, nil) }
+func Open(path string) (*Reader, error) { return OpenFile(path, Options{}) }
 
 // OpenProgress is Open that reports, when progress is not nil, each
 // amount of compressed bytes read from the file, as it is read.
 func OpenProgress(path string, progress func(n int64)) (*Reader, error) {
+	return OpenFile(path, Options{Progress: progress})
+}
+
+// Options tune OpenFile.
+type Options struct {
+	// Progress, when not nil, receives each amount of compressed bytes
+	// read from the file, as it is read.
+	Progress func(n int64)
+	// Digest hashes the file's bytes as they are read, for Reader.Sum:
+	// what a month records of its inputs comes from the one read that
+	// decodes them, not from a second pass over the file.
+	Digest bool
+}
+
+// OpenFile opens a file and returns its decompressed content.
+func OpenFile(path string, opt Options) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, err // an *fs.PathError whose Op is "open"
 	}
 	var src io.Reader = f
-	if progress != nil {
-		src = &countingReader{r: f, add: progress}
+	var d *digest
+	if opt.Digest {
+		d = &digest{r: f, h: sha256.New()}
+		src = d
+	}
+	if opt.Progress != nil {
+		src = &countingReader{r: src, add: opt.Progress}
 	}
 	r, err := NewReader(src)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if d != nil {
+		// Last before the file is closed, once the decompressor (and its
+		// read-ahead goroutine or process) has stopped reading.
+		r.close = append(r.close, d.drain)
+		r.digest = d
+	}
 	r.close = append(r.close, f.Close)
 	return r, nil
+}
+
+// digest counts and hashes the bytes read through it.
+type digest struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (d *digest) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	d.h.Write(p[:n])
+	d.n += int64(n)
+	return n, err
+}
+
+// drain reads the rest of the file into the digest. A read error is not
+// Close's: what was read is what the digest describes.
+func (d *digest) drain() error {
+	_, _ = io.Copy(io.Discard, d)
+	return nil
 }
 
 // countingReader reports how many bytes pass through it.

@@ -2,8 +2,11 @@ package decompress
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/observatory-net/observatory/internal/testenv"
@@ -127,5 +130,38 @@ func TestReadahead_CloseEarly(t *testing.T) {
 	r2.Close()
 	if err != nil || !bytes.Equal(got, big) {
 		t.Fatalf("read %d bytes (err %v), want %d", len(got), err, len(big))
+	}
+}
+
+// TestOpenFile_Digest checks that the digest covers the whole file, the
+// bytes after the end of a gzip stream included, whether the reader read
+// all, part or none of the content.
+func TestOpenFile_Digest(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(bytes.Repeat([]byte("observatory "), 100000))
+	zw.Close()
+	file := append(gz.Bytes(), "trailing bytes"...)
+	path := filepath.Join(t.TempDir(), "x.gz")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(file)
+	want := hex.EncodeToString(sum[:])
+	for _, read := range []int64{0, 10, 1 << 30} {
+		r, err := OpenFile(path, Options{Digest: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.CopyN(io.Discard, r, read)
+		r.Close()
+		if n, got := r.Sum(); n != int64(len(file)) || got != want {
+			t.Errorf("read %d bytes: Sum() = %d, %s; want %d, %s", read, n, got, len(file), want)
+		}
+	}
+	r, _ := Open(path)
+	r.Close()
+	if n, s := r.Sum(); n != 0 || s != "" {
+		t.Errorf("Sum() without Digest = %d, %q", n, s)
 	}
 }

@@ -71,6 +71,9 @@ func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err 
 	if !errors.As(err, &p) && errors.Is(err, store.ErrInvalid) {
 		p = badRequest("%s", err.Error()) // the store refused the input before touching the database
 	}
+	if p == nil && store.IsReadOnly(err) {
+		p = problem(http.StatusServiceUnavailable, "read-only", "the store is read-only: this server records no writes")
+	}
 	if p == nil {
 		log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		p = problem(http.StatusInternalServerError, "internal", "the server could not answer; the error is logged")

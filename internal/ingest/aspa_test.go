@@ -86,7 +86,7 @@ func aspaSet(t *testing.T, withRel bool) *dataset.Set {
 	d := &dataset.Set{RPKI: snap, MRT: []dataset.File{{Path: writeRIB(t), Kind: dataset.KindMRT}}}
 	if withRel {
 		rels := "65003|65002|-1\n65001|65002|-1\n65003|65004|-1\n65002|65005|-1\n"
-		if d.ASRel, err = asrel.Load(context.Background(), strings.NewReader(rels), "test.as-rel.txt"); err != nil {
+		if d.ASRel, err = asrel.Load(context.Background(), strings.NewReader(rels), "test.as-rel.txt", nil); err != nil {
 			t.Fatal(err)
 		}
 	}

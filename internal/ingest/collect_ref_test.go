@@ -3,6 +3,8 @@ package ingest
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"github.com/observatory-net/observatory/internal/mrt/mrttest"
 	"github.com/observatory-net/observatory/internal/testenv"
@@ -81,6 +83,13 @@ func refCollectFile(ctx context.Context, path string, opt CollectOptions, mu *sy
 	}
 	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: true, Warn: warn}), false)
 	st := FileStats{Path: path}
+	// The oracle hashes the file by a second read; Collect while it reads.
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(raw)
+	st.Size, st.SHA256 = int64(len(raw)), hex.EncodeToString(sum[:])
 	n := 0
 	for e := range sc.Elems() {
 		if n++; n&0xffff == 0 {

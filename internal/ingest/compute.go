@@ -12,6 +12,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/dataset"
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/irr"
 	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/region"
@@ -37,6 +38,11 @@ type Config struct {
 	// Participants, when loaded, marks participant ASNs and adds the
 	// participants scope to the aggregates.
 	Participants *participants.List
+	// Damaged receives the damaged records of the MRT files (see
+	// inputerr.Log); its report, which the caller may have fed with the
+	// reference files' damage too (dataset.Options.Damaged), joins the
+	// month's warnings. Nil makes the first damaged record an error.
+	Damaged *inputerr.Log
 	// Progress, when set, receives the compressed bytes of MRT input read
 	// so far (called from several goroutines, in order per file).
 	Progress func(read int64)
@@ -59,7 +65,7 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	}
 	span := cmp.Or(cfg.RIBSpan, 2*time.Hour)
 	var warnings []string
-	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()),
+	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()), Damaged: cfg.Damaged,
 		Warn: func(err error) { warnings = append(warnings, err.Error()) }}
 	if cfg.Progress != nil {
 		var read atomic.Int64
@@ -90,8 +96,32 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	out := m.build()
 	log.Info("scored and aggregated", "asns", len(out.ASNs), "incidents", len(out.Incidents), "roa_stats", len(out.ROAStats),
 		"aggregates", len(out.Aggregates), "elapsed", time.Since(start))
-	out.Meta.Warnings = append(append(warnings, cfg.Data.Warnings...), staleInputs(cfg.Data.Files, m.from, m.to)...)
+	out.Meta.Warnings = slices.Concat(warnings, cfg.Data.Warnings, cfg.Damaged.Lines(), staleInputs(cfg.Data.Files, m.from, m.to))
+	out.Meta.Inputs = inputs(cfg.Data, facts.Files)
 	return out, nil
+}
+
+// inputs lists what the month rests on: the reference files and the MRT
+// files read, each with the size and SHA-256 of the bytes read, and its
+// real path when it was reached through a symbolic link.
+func inputs(d *dataset.Set, mrtFiles []FileStats) []store.Input {
+	out := make([]store.Input, 0, len(d.Files)+len(mrtFiles))
+	for _, f := range d.Files {
+		out = append(out, store.Input{Path: f.Path, Target: f.Target, Kind: string(f.Kind), Size: f.Size, SHA256: f.SHA256, From: f.Date})
+	}
+	byPath := make(map[string]dataset.File, len(d.MRT))
+	for _, f := range d.MRT {
+		byPath[f.Path] = f
+	}
+	for _, s := range mrtFiles {
+		in := store.Input{Path: s.Path, Target: byPath[s.Path].Target, Kind: string(dataset.KindMRT), Size: s.Size,
+			SHA256: s.SHA256, Records: s.Elements}
+		if s.From != 0 {
+			in.From, in.To = time.Unix(int64(s.From), 0).UTC(), time.Unix(int64(s.To), 0).UTC()
+		}
+		out = append(out, in)
+	}
+	return out
 }
 
 // MaxInputDistance is how far from the routes' period a dated reference

@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"slices"
 	"sync"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/decompress"
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/mrt"
 )
 
@@ -71,6 +74,9 @@ type FileStats struct {
 	Skipped  int64
 	From, To uint32
 	Err      error
+	// Size and SHA256 describe the file's bytes, hashed as they were read.
+	Size   int64
+	SHA256 string
 }
 
 // CollectOptions tune Collect.
@@ -81,8 +87,14 @@ type CollectOptions struct {
 	RIBSpan uint32
 	// From, To bound the month: elements outside are ignored.
 	From, To uint32
-	// Warn receives skipped records and unreadable files.
+	// Warn receives what is worth telling but not damage: records the
+	// MRT reader repaired.
 	Warn func(error)
+	// Damaged receives the damaged records of every file (see
+	// inputerr.Log): undecodable records, damaged framing, a truncated or
+	// unreadable file. With a strict (or nil) Log the first one fails the
+	// collection, and the MRT reader does not resynchronise.
+	Damaged *inputerr.Log
 	// Progress, when set, receives each amount of compressed input read.
 	Progress func(n int64)
 }
@@ -211,16 +223,47 @@ type peerSlot struct {
 // collectFile reads one file. The route index of the first file is kept,
 // for the merge to take its table over; the others' are dropped.
 func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.Mutex, hint *sizeHint, first bool) (*filePart, error) {
-	r, err := decompress.OpenProgress(path, opt.Progress)
-	if err != nil {
+	r, err := decompress.OpenFile(path, decompress.Options{Progress: opt.Progress, Digest: true})
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "open" {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	defer r.Close()
-	warn := func(err error) {
+	if err != nil { // the file opens but cannot be decompressed
+		if err := opt.Damaged.SkipErr(inputerr.New(path, 1, 0, err)); err != nil {
+			return nil, err
+		}
+		return &filePart{routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path, Err: err}}, nil
+	}
+	// Under a strict Log the reader does not resynchronise, and the first
+	// damaged record ends the file and the collection. Records of
+	// subtypes the scanner does not decode are not damage: counted, and
+	// told once per file.
+	strict := opt.Damaged.IsStrict()
+	var damage error
+	var unsupported int64
+	var firstUnsupported error
+	note := func(err error) {
 		if opt.Warn != nil {
 			mu.Lock()
 			opt.Warn(err)
 			mu.Unlock()
+		}
+	}
+	warn := func(err error) {
+		switch {
+		case errors.Is(err, mrt.ErrRepaired):
+			note(err)
+			return
+		case errors.Is(err, mrt.ErrUnsupported):
+			if unsupported++; firstUnsupported == nil {
+				firstUnsupported = err
+			}
+			return
+		case !errors.As(err, new(*inputerr.Error)):
+			err = inputerr.New(path, 0, 0, err) // located in the file at least
+		}
+		if err := opt.Damaged.SkipErr(err); err != nil && damage == nil {
+			damage = err
 		}
 	}
 	nPaths := int(hint.paths.Load())
@@ -232,24 +275,37 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		pathIDs: make(map[pathFP]uint32, nPaths),
 		pathHot: make([]pathSlot, pathHotSize),
 	}
-	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: true, Warn: warn}), false)
+	sc := mrt.NewScanner(mrt.NewReader(r, path, mrt.Options{Resync: !strict, Warn: warn}), false)
 	n := 0
 	for e := range sc.Elems() {
 		if n++; n&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
+				r.Close()
 				return nil, err
 			}
 		}
+		if damage != nil {
+			break
+		}
 		c.add(e)
 	}
+	r.Close()
+	c.p.stats.Size, c.p.stats.SHA256 = r.Sum()
 	c.p.stats.Skipped = sc.Skipped()
 	if !first {
 		c.p.routes.index = nil // the merge walks the routes in order
 	}
 	if err := sc.Err(); err != nil {
-		// A damaged file ends early: what was read counts, the rest is reported.
+		// A damaged file ends early: what was read counts, the rest is
+		// reported, or with a strict Log it fails the month.
 		c.p.stats.Err = err
 		warn(err)
+	}
+	if damage != nil {
+		return nil, damage
+	}
+	if unsupported > 0 {
+		note(fmt.Errorf("%s: %d records of subtypes not decoded were skipped, the first: %w", path, unsupported, firstUnsupported))
 	}
 	return c.p, nil
 }

@@ -2,6 +2,11 @@
 // which record and at which byte offset, so that an operator can open the
 // file at the right place. Every reader of the observatory reports bad input
 // with an *Error.
+//
+// Log is the observatory's one rule for damaged input: every reader hands
+// a damaged record to it and skips the record, and the Log counts them per
+// file for the month's warnings, or, when strict, makes the first one the
+// error that fails the load.
 package inputerr
 
 import (

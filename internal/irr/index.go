@@ -11,6 +11,7 @@ import (
 
 	"github.com/gaissmai/bart"
 	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/inputerr"
 )
 
 // Builder gathers objects, from one or several streams and sources, into
@@ -47,7 +48,9 @@ func (b *Builder) Add(obj Object) {
 // Load reads a whole stream with the given options and adds its objects.
 // In lenient mode it returns an error only when reading fails or ctx is
 // done; in strict mode it stops at the first bad object and returns its
-// *inputerr.Error. The objects read before an error stay added.
+// *inputerr.Error. With Options.Damaged, bad objects and a read error are
+// damaged records: it fails only when the Log makes one an error. The
+// objects read before an error stay added.
 func (b *Builder) Load(ctx context.Context, r io.Reader, opts Options) (Stats, error) {
 	rd := NewReader(r, opts)
 	for n := 0; ; n++ {
@@ -61,6 +64,11 @@ func (b *Builder) Load(ctx context.Context, r io.Reader, opts Options) (Stats, e
 			return rd.Stats(), nil
 		}
 		if err != nil {
+			if opts.Damaged != nil && errors.As(err, new(*inputerr.Error)) {
+				if err := opts.Damaged.SkipErr(err); err == nil {
+					continue // a read error, reported: the next Next ends
+				}
+			}
 			return rd.Stats(), err
 		}
 		b.Add(obj)

@@ -325,6 +325,33 @@ func TestBuilder_Load(t *testing.T) {
 			t.Errorf("objects before the error: %d routes, want 1", got)
 		}
 	})
+	t.Run("damaged log", func(t *testing.T) {
+		// Objects with broken attributes are damaged records: reported
+		// with their position, skipped, and the rest is read.
+		input := bad + "\nroute6: 2001:db8::/32\norigin AS1\n\naut-num: ASx\n\n" + goodRoute
+		var log inputerr.Log
+		var b Builder
+		st, err := b.Load(context.Background(), strings.NewReader(input), Options{File: "ripe.db", Damaged: &log})
+		if err != nil || st.Routes != 3 || st.Bad != 3 {
+			t.Fatalf("Load() = %+v, %v; want 3 routes, 3 bad", st, err)
+		}
+		second := int64(len(goodRoute) + 1)
+		third := second + int64(len("route: 192.0.2.0/24\norigin: AS-BAD\n\n")) + int64(len(goodRoute)) + 1
+		want := []string{fmt.Sprintf("ripe.db: 3 damaged records skipped: "+
+			"record 2 at byte offset %d: bad attribute: line 2: origin: bad AS number: \"AS-BAD\"; "+
+			"record 4 at byte offset %d: rpsl syntax error: line 2: no colon in \"origin AS1\"; "+
+			"record 5 at byte offset %d: bad attribute: line 1: aut-num: bad AS number: \"ASx\"",
+			second, third, third+int64(len("route6: 2001:db8::/32\norigin AS1\n\n")))}
+		if diff := cmp.Diff(want, log.Lines()); diff != "" {
+			t.Errorf("Lines() mismatch (-want +got):\n%s", diff)
+		}
+		var sb Builder
+		_, err = sb.Load(context.Background(), strings.NewReader(input), Options{File: "ripe.db", Damaged: &inputerr.Log{Strict: true}})
+		var ie *inputerr.Error
+		if !errors.As(err, &ie) || ie.Record != 2 || ie.Offset != second {
+			t.Errorf("Load() with a strict log = %v, want record 2 at byte offset %d", err, second)
+		}
+	})
 	t.Run("cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()

@@ -48,6 +48,11 @@ type Options struct {
 	// Strict makes Next return an error for a bad object. Otherwise, the
 	// default for bulk IRR dumps, bad objects are skipped and counted.
 	Strict bool
+	// Damaged, when set, receives every bad object, and a read error of
+	// the stream, as a damaged record (see inputerr.Log), instead of
+	// Strict and Stats.Errors: skipped, or with a strict Log the error
+	// Next returns.
+	Damaged *inputerr.Log
 	// MaxErrors is how many errors a lenient reader keeps in Stats.Errors;
 	// zero means DefaultMaxErrors and a negative value keeps none.
 	MaxErrors int
@@ -123,7 +128,7 @@ func (r *Reader) Next() (Object, error) {
 			return nil, io.EOF
 		}
 		if err != nil {
-			return nil, fmt.Errorf("irr: reading %s at byte offset %d: %w", r.name(), r.off, err)
+			return nil, r.readError(err)
 		}
 		off := r.off
 		r.off += int64(n)
@@ -131,6 +136,19 @@ func (r *Reader) Next() (Object, error) {
 			return obj, err
 		}
 	}
+}
+
+// readError reports a failing stream (a damaged compressed file) as a
+// damaged record where it failed; the object being read, if any, is lost
+// with it. Reading ends there: the next call returns io.EOF.
+func (r *Reader) readError(err error) error {
+	r.eof = true
+	rec := r.stats.Objects + 1
+	if r.obj.active {
+		rec = r.obj.record
+		r.obj.active = false
+	}
+	return inputerr.New(r.opts.File, rec, r.off, fmt.Errorf("irr: reading %s: %w", r.name(), err))
 }
 
 // All returns an iterator over the objects of the stream and the errors
@@ -318,6 +336,9 @@ func (r *Reader) finish() (Object, error) {
 // lenient mode.
 func (r *Reader) reject(err *inputerr.Error) error {
 	r.stats.Bad++
+	if r.opts.Damaged != nil {
+		return r.opts.Damaged.Skip(err)
+	}
 	if r.opts.Strict {
 		return err
 	}

@@ -342,10 +342,15 @@ func TestReader_readError(t *testing.T) {
 	if _, err := r.Next(); err != nil {
 		t.Fatalf("first Next() error: %v", err)
 	}
+	// A failing stream (a damaged compressed file) is a damaged record
+	// where it failed, the object being read lost with it; then the end.
 	_, err := r.Next()
 	var ie *inputerr.Error
-	if !errors.Is(err, boom) || errors.As(err, &ie) {
-		t.Errorf("Next() error = %v, want the read error, not an input error", err)
+	if !errors.Is(err, boom) || !errors.As(err, &ie) || ie.Record != 2 || ie.Offset != int64(len(goodRoute)+1+20) {
+		t.Errorf("Next() error = %v, want the read error located at record 2, byte offset %d", err, len(goodRoute)+1+20)
+	}
+	if _, err := r.Next(); err != io.EOF {
+		t.Errorf("Next() after the read error = %v, want io.EOF", err)
 	}
 }
 

@@ -57,7 +57,7 @@ func flavor(sub uint16) (bgp4mpFlavor, bool) {
 func (s *Scanner) bgp4mp(sub uint16, b []byte, yield func(*Elem) bool) (bool, error) {
 	f, ok := flavor(sub)
 	if !ok {
-		return true, fmt.Errorf("BGP4MP subtype %d: %w", sub, errUnsupported)
+		return true, fmt.Errorf("BGP4MP subtype %d: %w", sub, ErrUnsupported)
 	}
 	asLen := 2
 	if f.as4 {

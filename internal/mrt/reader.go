@@ -20,6 +20,10 @@ const (
 	TypeBGP4MPET    Type = 17
 )
 
+// ErrRepaired marks a warning about a record the Reader repaired rather
+// than skipped (early RIS TABLE_DUMP lengths): its data is read whole.
+var ErrRepaired = errors.New("repaired")
+
 // MaxRecordLen bounds a record body. Real records stay far below it (a BGP
 // message is at most 65,535 bytes, a RIB record a few hundred kilobytes); a
 // larger length field means broken framing.
@@ -166,7 +170,7 @@ func (r *Reader) fixShortTableDump(body []byte) []byte {
 		r.off += short
 		if !r.fixedShort {
 			r.fixedShort = true
-			r.warn(r.errorf(r.off-int64(len(body))-12, "TABLE_DUMP length field %d bytes short (early RIS collector bug): repaired", short))
+			r.warn(r.errorf(r.off-int64(len(body))-12, "TABLE_DUMP length field %d bytes short (early RIS collector bug): %w", short, ErrRepaired))
 		}
 	}
 	return body

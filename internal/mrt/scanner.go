@@ -141,8 +141,9 @@ func (s *Scanner) Elems() iter.Seq[*Elem] {
 	}
 }
 
-// errUnsupported marks records skipped on purpose (unknown subtypes).
-var errUnsupported = errors.New("unsupported")
+// ErrUnsupported marks records skipped on purpose: well-framed records of
+// subtypes the Scanner does not decode. They are not damage.
+var ErrUnsupported = errors.New("unsupported")
 
 func (s *Scanner) decode(rec *Record, yield func(*Elem) bool) (bool, error) {
 	s.elem = Elem{Type: rec.Type, Subtype: rec.Subtype, Time: rec.Timestamp, Micro: rec.Micro,

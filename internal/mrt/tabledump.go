@@ -108,7 +108,7 @@ func (s *Scanner) tableDumpV2(sub uint16, b []byte, yield func(*Elem) bool) (boo
 		}
 		p, b = bgp.NLRI{Prefix: pfx, HostBits: host}, b[7+n:]
 	default:
-		return true, fmt.Errorf("TABLE_DUMP_V2 subtype %d: %w", sub, errUnsupported)
+		return true, fmt.Errorf("TABLE_DUMP_V2 subtype %d: %w", sub, ErrUnsupported)
 	}
 	return s.ribEntries(b, p, afi, addPath, yield)
 }
@@ -165,7 +165,7 @@ func (s *Scanner) tableDump(sub uint16, b []byte, yield func(*Elem) bool) (bool,
 	case SubAFIIPv6:
 		afi = bgp.AFIIPv6
 	default:
-		return true, fmt.Errorf("TABLE_DUMP subtype %d: %w", sub, errUnsupported)
+		return true, fmt.Errorf("TABLE_DUMP subtype %d: %w", sub, ErrUnsupported)
 	}
 	if len(b) < 4 {
 		return true, errShort("view and sequence", 4, len(b))

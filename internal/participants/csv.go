@@ -19,7 +19,7 @@ var columns = map[string]string{
 	"areas": "areas", "areas served": "areas", "areas_served": "areas",
 }
 
-func readCSV(r io.Reader, name string) ([]Participant, error) {
+func readCSV(r io.Reader, name string, damaged *inputerr.Log) ([]Participant, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	fail := func(line int, off int64, err error) error {
@@ -52,10 +52,13 @@ func readCSV(r io.Reader, name string) ([]Participant, error) {
 		if err != nil {
 			line := 0
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
+			if !errors.As(err, &pe) {
+				return nil, fail(line, off, err)
 			}
-			return nil, fail(line, off, err)
+			if err := damaged.SkipErr(fail(pe.StartLine, off, err)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		line, _ := cr.FieldPos(0) // only valid after a successful Read
 		get := func(f string) string {
@@ -66,7 +69,10 @@ func readCSV(r io.Reader, name string) ([]Participant, error) {
 		}
 		p, err := participant(get("org"), get("programme"), splitList(get("asns")), get("approved"), splitList(get("areas")))
 		if err != nil {
-			return nil, fail(line, off, err)
+			if err := damaged.SkipErr(fail(line, off, err)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		p.Record, p.Offset = int64(line), off
 		out = append(out, p)

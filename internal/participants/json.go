@@ -25,7 +25,7 @@ type jsonParticipant struct {
 	AreasServed2 []string          `json:"areasServed"`
 }
 
-func readJSON(br *bufio.Reader, name string) ([]Participant, error) {
+func readJSON(br *bufio.Reader, name string, damaged *inputerr.Log) ([]Participant, error) {
 	dec := json.NewDecoder(br)
 	fail := func(rec int, err error) error { return inputerr.New(name, int64(rec), dec.InputOffset(), err) }
 	tok, err := dec.Token()
@@ -47,12 +47,20 @@ func readJSON(br *bufio.Reader, name string) ([]Participant, error) {
 	for i := 1; dec.More(); i++ {
 		off := dec.InputOffset()
 		var jp jsonParticipant
-		if err := dec.Decode(&jp); err != nil {
-			return nil, fail(i, err)
+		err := dec.Decode(&jp)
+		var te *json.UnmarshalTypeError
+		if err != nil && !errors.As(err, &te) {
+			return nil, fail(i, err) // broken syntax: the decoder cannot go on
 		}
-		p, err := jp.participant()
+		var p Participant
+		if err == nil {
+			p, err = jp.participant()
+		}
 		if err != nil {
-			return nil, fail(i, err)
+			if err := damaged.SkipErr(fail(i, err)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		p.Record, p.Offset = int64(i), off
 		out = append(out, p)

@@ -39,18 +39,30 @@ type List struct {
 // Programmes lists the programme names a file may use.
 var Programmes = []string{"netops", "ixp", "cdn", "vendor"}
 
-// ReadFile reads a participants file.
-func ReadFile(path string) (*List, error) {
+// ReadFile reads a participants file, strictly: the first damaged
+// participant is the error (participants import writes the registry from
+// it, all or nothing). See LoadFile.
+func ReadFile(path string) (*List, error) { return LoadFile(path, nil) }
+
+// Read reads participants from r strictly; name is used in errors.
+func Read(r io.Reader, name string) (*List, error) { return Load(r, name, nil) }
+
+// LoadFile reads a participants file; see Load.
+func LoadFile(path string, damaged *inputerr.Log) (*List, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("participants: %w", err)
 	}
 	defer f.Close()
-	return Read(f, path)
+	return Load(f, path, damaged)
 }
 
-// Read reads participants from r; name is used in errors.
-func Read(r io.Reader, name string) (*List, error) {
+// Load reads participants from r; name is used in errors. A damaged
+// participant (a bad ASN, date or programme, a CSV record of broken
+// syntax) goes to damaged (see inputerr.Log): skipped, or with a strict or
+// nil Log the first one is the error. A file whose header or JSON syntax
+// cannot be read is always an error.
+func Load(r io.Reader, name string, damaged *inputerr.Log) (*List, error) {
 	br := bufio.NewReader(r)
 	first, err := firstByte(br)
 	if err != nil {
@@ -58,9 +70,9 @@ func Read(r io.Reader, name string) (*List, error) {
 	}
 	var ps []Participant
 	if first == '{' || first == '[' {
-		ps, err = readJSON(br, name)
+		ps, err = readJSON(br, name, damaged)
 	} else {
-		ps, err = readCSV(br, name)
+		ps, err = readCSV(br, name, damaged)
 	}
 	if err != nil {
 		return nil, err

@@ -90,6 +90,34 @@ func TestRead_BadInputLocated(t *testing.T) {
 	}
 }
 
+// TestLoad_Damaged checks the rule for damaged records: a participant with
+// a bad ASN or date is reported with its record number and skipped.
+func TestLoad_Damaged(t *testing.T) {
+	for _, tc := range []struct{ name, in, first string }{
+		// CSV records are numbered by line, the header being line 1.
+		{"p.csv", "organisation,asns,approved\nA,AS1,2020-01-01\nB,ASx,2020-01-01\nC,AS3,yesterday\nD,AS4,2021-02-03\n", "record 3"},
+		{"p.json", `[{"name": "A", "ASNs": [1]}, {"name": "B", "ASNs": [true]}, {"name": "C", "ASNs": [3], "member_since": 5}, {"name": "D", "ASNs": [4]}]`, "record 2"},
+	} {
+		name, in := tc.name, tc.in
+		t.Run(name, func(t *testing.T) {
+			var log inputerr.Log
+			l, err := Load(strings.NewReader(in), name, &log)
+			if err != nil {
+				t.Fatalf("Load() error: %v", err)
+			}
+			if !equal(l.ASNs(""), 1, 4) {
+				t.Errorf("ASNs() = %v, want AS1 and AS4", l.ASNs(""))
+			}
+			if got := log.Lines(); len(got) != 1 || !strings.HasPrefix(got[0], name+": 2 damaged records skipped: "+tc.first) {
+				t.Errorf("Lines() = %q, want 2 records of %s from %s", got, name, tc.first)
+			}
+			if _, err := Read(strings.NewReader(in), name); !errors.As(err, new(*inputerr.Error)) {
+				t.Errorf("Read() = %v, want the first damaged participant as the error", err)
+			}
+		})
+	}
+}
+
 func FuzzRead(f *testing.F) {
 	f.Add([]byte("organisation,programme,asns,approved,areas\nA,netops,AS1 AS2,2020-01-01,NL\n"))
 	f.Add([]byte(`{"participants": [{"name": "A", "ASNs": [1], "areas_served": ["NL"]}]}`))

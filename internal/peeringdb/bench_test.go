@@ -30,7 +30,7 @@ func benchRead(b *testing.B, data []byte) {
 	for b.Loop() {
 		var bl Builder
 		var err error
-		if n, err = bl.Load(context.Background(), bytes.NewReader(data), "", ""); err != nil {
+		if n, err = bl.Load(context.Background(), bytes.NewReader(data), "", "", nil); err != nil {
 			b.Fatal(err)
 		}
 		bl.Build()
@@ -54,7 +54,7 @@ func BenchmarkLoad_dump(b *testing.B) {
 func BenchmarkDB_HasContact(b *testing.B) {
 	data, _ := realDump(b)
 	var bl Builder
-	if _, err := bl.Load(context.Background(), bytes.NewReader(data), "", ""); err != nil {
+	if _, err := bl.Load(context.Background(), bytes.NewReader(data), "", "", nil); err != nil {
 		b.Fatal(err)
 	}
 	db := bl.Build()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/decompress"
+	"github.com/observatory-net/observatory/internal/inputerr"
 )
 
 // DB indexes PeeringDB objects by AS number. It is immutable once built
@@ -74,8 +75,11 @@ func (b *Builder) init() {
 }
 
 // Load reads every object of one page or dump and adds it. It returns the
-// number of objects read, and stops early when ctx is done.
-func (b *Builder) Load(ctx context.Context, r io.Reader, name string, tag Tag) (int64, error) {
+// number of objects read, and stops early when ctx is done. Damaged
+// objects go to damaged (see inputerr.Log): skipped and counted, or, with
+// a strict or nil Log, the first one ends the load with its
+// *inputerr.Error; the objects read before it stay added.
+func (b *Builder) Load(ctx context.Context, r io.Reader, name string, tag Tag, damaged *inputerr.Log) (int64, error) {
 	rd := NewReader(r, name, tag)
 	for {
 		if rd.Count()%4096 == 4095 && ctx.Err() != nil {
@@ -86,7 +90,10 @@ func (b *Builder) Load(ctx context.Context, r io.Reader, name string, tag Tag) (
 			return rd.Count(), nil
 		}
 		if err != nil {
-			return rd.Count(), err
+			if err := damaged.SkipErr(err); err != nil {
+				return rd.Count(), err
+			}
+			continue
 		}
 		b.Add(o)
 	}
@@ -94,13 +101,13 @@ func (b *Builder) Load(ctx context.Context, r io.Reader, name string, tag Tag) (
 
 // LoadFile opens a page or dump, decompressing it if needed, and loads it;
 // the type of a page's objects comes from its name or content.
-func (b *Builder) LoadFile(ctx context.Context, path string) (n int64, err error) {
+func (b *Builder) LoadFile(ctx context.Context, path string, damaged *inputerr.Log) (n int64, err error) {
 	f, err := decompress.Open(path)
 	if err != nil {
 		return 0, fmt.Errorf("open PeeringDB file: %w", err)
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
-	return b.Load(ctx, f, path, "")
+	return b.Load(ctx, f, path, "", damaged)
 }
 
 // Build returns the DB of the objects added so far. The Builder must not

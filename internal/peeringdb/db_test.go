@@ -42,7 +42,7 @@ func testDB(t *testing.T) *DB {
 			{"id": 102, "net_id": 1, "ix_id": 1, "ixlan_id": 1, "name": "IX One", "asn": 64500, "speed": 100000}
 		]}`,
 	} {
-		if _, err := b.Load(context.Background(), strings.NewReader(input), name, ""); err != nil {
+		if _, err := b.Load(context.Background(), strings.NewReader(input), name, "", nil); err != nil {
 			t.Fatalf("Load(%s) error: %v", name, err)
 		}
 	}
@@ -120,7 +120,7 @@ func TestLoad_Canceled(t *testing.T) {
 	cancel()
 	input := `{"data": [` + strings.Repeat(`{"id": 1, "asn": 1},`, 10000) + `{"id": 2}]}`
 	var b Builder
-	if _, err := b.Load(ctx, strings.NewReader(input), "net.json", ""); !errors.Is(err, context.Canceled) {
+	if _, err := b.Load(ctx, strings.NewReader(input), "net.json", "", nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
 	}
 }

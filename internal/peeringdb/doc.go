@@ -31,9 +31,12 @@
 // "e-mail in the net object" of §13.3 is an e-mail of an embedded poc.
 // Anonymous API pages list only pocs whose visibility is Public.
 //
-// Malformed JSON, or a value of the wrong type, is reported as an
-// *inputerr.Error naming the file, the object's 1-based position in the
-// file (for an error between objects, the position the next object would
-// have) and a byte offset: where the decoder stood when it started on the
-// object or token, that is just after the preceding token.
+// Damaged input (malformed JSON, a value of the wrong type, a truncated
+// file) is reported as an *inputerr.Error naming the file, the object's
+// 1-based position in the file (for damage between objects, the position
+// the next object would have) and the byte offset where the object, or
+// the damaged token, starts. Objects are delimited by the brackets and
+// strings of the text (package jsonstream), so a damaged object is
+// skipped and the reader goes on with the next one; Builder.Load applies
+// the observatory's rule for damaged records (inputerr.Log).
 package peeringdb

@@ -1,6 +1,7 @@
 package peeringdb
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/netip"
@@ -146,17 +147,17 @@ func TestReader_Errors(t *testing.T) {
 		cause  string
 	}{
 		{"empty", ``, 1, 0, "unexpected EOF"},
-		{"top-level array", `[{"id": 1}]`, 1, 0, "want {"},
-		{"data not an array", `{"data": {"id": 1}}`, 1, 7, "want ["},
-		{"wrong type for asn", `{"data": [{"id": 1, "asn": 4436}, {"id": 2, "asn": "AS1"}]}`, 2, 32, "net object"},
+		{"top-level array", `[{"id": 1}]`, 1, 0, "garbage before the document"},
+		{"data not an array", `{"data": {"id": 1}}`, 1, 9, "want '['"},
+		{"wrong type for asn", `{"data": [{"id": 1, "asn": 4436}, {"id": 2, "asn": "AS1"}]}`, 2, 34, "net object"},
 		{"negative asn", `{"data": [{"id": 2, "asn": -1}]}`, 1, 10, "net object"},
 		{"asn past 32 bits", `{"data": [{"id": 2, "asn": 4294967296}]}`, 1, 10, "net object"},
 		{"bad time", `{"data": [{"id": 2, "created": "yesterday"}]}`, 1, 10, "net object"},
-		{"truncated", `{"data": [{"id": 1}, {"id": 2`, 2, 19, "unexpected EOF"},
+		{"truncated", `{"data": [{"id": 1}, {"id": 2`, 2, 21, "unexpected EOF"},
 		{"truncated after array", `{"data": [{"id": 1}]`, 2, 20, "unexpected EOF"},
 		{"trailing data", `{"data": []} {}`, 1, 12, "after the top-level object"},
 		{"bad poc_set", `{"data": [{"id": 1, "poc_set": ["x"]}]}`, 1, 10, "poc_set"},
-		{"syntax error in skipped meta", `{"meta": {"a": ]}`, 1, 13, "decode JSON"},
+		{"syntax error in skipped meta", `{"meta": {"a": ]}`, 1, 15, "decode JSON"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,5 +199,138 @@ func TestPocSet_UnmarshalJSON(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, sets); diff != "" {
 		t.Errorf("poc_set mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestReader_Damaged checks that a damaged object is reported with its
+// position and skipped, and that reading goes on after it.
+func TestReader_Damaged(t *testing.T) {
+	type pos struct{ Record, Offset int64 }
+	tests := []struct {
+		name   string
+		input  string
+		ids    []int // objects read, in order
+		errors []pos // damaged records reported, in order
+	}{
+		{
+			name:   "garbage inside an object",
+			input:  `{"data": [{"id": 1}, {"id": 2, garbage}, {"id": 3}]}`,
+			ids:    []int{1, 3},
+			errors: []pos{{2, 21}},
+		},
+		{
+			name:   "garbage between objects",
+			input:  `{"data": [{"id": 1}, xx {"id": 2}, {"id": 3}]}`,
+			ids:    []int{1, 3},
+			errors: []pos{{2, 21}},
+		},
+		{
+			name:   "broken attribute value",
+			input:  `{"data": [{"id": 1, "asn": "AS1"}, {"id": 2, "asn": 2}]}`,
+			ids:    []int{2},
+			errors: []pos{{1, 10}},
+		},
+		{
+			name:   "truncated inside the third object",
+			input:  `{"data": [{"id": 1}, {"id": 2}, {"id": 3, "na`,
+			ids:    []int{1, 2},
+			errors: []pos{{3, 32}},
+		},
+		{
+			name:   "truncated between objects",
+			input:  `{"data": [{"id": 1}, `,
+			ids:    []int{1},
+			errors: []pos{{2, 21}},
+		},
+		{
+			name:   "garbage before the document",
+			input:  `garbage {"data": [{"id": 1}]}`,
+			ids:    []int{1},
+			errors: []pos{{1, 0}},
+		},
+		{
+			name:   "garbage only",
+			input:  `garbage`,
+			errors: []pos{{1, 0}},
+		},
+		{
+			name:   "damaged section of a dump, the next section read",
+			input:  `{"org": {"data": [{"id": 1, "name": 5}]}, "net": {"data": [{"id": 7, "asn": 7}]}}`,
+			ids:    []int{7},
+			errors: []pos{{1, 18}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := NewReader(strings.NewReader(tt.input), "net-page-1.json", "")
+			var ids []int
+			var errs []pos
+			for range 100 {
+				o, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				var ie *inputerr.Error
+				switch {
+				case errors.As(err, &ie):
+					if ie.File != "net-page-1.json" {
+						t.Errorf("error names file %q", ie.File)
+					}
+					errs = append(errs, pos{ie.Record, ie.Offset})
+				case err != nil:
+					t.Fatalf("Next() error %v is not an *inputerr.Error", err)
+				default:
+					ids = append(ids, objectID(o))
+				}
+			}
+			if diff := cmp.Diff(tt.ids, ids); diff != "" {
+				t.Errorf("objects mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.errors, errs); diff != "" {
+				t.Errorf("damaged records mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// objectID returns the id of a decoded object.
+func objectID(o Object) int {
+	switch o := o.(type) {
+	case *Net:
+		return o.ID
+	case *Org:
+		return o.ID
+	case *Other:
+		return o.ID
+	}
+	return -1
+}
+
+// TestBuilder_LoadDamaged checks the rule for damaged records: a Log
+// counts and skips them, a strict Log makes the first one the error.
+func TestBuilder_LoadDamaged(t *testing.T) {
+	input := `{"data": [{"id": 1, "asn": 1}, {"id": 2, "asn": "x"}, {"id": 3, "asn": 3}, {"id": 4, "as`
+	var lenient inputerr.Log
+	var b Builder
+	n, err := b.Load(context.Background(), strings.NewReader(input), "net-page-1.json", "", &lenient)
+	if err != nil || n != 2 {
+		t.Fatalf("Load() = %d, %v; want 2 objects, no error", n, err)
+	}
+	if got := b.Build().ASNs(); len(got) != 2 {
+		t.Errorf("ASNs() = %v, want AS1 and AS3", got)
+	}
+	want := []string{`net-page-1.json: 2 damaged records skipped: ` +
+		`record 2 at byte offset 31: net object: json: cannot unmarshal string into Go struct field Net.asn of type bgp.ASN; ` +
+		`record 4 at byte offset 75: net object: unexpected EOF`}
+	if diff := cmp.Diff(want, lenient.Lines()); diff != "" {
+		t.Errorf("Lines() mismatch (-want +got):\n%s", diff)
+	}
+	for _, log := range []*inputerr.Log{nil, {Strict: true}} {
+		var sb Builder
+		n, err := sb.Load(context.Background(), strings.NewReader(input), "net-page-1.json", "", log)
+		var ie *inputerr.Error
+		if !errors.As(err, &ie) || ie.Record != 2 || ie.Offset != 31 || n != 1 {
+			t.Errorf("strict Load() = %d, %v; want record 2 at byte offset 31 after 1 object", n, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
@@ -48,7 +50,7 @@ func TestLoadFile_realPages(t *testing.T) {
 		rel := filepath.Join(filepath.Base(filepath.Dir(path)), filepath.Base(path))
 		t.Run(rel, func(t *testing.T) {
 			var b Builder
-			n, err := b.LoadFile(context.Background(), path)
+			n, err := b.LoadFile(context.Background(), path, nil)
 			if err != nil {
 				t.Fatalf("LoadFile() error: %v", err)
 			}
@@ -70,7 +72,7 @@ func TestLoadFile_realPages(t *testing.T) {
 			// The same page read without its name must be sniffed alike.
 			data, _ := os.ReadFile(path)
 			var sb Builder
-			if _, err := sb.Load(context.Background(), bytes.NewReader(data), "", ""); err != nil {
+			if _, err := sb.Load(context.Background(), bytes.NewReader(data), "", "", nil); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(map[Tag]int{tag: want}, sb.Build().Counts()); diff != "" {
@@ -118,7 +120,7 @@ func realDump(tb testing.TB) ([]byte, map[Tag]int) {
 func TestLoad_realDump(t *testing.T) {
 	dump, want := realDump(t)
 	var b Builder
-	if _, err := b.Load(context.Background(), bytes.NewReader(dump), "dump.json", ""); err != nil {
+	if _, err := b.Load(context.Background(), bytes.NewReader(dump), "dump.json", "", nil); err != nil {
 		t.Fatalf("Load() error: %v", err)
 	}
 	db := b.Build()
@@ -164,5 +166,31 @@ func TestLoad_realDump(t *testing.T) {
 	}
 	if o, ok := db.Org(2); !ok || o.Name != "Equinix, Inc." {
 		t.Errorf("Org(2) = %+v, %v; want Equinix, Inc.", o, ok)
+	}
+}
+
+// TestLoad_truncatedRealPage cuts a real net page in the middle of an
+// object: every whole object before the cut is read, and the cut one is
+// the only damaged record, located where it starts.
+func TestLoad_truncatedRealPage(t *testing.T) {
+	data, err := os.ReadFile(testenv.File(t, "peeringdb/20260416/prod-anon/net-page-1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct{ Data []json.RawMessage }
+	if err := json.Unmarshal(data, &page); err != nil {
+		t.Fatal(err)
+	}
+	cut := bytes.Index(data, page.Data[82]) + 40 // inside object 83
+	var log inputerr.Log
+	var b Builder
+	n, err := b.Load(context.Background(), bytes.NewReader(data[:cut]), "net-page-1.json", "", &log)
+	if err != nil || n != 82 {
+		t.Fatalf("Load() = %d, %v; want the 82 objects before the cut", n, err)
+	}
+	want := fmt.Sprintf("net-page-1.json: 1 damaged record skipped: record 83 at byte offset %d: net object: unexpected EOF",
+		bytes.Index(data, page.Data[82]))
+	if diff := cmp.Diff([]string{want}, log.Lines()); diff != "" {
+		t.Errorf("Lines() mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -15,6 +15,12 @@ type Options struct {
 	// SkipMalformed makes Load skip malformed record lines and list them in
 	// File.Skipped instead of failing. A bad header is always an error.
 	SkipMalformed bool
+	// Damaged, when set, receives malformed record lines, and a read
+	// error after the header, as damaged records (see inputerr.Log), and
+	// they are listed in File.Skipped too: skipped, or with a strict Log
+	// the error Load returns. A bad header is still Load's error: nothing
+	// of the file can be read without it.
+	Damaged *inputerr.Log
 }
 
 // File is a whole delegated statistics file.
@@ -47,6 +53,13 @@ func Load(ctx context.Context, r io.Reader, name string, opt Options) (*File, er
 			break
 		}
 		if err != nil {
+			if ie, ok := damaged(err, rd, opt); ok {
+				if err := opt.Damaged.Skip(ie); err != nil {
+					return nil, err
+				}
+				f.Skipped = append(f.Skipped, ie)
+				continue
+			}
 			if skipped := skippable(err, rd, opt); skipped != nil {
 				f.Skipped = append(f.Skipped, skipped)
 				continue
@@ -71,6 +84,16 @@ func skippable(err error, rd *Reader, opt Options) *inputerr.Error {
 		return ie
 	}
 	return nil
+}
+
+// damaged returns err as an *inputerr.Error when opt has a Damaged log and
+// err is a damaged record after a valid header.
+func damaged(err error, rd *Reader, opt Options) (*inputerr.Error, bool) {
+	var ie *inputerr.Error
+	if opt.Damaged == nil || !rd.hasHeader || !errors.As(err, &ie) {
+		return nil, false
+	}
+	return ie, true
 }
 
 // LoadFile opens path, decompressing it if needed, and loads it with Load.

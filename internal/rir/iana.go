@@ -28,8 +28,10 @@ var ianaStatuses = map[string]bool{"ALLOCATED": true, "LEGACY": true, "RESERVED"
 // ReadIANAv4 reads the plain-text IANA IPv4 Address Space Registry and
 // returns its /8 rows in file order. Lines that do not start with an
 // "NNN/8" prefix (titles, descriptions, footnotes) are ignored; a row
-// without a date or a status is an *inputerr.Error.
-func ReadIANAv4(r io.Reader, name string) ([]IANABlock, error) {
+// without a date or a status is a damaged record, and so is a read error
+// (which ends the file): they go to damaged (see inputerr.Log), skipped,
+// or with a strict or nil Log the first one is the error.
+func ReadIANAv4(r io.Reader, name string, damaged *inputerr.Log) ([]IANABlock, error) {
 	lr := textline.NewReader(r)
 	var out []IANABlock
 	for {
@@ -38,11 +40,17 @@ func ReadIANAv4(r io.Reader, name string) ([]IANABlock, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, lr.Locate(name, err)
+			if err := damaged.SkipErr(lr.Locate(name, err)); err != nil {
+				return nil, err
+			}
+			return out, nil
 		}
 		blk, ok, err := parseIANARow(b)
 		if err != nil {
-			return nil, inputerr.New(name, lr.Line(), lr.Offset(), err)
+			if err := damaged.Skip(inputerr.New(name, lr.Line(), lr.Offset(), err)); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if ok {
 			out = append(out, blk)

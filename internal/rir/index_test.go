@@ -152,7 +152,7 @@ func TestReadIANAv4(t *testing.T) {
    [1]  Indicates the status of address blocks as follows:
         UNALLOCATED: not yet allocated or reserved.
 `
-	got, err := ReadIANAv4(strings.NewReader(input), "iana")
+	got, err := ReadIANAv4(strings.NewReader(input), "iana", nil)
 	if err != nil {
 		t.Fatalf("ReadIANAv4() error: %v", err)
 	}
@@ -167,7 +167,7 @@ func TestReadIANAv4(t *testing.T) {
 		t.Errorf("ReadIANAv4() mismatch (-want +got):\n%s", diff)
 	}
 	for _, bad := range []string{"   256/8  X  2010-01  ALLOCATED\n", "   001/8  APNIC  ALLOCATED\n", "   001/8  APNIC  2010-01\n"} {
-		if _, err := ReadIANAv4(strings.NewReader(bad), "iana"); err == nil {
+		if _, err := ReadIANAv4(strings.NewReader(bad), "iana", nil); err == nil {
 			t.Errorf("ReadIANAv4(%q) succeeded", bad)
 		}
 	}

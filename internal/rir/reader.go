@@ -36,7 +36,8 @@ func (r *Reader) Summaries() []Summary { return r.summaries }
 // header and summary lines are consumed on the way (see Header and
 // Summaries). A malformed line yields an *inputerr.Error, after which Next
 // may be called again to continue with the following line; a file whose
-// first line is not a valid header, and read errors, are final.
+// first line is not a valid header, and a read error (a damaged
+// compressed file), end the reading: Next returns io.EOF afterwards.
 func (r *Reader) Next() (Record, error) {
 	for r.fatal == nil {
 		b, err := r.lr.Read()
@@ -58,7 +59,7 @@ func (r *Reader) Next() (Record, error) {
 			return rec, nil
 		}
 	}
-	return Record{}, r.fatal
+	return Record{}, io.EOF
 }
 
 // fail records a final error: io.EOF as is, anything else located.

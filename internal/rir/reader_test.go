@@ -173,6 +173,45 @@ func TestLoad_SkipMalformed(t *testing.T) {
 	}
 }
 
+// TestLoad_Damaged checks the rule for damaged records: a garbage line,
+// a bad record and a line cut by the end of a truncated file are reported
+// with their line number and byte offset and skipped, the rest is kept.
+func TestLoad_Damaged(t *testing.T) {
+	good := "apnic|JP|asn|173|1|20020801|allocated\n"
+	input := header + good + "garbage\n" + "apnic|JP|ipv4|1.2.3|256|20110811|assigned\n" + good + "apnic|AU|ipv4|1.1."
+	var log inputerr.Log
+	f, err := Load(context.Background(), strings.NewReader(input), "delegated-apnic-latest", Options{Damaged: &log})
+	if err != nil {
+		t.Fatalf("Load() error: %v", err)
+	}
+	if len(f.Records) != 2 || len(f.Skipped) != 3 {
+		t.Errorf("Load() kept %d records and skipped %d, want 2 and 3", len(f.Records), len(f.Skipped))
+	}
+	var got []int64
+	for _, e := range f.Skipped {
+		got = append(got, e.Record, e.Offset)
+	}
+	h, g := int64(len(header)), int64(len(good))
+	want := []int64{3, h + g, 4, h + g + 8, 6, h + 2*g + 8 + 42}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("skipped lines and offsets mismatch (-want +got):\n%s", diff)
+	}
+	if log.Count() != 3 || len(log.Lines()) != 1 || !strings.HasPrefix(log.Lines()[0], "delegated-apnic-latest: 3 damaged records skipped: record 3 at byte offset") {
+		t.Errorf("Lines() = %q, want the 3 records of one file", log.Lines())
+	}
+	_, err = Load(context.Background(), strings.NewReader(input), "delegated-apnic-latest", Options{Damaged: &inputerr.Log{Strict: true}})
+	var ie *inputerr.Error
+	if !errors.As(err, &ie) || ie.Record != 3 {
+		t.Errorf("Load() with a strict log: %v, want line 3", err)
+	}
+	// A read error after the header is damage too: what was read counts.
+	var rlog inputerr.Log
+	f, err = Load(context.Background(), io.MultiReader(strings.NewReader(header+good), errReader{}), "x.gz", Options{Damaged: &rlog})
+	if err != nil || len(f.Records) != 1 || rlog.Count() != 1 {
+		t.Errorf("Load() of a failing stream = %d records, %v, %d damaged; want 1, nil, 1", len(f.Records), err, rlog.Count())
+	}
+}
+
 func TestLoad_Empty(t *testing.T) {
 	_, err := Load(context.Background(), strings.NewReader("# only comments\n"), "f", Options{})
 	if !errors.Is(err, ErrNoHeader) {

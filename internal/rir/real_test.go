@@ -242,7 +242,7 @@ func TestReadIANAv4_real(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	blocks, err := ReadIANAv4(f, "ipv4-address-space-2013.txt")
+	blocks, err := ReadIANAv4(f, "ipv4-address-space-2013.txt", nil)
 	if err != nil {
 		t.Fatalf("ReadIANAv4() error: %v", err)
 	}

@@ -67,15 +67,23 @@ func readCSV(ctx context.Context, opt Loader, br *bufio.Reader, name string, bas
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, errLineTooLong) && d.layout != nil && opt.Damaged != nil {
+			if err := d.skipLine(start); err != nil {
+				return d.end(err)
+			}
+			continue
+		}
 		if err != nil {
-			return nil, inputerr.New(d.name, d.line, start, err)
+			return d.end(inputerr.New(d.name, d.line, start, err))
 		}
 		if err := d.record(raw); err != nil {
 			e := inputerr.New(d.name, d.line, start, err)
-			if !d.opt.SkipInvalid || d.layout == nil || errors.Is(err, errLayout) {
-				return nil, e
+			if d.layout == nil || errors.Is(err, errLayout) {
+				return d.end(e)
 			}
-			d.out.skip(e)
+			if err := d.opt.skip(&d.out, e); err != nil {
+				return nil, err
+			}
 		}
 		if d.line%checkEvery == 0 {
 			if err := ctx.Err(); err != nil {
@@ -84,10 +92,44 @@ func readCSV(ctx context.Context, opt Loader, br *bufio.Reader, name string, bas
 		}
 	}
 	if d.layout == nil {
-		return nil, inputerr.New(d.name, 0, d.off, errNoData)
+		return d.end(inputerr.New(d.name, 0, d.off, errNoData))
 	}
 	d.out.Format = FormatCSV
 	return &d.out, nil
+}
+
+// end handles damage after which nothing more of the file can be read: it
+// fails the load, or, with a lenient Damaged log, is reported and the
+// records read before it are the dump.
+func (d *csvDecoder) end(e *inputerr.Error) (*Dump, error) {
+	if d.opt.Damaged == nil {
+		return nil, e
+	}
+	if err := d.opt.Damaged.Skip(e); err != nil {
+		return nil, err
+	}
+	d.out.Skipped++
+	d.out.Format = FormatCSV
+	return &d.out, nil
+}
+
+// skipLine reports an over-long line as a damaged record and consumes the
+// rest of it.
+func (d *csvDecoder) skipLine(start int64) *inputerr.Error {
+	e := inputerr.New(d.name, d.line, start, errLineTooLong)
+	if err := d.opt.skip(&d.out, e); err != nil {
+		return e
+	}
+	for {
+		b, err := d.br.ReadSlice('\n')
+		d.off += int64(len(b))
+		switch {
+		case err == nil, err == io.EOF:
+			return nil
+		case !errors.Is(err, bufio.ErrBufferFull):
+			return inputerr.New(d.name, d.line+1, d.off, err)
+		}
+	}
 }
 
 // next returns the next line without its terminator, and its offset.

@@ -14,25 +14,33 @@ import (
 
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/jsonstream"
 )
 
-// jsonDecoder walks a VRP JSON document: the top-level object token by
-// token, and each element of the arrays it knows one at a time, so that
-// only one element is ever held in memory besides the results.
+// maxElement bounds one element of a VRP array; real ones are a few
+// hundred bytes, an ASPA with many providers a few kilobytes.
+const maxElement = 1 << 20
+
+// jsonDecoder walks a VRP JSON document: the top-level object by its
+// lexical structure, and each element of the arrays it knows one at a
+// time, so that only one element is ever held in memory besides the
+// results, and a damaged element costs only itself.
 type jsonDecoder struct {
 	ctx   context.Context
 	opt   Loader
-	dec   *json.Decoder
+	sc    *jsonstream.Scanner
 	name  string
-	base  int64 // bytes consumed before the decoder started (BOM)
 	out   Dump
 	aspas []ASPA
 	tas   map[string]string // interned trust anchor names
 
-	roaBuf jsonROA         // reused by roa
-	raw    json.RawMessage // reused by roa
-	slow   bool            // no fast path (fastROA), for tests to compare
+	roaBuf jsonROA // reused by roa
+	slow   bool    // no fast path (fastROA), for tests to compare
 }
+
+// errEnd stops the walk of a document whose damage a lenient Loader
+// reported: what was read before it is the dump.
+var errEnd = errors.New("end of the readable part")
 
 // readJSON decodes a JSON VRP document from r.
 func readJSON(ctx context.Context, opt Loader, r io.Reader, name string, base int64) (*Dump, error) {
@@ -41,9 +49,8 @@ func readJSON(ctx context.Context, opt Loader, r io.Reader, name string, base in
 
 // decodeJSON is readJSON with the fast path optionally turned off.
 func decodeJSON(ctx context.Context, opt Loader, r io.Reader, name string, base int64, slow bool) (*Dump, error) {
-	d := &jsonDecoder{ctx: ctx, opt: opt, dec: json.NewDecoder(r), name: name, base: base, tas: map[string]string{}, slow: slow}
-	d.dec.UseNumber()
-	if err := d.document(); err != nil {
+	d := &jsonDecoder{ctx: ctx, opt: opt, sc: jsonstream.NewScanner(r, base, maxElement), name: name, tas: map[string]string{}, slow: slow}
+	if err := d.document(); err != nil && err != errEnd {
 		return nil, err
 	}
 	d.out.Format = FormatJSON
@@ -53,27 +60,45 @@ func decodeJSON(ctx context.Context, opt Loader, r io.Reader, name string, base 
 
 // document decodes the top-level object and checks that nothing follows.
 func (d *jsonDecoder) document() error {
-	if err := d.expectDelim('{'); err != nil {
-		return err
-	}
-	for d.dec.More() {
-		tok, err := d.token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string) // object keys are always strings
-		if err := d.member(key); err != nil {
-			return err
-		}
-	}
-	if err := d.expectDelim('}'); err != nil {
+	err := d.object(0, func(key string) error { return d.member(key) })
+	if err != nil {
 		return err
 	}
 	off := d.valueOffset()
-	if _, err := d.dec.Token(); err != io.EOF {
-		return d.errorf(0, off, "unexpected data after the top-level object")
+	if err := d.sc.End(); err != nil {
+		return d.broken(d.errorf(0, off, "unexpected data after the top-level object"))
 	}
 	return nil
+}
+
+// object walks the members of an object, member receiving each key.
+func (d *jsonDecoder) object(n int64, member func(key string) error) error {
+	if err := d.expectDelim(n, '{'); err != nil {
+		return err
+	}
+	for first := true; ; first = false {
+		off := d.valueOffset()
+		c, err := d.sc.Peek()
+		switch {
+		case err != nil:
+			return d.broken(d.syntaxError(n, off, err))
+		case c == '}':
+			d.sc.Consume()
+			return nil
+		case !first && c != ',':
+			return d.broken(d.errorf(n, off, "want ',' or '}', found %q", c))
+		case !first:
+			d.sc.Consume()
+			off = d.valueOffset()
+		}
+		key, err := d.sc.Key()
+		if err != nil {
+			return d.broken(d.syntaxError(n, off, err))
+		}
+		if err := member(key); err != nil {
+			return err
+		}
+	}
 }
 
 // member decodes the value of one top-level key. Unknown keys (metadata,
@@ -94,48 +119,68 @@ func (d *jsonDecoder) member(key string) error {
 // members (ipv4, ipv6) are arrays of ASPAs; they are merged later.
 func (d *jsonDecoder) providerAuthorizations() error {
 	off := d.valueOffset()
-	tok, err := d.token()
-	if err != nil || tok == nil {
+	if done, err := d.null(off, "provider_authorizations"); done {
 		return err
 	}
-	if tok != json.Delim('{') {
-		return d.errorf(0, off, "provider_authorizations: want an object, found %v", tok)
+	if c, err := d.sc.Peek(); err == nil && c != '{' {
+		return d.broken(d.errorf(0, off, "provider_authorizations: want an object, found %s", d.describe()))
 	}
-	for d.dec.More() {
-		tok, err := d.token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string)
-		if err := d.array("provider_authorizations."+key, d.aspa); err != nil {
-			return err
-		}
-	}
-	return d.expectDelim('}')
+	return d.object(0, func(key string) error {
+		return d.array("provider_authorizations."+key, d.aspa)
+	})
 }
 
 // array decodes a JSON array (or null) element by element with elem, which
-// receives the 1-based element number and the element's byte offset.
-func (d *jsonDecoder) array(name string, elem func(name string, n, off int64) error) error {
+// receives the element's bytes, its 1-based number and its byte offset.
+func (d *jsonDecoder) array(name string, elem func(name string, raw []byte, n, off int64) error) error {
 	off := d.valueOffset()
-	tok, err := d.token()
-	if err != nil || tok == nil {
+	if done, err := d.null(off, name); done {
 		return err
 	}
-	if tok != json.Delim('[') {
-		return d.errorf(0, off, "%s: want an array, found %v", name, tok)
+	if c, err := d.sc.Peek(); err == nil && c != '[' {
+		return d.broken(d.errorf(0, off, "%s: want an array, found %s", name, d.describe()))
 	}
-	for n := int64(1); d.dec.More(); n++ {
+	if err := d.expectDelim(0, '['); err != nil {
+		return err
+	}
+	for n := int64(1); ; n++ {
 		if n%checkEvery == 0 {
 			if err := d.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if err := elem(name, n, d.valueOffset()); err != nil {
-			return err
+		off := d.valueOffset()
+		c, err := d.sc.Peek()
+		switch {
+		case err != nil:
+			return d.broken(d.syntaxError(0, off, err))
+		case c == ']' && n == 1:
+			d.sc.Consume()
+			return nil
+		}
+		raw, err := d.sc.Value(',', ']')
+		switch {
+		case errors.Is(err, io.ErrUnexpectedEOF) && jsonstream.Whole(raw):
+			// The stream ends after a whole element.
+			if err := elem(name, raw, n, off); err != nil {
+				return err
+			}
+			return d.broken(d.syntaxError(0, d.sc.Offset(), err))
+		case err != nil:
+			if err := d.elementError(name, n, off, err); err != nil {
+				return err
+			}
+		default:
+			if err := elem(name, raw, n, off); err != nil {
+				return err
+			}
+		}
+		c, _ = d.sc.Peek() // Value stops only at ',' or ']'
+		d.sc.Consume()
+		if c == ']' {
+			return nil
 		}
 	}
-	return d.expectDelim(']')
 }
 
 // jsonROA is one element of "roas" in any of the supported flavours.
@@ -153,23 +198,19 @@ type jsonSource struct {
 }
 
 // roa decodes one VRP.
-func (d *jsonDecoder) roa(name string, n, off int64) error {
-	// Decode checks the element's syntax and hands over its bytes, which
-	// the fast path decodes when they have the usual shape and
-	// encoding/json's reflection otherwise. One element value and one
-	// buffer serve the whole array.
-	if err := d.dec.Decode(&d.raw); err != nil {
-		return d.readError(name, n, off, err)
-	}
+func (d *jsonDecoder) roa(name string, raw []byte, n, off int64) error {
+	// json.Valid checks the element's syntax, then the fast path decodes
+	// it when it has the usual shape and encoding/json's reflection
+	// otherwise. One element value serves the whole array.
 	e := &d.roaBuf
 	*e = jsonROA{TA: jsonTA{tas: d.tas}}
 	handled, err := false, error(nil)
-	if !d.slow {
-		handled, err = fastROA(d.raw, e)
+	if !d.slow && json.Valid(raw) {
+		handled, err = fastROA(raw, e)
 	}
 	if !handled {
 		*e = jsonROA{TA: jsonTA{tas: d.tas}}
-		err = json.Unmarshal(d.raw, e)
+		err = json.Unmarshal(raw, e)
 	}
 	if err != nil {
 		return d.unmarshalError(name, n, off, err)
@@ -219,12 +260,9 @@ type jsonASPA struct {
 
 // aspa decodes one ASPA; merging with other entries of the same customer
 // happens once the document is read.
-func (d *jsonDecoder) aspa(name string, n, off int64) error {
-	if err := d.dec.Decode(&d.raw); err != nil {
-		return d.readError(name, n, off, err)
-	}
+func (d *jsonDecoder) aspa(name string, raw []byte, n, off int64) error {
 	var e jsonASPA
-	if err := json.Unmarshal(d.raw, &e); err != nil {
+	if err := json.Unmarshal(raw, &e); err != nil {
 		return d.unmarshalError(name, n, off, err)
 	}
 	c := e.CustomerASID
@@ -427,105 +465,98 @@ func unquote(b []byte) []byte {
 	return b
 }
 
-// token reads the next structural token; end of input inside the document
-// is a truncation error.
-func (d *jsonDecoder) token() (json.Token, error) {
-	tok, err := d.dec.Token()
-	if err != nil {
-		return nil, d.syntaxError(0, err)
-	}
-	return tok, nil
-}
-
-// expectDelim reads the next token and checks that it is the delimiter c.
-func (d *jsonDecoder) expectDelim(c json.Delim) error {
+// expectDelim reads the next byte and checks that it is the delimiter c.
+func (d *jsonDecoder) expectDelim(n int64, c byte) error {
 	off := d.valueOffset()
-	tok, err := d.token()
-	if err != nil {
-		return err
-	}
-	if tok != c {
-		return d.errorf(0, off, "want %q, found %v", c, tok)
+	if err := d.sc.Expect(c); err != nil {
+		return d.broken(d.syntaxError(n, off, err))
 	}
 	return nil
 }
 
-// skip consumes one value of any shape without keeping it.
-func (d *jsonDecoder) skip() error {
-	depth := 0
-	for {
-		tok, err := d.token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
+// null consumes a member value that starts like null: done reports that
+// it was consumed, err that it was not null.
+func (d *jsonDecoder) null(off int64, name string) (done bool, err error) {
+	if c, err := d.sc.Peek(); err != nil || c != 'n' {
+		return false, nil
 	}
+	raw, err := d.sc.Value(',', '}')
+	if err == nil && string(raw) == "null" {
+		return true, nil
+	}
+	return true, d.broken(d.errorf(0, off, "%s: want an array or an object, found %.20q", name, raw))
+}
+
+// describe names the value that starts at the next byte, for an error.
+func (d *jsonDecoder) describe() string {
+	c, _ := d.sc.Peek()
+	switch c {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	}
+	return fmt.Sprintf("%q", c)
+}
+
+// skip consumes one member value of any shape without keeping it.
+func (d *jsonDecoder) skip() error {
+	off := d.valueOffset()
+	if err := d.sc.Skip(',', '}'); err != nil {
+		return d.broken(d.syntaxError(0, off, err))
+	}
+	return nil
 }
 
 // valueOffset returns the byte offset of the next value or delimiter.
-// The decoder stands on it, or on the ',' or ':' before it; the separator
-// and the white space after it are skipped by peeking at the decoder's
-// buffer.
 func (d *jsonDecoder) valueOffset() int64 {
-	off := d.offset()
-	br, ok := d.dec.Buffered().(io.ByteReader)
-	if !ok {
-		return off
-	}
-	c, err := br.ReadByte()
-	for ; err == nil && isSpace(c); c, err = br.ReadByte() {
-		off++
-	}
-	if err == nil && (c == ',' || c == ':') {
-		off++
-		for c, err = br.ReadByte(); err == nil && isSpace(c); c, err = br.ReadByte() {
-			off++
-		}
-	}
-	return off
+	_, _ = d.sc.Peek() // errors are reported by the read that follows
+	return d.sc.Offset()
 }
 
-// offset is the decoder's position in the stream.
-func (d *jsonDecoder) offset() int64 { return d.base + d.dec.InputOffset() }
-
-// invalid fails the load with e, or, with SkipInvalid, records e and
-// lets the load go on.
+// invalid fails the load with e, or, with SkipInvalid or a Damaged log,
+// records e and lets the load go on.
 func (d *jsonDecoder) invalid(e *inputerr.Error) error {
-	if !d.opt.SkipInvalid {
+	return d.opt.skip(&d.out, e)
+}
+
+// broken reports damage to the document's structure, after which nothing
+// more can be read: it fails the load, or, with a lenient Damaged log, is
+// reported and ends the walk with what was read.
+func (d *jsonDecoder) broken(e *inputerr.Error) error {
+	if d.opt.Damaged == nil || errors.Is(e, context.Canceled) || errors.Is(e, context.DeadlineExceeded) {
 		return e
 	}
-	d.out.skip(e)
-	return nil
+	if err := d.opt.Damaged.Skip(e); err != nil {
+		return err
+	}
+	d.out.Skipped++
+	return errEnd
 }
 
-// readError locates an error from reading element n of array name: bad
-// syntax, truncation or a failing reader. Any of them leaves the decoder
-// unusable (its errors are sticky), so the load fails even with
-// SkipInvalid.
-func (d *jsonDecoder) readError(name string, n, off int64, err error) error {
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return d.errorf(n, off, "%s element %d: %w (at byte offset %d)", name, n, err, d.base+se.Offset)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return d.errorf(n, off, "%s element %d: %w", name, n, inputerr.ErrTruncated)
+// elementError handles an element that could not be read whole: the end
+// of the input or a read error inside it ends the document; an element
+// over maxElement is skipped.
+func (d *jsonDecoder) elementError(name string, n, off int64, err error) error {
+	if errors.Is(err, jsonstream.ErrTooLong) {
+		return d.invalid(d.errorf(n, off, "%s element %d: %w", name, n, err))
 	}
-	return d.errorf(n, off, "%s element %d: %w", name, n, err)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = inputerr.ErrTruncated
+	}
+	return d.broken(d.errorf(n, off, "%s element %d: %w", name, n, err))
 }
 
 // unmarshalError locates an error from interpreting the bytes of element n
 // of array name, which was read whole: the element may be skipped.
 func (d *jsonDecoder) unmarshalError(name string, n, off int64, err error) error {
 	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
 	switch {
+	case errors.As(err, &se) && se.Offset > 1:
+		err = fmt.Errorf("%w (at byte offset %d)", err, off+se.Offset-1)
 	case errors.As(err, &te) && te.Field == "":
 		err = fmt.Errorf("want an object, found JSON %s", te.Value)
 	case errors.As(err, &te):
@@ -534,14 +565,10 @@ func (d *jsonDecoder) unmarshalError(name string, n, off int64, err error) error
 	return d.invalid(d.errorf(n, off, "%s element %d: %w", name, n, err))
 }
 
-// syntaxError locates an error from reading a structural token.
-func (d *jsonDecoder) syntaxError(n int64, err error) error {
-	off := d.offset()
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		off = d.base + se.Offset
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+// syntaxError locates an error from reading the structure around the
+// elements.
+func (d *jsonDecoder) syntaxError(n, off int64, err error) *inputerr.Error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		err = inputerr.ErrTruncated
 	}
 	return inputerr.New(d.name, n, off, err)

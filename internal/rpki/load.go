@@ -58,6 +58,29 @@ type Loader struct {
 	// Published dumps do contain such records: one global VRP set of 2020
 	// has origins written as negative numbers.
 	SkipInvalid bool
+	// Damaged, when set, receives every damaged record (see
+	// inputerr.Log): those SkipInvalid skips, and also elements of broken
+	// JSON syntax, which the JSON decoder steps over, and damage that
+	// ends the readable part of the file (a truncated or unreadable
+	// stream, a broken structure, an unknown CSV layout), after which Read
+	// returns what was read before it. Read then fails only when the Log
+	// makes a damaged record an error (a strict Log). It implies
+	// SkipInvalid.
+	Damaged *inputerr.Log
+}
+
+// skip handles a damaged record that the rest of the file can do
+// without: an error for a strict Loader, else counted in d.
+func (l Loader) skip(d *Dump, e *inputerr.Error) error {
+	if l.Damaged != nil {
+		if err := l.Damaged.Skip(e); err != nil {
+			return err
+		}
+	} else if !l.SkipInvalid {
+		return e
+	}
+	d.skip(e)
+	return nil
 }
 
 // Snapshot indexes the dump; see NewSnapshot.

@@ -299,9 +299,11 @@ func TestLoader_SkipInvalid(t *testing.T) {
 			}
 		})
 	}
-	// Syntax errors stay fatal: the rest of the document cannot be read.
-	if _, err := (rpki.Loader{SkipInvalid: true}).Read(context.Background(), strings.NewReader(`{"roas":[{"asn":1,}]}`), "x"); err == nil {
-		t.Error("Read() of broken JSON with SkipInvalid succeeded, want an error")
+	// An element of broken syntax is skipped too: elements are told apart
+	// by their brackets, so the rest of the document is still read.
+	d, err := rpki.Loader{SkipInvalid: true}.Read(context.Background(), strings.NewReader(`{"roas":[{"asn":1,},{"asn":2,"prefix":"10.0.0.0/8"}]}`), "x")
+	if err != nil || len(d.VRPs) != 1 || d.Skipped != 1 {
+		t.Errorf("Read() of an element of broken syntax with SkipInvalid = %+v, %v; want 1 VRP and 1 skipped", d, err)
 	}
 }
 
@@ -348,5 +350,48 @@ func TestRead_readError(t *testing.T) {
 				t.Errorf("%s, SkipInvalid %v: Read() error = %v, want boom", name, l.SkipInvalid, err)
 			}
 		}
+	}
+}
+
+// TestLoader_Damaged checks the rule for damaged records with a Damaged
+// log: bad records, elements of broken syntax and the end of a truncated
+// file are reported with their record and byte offset, the rest is kept.
+func TestLoader_Damaged(t *testing.T) {
+	tests := []struct {
+		name  string
+		input string
+		vrps  int
+		lines []string
+	}{
+		{"JSON, garbage and a truncated end",
+			`{"roas":[{"asn":1,"prefix":"10.0.0.0/8"}, {"asn":2 garbage}, {"asn":3,"prefix":"11.0.0.0/8"}, {"asn":4,"pre`, 2,
+			[]string{`vrps.json: 2 damaged records skipped: record 2 at byte offset 42: roas element 2: ` +
+				`invalid character 'g' after object key:value pair (at byte offset 51); record 4 at byte offset 94: roas element 4: truncated`}},
+		{"JSON cut between elements", `{"roas":[{"asn":1,"prefix":"10.0.0.0/8"},`, 1,
+			[]string{`vrps.json: 1 damaged record skipped: record 0 at byte offset 41: truncated`}},
+		{"CSV, a bad line and a cut last line", "ASN,IP Prefix,Max Length\nAS1,10.0.0.0/8,8\nASx,10.0.0.0/8,8\nAS3,11.0.0.0/8,8\nAS4,12.0", 2,
+			[]string{`vrps.json: 2 damaged records skipped: record 3 at byte offset 42: bad AS number: "ASx"; ` +
+				`record 5 at byte offset 76: want at least 3 fields, found 2`}},
+		{"CSV of unknown layout", "hello world\n", 0,
+			[]string{`vrps.json: 1 damaged record skipped: record 1 at byte offset 0: unrecognised CSV layout: header "hello world" names no ASN or no prefix column`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var log inputerr.Log
+			d, err := rpki.Loader{Damaged: &log}.Read(context.Background(), strings.NewReader(tt.input), "vrps.json")
+			if err != nil {
+				t.Fatalf("Read() error: %v", err)
+			}
+			if len(d.VRPs) != tt.vrps {
+				t.Errorf("Read() kept %d VRPs, want %d", len(d.VRPs), tt.vrps)
+			}
+			if diff := cmp.Diff(tt.lines, log.Lines()); diff != "" {
+				t.Errorf("Lines() mismatch (-want +got):\n%s", diff)
+			}
+			_, err = rpki.Loader{Damaged: &inputerr.Log{Strict: true}}.Read(context.Background(), strings.NewReader(tt.input), "vrps.json")
+			if !errors.As(err, new(*inputerr.Error)) {
+				t.Errorf("Read() with a strict log = %v, want the first damaged record", err)
+			}
+		})
 	}
 }

@@ -24,7 +24,7 @@ func BenchmarkLoad(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for b.Loop() {
-		recs, err := Load(context.Background(), bytes.NewReader(data), "")
+		recs, err := Load(context.Background(), bytes.NewReader(data), "", nil)
 		if err != nil || len(recs) != rows {
 			b.Fatal(len(recs), err)
 		}

@@ -109,7 +109,7 @@ type Reader struct {
 	cr     *csv.Reader
 	cols   []column // per field of a row
 	header bool
-	fatal  error
+	done   bool // the stream ended or failed
 }
 
 // NewReader returns a Reader over r (already decompressed); name is used in
@@ -123,23 +123,29 @@ func NewReader(r io.Reader, name string) *Reader {
 	return &Reader{name: name, lines: li, cr: cr}
 }
 
-// Next returns the next row, or io.EOF after the last one. A malformed row
-// yields an *inputerr.Error after which Next may be called again; a bad
-// header and CSV syntax errors are final.
+// Next returns the next row, or io.EOF after the last one. A malformed row,
+// or a row of broken CSV syntax (a stray quote), yields an
+// *inputerr.Error after which Next may be called again; a bad header and a
+// read error (a damaged compressed file) end the reading, and Next returns
+// io.EOF afterwards.
 func (r *Reader) Next() (Record, error) {
-	if r.fatal != nil {
-		return Record{}, r.fatal
+	if r.done {
+		return Record{}, io.EOF
 	}
 	if !r.header {
 		if err := r.readHeader(); err != nil {
-			r.fatal = err
+			r.done = true
 			return Record{}, err
 		}
 	}
 	fields, err := r.cr.Read()
+	var pe *csv.ParseError
+	if err != nil && !errors.As(err, &pe) {
+		r.done = true
+		return Record{}, r.readError(err)
+	}
 	if err != nil {
-		r.fatal = r.readError(err)
-		return Record{}, r.fatal
+		return Record{}, r.readError(err)
 	}
 	line, _ := r.cr.FieldPos(0)
 	rec, err := r.parseRow(fields)
@@ -329,13 +335,15 @@ func parseOutcome(v string) (Outcome, error) {
 	return NotTested, fmt.Errorf("outcome %q: want received, blocked, rewritten, unknown or empty", v)
 }
 
-// Load reads every row of r. It stops at the first bad row, or when ctx is
-// done.
-func Load(ctx context.Context, r io.Reader, name string) ([]Record, error) {
+// Load reads every row of r, or stops when ctx is done. Damaged rows go
+// to damaged (see inputerr.Log): skipped, or with a strict or nil Log the
+// first one is the error. A bad header is a damaged record that ends the
+// file.
+func Load(ctx context.Context, r io.Reader, name string, damaged *inputerr.Log) ([]Record, error) {
 	rd := NewReader(r, name)
 	var out []Record
-	for {
-		if len(out)%4096 == 4095 && ctx.Err() != nil {
+	for n := 1; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
 			return nil, fmt.Errorf("load %s: %w", name, context.Cause(ctx))
 		}
 		rec, err := rd.Next()
@@ -343,20 +351,23 @@ func Load(ctx context.Context, r io.Reader, name string) ([]Record, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, err
+			if err := damaged.SkipErr(err); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		out = append(out, rec)
 	}
 }
 
 // LoadFile opens path, decompressing it if needed, and loads it.
-func LoadFile(ctx context.Context, path string) (recs []Record, err error) {
+func LoadFile(ctx context.Context, path string, damaged *inputerr.Log) (recs []Record, err error) {
 	f, err := decompress.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open Spoofer file: %w", err)
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
-	return Load(ctx, f, path)
+	return Load(ctx, f, path, damaged)
 }
 
 // ASNSummary aggregates the rows of one AS.

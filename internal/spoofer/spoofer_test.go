@@ -3,6 +3,7 @@ package spoofer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -17,9 +18,9 @@ import (
 var cmpPrefix = cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
 
 func TestLoadFile_sessions(t *testing.T) {
-	got, err := LoadFile(context.Background(), "testdata/sessions.csv")
+	got, err := LoadFile(context.Background(), "testdata/sessions.csv", nil)
 	if err != nil {
-		t.Fatalf("LoadFile(context.Background(), ) error: %v", err)
+		t.Fatalf("LoadFile() error: %v", err)
 	}
 	p := netip.MustParsePrefix
 	want := []Record{
@@ -31,7 +32,7 @@ func TestLoadFile_sessions(t *testing.T) {
 		{Session: 1005, Time: time.Date(2024, 5, 5, 0, 0, 0, 0, time.UTC), ASN: 64499, Prefix: p("192.0.2.0/24"), Country: "US", NAT: NATYes, Private: Unknown, Routable: Unknown},
 	}
 	if diff := cmp.Diff(want, got, cmpPrefix); diff != "" {
-		t.Errorf("LoadFile(context.Background(), ) mismatch (-want +got):\n%s", diff)
+		t.Errorf("LoadFile() mismatch (-want +got):\n%s", diff)
 	}
 	wantSummary := map[bgp.ASN]ASNSummary{
 		64496: {Rows: 2, Spoofable: 1, Filtered: 1, Last: want[1].Time, LastSpoofable: true},
@@ -45,16 +46,16 @@ func TestLoadFile_sessions(t *testing.T) {
 }
 
 func TestLoadFile_reordered(t *testing.T) {
-	got, err := LoadFile(context.Background(), "testdata/reordered.csv")
+	got, err := LoadFile(context.Background(), "testdata/reordered.csv", nil)
 	if err != nil {
-		t.Fatalf("LoadFile(context.Background(), ) error: %v", err)
+		t.Fatalf("LoadFile() error: %v", err)
 	}
 	want := []Record{
 		{Time: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), ASN: 64496, Prefix: netip.MustParsePrefix("192.0.2.0/24"), Outcome: Blocked},
 		{Time: time.Date(2024, 6, 2, 8, 0, 0, 0, time.UTC), ASN: 4200000000, Prefix: netip.MustParsePrefix("2001:db8::/64"), Outcome: Received},
 	}
 	if diff := cmp.Diff(want, got, cmpPrefix); diff != "" {
-		t.Errorf("LoadFile(context.Background(), ) mismatch (-want +got):\n%s", diff)
+		t.Errorf("LoadFile() mismatch (-want +got):\n%s", diff)
 	}
 	if !got[1].Spoofable() || got[1].Filtered() || got[0].Spoofable() || !got[0].Filtered() {
 		t.Errorf("Spoofable/Filtered wrong for %+v", got)
@@ -93,7 +94,7 @@ func TestReader_Errors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(context.Background(), strings.NewReader(tt.input), "spoofer.csv")
+			_, err := Load(context.Background(), strings.NewReader(tt.input), "spoofer.csv", nil)
 			var ie *inputerr.Error
 			if !errors.As(err, &ie) {
 				t.Fatalf("Load(context.Background(), ) error = %v, want *inputerr.Error", err)
@@ -120,6 +121,30 @@ func TestReader_ContinuesAfterBadRow(t *testing.T) {
 	}
 }
 
+// TestLoad_Damaged checks the rule for damaged records: bad rows and rows
+// of broken CSV syntax are reported with their line and byte offset and
+// skipped; a strict Log stops at the first.
+func TestLoad_Damaged(t *testing.T) {
+	const h = "date,asn,prefix,outcome\n"
+	good := "2024-01-01,1,192.0.2.0/24,blocked\n"
+	input := h + good + "2024-01-01,x,192.0.2.0/24,blocked\n" + "2024-01-01,2,19\"2.0.2.0/24,blocked\n" + good + "2024-01"
+	var log inputerr.Log
+	recs, err := Load(context.Background(), strings.NewReader(input), "spoofer.csv", &log)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("Load() = %d records, %v; want 2", len(recs), err)
+	}
+	h0, g := len(h), len(good)
+	want := fmt.Sprintf("spoofer.csv: 3 damaged records skipped: record 3 at byte offset %d: ", h0+g)
+	if got := log.Lines(); len(got) != 1 || !strings.HasPrefix(got[0], want) || log.Count() != 3 {
+		t.Errorf("Lines() = %q, want 3 records starting %q", got, want)
+	}
+	_, err = Load(context.Background(), strings.NewReader(input), "spoofer.csv", &inputerr.Log{Strict: true})
+	var ie *inputerr.Error
+	if !errors.As(err, &ie) || ie.Record != 3 {
+		t.Errorf("Load() with a strict log = %v, want line 3", err)
+	}
+}
+
 func TestOutcome_String(t *testing.T) {
 	for o, want := range map[Outcome]string{NotTested: "", Received: "received", Blocked: "blocked", Rewritten: "rewritten", Unknown: "unknown", 9: "Outcome(9)"} {
 		if got := o.String(); got != want {
@@ -132,7 +157,7 @@ func TestLoad_Canceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	input := "date,asn,prefix,outcome\n" + strings.Repeat("2024-01-01,1,192.0.2.0/24,blocked\n", 10000)
-	if _, err := Load(ctx, strings.NewReader(input), "big"); !errors.Is(err, context.Canceled) {
+	if _, err := Load(ctx, strings.NewReader(input), "big", nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("Load(canceled) error = %v, want context.Canceled", err)
 	}
 }

@@ -18,6 +18,24 @@ import (
 // ErrNotFound is returned when a month, ASN or record does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrReadOnly is returned by the writes of a store opened read-only (an
+// SQLite file that may not be written, a PostgreSQL database whose
+// transactions are read-only): serve answers from it, and whatever would
+// write (a key's last use, feedback, an ingest) is refused with it.
+var ErrReadOnly = errors.New("the store is read-only")
+
+// IsReadOnly reports whether err is a write refused because the store is
+// read-only: ErrReadOnly (the SQLite store says so itself), or a database
+// error of SQLSTATE 25006, read_only_sql_transaction, which PostgreSQL
+// gives a write in a read-only transaction.
+func IsReadOnly(err error) bool {
+	if errors.Is(err, ErrReadOnly) {
+		return true
+	}
+	var coded interface{ SQLState() string }
+	return errors.As(err, &coded) && coded.SQLState() == "25006"
+}
+
 // MonthMeta describes one ingested month.
 type MonthMeta struct {
 	Month      time.Time // first instant of the month, UTC
@@ -31,7 +49,11 @@ type MonthMeta struct {
 
 // Input is one file an ingest read.
 type Input struct {
-	Path    string
+	Path string // as found in the data directory or given, or the URL fetched
+	// Target is the file's real path when Path went through a symbolic
+	// link (data directories are often links into a shared tree); empty
+	// otherwise.
+	Target  string
 	Kind    string // dataset kind: mrt, vrp, irr, …
 	Size    int64
 	SHA256  string

@@ -226,7 +226,13 @@ func tooMany(retry time.Duration, format string, a ...any) error {
 // fail renders an error page; internal errors are logged, not shown.
 func (s *Server) fail(q *request, err error) {
 	var he *httpError
-	if !errors.As(err, &he) {
+	switch {
+	case errors.As(err, &he):
+	case store.IsReadOnly(err):
+		// Served from a store it may not write: sign-in and feedback
+		// cannot be kept; say so rather than "internal error".
+		he = &httpError{status: http.StatusServiceUnavailable, msg: "this server's store is read-only: signing in and flagging incidents are not available here"}
+	default:
 		s.log.Error("render page", "path", q.r.URL.Path, "err", err)
 		he = &httpError{status: http.StatusInternalServerError, msg: "internal error; it has been logged"}
 	}

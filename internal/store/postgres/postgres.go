@@ -20,7 +20,8 @@ import (
 // Store is a store.Store kept in a PostgreSQL database. It is safe for
 // concurrent use, by goroutines and by processes sharing the database.
 type Store struct {
-	pool *pgxpool.Pool
+	pool     *pgxpool.Pool
+	readOnly bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -28,6 +29,11 @@ var _ store.Store = (*Store)(nil)
 // Open connects to the database named by dsn (a postgres:// URL or a
 // keyword/value string, as libpq takes them) and brings its schema up to
 // date. The caller must Close the Store.
+//
+// A database whose transactions are read-only (default_transaction_read_only
+// = on, a hot standby) is opened read-only when its schema is current, for
+// serving: ReadOnly reports it, and writes fail (store.IsReadOnly). When
+// the schema would need migrating, Open says so instead.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	s, err := open(ctx, dsn)
 	if err != nil {
@@ -49,11 +55,66 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	var readOnly string
+	if err := pool.QueryRow(ctx, `SHOW transaction_read_only`).Scan(&readOnly); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("read transaction_read_only: %w", err)
+	}
+	if readOnly == "on" {
+		if err := checkSchema(ctx, pool); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("read-only (its transactions are read-only): %w", err)
+		}
+		return &Store{pool: pool, readOnly: true}, nil
+	}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
 		return nil, err
 	}
 	return &Store{pool: pool}, nil
+}
+
+// ReadOnly reports whether the Store was opened on a database whose
+// transactions are read-only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// checkSchema checks, without writing, that a read-only database has this
+// program's schema: one that would need migrating cannot be served.
+func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	var table *string
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('goose_db_version')::text`).Scan(&table); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	sources := p.ListSources()
+	known := sources[len(sources)-1].Version
+	if table == nil {
+		return fmt.Errorf("the database has no schema yet and would need migrating to version %d: open it once with a connection that may write", known)
+	}
+	current, _, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > known {
+		return fmt.Errorf("schema version %d is newer than this program's (%d)", current, known)
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if pending {
+		return fmt.Errorf("schema version %d would need migrating to version %d: open it once with a connection that may write", current, known)
+	}
+	return nil
 }
 
 // migrations holds the schema, one goose migration per file.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/storetest"
 	"github.com/observatory-net/observatory/internal/testenv"
@@ -164,5 +166,50 @@ func TestStore_ConcurrentWriters(t *testing.T) {
 	wg.Wait()
 	for _, m := range months {
 		checkMonth(t, s1, m)
+	}
+}
+
+// setReadOnly makes the transactions of new connections to the store's
+// database read-only, as on a database served read-only or a standby.
+func setReadOnly(t *testing.T, s *Store) {
+	t.Helper()
+	var name string
+	if err := s.pool.QueryRow(t.Context(), `SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pool.Exec(t.Context(), `ALTER DATABASE `+pgx.Identifier{name}.Sanitize()+` SET default_transaction_read_only = on`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStore_ReadOnly runs the read-only conformance suite on a database
+// whose transactions are read-only (default_transaction_read_only = on).
+func TestStore_ReadOnly(t *testing.T) {
+	storetest.RunReadOnly(t, func(t *testing.T) (store.Service, func(t *testing.T) store.Service) {
+		s, dsn := openTest(t)
+		return s, func(t *testing.T) store.Service {
+			setReadOnly(t, s)
+			s.Close()
+			ro, err := Open(t.Context(), dsn)
+			if err != nil {
+				t.Fatalf("Open(read-only database) = %v", err)
+			}
+			return ro
+		}
+	})
+}
+
+// TestOpen_ReadOnlyNeedsMigration checks that a read-only database whose
+// schema is behind this program's is refused with a clear error.
+func TestOpen_ReadOnlyNeedsMigration(t *testing.T) {
+	s, dsn := openTest(t)
+	if _, err := s.pool.Exec(t.Context(), `DELETE FROM goose_db_version WHERE version_id = (SELECT max(version_id) FROM goose_db_version)`); err != nil {
+		t.Fatal(err)
+	}
+	setReadOnly(t, s)
+	s.Close()
+	_, err := Open(t.Context(), dsn)
+	if err == nil || !strings.Contains(err.Error(), "would need migrating") {
+		t.Errorf("Open(read-only, old schema) = %v, want it to say the schema would need migrating", err)
 	}
 }

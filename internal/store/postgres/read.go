@@ -113,7 +113,7 @@ func readInputs(ctx context.Context, tx pgx.Tx, metas []store.MonthMeta, ids []i
 			id int64
 			in store.Input
 		)
-		if err := rows.Scan(&id, &in.Path, &in.Kind, &in.Size, &in.SHA256, &in.Records, &in.From, &in.To); err != nil {
+		if err := rows.Scan(&id, &in.Path, &in.Kind, &in.Size, &in.SHA256, &in.Records, &in.From, &in.To, &in.Target); err != nil {
 			return err
 		}
 		in.From, in.To = in.From.UTC(), in.To.UTC()
@@ -121,7 +121,7 @@ func readInputs(ctx context.Context, tx pgx.Tx, metas []store.MonthMeta, ids []i
 			metas[i].Inputs = append(metas[i].Inputs, in)
 		}
 		return nil
-	}, `SELECT month_id, path, kind, size, sha256, records, from_ts, to_ts FROM month_inputs ORDER BY month_id, pos`)
+	}, `SELECT month_id, path, kind, size, sha256, records, from_ts, to_ts, target FROM month_inputs ORDER BY month_id, pos`)
 }
 
 // Incidents returns the month's incidents of an ASN, or of every ASN for 0,

@@ -159,10 +159,10 @@ func (w *writer) copyRows(table string, cols []string, n int, fill func(i int, r
 }
 
 func (w *writer) inputs(m *store.Month) error {
-	return w.copyRows("month_inputs", []string{"pos", "path", "kind", "size", "sha256", "records", "from_ts", "to_ts"},
+	return w.copyRows("month_inputs", []string{"pos", "path", "kind", "size", "sha256", "records", "from_ts", "to_ts", "target"},
 		len(m.Meta.Inputs), func(i int, r []any) {
 			in := &m.Meta.Inputs[i]
-			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = i, in.Path, in.Kind, in.Size, in.SHA256, in.Records, in.From, in.To
+			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8] = i, in.Path, in.Kind, in.Size, in.SHA256, in.Records, in.From, in.To, in.Target
 		})
 }
 

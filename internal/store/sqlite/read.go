@@ -122,7 +122,7 @@ func readInputs(ctx context.Context, q querier, metas []store.MonthMeta, ids []i
 			id, from, to int64
 			in           store.Input
 		)
-		if err := rows.Scan(&id, &in.Path, &in.Kind, &in.Size, &in.SHA256, &in.Records, &from, &to); err != nil {
+		if err := rows.Scan(&id, &in.Path, &in.Kind, &in.Size, &in.SHA256, &in.Records, &from, &to, &in.Target); err != nil {
 			return err
 		}
 		in.From, in.To = fromMicros(from), fromMicros(to)
@@ -130,7 +130,7 @@ func readInputs(ctx context.Context, q querier, metas []store.MonthMeta, ids []i
 			metas[i].Inputs = append(metas[i].Inputs, in)
 		}
 		return nil
-	}, `SELECT month_id, path, kind, size, sha256, records, from_us, to_us FROM month_inputs ORDER BY month_id, pos`)
+	}, `SELECT month_id, path, kind, size, sha256, records, from_us, to_us, target FROM month_inputs ORDER BY month_id, pos`)
 }
 
 // Incidents returns the month's incidents of an ASN, or of every ASN for 0,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -217,5 +218,109 @@ func checkIntegrity(t *testing.T, path string) {
 	var fk int
 	if err := db.QueryRow("SELECT count(*) FROM pragma_foreign_key_check").Scan(&fk); err != nil || fk != 0 {
 		t.Errorf("foreign key violations = %d, %v; want 0", fk, err)
+	}
+}
+
+// TestStore_ReadOnly runs the read-only conformance suite on a file
+// reopened read-only. The tests may run as root, whom file modes do not
+// stop: the file is reopened the way Open does when it finds it may not
+// write it.
+func TestStore_ReadOnly(t *testing.T) {
+	storetest.RunReadOnly(t, func(t *testing.T) (store.Service, func(t *testing.T) store.Service) {
+		s, path := openTest(t)
+		return s, func(t *testing.T) store.Service {
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ro, err := openReadOnly(t.Context(), path, "test")
+			if err != nil {
+				t.Fatalf("openReadOnly() = %v", err)
+			}
+			return ro
+		}
+	})
+}
+
+// TestOpen_ReadOnlyFile checks, when the tests do not run as root, that a
+// file of mode 0444 in a directory of mode 0555 is opened read-only.
+func TestOpen_ReadOnlyFile(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes any file: TestStore_ReadOnly covers the read-only store")
+	}
+	s, path := openTest(t)
+	m := storetest.Synthetic(march, "netops@2024.1", storetest.Size{ASNs: 5, Routes: 10, Incidents: 2})
+	if err := s.WriteMonth(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	dir := filepath.Dir(path)
+	if err := errors.Join(os.Chmod(path, 0o444), os.Chmod(dir, 0o555)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	ro, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open(read-only file) = %v", err)
+	}
+	defer ro.Close()
+	if !ro.ReadOnly() {
+		t.Error("ReadOnly() = false")
+	}
+	checkMonth(t, ro, m)
+}
+
+// TestOpen_ReadOnlyNeedsMigration checks that a read-only file whose
+// schema is behind this program's is refused with a clear error, not
+// migrated or misread.
+func TestOpen_ReadOnlyNeedsMigration(t *testing.T) {
+	s, path := openTest(t)
+	if _, err := s.w.Exec(`DELETE FROM goose_db_version WHERE version_id = (SELECT max(version_id) FROM goose_db_version)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err := openReadOnly(t.Context(), path, "test")
+	if err == nil || !strings.Contains(err.Error(), "would need migrating") {
+		t.Errorf("openReadOnly(old schema) = %v, want it to say the schema would need migrating", err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openReadOnly(t.Context(), empty, "test"); err == nil || !strings.Contains(err.Error(), "no schema yet") {
+		t.Errorf("openReadOnly(empty file) = %v, want it to say there is no schema", err)
+	}
+}
+
+// TestOpen_FileMode checks that a new database file, and its -wal and
+// -shm files, are readable and writable by their owner only, and that an
+// existing file keeps its mode.
+func TestOpen_FileMode(t *testing.T) {
+	old := syscallUmask(0o022)
+	defer syscallUmask(old)
+	s, path := openTest(t)
+	if err := s.WriteMonth(t.Context(), storetest.Synthetic(march, "netops@2024.1", storetest.Size{ASNs: 5, Routes: 10})); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.Mode().Perm(); got != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", filepath.Base(p), got)
+		}
+	}
+	s.Close()
+	kept := filepath.Join(t.TempDir(), "kept.db")
+	if err := os.WriteFile(kept, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(t.Context(), kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if st, err := os.Stat(kept); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("an existing file's mode became %v (%v), want 0644 kept", st.Mode().Perm(), err)
 	}
 }

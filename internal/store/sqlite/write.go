@@ -98,10 +98,10 @@ func (w *writer) meta(m *store.Month) error {
 }
 
 func (w *writer) inputs(m *store.Month) error {
-	b := w.batch("month_inputs", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us")
+	b := w.batch("month_inputs", "pos", "path", "kind", "size", "sha256", "records", "from_us", "to_us", "target")
 	for i, in := range m.Meta.Inputs {
 		if err := b.add(int64(i), in.Path, in.Kind, in.Size, in.SHA256, in.Records,
-			micros(in.From), micros(in.To)); err != nil {
+			micros(in.From), micros(in.To), in.Target); err != nil {
 			return err
 		}
 	}

@@ -51,7 +51,9 @@ func fullMeta(month time.Time, spec string) store.MonthMeta {
 		IngestedAt: time.Date(2024, 4, 2, 3, 4, 5, 123456000, tokyo),
 		Final:      true,
 		Inputs: []store.Input{{
-			Path: "/data/ris/rrc00/bview.20240301.0000.gz", Kind: "mrt", Size: 1 << 33,
+			// Reached through a symbolic link: the real path is kept too.
+			Path: "/data/ris/rrc00/bview.20240301.0000.gz", Target: "/srv/mirror/ris/rrc00/2024.03/bview.20240301.0000.gz",
+			Kind: "mrt", Size: 1 << 33,
 			SHA256:  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 			Records: math.MaxInt64,
 			From:    month, To: month.AddDate(0, 1, 0).Add(-time.Microsecond),

@@ -29,7 +29,7 @@ func nastyAt(i int) string { return nasty[i%len(nasty)] }
 func nastyMonth() *store.Month {
 	m := &store.Month{Meta: store.MonthMeta{
 		Month: march, Spec: nasty[0],
-		Inputs:   []store.Input{{Path: nastyAt(1), Kind: nastyAt(2), SHA256: nastyAt(3)}},
+		Inputs:   []store.Input{{Path: nastyAt(1), Kind: nastyAt(2), SHA256: nastyAt(3), Target: nastyAt(4)}},
 		Warnings: nasty,
 	}}
 	for i, s := range nasty {
