@@ -1,0 +1,83 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	msqlite "modernc.org/sqlite"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+var _ store.Checker = (*Store)(nil)
+
+// Primary result codes of SQLite that mean the file is damaged or is not a
+// database (https://sqlite.org/rescode.html); extended codes keep them in
+// their low byte.
+const (
+	codeCorrupt = 11 // SQLITE_CORRUPT
+	codeNotADB  = 26 // SQLITE_NOTADB
+)
+
+// maxCheckErrors bounds the problems quick_check reports.
+const maxCheckErrors = 10
+
+// Check runs PRAGMA quick_check, which reads every page of every table and
+// index B-tree and verifies its structure and records: a page overwritten
+// anywhere in the file is found. It does not compare indexes with their
+// tables (integrity_check does, at twice the cost). Damage is an error
+// wrapping store.ErrCorrupt that quotes SQLite's findings.
+func (s *Store) Check(ctx context.Context) error {
+	rows, err := s.r.QueryContext(ctx, fmt.Sprintf("PRAGMA quick_check(%d)", maxCheckErrors))
+	if err != nil {
+		return checkError(err)
+	}
+	defer rows.Close()
+	var found []string
+	for rows.Next() {
+		var msg string
+		if err := rows.Scan(&msg); err != nil {
+			return checkError(err)
+		}
+		if msg != "ok" {
+			found = append(found, msg)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return checkError(err)
+	}
+	if len(found) > 0 {
+		return store.Corrupt(fmt.Errorf("sqlite: quick_check: %s", strings.Join(found, "; ")))
+	}
+	return nil
+}
+
+// Ping reads the first row of the months table: a connection is free and
+// the schema's first pages are readable.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM months LIMIT 1)`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("sqlite: ping: %w", corrupted(err))
+	}
+	return nil
+}
+
+func checkError(err error) error {
+	return fmt.Errorf("sqlite: quick_check: %w", corrupted(err))
+}
+
+// corrupted marks err with store.ErrCorrupt when SQLite reports a damaged
+// file (SQLITE_CORRUPT, SQLITE_NOTADB); other errors are returned as they
+// are.
+func corrupted(err error) error {
+	var e *msqlite.Error
+	if errors.As(err, &e) {
+		if c := e.Code() & 0xff; c == codeCorrupt || c == codeNotADB {
+			return store.Corrupt(err)
+		}
+	}
+	return err
+}
