@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	msqlite "modernc.org/sqlite"
@@ -41,17 +42,47 @@ func (s *Store) Check(ctx context.Context) error {
 		if err := rows.Scan(&msg); err != nil {
 			return checkError(err)
 		}
-		if msg != "ok" {
-			found = append(found, msg)
+		for line := range strings.Lines(msg) {
+			if line = strings.TrimSpace(line); line != "ok" && line != "" && !strings.HasPrefix(line, "*** ") {
+				found = append(found, line)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return checkError(err)
 	}
+	rows.Close()
 	if len(found) > 0 {
-		return store.Corrupt(fmt.Errorf("sqlite: quick_check: %s", strings.Join(found, "; ")))
+		return store.Corrupt(fmt.Errorf("sqlite: quick_check: %s", s.nameTrees(ctx, strings.Join(found, "; "))))
 	}
 	return nil
+}
+
+// treeRef matches quick_check's reference to a B-tree by its root page.
+var treeRef = regexp.MustCompile(`\bTree (\d+)\b`)
+
+// nameTrees names the tables and indexes quick_check's report refers to
+// by root page ("Tree 13" → "Tree 13 (asn_scores)"), as far as the schema
+// is readable.
+func (s *Store) nameTrees(ctx context.Context, report string) string {
+	names := map[string]string{}
+	rows, err := s.r.QueryContext(ctx, `SELECT rootpage, name FROM sqlite_schema WHERE rootpage > 0`)
+	if err != nil {
+		return report
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var root, name string
+		if rows.Scan(&root, &name) == nil {
+			names[root] = name
+		}
+	}
+	return treeRef.ReplaceAllStringFunc(report, func(ref string) string {
+		if name, ok := names[strings.TrimPrefix(ref, "Tree ")]; ok {
+			return ref + " (" + name + ")"
+		}
+		return ref
+	})
 }
 
 // Ping reads the first row of the months table: a connection is free and

@@ -1,0 +1,294 @@
+package httpapi
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// Month views (finding 2 of issue 17). A list query used to read the whole
+// month from the store, about 40,000 ASN records, and a query with another
+// parameter missed the response cache: a handful of distinct queries kept
+// every core busy. Now the records of a month version are read once, by the
+// first request that needs them while the others wait for the same read,
+// and indexed by economy, region and participation, so that a page costs
+// what the page holds.
+
+// defaultMonthViews is how many month views are kept (Options.MonthViews).
+const defaultMonthViews = 4
+
+// viewLoadTimeout bounds the read of a month view. The read is detached
+// from the request that started it: a client that leaves must not make
+// the others waiting for the same read fail.
+const viewLoadTimeout = 2 * time.Minute
+
+// monthView is one month version's ASN records with their scores, without
+// metrics (no list shows them), indexed for the list endpoints. It is
+// immutable once built and shared by every request.
+type monthView struct {
+	asns      []store.ASN        // by ASN
+	byCountry map[string][]int32 // economy, upper case → positions in asns, ascending
+	byRegion  map[string][]int32 // region, sub-region or RIR, as stored → positions
+	members   []int32            // the month's own participants
+}
+
+// newMonthView indexes recs, which are sorted by ASN. The strings that
+// repeat from record to record (economies, regions, score ids and levels)
+// are stored once.
+func newMonthView(recs []store.ASN) *monthView {
+	v := &monthView{asns: recs, byCountry: map[string][]int32{}, byRegion: map[string][]int32{}}
+	intern := map[string]string{}
+	one := func(s string) string {
+		if t, ok := intern[s]; ok {
+			return t
+		}
+		intern[s] = s
+		return s
+	}
+	for i := range recs {
+		a := &recs[i]
+		a.Metrics = nil
+		a.Country, a.RIR, a.Region, a.SubRegion = one(a.Country), one(a.RIR), one(a.Region), one(a.SubRegion)
+		for j := range a.Scores {
+			a.Scores[j].ID, a.Scores[j].Level = one(a.Scores[j].ID), one(a.Scores[j].Level)
+		}
+		pos := int32(i)
+		if a.Country != "" {
+			cc := strings.ToUpper(a.Country)
+			v.byCountry[cc] = append(v.byCountry[cc], pos)
+		}
+		keys := [3]string{a.Region, a.SubRegion, a.RIR}
+		for j, key := range keys {
+			// Each key once per ASN, as the store's OR of the three columns.
+			if key != "" && !slices.Contains(keys[:j], key) {
+				v.byRegion[key] = append(v.byRegion[key], pos)
+			}
+		}
+		if a.Participant {
+			v.members = append(v.members, pos)
+		}
+	}
+	return v
+}
+
+// find returns the record of asn, nil when the month has none.
+func (v *monthView) find(asn uint32) *store.ASN {
+	i, ok := slices.BinarySearchFunc(v.asns, asn, func(a store.ASN, asn uint32) int { return cmp.Compare(a.ASN, asn) })
+	if !ok {
+		return nil
+	}
+	return &v.asns[i]
+}
+
+// selection is the positions of the records a list query selects, in ASN
+// order: every record (pos nil, all) or those of pos.
+type selection struct {
+	all int
+	pos []int32
+	sub bool // pos, not all
+}
+
+func (s selection) len() int {
+	if s.sub {
+		return len(s.pos)
+	}
+	return s.all
+}
+
+func (s selection) at(i int) int {
+	if s.sub {
+		return int(s.pos[i])
+	}
+	return i
+}
+
+// ases selects the records of the given economies (upper case; none: any)
+// and region ("": any), as store.Filter's Region and a case-insensitive
+// economy would. Its cost is that of merging the economies' positions, not
+// of reading the month.
+func (v *monthView) ases(ccs []string, region string) selection {
+	if len(ccs) == 0 {
+		if region == "" {
+			return selection{all: len(v.asns)}
+		}
+		return selection{pos: v.byRegion[region], sub: true}
+	}
+	var pos []int32
+	seen := map[string]bool{}
+	for _, cc := range ccs {
+		if !seen[cc] {
+			seen[cc] = true
+			pos = append(pos, v.byCountry[cc]...) // an ASN has one economy: no duplicates
+		}
+	}
+	if len(seen) > 1 {
+		slices.Sort(pos)
+	}
+	if region != "" {
+		pos = slices.DeleteFunc(slices.Clip(pos), func(p int32) bool {
+			a := &v.asns[p]
+			return a.Region != region && a.SubRegion != region && a.RIR != region
+		})
+	}
+	return selection{pos: pos, sub: true}
+}
+
+// participants returns the ASNs of the month's participants: those its
+// records mark, and those the registry (reg) lists that the month has.
+func (v *monthView) participants(reg map[uint32]bool) []uint32 {
+	out := make([]uint32, 0, len(v.members)+len(reg))
+	for _, p := range v.members {
+		out = append(out, v.asns[p].ASN)
+	}
+	for asn := range reg {
+		if v.find(asn) != nil {
+			out = append(out, asn)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// viewCache holds the month views, at most max of them, least recently
+// used first out; a month's new version (a re-ingest, a review) replaces
+// its old one at once.
+type viewCache struct {
+	mu    sync.Mutex
+	max   int
+	slots map[string]*viewSlot // by month and spec
+	clock uint64
+}
+
+// viewSlot is one month's view: being loaded until ready is closed, then
+// v or err.
+type viewSlot struct {
+	version string
+	ready   chan struct{}
+	v       *monthView
+	err     error
+	used    uint64
+}
+
+// viewKeys returns the key of m's slot and the version of its data: the
+// month's ingest and the server's writes (gen).
+func viewKeys(m *store.MonthMeta, gen uint64) (key, version string) {
+	return m.Month.UTC().Format(time.RFC3339) + "\x00" + m.Spec,
+		strconv.FormatInt(m.IngestedAt.UnixNano(), 10) + "/" + strconv.FormatUint(gen, 10)
+}
+
+// slot returns the slot of key at version, and whether the caller must
+// load it (it is new). A slot of another version is replaced.
+func (vc *viewCache) slot(key, version string) (*viewSlot, bool) {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	vc.clock++
+	if sl := vc.slots[key]; sl != nil && sl.version == version {
+		sl.used = vc.clock
+		return sl, false
+	}
+	if vc.slots == nil {
+		vc.slots = map[string]*viewSlot{}
+	}
+	delete(vc.slots, key)
+	for len(vc.slots) >= max(1, vc.max) {
+		vc.evict()
+	}
+	sl := &viewSlot{version: version, ready: make(chan struct{}), used: vc.clock}
+	vc.slots[key] = sl
+	return sl, true
+}
+
+// evict drops the least recently used slot. vc.mu must be held.
+func (vc *viewCache) evict() {
+	var oldest string
+	for k, sl := range vc.slots {
+		if oldest == "" || sl.used < vc.slots[oldest].used {
+			oldest = k
+		}
+	}
+	delete(vc.slots, oldest)
+}
+
+// peek returns the view of key at version when it is loaded, else nil.
+func (vc *viewCache) peek(key, version string) *monthView {
+	vc.mu.Lock()
+	sl := vc.slots[key]
+	vc.mu.Unlock()
+	if sl == nil || sl.version != version {
+		return nil
+	}
+	select {
+	case <-sl.ready:
+		return sl.v
+	default:
+		return nil
+	}
+}
+
+// drop forgets sl if it is still key's slot (its load failed).
+func (vc *viewCache) drop(key string, sl *viewSlot) {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	if vc.slots[key] == sl {
+		delete(vc.slots, key)
+	}
+}
+
+func (vc *viewCache) len() int {
+	vc.mu.Lock()
+	defer vc.mu.Unlock()
+	return len(vc.slots)
+}
+
+// monthView returns the view of m: loaded by this request, which then pays
+// for a whole month read, or shared with the request loading it.
+func (c *call) monthView(m *store.MonthMeta) (*monthView, error) {
+	s := c.s
+	key, version := viewKeys(m, s.gen.Load())
+	sl, load := s.views.slot(key, version)
+	if load {
+		c.chargeMonthRead()
+		s.loadView(c.ctx(), m, key, sl)
+	}
+	select {
+	case <-sl.ready:
+	case <-c.ctx().Done():
+		return nil, c.ctx().Err()
+	}
+	return sl.v, sl.err
+}
+
+// peekView returns the view of m when it is loaded, else nil: for the
+// requests that need one record and would rather read it than wait.
+func (s *Server) peekView(m *store.MonthMeta) *monthView {
+	return s.views.peek(viewKeys(m, s.gen.Load()))
+}
+
+// loadView reads the month's records into sl and marks it ready.
+func (s *Server) loadView(ctx context.Context, m *store.MonthMeta, key string, sl *viewSlot) {
+	defer close(sl.ready)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), viewLoadTimeout)
+	defer cancel()
+	start := time.Now()
+	recs, err := s.st.ASNs(ctx, m.Month, m.Spec, store.Filter{ScoresOnly: true})
+	if err != nil {
+		sl.err = fmt.Errorf("load the month view of %s %s: %w", m.Month.Format("2006-01"), m.Spec, err)
+		s.views.drop(key, sl)
+		s.metrics.viewLoads.WithLabelValues("error").Inc()
+		s.metrics.views.Set(float64(s.views.len()))
+		return
+	}
+	sl.v = newMonthView(recs)
+	s.metrics.viewLoads.WithLabelValues("ok").Inc()
+	s.metrics.viewSeconds.Observe(time.Since(start).Seconds())
+	s.metrics.views.Set(float64(s.views.len()))
+	s.log.Info("loaded a month view", "month", m.Month.Format("2006-01"), "spec", m.Spec,
+		"asns", len(recs), "elapsed", time.Since(start))
+}
