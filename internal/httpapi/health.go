@@ -60,7 +60,7 @@ func (s *Server) CheckStore(ctx context.Context) error {
 	defer release()
 	start := time.Now()
 	err = s.checker.Check(ctx)
-	h := &s.storeHealth
+	h := &s.checks
 	h.mu.Lock()
 	h.checked, h.at, h.took, h.err = true, time.Now(), time.Since(start), err
 	h.mu.Unlock()
@@ -78,7 +78,7 @@ func (s *Server) startChecks(interval time.Duration) {
 	if s.checker == nil || interval <= 0 {
 		return
 	}
-	h := &s.storeHealth
+	h := &s.checks
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	h.wg.Go(func() {
@@ -108,15 +108,15 @@ func (s *Server) startChecks(interval time.Duration) {
 }
 
 func (s *Server) stopChecks() {
-	if s.storeHealth.cancel != nil {
-		s.storeHealth.cancel()
+	if s.checks.cancel != nil {
+		s.checks.cancel()
 	}
-	s.storeHealth.wg.Wait()
+	s.checks.wg.Wait()
 }
 
 // noteCorrupt records a read of month data that failed with damage.
 func (s *Server) noteCorrupt(err error) {
-	h := &s.storeHealth
+	h := &s.checks
 	h.mu.Lock()
 	h.corrupt, h.corruptAt = err, time.Now()
 	h.mu.Unlock()
@@ -124,7 +124,7 @@ func (s *Server) noteCorrupt(err error) {
 
 // damage returns the 503 of a damaged store, nil when none is known.
 func (s *Server) damage() *Problem {
-	h := &s.storeHealth
+	h := &s.checks
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	unavailable := func(format string, err error) *Problem {
@@ -155,7 +155,7 @@ func (s *Server) checkState() checkJSON {
 	if s.checker == nil {
 		return checkJSON{Status: "none"}
 	}
-	h := &s.storeHealth
+	h := &s.checks
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.checked {

@@ -69,25 +69,25 @@ type Options struct {
 
 // Server serves the API. Create it with New; it is safe for concurrent use.
 type Server struct {
-	opt         Options
-	st          store.Store
-	svc         store.Service
-	log         *slog.Logger
-	mux         *http.ServeMux
-	routes      []route
-	months      monthList
-	registry    registryASNs
-	cache       respCache
-	gen         atomic.Uint64 // bumped on every write made through the server
-	keys        keyCache
-	limits      *limiter
-	metrics     *metrics
-	touch       toucher
-	closeMu     sync.Once
-	views       viewCache     // month views of the list endpoints
-	work        *workLimiter  // expensive requests in flight
-	checker     store.Checker // the store's integrity check, when it has one
-	storeHealth storeHealth   // what /healthz knows of the store
+	opt      Options
+	st       store.Store
+	svc      store.Service
+	log      *slog.Logger
+	mux      *http.ServeMux
+	routes   []route
+	months   monthList
+	registry registryASNs
+	cache    respCache
+	gen      atomic.Uint64 // bumped on every write made through the server
+	keys     keyCache
+	limits   *limiter
+	metrics  *metrics
+	touch    toucher
+	closeMu  sync.Once
+	views    viewCache     // month views of the list endpoints
+	work     *workLimiter  // expensive requests in flight
+	checker  store.Checker // the store's integrity check, when it has one
+	checks   storeHealth   // what /healthz knows of the store
 }
 
 // route is one operation: method and ServeMux path, the query parameters
