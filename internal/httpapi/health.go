@@ -14,10 +14,15 @@ import (
 // that it takes milliseconds even while the store is busy: the result of
 // the last integrity check of the store (run at start and every
 // Options.CheckInterval), whether reads of month data failed with damage
-// lately, and a ping of the store with a short timeout.
+// lately, and a ping of the store with a short timeout, unless a read has
+// just succeeded.
 const (
 	// pingTimeout bounds the one store round trip of /healthz.
 	pingTimeout = 500 * time.Millisecond
+	// recentRead is how recent a successful read of month data must be
+	// for /healthz to take it for the ping: a store busy with reads (its
+	// connections all in use) is not kept waiting for one more.
+	recentRead = time.Second
 	// corruptHold is how long a read that failed with damage keeps
 	// /healthz at 503 after the last such failure.
 	corruptHold = 10 * time.Minute
@@ -185,7 +190,10 @@ func (s *Server) health(c *call) error {
 	}
 	ctx, cancel := context.WithTimeout(c.ctx(), pingTimeout)
 	defer cancel()
-	err := s.ping(ctx)
+	var err error
+	if !s.counted.answeredWithin(recentRead) { // a busy store is not pinged: it answers
+		err = s.ping(ctx)
+	}
 	var metas []store.MonthMeta
 	if err == nil {
 		metas, err = s.monthList(ctx) // the list in memory, once read

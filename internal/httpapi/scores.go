@@ -123,7 +123,7 @@ func (s *Server) listASes(c *call) error {
 func (s *Server) recordOf(c *call, m *store.MonthMeta, asn uint32) (*store.ASN, error) {
 	v := s.peekView(m)
 	if v == nil {
-		return s.oneASN(c, m, asn)
+		return s.readASN(c, m, asn, store.Filter{ASNs: []uint32{asn}, ScoresOnly: true})
 	}
 	if a := v.find(asn); a != nil {
 		return a, nil
@@ -133,7 +133,13 @@ func (s *Server) recordOf(c *call, m *store.MonthMeta, asn uint32) (*store.ASN, 
 
 // oneASN reads the month record of one ASN, 404 when not measured.
 func (s *Server) oneASN(c *call, m *store.MonthMeta, asn uint32) (*store.ASN, error) {
-	recs, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, store.Filter{ASNs: []uint32{asn}})
+	return s.readASN(c, m, asn, store.Filter{ASNs: []uint32{asn}})
+}
+
+// readASN reads the month record of asn that f selects, 404 when not
+// measured.
+func (s *Server) readASN(c *call, m *store.MonthMeta, asn uint32, f store.Filter) (*store.ASN, error) {
+	recs, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, f)
 	if err != nil {
 		return nil, fmt.Errorf("read AS%d: %w", asn, err)
 	}

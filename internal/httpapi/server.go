@@ -57,7 +57,8 @@ type Options struct {
 	MonthViews int
 	// ExpensivePerClient and ExpensiveTotal bound the expensive requests
 	// (list responses not in the cache, whole months read) in flight per
-	// caller and in all (defaults 2 and GOMAXPROCS). Beyond them a request
+	// caller and in all (defaults 2 and GOMAXPROCS−1, at least 1: a core
+	// stays free for the cheap requests). Beyond them a request
 	// waits up to two seconds, then gets 429 or 503 with Retry-After.
 	ExpensivePerClient int
 	ExpensiveTotal     int
@@ -84,6 +85,7 @@ type Server struct {
 	metrics  *metrics
 	touch    toucher
 	closeMu  sync.Once
+	counted  *countedStore // st, which counts the reads
 	views    viewCache     // month views of the list endpoints
 	work     *workLimiter  // expensive requests in flight
 	checker  store.Checker // the store's integrity check, when it has one
@@ -125,13 +127,15 @@ func New(opt Options) (*Server, error) {
 		opt.ExpensivePerClient = defaultExpensivePerClient
 	}
 	if opt.ExpensiveTotal <= 0 {
-		opt.ExpensiveTotal = runtime.GOMAXPROCS(0)
+		// One core stays free for the cheap requests.
+		opt.ExpensiveTotal = max(1, runtime.GOMAXPROCS(0)-1)
 	}
 	s := &Server{opt: opt, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux()}
 	s.checker, _ = opt.Store.(store.Checker)
 	s.cache.max = opt.CacheBytes
 	s.metrics = newMetrics(opt.Registry)
-	s.st = &countedStore{Store: opt.Store, m: s.metrics, corrupt: s.noteCorrupt}
+	s.counted = &countedStore{Store: opt.Store, m: s.metrics, corrupt: s.noteCorrupt}
+	s.st = s.counted
 	s.limits = newLimiter(opt.Now)
 	s.limits.refused = s.metrics.rejections.WithLabelValues("rate_limited").Inc
 	s.views.max = opt.MonthViews

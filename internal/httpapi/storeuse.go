@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
@@ -15,6 +16,7 @@ type countedStore struct {
 	store.Store
 	m       *metrics
 	corrupt func(error)
+	lastOK  atomic.Int64 // when a read last succeeded, Unix nanoseconds
 }
 
 // read counts one read of method and, when it failed, its error.
@@ -25,6 +27,7 @@ func (c *countedStore) read(method string, whole bool, err error) {
 	}
 	c.m.storeReads.WithLabelValues(method, scope).Inc()
 	if err == nil || errors.Is(err, store.ErrNotFound) {
+		c.lastOK.Store(time.Now().UnixNano())
 		return
 	}
 	kind := "other"
@@ -82,4 +85,9 @@ func (c *countedStore) Participants(ctx context.Context, month time.Time, spec s
 	out, err := c.Store.Participants(ctx, month, spec)
 	c.read("Participants", false, err)
 	return out, err
+}
+
+// answeredWithin reports whether a read succeeded within d.
+func (c *countedStore) answeredWithin(d time.Duration) bool {
+	return time.Since(time.Unix(0, c.lastOK.Load())) < d
 }

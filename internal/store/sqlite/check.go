@@ -31,7 +31,17 @@ const maxCheckErrors = 10
 // tables (integrity_check does, at twice the cost). Damage is an error
 // wrapping store.ErrCorrupt that quotes SQLite's findings.
 func (s *Store) Check(ctx context.Context) error {
-	rows, err := s.r.QueryContext(ctx, fmt.Sprintf("PRAGMA quick_check(%d)", maxCheckErrors))
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return checkError(err)
+	}
+	defer conn.Close()
+	// The connection's page cache would answer for pages read before, as
+	// they were then: the check reads the file.
+	if _, err := conn.ExecContext(ctx, "PRAGMA shrink_memory"); err != nil {
+		return checkError(err)
+	}
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf("PRAGMA quick_check(%d)", maxCheckErrors))
 	if err != nil {
 		return checkError(err)
 	}

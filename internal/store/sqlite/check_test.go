@@ -23,8 +23,20 @@ func TestCheck_Damaged(t *testing.T) {
 	if err := s.Close(); err != nil { // checkpoints the WAL into the file
 		t.Fatal(err)
 	}
-	damage(t, path)
+	// Damage under an open store whose connections have read every page.
 	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(t.Context()); err != nil {
+		t.Fatalf("Check(intact, reopened) = %v, want nil", err)
+	}
+	damage(t, path)
+	if err := s.Check(t.Context()); !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("Check(damaged while open) = %v, want an error wrapping store.ErrCorrupt", err)
+	}
+	s.Close()
+	s, err = Open(t.Context(), path)
 	if err != nil {
 		t.Fatalf("Open(damaged) = %v", err)
 	}
