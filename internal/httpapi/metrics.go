@@ -87,6 +87,11 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	for _, r := range []string{"ok", "error"} {
 		m.viewLoads.WithLabelValues(r)
 	}
+	for _, method := range []string{"Months", "ASNs", "Incidents", "Routes", "ROAStats", "Aggregates", "Participants"} {
+		for _, scope := range []string{"month", "part"} {
+			m.storeReads.WithLabelValues(method, scope)
+		}
+	}
 	reg.MustRegister(m.requests, m.latency, m.storeReads, m.storeErrors, m.viewLoads, m.viewSeconds, m.views,
 		m.rejections, m.expensive, m.checkOK, m.checkTime)
 	// Tests create many servers on the default registry's absence: the
