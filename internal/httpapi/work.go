@@ -28,6 +28,7 @@ const (
 type workLimiter struct {
 	total     chan struct{}
 	perClient int
+	wait      time.Duration // how long a request waits for a slot
 	mu        sync.Mutex
 	clients   map[string]*clientSlots
 	// refused counts refusals by reason ("client_busy", "server_busy");
@@ -44,15 +45,15 @@ type clientSlots struct {
 }
 
 func newWorkLimiter(total, perClient int) *workLimiter {
-	return &workLimiter{total: make(chan struct{}, max(1, total)), perClient: max(1, perClient),
+	return &workLimiter{total: make(chan struct{}, max(1, total)), perClient: max(1, perClient), wait: workWait,
 		clients: map[string]*clientSlots{}}
 }
 
 // acquire takes a slot of client and one of the server, waiting up to
-// workWait for both; release gives them back. The error is a problem
+// w.wait for both; release gives them back. The error is a problem
 // ready for the client, or ctx's error.
 func (w *workLimiter) acquire(ctx context.Context, client string) (release func(), err error) {
-	timer := time.NewTimer(workWait)
+	timer := time.NewTimer(w.wait)
 	defer timer.Stop()
 	cs := w.join(client)
 	select {
