@@ -74,8 +74,8 @@ func TestRateLimit_Costs(t *testing.T) {
 	for range 30 {
 		e.get("/healthz", http.StatusOK)
 	}
-	e.get("/api/v2/ases?pageSize=1", http.StatusOK) // 1 + 2 + 10: 2 left
-	e.get("/api/v2/ases?pageSize=1", http.StatusOK) // from the cache, 1: 1 left
+	e.get("/api/v2/ases?pageSize=1", http.StatusOK)          // 1 + 2 + 10: 2 left
+	e.get("/api/v2/ases?pageSize=1", http.StatusOK)          // from the cache, 1: 1 left
 	resp, body := e.do("GET", "/api/v2/ases?pageSize=2", "") // 1, then 2 more wanted, 0 held
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != strconv.Itoa(costBuild) {
 		t.Errorf("a build without the tokens: %d Retry-After %q, want 429 and %d: %s",
