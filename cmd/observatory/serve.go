@@ -103,6 +103,12 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 			log.Warn("prepare the dashboard", "err", err)
 		}
 	})
+	warm.Go(func() {
+		// And its records for the API's list queries.
+		if err := api.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("prepare the month view", "err", err)
+		}
+	})
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return usageError(fmt.Errorf("--listen %s: %w", o.listen, err))

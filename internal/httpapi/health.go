@@ -42,8 +42,7 @@ type storeHealth struct {
 	corrupt   error         // the last read that failed with damage
 	corruptAt time.Time
 
-	cancel context.CancelFunc // ends the periodic check
-	wg     sync.WaitGroup     // the periodic check
+	wg sync.WaitGroup // the periodic check, which ends with Server.bg
 }
 
 // CheckStore runs the store's integrity check (store.Checker) now and
@@ -84,8 +83,7 @@ func (s *Server) startChecks(interval time.Duration) {
 		return
 	}
 	h := &s.checks
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
+	ctx := s.bg
 	h.wg.Go(func() {
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
@@ -110,13 +108,6 @@ func (s *Server) startChecks(interval time.Duration) {
 			failed = err != nil
 		}
 	})
-}
-
-func (s *Server) stopChecks() {
-	if s.checks.cancel != nil {
-		s.checks.cancel()
-	}
-	s.checks.wg.Wait()
 }
 
 // noteCorrupt records a read of month data that failed with damage.
@@ -204,7 +195,7 @@ func (s *Server) health(c *call) error {
 			return s.damage()
 		}
 		s.log.Warn("health check", "err", err)
-		return problem(http.StatusServiceUnavailable, "unavailable", "the store does not answer within %v", pingTimeout)
+		return problem(http.StatusServiceUnavailable, "unavailable", "the store does not answer (waited up to %v); the error is logged", pingTimeout)
 	}
 	return c.writeJSON(http.StatusOK, struct {
 		Status string    `json:"status"`

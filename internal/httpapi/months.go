@@ -72,6 +72,11 @@ func (s *Server) refreshMonths() {
 		return
 	}
 	m.metas = metas
+	// A new version of the month most queries read (a re-ingest, a
+	// review) is prepared before they ask for it.
+	if d := resolveMonth(metas, time.Time{}, ""); d != nil && s.peekView(d) == nil {
+		m.wg.Go(func() { s.warmView(s.bg, d) })
+	}
 }
 
 func (s *Server) readMonths(ctx context.Context) ([]store.MonthMeta, error) {
@@ -104,6 +109,19 @@ func (c *call) month() (*store.MonthMeta, error) {
 	if err != nil {
 		return nil, err
 	}
+	found := resolveMonth(metas, want, ref)
+	if found == nil {
+		if want.IsZero() && ref == "" {
+			return nil, notFound("no month is stored yet")
+		}
+		return nil, notFound("no month stored for %s", describeMonth(want, ref))
+	}
+	return found, nil
+}
+
+// resolveMonth returns the month of metas (newest first) that want (zero:
+// the newest) and ref ("": any specification) select, nil when none.
+func resolveMonth(metas []store.MonthMeta, want time.Time, ref string) *store.MonthMeta {
 	var found *store.MonthMeta
 	for i := range metas {
 		m := &metas[i]
@@ -119,13 +137,7 @@ func (c *call) month() (*store.MonthMeta, error) {
 			found = m
 		}
 	}
-	if found == nil {
-		if want.IsZero() && ref == "" {
-			return nil, notFound("no month is stored yet")
-		}
-		return nil, notFound("no month stored for %s", describeMonth(want, ref))
-	}
-	return found, nil
+	return found
 }
 
 func describeMonth(m time.Time, ref string) string {

@@ -81,8 +81,9 @@ func (l *limiter) take(name string, perMinute int, need, cost float64) error {
 	if l.refused != nil {
 		l.refused()
 	}
-	p := problem(http.StatusTooManyRequests, "rate-limited", "more than %d requests a minute "+
-		"(a response not in the cache costs %d, a whole month read %d more)", perMinute, costRequest+costBuild, costMonthRead)
+	p := problem(http.StatusTooManyRequests, "rate-limited", "over the rate of %d tokens a minute "+
+		"(a request costs %d, a response not in the cache %d more, a whole month read %d more)",
+		perMinute, costRequest, costBuild, costMonthRead)
 	p.retryAfter = max(1, int(math.Ceil(wait)))
 	return p
 }

@@ -85,11 +85,13 @@ type Server struct {
 	metrics  *metrics
 	touch    toucher
 	closeMu  sync.Once
-	counted  *countedStore // st, which counts the reads
-	views    viewCache     // month views of the list endpoints
-	work     *workLimiter  // expensive requests in flight
-	checker  store.Checker // the store's integrity check, when it has one
-	checks   storeHealth   // what /healthz knows of the store
+	counted  *countedStore      // st, which counts the reads
+	views    viewCache          // month views of the list endpoints
+	work     *workLimiter       // expensive requests in flight
+	checker  store.Checker      // the store's integrity check, when it has one
+	checks   storeHealth        // what /healthz knows of the store
+	bg       context.Context    // the server's own work: ends with Close
+	stopBG   context.CancelFunc // ends bg
 }
 
 // route is one operation: method and ServeMux path, the query parameters
@@ -142,6 +144,7 @@ func New(opt Options) (*Server, error) {
 	s.work = newWorkLimiter(opt.ExpensiveTotal, opt.ExpensivePerClient)
 	s.work.refused = func(reason string) { s.metrics.rejections.WithLabelValues(reason).Inc() }
 	s.work.inFlight = s.metrics.expensive.Add
+	s.bg, s.stopBG = context.WithCancel(context.Background())
 	s.startChecks(opt.CheckInterval)
 	s.touch.init(s)
 	s.routes = s.table()
@@ -154,7 +157,8 @@ func New(opt Options) (*Server, error) {
 func (s *Server) Close() error {
 	s.closeMu.Do(func() {
 		s.touch.stop()
-		s.stopChecks()
+		s.stopBG()
+		s.checks.wg.Wait()
 		s.months.wg.Wait()
 		s.registry.wg.Wait()
 	})

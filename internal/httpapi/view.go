@@ -24,9 +24,7 @@ import (
 // defaultMonthViews is how many month views are kept (Options.MonthViews).
 const defaultMonthViews = 4
 
-// viewLoadTimeout bounds the read of a month view. The read is detached
-// from the request that started it: a client that leaves must not make
-// the others waiting for the same read fail.
+// viewLoadTimeout bounds the read of a month view.
 const viewLoadTimeout = 2 * time.Minute
 
 // monthView is one month version's ASN records with their scores, without
@@ -247,6 +245,40 @@ func (vc *viewCache) len() int {
 	return len(vc.slots)
 }
 
+// Warm prepares the month view of the month that a request without month
+// and spec parameters reads (the newest month, under spec.Default when
+// stored), so that the first list queries find it; a list query arriving
+// meanwhile waits for the same read. serve calls it in the background at
+// start; the server calls it itself when a new version of that month
+// appears. It returns the read's error.
+func (s *Server) Warm(ctx context.Context) error {
+	metas, err := s.monthList(ctx)
+	if err != nil {
+		return err
+	}
+	if m := resolveMonth(metas, time.Time{}, ""); m != nil {
+		return s.warmView(ctx, m)
+	}
+	return nil
+}
+
+// warmView loads the view of m unless it is loaded or being loaded, in a
+// slot of the server's expensive work.
+func (s *Server) warmView(ctx context.Context, m *store.MonthMeta) error {
+	release, err := s.work.acquireServer(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	key, version := viewKeys(m, s.gen.Load())
+	sl, load := s.views.slot(key, version)
+	if !load {
+		return nil
+	}
+	s.loadView(ctx, m, key, sl)
+	return sl.err
+}
+
 // monthView returns the view of m: loaded by this request, which then pays
 // for a whole month read, or shared with the request loading it.
 func (c *call) monthView(m *store.MonthMeta) (*monthView, error) {
@@ -255,7 +287,9 @@ func (c *call) monthView(m *store.MonthMeta) (*monthView, error) {
 	sl, load := s.views.slot(key, version)
 	if load {
 		c.chargeMonthRead()
-		s.loadView(c.ctx(), m, key, sl)
+		// Detached from the request: a client that leaves must not make
+		// the others waiting for the same read fail.
+		s.loadView(context.WithoutCancel(c.ctx()), m, key, sl)
 	}
 	select {
 	case <-sl.ready:
@@ -274,7 +308,7 @@ func (s *Server) peekView(m *store.MonthMeta) *monthView {
 // loadView reads the month's records into sl and marks it ready.
 func (s *Server) loadView(ctx context.Context, m *store.MonthMeta, key string, sl *viewSlot) {
 	defer close(sl.ready)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), viewLoadTimeout)
+	ctx, cancel := context.WithTimeout(ctx, viewLoadTimeout)
 	defer cancel()
 	start := time.Now()
 	recs, err := s.st.ASNs(ctx, m.Month, m.Spec, store.Filter{ScoresOnly: true})

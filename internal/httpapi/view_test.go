@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -233,4 +235,32 @@ func scraped(t *testing.T, e *env, field string, labels ...string) float64 {
 		}
 	}
 	return 0
+}
+
+// TestWarm checks that Warm prepares the default month's view before any
+// list query, and that a new version of that month, once the list of
+// months is re-read, is prepared without one.
+func TestWarm(t *testing.T) {
+	st := openFixture(t, storeKinds[0])
+	e := newEnv(t, st, Options{MonthsTTL: 50 * time.Millisecond})
+	if err := e.s.Warm(context.Background()); err != nil {
+		t.Fatalf("Warm() = %v", err)
+	}
+	e.get("/api/v2/ases?pageSize=3", http.StatusOK)
+	if got := scraped(t, e, "viewLoads", "ok"); got != 1 {
+		t.Fatalf("month views loaded after Warm and a list query: %v, want 1", got)
+	}
+	m := fixtureMonth(october, 0)
+	m.Meta.IngestedAt = m.Meta.IngestedAt.Add(time.Hour) // a re-ingest
+	if err := st.WriteMonth(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for scraped(t, e, "viewLoads", "ok") < 2 && time.Now().Before(deadline) {
+		e.get("/healthz", http.StatusOK) // reads the list of months when it is old
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := scraped(t, e, "viewLoads", "ok"); got != 2 {
+		t.Errorf("month views loaded after a re-ingest: %v, want 2 (the new version prepared)", got)
+	}
 }
