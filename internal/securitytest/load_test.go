@@ -37,10 +37,14 @@ const rssBound = 400 << 20
 // that the month was read from the store once, that each list query was
 // answered 200, 400 (the bad ones), or 429/503 with Retry-After, and that
 // the server's peak memory stayed under rssBound. Before the burst, a
-// refused pageSize=0 must cost no read of the month.
+// refused pageSize=0 must cost no read of the month. The month is prepared
+// at start (its one whole read); the burst shares it.
 func TestFinding2_ListBurst(t *testing.T) {
 	eachStore(t, func(t *testing.T, kind string) {
 		srv := start(t, monthStore(t, kind))
+		// serve prepares the month's view after start: once that read is
+		// done, the requests below are all there is.
+		waitMetric(t, srv, `observatory_month_view_loads_total{result="ok"}`, 1, 15*time.Second)
 
 		before := scrape(t, srv)
 		if r := srv.get(t, "/api/v2/ases?pageSize=0", ""); r.status != http.StatusBadRequest {
@@ -236,6 +240,18 @@ func scrape(t *testing.T, srv *server) metricsText {
 		}
 	}
 	return out
+}
+
+// waitMetric waits until a series of the server's /metrics has the value,
+// at most timeout (it may never, on a build without it).
+func waitMetric(t *testing.T, srv *server, series string, value float64, timeout time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if v, ok := scrape(t, srv)[series]; ok && v == value {
+			return
+		}
+	}
+	t.Logf("%s did not reach %v within %v", series, value, timeout)
 }
 
 // value returns a series of the scrape; a missing one fails the test.
