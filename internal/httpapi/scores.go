@@ -264,27 +264,6 @@ func (s *Server) scoreSummary(c *call) error {
 // hasData reports whether any network of the aggregate had the score.
 func hasData(a store.Aggregate) bool { return a.Ready+a.Aspire+a.Lag > 0 }
 
-// aggregatesOf returns a month's aggregates of one region key, by score
-// id, looked up scope by scope (world, region, …); nil when none matches.
-func (s *Server) aggregatesOf(c *call, m *store.MonthMeta, key string) (map[string]store.Aggregate, string, error) {
-	for _, scope := range summaryScopes {
-		aggs, err := s.st.Aggregates(c.ctx(), m.Month, m.Spec, scope)
-		if err != nil {
-			return nil, "", fmt.Errorf("read aggregates: %w", err)
-		}
-		out := map[string]store.Aggregate{}
-		for _, a := range aggs {
-			if strings.EqualFold(a.Key, key) || (scope == "world" && a.Key == "" && strings.EqualFold(key, "world")) {
-				out[a.Score] = a
-			}
-		}
-		if len(out) > 0 {
-			return out, scope, nil
-		}
-	}
-	return nil, "", nil
-}
-
 type scoreDetails struct {
 	monthData
 	asJSON

@@ -85,13 +85,14 @@ type Server struct {
 	metrics  *metrics
 	touch    toucher
 	closeMu  sync.Once
-	counted  *countedStore      // st, which counts the reads
-	views    viewCache          // month views of the list endpoints
-	work     *workLimiter       // expensive requests in flight
-	checker  store.Checker      // the store's integrity check, when it has one
-	checks   storeHealth        // what /healthz knows of the store
-	bg       context.Context    // the server's own work: ends with Close
-	stopBG   context.CancelFunc // ends bg
+	counted  *countedStore         // st, which counts the reads
+	views    viewCache[*monthView] // month views of the list endpoints
+	aggs     viewCache[*aggView]   // months' aggregates, indexed
+	work     *workLimiter          // expensive requests in flight
+	checker  store.Checker         // the store's integrity check, when it has one
+	checks   storeHealth           // what /healthz knows of the store
+	bg       context.Context       // the server's own work: ends with Close
+	stopBG   context.CancelFunc    // ends bg
 }
 
 // route is one operation: method and ServeMux path, the query parameters
@@ -141,6 +142,7 @@ func New(opt Options) (*Server, error) {
 	s.limits = newLimiter(opt.Now)
 	s.limits.refused = s.metrics.rejections.WithLabelValues("rate_limited").Inc
 	s.views.max = opt.MonthViews
+	s.aggs.max = 4 * opt.MonthViews // small: a month's aggregates are a few thousand rows
 	s.work = newWorkLimiter(opt.ExpensiveTotal, opt.ExpensivePerClient)
 	s.work.refused = func(reason string) { s.metrics.rejections.WithLabelValues(reason).Inc() }
 	s.work.inFlight = s.metrics.expensive.Add

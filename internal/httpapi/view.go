@@ -5,9 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
@@ -154,97 +152,6 @@ func (v *monthView) participants(reg map[uint32]bool) []uint32 {
 	return slices.Compact(out)
 }
 
-// viewCache holds the month views, at most max of them, least recently
-// used first out; a month's new version (a re-ingest, a review) replaces
-// its old one at once.
-type viewCache struct {
-	mu    sync.Mutex
-	max   int
-	slots map[string]*viewSlot // by month and spec
-	clock uint64
-}
-
-// viewSlot is one month's view: being loaded until ready is closed, then
-// v or err.
-type viewSlot struct {
-	version string
-	ready   chan struct{}
-	v       *monthView
-	err     error
-	used    uint64
-}
-
-// viewKeys returns the key of m's slot and the version of its data: the
-// month's ingest and the server's writes (gen).
-func viewKeys(m *store.MonthMeta, gen uint64) (key, version string) {
-	return m.Month.UTC().Format(time.RFC3339) + "\x00" + m.Spec,
-		strconv.FormatInt(m.IngestedAt.UnixNano(), 10) + "/" + strconv.FormatUint(gen, 10)
-}
-
-// slot returns the slot of key at version, and whether the caller must
-// load it (it is new). A slot of another version is replaced.
-func (vc *viewCache) slot(key, version string) (*viewSlot, bool) {
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	vc.clock++
-	if sl := vc.slots[key]; sl != nil && sl.version == version {
-		sl.used = vc.clock
-		return sl, false
-	}
-	if vc.slots == nil {
-		vc.slots = map[string]*viewSlot{}
-	}
-	delete(vc.slots, key)
-	for len(vc.slots) >= max(1, vc.max) {
-		vc.evict()
-	}
-	sl := &viewSlot{version: version, ready: make(chan struct{}), used: vc.clock}
-	vc.slots[key] = sl
-	return sl, true
-}
-
-// evict drops the least recently used slot. vc.mu must be held.
-func (vc *viewCache) evict() {
-	var oldest string
-	for k, sl := range vc.slots {
-		if oldest == "" || sl.used < vc.slots[oldest].used {
-			oldest = k
-		}
-	}
-	delete(vc.slots, oldest)
-}
-
-// peek returns the view of key at version when it is loaded, else nil.
-func (vc *viewCache) peek(key, version string) *monthView {
-	vc.mu.Lock()
-	sl := vc.slots[key]
-	vc.mu.Unlock()
-	if sl == nil || sl.version != version {
-		return nil
-	}
-	select {
-	case <-sl.ready:
-		return sl.v
-	default:
-		return nil
-	}
-}
-
-// drop forgets sl if it is still key's slot (its load failed).
-func (vc *viewCache) drop(key string, sl *viewSlot) {
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	if vc.slots[key] == sl {
-		delete(vc.slots, key)
-	}
-}
-
-func (vc *viewCache) len() int {
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	return len(vc.slots)
-}
-
 // Warm prepares the month view of the month that a request without month
 // and spec parameters reads (the newest month, under spec.Default when
 // stored), so that the first list queries find it; a list query arriving
@@ -291,35 +198,40 @@ func (c *call) monthView(m *store.MonthMeta) (*monthView, error) {
 		// the others waiting for the same read fail.
 		s.loadView(context.WithoutCancel(c.ctx()), m, key, sl)
 	}
+	return waitSlot(c.ctx(), sl)
+}
+
+// waitSlot waits for sl to be loaded, or ctx to end.
+func waitSlot[T any](ctx context.Context, sl *viewSlot[T]) (T, error) {
 	select {
 	case <-sl.ready:
-	case <-c.ctx().Done():
-		return nil, c.ctx().Err()
+		return sl.v, sl.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
 	}
-	return sl.v, sl.err
 }
 
 // peekView returns the view of m when it is loaded, else nil: for the
 // requests that need one record and would rather read it than wait.
 func (s *Server) peekView(m *store.MonthMeta) *monthView {
-	return s.views.peek(viewKeys(m, s.gen.Load()))
+	v, _ := s.views.peek(viewKeys(m, s.gen.Load()))
+	return v
 }
 
 // loadView reads the month's records into sl and marks it ready.
-func (s *Server) loadView(ctx context.Context, m *store.MonthMeta, key string, sl *viewSlot) {
-	defer close(sl.ready)
+func (s *Server) loadView(ctx context.Context, m *store.MonthMeta, key string, sl *viewSlot[*monthView]) {
 	ctx, cancel := context.WithTimeout(ctx, viewLoadTimeout)
 	defer cancel()
 	start := time.Now()
 	recs, err := s.st.ASNs(ctx, m.Month, m.Spec, store.Filter{ScoresOnly: true})
 	if err != nil {
-		sl.err = fmt.Errorf("load the month view of %s %s: %w", m.Month.Format("2006-01"), m.Spec, err)
-		s.views.drop(key, sl)
+		s.views.fill(key, sl, nil, fmt.Errorf("load the month view of %s %s: %w", m.Month.Format("2006-01"), m.Spec, err))
 		s.metrics.viewLoads.WithLabelValues("error").Inc()
 		s.metrics.views.Set(float64(s.views.len()))
 		return
 	}
-	sl.v = newMonthView(recs)
+	s.views.fill(key, sl, newMonthView(recs), nil)
 	s.metrics.viewLoads.WithLabelValues("ok").Inc()
 	s.metrics.viewSeconds.Observe(time.Since(start).Seconds())
 	s.metrics.views.Set(float64(s.views.len()))

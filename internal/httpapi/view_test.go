@@ -92,7 +92,11 @@ func TestMonthView_ParticipantsAndFind(t *testing.T) {
 }
 
 func TestViewCache(t *testing.T) {
-	vc := viewCache{max: 2}
+	vc := viewCache[*monthView]{max: 2}
+	peek := func(key, version string) *monthView {
+		v, _ := vc.peek(key, version)
+		return v
+	}
 	a1, lead := vc.slot("a", "v1")
 	if !lead {
 		t.Fatal("slot(a, v1) of an empty cache: not told to load")
@@ -100,12 +104,12 @@ func TestViewCache(t *testing.T) {
 	if again, lead := vc.slot("a", "v1"); lead || again != a1 {
 		t.Errorf("slot(a, v1) again: lead %v, same slot %v; want the slot in load, shared", lead, again == a1)
 	}
-	if vc.peek("a", "v1") != nil {
+	if peek("a", "v1") != nil {
 		t.Errorf("peek() of a slot still loading: want nil")
 	}
-	a1.v = &monthView{}
-	close(a1.ready)
-	if vc.peek("a", "v1") != a1.v || vc.peek("a", "v2") != nil {
+	loaded := &monthView{}
+	vc.fill("a", a1, loaded, nil)
+	if peek("a", "v1") != loaded || peek("a", "v2") != nil {
 		t.Errorf("peek(): want the loaded view of v1 only")
 	}
 	if a2, lead := vc.slot("a", "v2"); !lead || a2 == a1 {
@@ -113,8 +117,13 @@ func TestViewCache(t *testing.T) {
 	}
 	vc.slot("b", "v1")
 	vc.slot("c", "v1") // evicts a, the least recently used
-	if vc.len() != 2 || vc.peek("a", "v2") != nil {
+	if vc.len() != 2 || peek("a", "v2") != nil {
 		t.Errorf("after three months: %d views held, want 2 without a", vc.len())
+	}
+	c1, _ := vc.slot("c", "v1")
+	vc.fill("c", c1, nil, fmt.Errorf("disk on fire"))
+	if _, lead := vc.slot("c", "v1"); !lead {
+		t.Errorf("slot() after a failed load: want a new load")
 	}
 }
 
@@ -262,5 +271,25 @@ func TestWarm(t *testing.T) {
 	}
 	if got := scraped(t, e, "viewLoads", "ok"); got != 2 {
 		t.Errorf("month views loaded after a re-ingest: %v, want 2 (the new version prepared)", got)
+	}
+}
+
+// TestScoreSummary_OneRead checks that summaries of distinct regions read
+// the month's aggregates once, and find a key in any case.
+func TestScoreSummary_OneRead(t *testing.T) {
+	st := openFixture(t, storeKinds[0])
+	e := newEnv(t, st, Options{})
+	for _, r := range []string{"world", "WORLD", "europe", "Europe", "nl"} {
+		e.get("/api/v2/scores/summary?region="+r, http.StatusOK)
+	}
+	for _, r := range []string{"Nowhere", "Atlantis"} {
+		e.get("/api/v2/scores/summary?region="+r, http.StatusNotFound)
+	}
+	// October and September (for the trend): one whole read each.
+	if got := scraped(t, e, "storeReads", "Aggregates", "month"); got != 2 {
+		t.Errorf("whole-month aggregate reads: %v, want 2", got)
+	}
+	if got := scraped(t, e, "storeReads", "Aggregates", "part"); got != 0 {
+		t.Errorf("aggregate reads of a scope: %v, want 0", got)
 	}
 }
