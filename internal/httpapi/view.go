@@ -159,7 +159,9 @@ func (v *monthView) participants(reg map[uint32]bool) []uint32 {
 // start; the server calls it itself when a new version of that month
 // appears. It returns the read's error.
 func (s *Server) Warm(ctx context.Context) error {
-	metas, err := s.monthList(ctx)
+	// Read apart from the cached list: a list read before the first month
+	// is ingested (observatory run) must not be answered for MonthsTTL.
+	metas, err := s.readMonths(ctx)
 	if err != nil {
 		return err
 	}
