@@ -36,27 +36,29 @@ type BurstConfig struct {
 
 // Series is what a stream of requests measured.
 type Series struct {
-	Requests, Bad int // Bad: transport errors and non-2xx answers
+	Requests, Bad int         // Bad: transport errors and non-2xx answers
+	Statuses      map[int]int // answers by status; 0: transport errors
 	latencies     []time.Duration
 	samples       []sample // as they came, before the burst included
 }
 
 // sample is one request of a stream.
 type sample struct {
-	due time.Time
-	lat time.Duration
-	bad bool
+	due    time.Time
+	lat    time.Duration
+	status int // 0: a transport error
 }
 
 // since keeps the samples due at or after t.
 func (s *Series) since(t time.Time) {
-	s.Requests, s.Bad, s.latencies = 0, 0, nil
+	s.Requests, s.Bad, s.Statuses, s.latencies = 0, 0, map[int]int{}, nil
 	for _, x := range s.samples {
 		if x.due.Before(t) {
 			continue
 		}
 		s.Requests++
-		if x.bad {
+		s.Statuses[x.status]++
+		if x.status/100 != 2 {
 			s.Bad++
 		}
 		s.latencies = append(s.latencies, x.lat)
@@ -77,8 +79,22 @@ func (s *Series) Percentile(p float64) time.Duration {
 // String gives the figures as key=value pairs, latencies in milliseconds.
 func (s *Series) String() string {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
-	return fmt.Sprintf("requests=%d bad=%d p50_ms=%s p99_ms=%s max_ms=%s",
-		s.Requests, s.Bad, ms(s.Percentile(50)), ms(s.Percentile(99)), ms(s.Percentile(100)))
+	return fmt.Sprintf("requests=%d bad=%d p50_ms=%s p99_ms=%s max_ms=%s%s",
+		s.Requests, s.Bad, ms(s.Percentile(50)), ms(s.Percentile(99)), ms(s.Percentile(100)), statuses(s.Statuses))
+}
+
+// statuses gives answers by status as " status_200=9 status_429=1".
+func statuses(m map[int]int) string {
+	codes := make([]int, 0, len(m))
+	for c := range m {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	var b strings.Builder
+	for _, c := range codes {
+		fmt.Fprintf(&b, " status_%d=%d", c, m[c])
+	}
+	return b.String()
 }
 
 // BurstResult is what a burst run measured.
@@ -93,15 +109,8 @@ type BurstResult struct {
 // probes, as key=value pairs.
 func (r *BurstResult) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "burst requests=%d elapsed_ms=%.1f", sum(r.Statuses), float64(r.BurstElapsed)/float64(time.Millisecond))
-	codes := make([]int, 0, len(r.Statuses))
-	for c := range r.Statuses {
-		codes = append(codes, c)
-	}
-	sort.Ints(codes)
-	for _, c := range codes {
-		fmt.Fprintf(&b, " status_%d=%d", c, r.Statuses[c])
-	}
+	fmt.Fprintf(&b, "burst requests=%d elapsed_ms=%.1f%s", sum(r.Statuses), float64(r.BurstElapsed)/float64(time.Millisecond),
+		statuses(r.Statuses))
 	fmt.Fprintf(&b, "\nhealthz %s\nprobe %s", &r.Health, &r.Probe)
 	return b.String()
 }
@@ -236,7 +245,7 @@ func every(ctx context.Context, stop <-chan struct{}, interval time.Duration, hc
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			s.samples = append(s.samples, sample{due, lat, err != nil || code/100 != 2})
+			s.samples = append(s.samples, sample{due, lat, code})
 		})
 	}
 }

@@ -55,6 +55,9 @@ func TestRunBurst(t *testing.T) {
 	if res.Health.Requests < 20 || res.Health.Bad != 0 || res.Health.Percentile(100) < 100*time.Millisecond {
 		t.Errorf("RunBurst() healthz %v: want about 40 polls, none bad, the slowest held up by the burst", &res.Health)
 	}
+	if res.Health.Statuses[200] != res.Health.Requests {
+		t.Errorf("RunBurst() healthz statuses %v, want only 200", res.Health.Statuses)
+	}
 	if res.Probe.Requests < 20 || res.Probe.Bad != 0 || res.Probe.Percentile(50) > 50*time.Millisecond {
 		t.Errorf("RunBurst() probe %v: want about 40 fast probes, none bad", &res.Probe)
 	}
