@@ -21,6 +21,7 @@ import (
 	"github.com/observatory-net/observatory/internal/forwarded"
 	"github.com/observatory-net/observatory/internal/httpapi"
 	"github.com/observatory-net/observatory/internal/ratelimit"
+	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/web"
 )
 
@@ -36,6 +37,7 @@ type serveOptions struct {
 	trustedProxies      string
 	accessLog           bool
 	shutdownGracePeriod time.Duration
+	checkInterval       time.Duration
 }
 
 // signInWindow is the period of --signin-failures.
@@ -49,7 +51,13 @@ func newServeCmd() *cobra.Command {
 		Long: `serve answers the observatory's dashboard at / and its API v2 (the contract is served at
 /api/v2/openapi.json) from a store: an SQLite file, or a postgres:// DSN.
 Keys, the participants registry and feedback need a store that keeps them
-(both do). It stops gracefully on SIGINT or SIGTERM.`,
+(both do). It stops gracefully on SIGINT or SIGTERM.
+
+Before it listens, serve checks the store's integrity (SQLite: PRAGMA
+quick_check over the whole file; PostgreSQL: the database's count of data
+checksum failures) and refuses to start on a damaged store, naming it. It
+checks again every --check-interval: damage found then, or reads failing
+with damage, turn /healthz to 503 with the reason.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,6 +77,7 @@ Keys, the participants registry and feedback need a store that keeps them
 	f.StringVar(&o.trustedProxies, "trusted-proxy", "", "CIDR[,CIDR]: reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (default: none)")
 	f.BoolVar(&o.accessLog, "access-log", true, "log every request (pages, static files, sign-in, API) on standard error")
 	f.DurationVar(&o.shutdownGracePeriod, "grace", 10*time.Second, "how long shutdown waits for requests in flight")
+	f.DurationVar(&o.checkInterval, "check-interval", 10*time.Minute, "how often the store's integrity is checked in the background (0: at start only)")
 	return cmd
 }
 
@@ -91,17 +100,24 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 		return err
 	}
 	defer st.Close()
+	if o.checkInterval < 0 {
+		return usageError(fmt.Errorf("--check-interval %v: want a duration of zero or more", o.checkInterval))
+	}
 	if isReadOnly(st) {
 		log.Warn("the store is read-only: it is served, and key use, feedback, reviews and registry changes are refused", "store", redactDSN(o.db))
 	}
 	// The access log is written in front of everything (handler below),
 	// not by the API alone.
 	api, err := httpapi.New(httpapi.Options{Store: st, Logger: log,
-		MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL, KeyRatePerMinute: o.keyRate, AnonymousRatePerMinute: o.anonRate})
+		MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL, KeyRatePerMinute: o.keyRate, AnonymousRatePerMinute: o.anonRate,
+		CheckInterval: o.checkInterval})
 	if err != nil {
 		return err
 	}
 	defer api.Close()
+	if err := checkStore(ctx, api, o.db, log); err != nil {
+		return err
+	}
 	signIns := ratelimit.Rate{N: float64(o.signInFailures), Per: signInWindow, Burst: float64(o.signInFailures)}
 	dash, err := web.New(web.Options{Store: st, API: api.Handler(), Generation: api.Generation, Logger: log,
 		MonthsTTL: o.monthsTTL, KeyCacheTTL: o.keyTTL, PageRatePerMinute: o.pageRate, SignInRate: signIns})
@@ -114,6 +130,12 @@ func serve(ctx context.Context, o serveOptions, logTo io.Writer, ready chan<- st
 		// The newest month's pages are computed before the first visitor.
 		if err := dash.Warm(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("prepare the dashboard", "err", err)
+		}
+	})
+	warm.Go(func() {
+		// And its records for the API's list queries.
+		if err := api.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("prepare the month view", "err", err)
 		}
 	})
 	ln, err := net.Listen("tcp", o.listen)
@@ -153,6 +175,25 @@ func frontHandler(h http.Handler, proxies forwarded.Proxies, accessLog bool, log
 		h = accesslog.Handler(log, h)
 	}
 	return proxies.Handler(h)
+}
+
+// checkStore runs the store's integrity check before serve listens: a
+// damaged store is refused, naming it; a check that cannot run is logged
+// and serving goes on (the periodic check tries again).
+func checkStore(ctx context.Context, api *httpapi.Server, dsn string, log *slog.Logger) error {
+	start := time.Now()
+	err := api.CheckStore(ctx)
+	switch {
+	case errors.Is(err, store.ErrCorrupt):
+		return fmt.Errorf("the store %s is damaged: %w; restore it from a backup, or ingest its months into a new store", redactDSN(dsn), err)
+	case err != nil && ctx.Err() != nil:
+		return err
+	case err != nil:
+		log.Warn("could not check the store", "store", redactDSN(dsn), "err", err)
+	default:
+		log.Info("checked the store", "store", redactDSN(dsn), "result", "ok", "elapsed", time.Since(start))
+	}
+	return nil
 }
 
 // redactDSN hides a password in a postgres:// DSN for the log.

@@ -285,6 +285,8 @@ func TestRateLimit(t *testing.T) {
 	now := time.Date(2026, 11, 5, 12, 0, 0, 0, time.UTC)
 	slow := mintKey(t, k.svc, store.RolePartner, 0, func(a *store.APIKey) { a.RatePerMinute = 4 })
 	e := newEnv(t, st, Options{Now: func() time.Time { return now }, AnonymousRatePerMinute: 8})
+	// From the cache, each request costs one token (see TestRateLimit_Costs).
+	e.get("/api/v2/asns", 200, bearer(k.partner)...)
 	e.get("/api/v2/asns", 200, bearer(slow)...)
 	resp, _ := e.do("GET", "/api/v2/asns", "", bearer(slow)...)
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "15" {

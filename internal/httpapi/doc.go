@@ -12,6 +12,15 @@
 // list keeps answering, which bounds how long a re-ingest by another
 // process takes to show (MonthsTTL and one re-read).
 //
+// A response that is not in the cache is built from what the server holds
+// of its month (issue 17, finding 2): the list endpoints from the month's
+// ASN records, read once per month version and indexed (view.go), the
+// summaries from its aggregates (aggview.go). Every query parameter is
+// checked before anything is read. Rate limits count tokens by what a
+// request makes the server do (ratelimit.go), and the expensive builds are
+// bounded per caller and in all (work.go). /healthz answers from the last
+// integrity check of the store and a ping (health.go).
+//
 // Who sees what (issue 4 §3): anonymous callers see aggregates and public
 // scores: for a participant's ASN the Actions the specification marks
 // public, for any other ASN all five scores, which are computed from

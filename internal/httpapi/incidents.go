@@ -39,10 +39,18 @@ func (s *Server) listIncidents(c *call) error {
 			asns, view = append([]uint32{}, c.who.ASNs...), c.who.view()
 		}
 	}
+	pr, err := parsePage(c.q)
+	if err != nil {
+		return err
+	}
 	m, err := c.month()
 	if err != nil {
 		return err
 	}
+	if err := pr.bind(c.fingerprint(m)); err != nil {
+		return err
+	}
+	c.heavy = asns == nil // every incident of the month
 	return c.serveMonth(m, view, func() (any, error) {
 		if len(asns) == 1 {
 			if _, err := s.oneASN(c, m, asns[0]); err != nil {
@@ -53,7 +61,7 @@ func (s *Server) listIncidents(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		p, err := paginate(c.q, len(incs), c.fingerprint(m))
+		p, err := pr.window(len(incs))
 		if err != nil {
 			return nil, err
 		}

@@ -1,13 +1,11 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/observatory-net/observatory/api"
 	"github.com/observatory-net/observatory/internal/rescore"
@@ -126,21 +124,6 @@ func (s *Server) openAPI(c *call) error {
 	h.Set("Cache-Control", "public, max-age=3600")
 	c.w.Write(b) //nolint:errcheck // the client is gone
 	return nil
-}
-
-// health: GET /healthz, 200 when the store answers within two seconds.
-func (s *Server) health(c *call) error {
-	ctx, cancel := context.WithTimeout(c.ctx(), 2*time.Second)
-	defer cancel()
-	months, err := s.st.Months(ctx)
-	if err != nil {
-		s.log.Warn("health check", "err", err)
-		return problem(http.StatusServiceUnavailable, "unavailable", "the store does not answer")
-	}
-	return c.writeJSON(http.StatusOK, struct {
-		Status string `json:"status"`
-		Months int    `json:"months"`
-	}{"ok", len(months)})
 }
 
 // reviewFeedback: POST /api/v2/feedback/{id}/review (secretariat). An

@@ -72,6 +72,11 @@ func (s *Server) refreshMonths() {
 		return
 	}
 	m.metas = metas
+	// A new version of the month most queries read (a re-ingest, a
+	// review) is prepared before they ask for it.
+	if d := resolveMonth(metas, time.Time{}, ""); d != nil && s.peekView(d) == nil {
+		m.wg.Go(func() { s.warmView(s.bg, d) })
+	}
 }
 
 func (s *Server) readMonths(ctx context.Context) ([]store.MonthMeta, error) {
@@ -89,20 +94,34 @@ func (s *Server) readMonths(ctx context.Context) ([]store.MonthMeta, error) {
 // the newest month by default and, for a month stored under several
 // specifications, spec.Default when stored, else the first.
 func (c *call) month() (*store.MonthMeta, error) {
-	metas, err := c.s.monthList(c.ctx())
-	if err != nil {
-		return nil, err
-	}
 	ref := c.q.Get("spec")
 	if ref != "" && !specRef.MatchString(ref) {
 		return nil, badRequest("spec %s: want ID@VERSION", quote(ref))
 	}
 	var want time.Time
 	if s := c.q.Get("month"); s != "" {
+		var err error
 		if want, err = parseMonthParam(s); err != nil {
 			return nil, err
 		}
 	}
+	metas, err := c.s.monthList(c.ctx())
+	if err != nil {
+		return nil, err
+	}
+	found := resolveMonth(metas, want, ref)
+	if found == nil {
+		if want.IsZero() && ref == "" {
+			return nil, notFound("no month is stored yet")
+		}
+		return nil, notFound("no month stored for %s", describeMonth(want, ref))
+	}
+	return found, nil
+}
+
+// resolveMonth returns the month of metas (newest first) that want (zero:
+// the newest) and ref ("": any specification) select, nil when none.
+func resolveMonth(metas []store.MonthMeta, want time.Time, ref string) *store.MonthMeta {
 	var found *store.MonthMeta
 	for i := range metas {
 		m := &metas[i]
@@ -118,13 +137,7 @@ func (c *call) month() (*store.MonthMeta, error) {
 			found = m
 		}
 	}
-	if found == nil {
-		if want.IsZero() && ref == "" {
-			return nil, notFound("no month is stored yet")
-		}
-		return nil, notFound("no month stored for %s", describeMonth(want, ref))
-	}
-	return found, nil
+	return found
 }
 
 func describeMonth(m time.Time, ref string) string {
@@ -191,7 +204,10 @@ const (
 // serveMonth answers with month data: from the cache, with 304 when the
 // client holds the current version, or built, encoded and cached. view
 // names who the response is for (see principal.view); it must capture
-// everything that makes the response differ between callers.
+// everything that makes the response differ between callers. Every query
+// parameter must have been checked before: a build costs the caller
+// rate-limit tokens (costBuild) and, for a heavy call, a slot of
+// expensive work.
 func (c *call) serveMonth(m *store.MonthMeta, view string, build func() (any, error)) error {
 	reg, regVersion, err := c.s.registered(c.ctx())
 	if err != nil {
@@ -216,20 +232,52 @@ func (c *call) serveMonth(m *store.MonthMeta, view string, build func() (any, er
 	}
 	body, ok := c.s.cache.get(key)
 	if !ok {
-		v, err := build()
-		if err != nil {
+		if body, err = c.build(key, build); err != nil {
 			h.Del("ETag")
 			return err
 		}
-		if body, err = json.Marshal(v); err != nil {
-			return fmt.Errorf("encode %s: %w", c.r.URL.Path, err)
-		}
-		c.s.cache.put(key, body)
 	}
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	c.w.Write(body) //nolint:errcheck // the client is gone
 	return nil
+}
+
+// build builds, encodes and caches the response of key, which is not in
+// the cache: at costBuild tokens and, for a heavy call, in a slot of
+// expensive work, after which the cache is looked at again (a request
+// for the same key may have built it meanwhile).
+func (c *call) build(key string, build func() (any, error)) ([]byte, error) {
+	s := c.s
+	if err := s.limits.more(c.who.bucket(c.r), c.who.rate(s.opt), costBuild); err != nil {
+		return nil, err
+	}
+	if c.heavy {
+		release, err := s.work.acquire(c.ctx(), c.who.bucket(c.r))
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		if body, ok := s.cache.get(key); ok {
+			return body, nil
+		}
+	}
+	v, err := build()
+	if err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", c.r.URL.Path, err)
+	}
+	s.cache.put(key, body)
+	return body, nil
+}
+
+// chargeMonthRead charges the caller for a whole month read from the
+// store that it is about to make (costMonthRead).
+func (c *call) chargeMonthRead() {
+	c.s.limits.charge(c.who.bucket(c.r), c.who.rate(c.s.opt), costMonthRead)
 }
 
 // matchETag applies If-None-Match's weak comparison (RFC 9110 §13.1.2).

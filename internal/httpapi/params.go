@@ -96,37 +96,75 @@ type page struct {
 	next       string
 }
 
-// paginate reads pageSize and pageToken for a list of n items. A token
-// carries the offset and a fingerprint of the query it belongs to, so a
-// token of another query or a forged one is a 400, not a wrong page.
-func paginate(q url.Values, n int, fingerprint string) (page, error) {
-	size := defaultPageSize
+// pageRequest is a list query's pageSize and pageToken, checked before
+// anything is read: the page's size and the offset and fingerprint the
+// token carries (none without a token).
+type pageRequest struct {
+	size   int
+	token  string
+	offset uint64
+	tokFP  []byte
+	fp     [8]byte // of the query, once bound
+}
+
+// parsePage reads pageSize and pageToken. A token carries the offset and a
+// fingerprint of the query it belongs to, so a token of another query or
+// a forged one is a 400 (see bind), not a wrong page.
+func parsePage(q url.Values) (pageRequest, error) {
+	pr := pageRequest{size: defaultPageSize, token: q.Get("pageToken")}
 	if s := q.Get("pageSize"); s != "" {
 		v, err := strconv.Atoi(s)
 		if err != nil || v < 1 || v > maxPageSize || strings.TrimLeft(s, "0123456789") != "" {
-			return page{}, badRequest("pageSize %s: want an integer from 1 to %d", quote(s), maxPageSize)
+			return pr, badRequest("pageSize %s: want an integer from 1 to %d", quote(s), maxPageSize)
 		}
-		size = v
+		pr.size = v
 	}
-	fp := sha256.Sum256([]byte(fingerprint))
-	start := 0
-	if tok := q.Get("pageToken"); tok != "" {
-		b, err := base64.RawURLEncoding.DecodeString(tok)
-		if err != nil || len(b) != 16 || string(b[8:]) != string(fp[:8]) {
-			return page{}, badRequest("pageToken %s: not a token of this query", quote(tok))
+	if pr.token != "" {
+		b, err := base64.RawURLEncoding.DecodeString(pr.token)
+		if err != nil || len(b) != 16 {
+			return pr, badRequest("pageToken %s: not a token of this query", quote(pr.token))
 		}
-		off := binary.BigEndian.Uint64(b[:8])
-		if off > uint64(n) {
-			return page{}, badRequest("pageToken %s: past the end of the list", quote(tok))
-		}
-		start = int(off)
+		pr.offset, pr.tokFP = binary.BigEndian.Uint64(b[:8]), b[8:]
 	}
-	p := page{start: start, end: min(start+size, n)}
+	return pr, nil
+}
+
+// bind checks that the token, if any, is one of the query whose
+// fingerprint is given, and binds the next page's token to it.
+func (pr *pageRequest) bind(fingerprint string) error {
+	sum := sha256.Sum256([]byte(fingerprint))
+	copy(pr.fp[:], sum[:8])
+	if pr.token != "" && string(pr.tokFP) != string(pr.fp[:]) {
+		return badRequest("pageToken %s: not a token of this query", quote(pr.token))
+	}
+	return nil
+}
+
+// window returns the page of a list of n items.
+func (pr *pageRequest) window(n int) (page, error) {
+	if pr.offset > uint64(n) {
+		return page{}, badRequest("pageToken %s: past the end of the list", quote(pr.token))
+	}
+	start := int(pr.offset)
+	p := page{start: start, end: min(start+pr.size, n)}
 	if p.end < n {
 		b := binary.BigEndian.AppendUint64(nil, uint64(p.end))
-		p.next = base64.RawURLEncoding.EncodeToString(append(b, fp[:8]...))
+		p.next = base64.RawURLEncoding.EncodeToString(append(b, pr.fp[:]...))
 	}
 	return p, nil
+}
+
+// paginate reads pageSize and pageToken for a list of n items already
+// read, bound to the query's fingerprint.
+func paginate(q url.Values, n int, fingerprint string) (page, error) {
+	pr, err := parsePage(q)
+	if err != nil {
+		return page{}, err
+	}
+	if err := pr.bind(fingerprint); err != nil {
+		return page{}, err
+	}
+	return pr.window(n)
 }
 
 // withoutPaging returns the query's canonical form without the paging

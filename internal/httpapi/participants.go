@@ -47,8 +47,15 @@ type participantTable struct {
 // participantTable: GET /api/v2/participants, the public table: from the
 // registry when it holds anyone, else from the month's own snapshot.
 func (s *Server) participantTable(c *call) error {
+	pr, err := parsePage(c.q)
+	if err != nil {
+		return err
+	}
 	m, err := c.month()
 	if err != nil {
+		return err
+	}
+	if err := pr.bind(c.fingerprint(m)); err != nil {
 		return err
 	}
 	var reg []store.Registered
@@ -68,12 +75,13 @@ func (s *Server) participantTable(c *call) error {
 	if c.who.Key != nil {
 		view = "keyed:" + view // the same table, but not for shared caches
 	}
+	c.heavy = true // the month's participants, maybe all its ASNs
 	return c.serveMonth(m, view, func() (any, error) {
 		rows, source, err := s.participantRows(c, m, reg)
 		if err != nil {
 			return nil, err
 		}
-		p, err := paginate(c.q, len(rows), c.fingerprint(m))
+		p, err := pr.window(len(rows))
 		if err != nil {
 			return nil, err
 		}

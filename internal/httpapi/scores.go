@@ -31,28 +31,32 @@ type asnList struct {
 	Items         []uint32 `json:"items"`
 }
 
-// listASNs: GET /api/v2/asns, the month's participant ASNs.
+// listASNs: GET /api/v2/asns, the month's participant ASNs, from the
+// month view.
 func (s *Server) listASNs(c *call) error {
+	pr, err := parsePage(c.q)
+	if err != nil {
+		return err
+	}
 	m, err := c.month()
 	if err != nil {
 		return err
 	}
+	if err := pr.bind(c.fingerprint(m)); err != nil {
+		return err
+	}
+	c.heavy = true
 	return c.serveMonth(m, viewAnonymous, func() (any, error) {
-		all, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, store.Filter{})
-		if err != nil {
-			return nil, fmt.Errorf("list ASNs: %w", err)
-		}
-		var asns []uint32
-		for i := range all {
-			if all[i].Participant || c.reg[all[i].ASN] {
-				asns = append(asns, all[i].ASN)
-			}
-		}
-		p, err := paginate(c.q, len(asns), c.fingerprint(m))
+		v, err := c.monthView(m)
 		if err != nil {
 			return nil, err
 		}
-		return asnList{head(m), p.next, append([]uint32{}, asns[p.start:p.end]...)}, nil
+		asns := v.participants(c.reg)
+		p, err := pr.window(len(asns))
+		if err != nil {
+			return nil, err
+		}
+		return asnList{head(m), p.next, asns[p.start:p.end]}, nil
 	})
 }
 
@@ -65,12 +69,9 @@ type asList struct {
 // economy matches an ISO 3166 alpha-2 code.
 var economy = regexp.MustCompile(`^[A-Za-z]{2}$`)
 
-// listASes: GET /api/v2/ases?economies=&region=&month=.
+// listASes: GET /api/v2/ases?economies=&region=&month=, from the month
+// view: what a page costs is what it holds.
 func (s *Server) listASes(c *call) error {
-	m, err := c.month()
-	if err != nil {
-		return err
-	}
 	var ccs []string
 	if e := c.q.Get("economies"); e != "" {
 		for cc := range strings.SplitSeq(e, ",") {
@@ -84,45 +85,61 @@ func (s *Server) listASes(c *call) error {
 	if len(region) > 100 {
 		return badRequest("region: longer than 100 bytes")
 	}
+	pr, err := parsePage(c.q)
+	if err != nil {
+		return err
+	}
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	if err := pr.bind(c.fingerprint(m)); err != nil {
+		return err
+	}
+	c.heavy = true
 	return c.serveMonth(m, c.who.view(), func() (any, error) {
-		all, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, store.Filter{Region: region})
+		v, err := c.monthView(m)
 		if err != nil {
-			return nil, fmt.Errorf("list ASNs: %w", err)
+			return nil, err
 		}
-		if len(ccs) > 0 {
-			kept := all[:0]
-			for _, a := range all {
-				if containsFold(ccs, a.Country) {
-					kept = append(kept, a)
-				}
-			}
-			all = kept
-		}
-		p, err := paginate(c.q, len(all), c.fingerprint(m))
+		sel := v.ases(ccs, region)
+		p, err := pr.window(sel.len())
 		if err != nil {
 			return nil, err
 		}
 		sp := specOf(m)
 		out := asList{monthData: head(m), NextPageToken: p.next, Items: make([]asJSON, 0, p.end-p.start)}
 		for i := p.start; i < p.end; i++ {
-			out.Items = append(out.Items, publicAS(&all[i], sp, c.who, c.reg))
+			out.Items = append(out.Items, publicAS(&v.asns[sel.at(i)], sp, c.who, c.reg))
 		}
 		return out, nil
 	})
 }
 
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
+// recordOf returns the month record of one ASN with its scores, without
+// metrics: from the month view when it is loaded, else read alone (a
+// request for one ASN never waits for a whole month). 404 when not
+// measured.
+func (s *Server) recordOf(c *call, m *store.MonthMeta, asn uint32) (*store.ASN, error) {
+	v := s.peekView(m)
+	if v == nil {
+		return s.readASN(c, m, asn, store.Filter{ASNs: []uint32{asn}, ScoresOnly: true})
 	}
-	return false
+	if a := v.find(asn); a != nil {
+		return a, nil
+	}
+	return nil, notFound("AS%d is not measured in %s", asn, m.Month.Format("2006-01"))
 }
 
 // oneASN reads the month record of one ASN, 404 when not measured.
 func (s *Server) oneASN(c *call, m *store.MonthMeta, asn uint32) (*store.ASN, error) {
-	recs, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, store.Filter{ASNs: []uint32{asn}})
+	return s.readASN(c, m, asn, store.Filter{ASNs: []uint32{asn}})
+}
+
+// readASN reads the month record of asn that f selects, 404 when not
+// measured.
+func (s *Server) readASN(c *call, m *store.MonthMeta, asn uint32, f store.Filter) (*store.ASN, error) {
+	recs, err := s.st.ASNs(c.ctx(), m.Month, m.Spec, f)
 	if err != nil {
 		return nil, fmt.Errorf("read AS%d: %w", asn, err)
 	}
@@ -155,7 +172,7 @@ func (s *Server) getAS(c *call) error {
 		view = "keyed-public"
 	}
 	return c.serveMonth(m, view, func() (any, error) {
-		a, err := s.oneASN(c, m, asn)
+		a, err := s.recordOf(c, m, asn)
 		if err != nil {
 			return nil, err
 		}
@@ -247,27 +264,6 @@ func (s *Server) scoreSummary(c *call) error {
 // hasData reports whether any network of the aggregate had the score.
 func hasData(a store.Aggregate) bool { return a.Ready+a.Aspire+a.Lag > 0 }
 
-// aggregatesOf returns a month's aggregates of one region key, by score
-// id, looked up scope by scope (world, region, …); nil when none matches.
-func (s *Server) aggregatesOf(c *call, m *store.MonthMeta, key string) (map[string]store.Aggregate, string, error) {
-	for _, scope := range summaryScopes {
-		aggs, err := s.st.Aggregates(c.ctx(), m.Month, m.Spec, scope)
-		if err != nil {
-			return nil, "", fmt.Errorf("read aggregates: %w", err)
-		}
-		out := map[string]store.Aggregate{}
-		for _, a := range aggs {
-			if strings.EqualFold(a.Key, key) || (scope == "world" && a.Key == "" && strings.EqualFold(key, "world")) {
-				out[a.Score] = a
-			}
-		}
-		if len(out) > 0 {
-			return out, scope, nil
-		}
-	}
-	return nil, "", nil
-}
-
 type scoreDetails struct {
 	monthData
 	asJSON
@@ -345,6 +341,7 @@ func (s *Server) scoreDetails(c *call) error {
 func (s *Server) incidentsWithTrail(c *call, m *store.MonthMeta, asns []uint32) ([]incidentJSON, error) {
 	var incs []store.Incident
 	if asns == nil {
+		c.chargeMonthRead()
 		all, err := s.st.Incidents(c.ctx(), m.Month, m.Spec, 0)
 		if err != nil {
 			return nil, fmt.Errorf("read incidents: %w", err)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -50,6 +51,21 @@ type Options struct {
 	Now func() time.Time
 	// Registry receives the metrics (default: a registry of the server's own).
 	Registry *prometheus.Registry
+	// MonthViews is how many month versions' ASN records are kept in
+	// memory for the list endpoints (default 4; about 10 MB for a month
+	// of 40,000 ASNs).
+	MonthViews int
+	// ExpensivePerClient and ExpensiveTotal bound the expensive requests
+	// (list responses not in the cache, whole months read) in flight per
+	// caller and in all (defaults 2 and GOMAXPROCS−1, at least 1: a core
+	// stays free for the cheap requests). Beyond them a request
+	// waits up to two seconds, then gets 429 or 503 with Retry-After.
+	ExpensivePerClient int
+	ExpensiveTotal     int
+	// CheckInterval is how often the store's integrity check
+	// (store.Checker) runs in the background; zero or less: never (the
+	// caller may run CheckStore itself).
+	CheckInterval time.Duration
 }
 
 // Server serves the API. Create it with New; it is safe for concurrent use.
@@ -69,6 +85,14 @@ type Server struct {
 	metrics  *metrics
 	touch    toucher
 	closeMu  sync.Once
+	counted  *countedStore         // st, which counts the reads
+	views    viewCache[*monthView] // month views of the list endpoints
+	aggs     viewCache[*aggView]   // months' aggregates, indexed
+	work     *workLimiter          // expensive requests in flight
+	checker  store.Checker         // the store's integrity check, when it has one
+	checks   storeHealth           // what /healthz knows of the store
+	bg       context.Context       // the server's own work: ends with Close
+	stopBG   context.CancelFunc    // ends bg
 }
 
 // route is one operation: method and ServeMux path, the query parameters
@@ -99,10 +123,31 @@ func New(opt Options) (*Server, error) {
 	if opt.Registry == nil {
 		opt.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux()}
+	if opt.MonthViews <= 0 {
+		opt.MonthViews = defaultMonthViews
+	}
+	if opt.ExpensivePerClient <= 0 {
+		opt.ExpensivePerClient = defaultExpensivePerClient
+	}
+	if opt.ExpensiveTotal <= 0 {
+		// One core stays free for the cheap requests.
+		opt.ExpensiveTotal = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	s := &Server{opt: opt, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux()}
+	s.checker, _ = opt.Store.(store.Checker)
 	s.cache.max = opt.CacheBytes
-	s.limits = newLimiter(opt.Now)
 	s.metrics = newMetrics(opt.Registry)
+	s.counted = &countedStore{Store: opt.Store, m: s.metrics, corrupt: s.noteCorrupt}
+	s.st = s.counted
+	s.limits = newLimiter(opt.Now)
+	s.limits.refused = s.metrics.rejections.WithLabelValues("rate_limited").Inc
+	s.views.max = opt.MonthViews
+	s.aggs.max = 4 * opt.MonthViews // small: a month's aggregates are a few thousand rows
+	s.work = newWorkLimiter(opt.ExpensiveTotal, opt.ExpensivePerClient)
+	s.work.refused = func(reason string) { s.metrics.rejections.WithLabelValues(reason).Inc() }
+	s.work.inFlight = s.metrics.expensive.Add
+	s.bg, s.stopBG = context.WithCancel(context.Background())
+	s.startChecks(opt.CheckInterval)
 	s.touch.init(s)
 	s.routes = s.table()
 	s.register()
@@ -114,6 +159,8 @@ func New(opt Options) (*Server, error) {
 func (s *Server) Close() error {
 	s.closeMu.Do(func() {
 		s.touch.stop()
+		s.stopBG()
+		s.checks.wg.Wait()
 		s.months.wg.Wait()
 		s.registry.wg.Wait()
 	})
@@ -189,6 +236,9 @@ type call struct {
 	who *principal
 	// reg is the participants registry's ASNs, set by serveMonth.
 	reg map[uint32]bool
+	// heavy marks a response that may need a whole month: built, it takes
+	// a slot of expensive work (workLimiter). Set by the handler.
+	heavy bool
 }
 
 func (c *call) ctx() context.Context { return c.r.Context() }
@@ -226,14 +276,21 @@ func (s *Server) prepare(c *call, rt route) error {
 		return authErr
 	}
 	c.who = who
-	if err := s.limits.allow(who.bucket(c.r), who.rate(s.opt)); err != nil {
-		return err
+	if !unlimited[rt.path] {
+		if err := s.limits.allow(who.bucket(c.r), who.rate(s.opt)); err != nil {
+			return err
+		}
 	}
 	if who.Key != nil {
 		s.touch.note(who.Key.ID)
 	}
 	return checkParams(q, rt.params)
 }
+
+// unlimited are the paths outside the rate limit: probes of load
+// balancers and scrapers, which poll from one address and cost no read of
+// month data.
+var unlimited = map[string]bool{"/healthz": true, "/metrics": true}
 
 // recoverPanics answers 500 for a handler panic rather than dropping the
 // connection, and logs it.

@@ -12,19 +12,22 @@ import (
 )
 
 // ASNs returns the month's ASN records matching f, in ASN order, each with
-// its metrics and scores in the order written.
+// its metrics (unless f.ScoresOnly) and scores in the order written.
 func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.Filter) ([]store.ASN, error) {
 	var out []store.ASN
 	err := s.inMonth(ctx, month, spec, func(tx pgx.Tx, id int64) error {
 		where, args := filterSQL(id, f)
 		var r asnRow
+		metrics := `a.metric_ids, a.metric_raws, a.metric_scores, a.metric_has_data, a.metric_counted`
+		if f.ScoresOnly {
+			metrics = `NULL::text[], NULL::float8[], NULL::float8[], NULL::boolean[], NULL::boolean[]`
+		}
 		return each(ctx, tx, func(rows pgx.Rows) error {
 			a, err := r.scan(rows)
 			out = append(out, a)
 			return err
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
-			a.metric_ids, a.metric_raws, a.metric_scores, a.metric_has_data, a.metric_counted,
-			a.score_ids, a.score_values, a.score_has_data, a.score_levels
+			`+metrics+`, a.score_ids, a.score_values, a.score_has_data, a.score_levels
 			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
 	})
 	return done(out, err, "ASNs", month, spec)

@@ -9,7 +9,7 @@ import (
 )
 
 // ASNs returns the month's ASN records matching f, in ASN order, each with
-// its metrics and scores in the order written.
+// its metrics (unless f.ScoresOnly) and scores in the order written.
 func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.Filter) ([]store.ASN, error) {
 	var out []store.ASN
 	err := s.inMonth(ctx, month, spec, func(q querier, id int64) error {
@@ -28,8 +28,10 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 		if err != nil || len(out) == 0 {
 			return err
 		}
-		if err := readMetrics(ctx, q, out, where, args); err != nil {
-			return err
+		if !f.ScoresOnly {
+			if err := readMetrics(ctx, q, out, where, args); err != nil {
+				return err
+			}
 		}
 		return readScores(ctx, q, out, where, args)
 	})

@@ -43,10 +43,11 @@ func (s *Store) inMonth(ctx context.Context, month time.Time, spec string, fn fu
 }
 
 // done ends a read method: it returns what was read, or no records and
-// the error, with the context of the read.
+// the error, with the context of the read, marked store.ErrCorrupt when
+// the database reports damage.
 func done[T any](out []T, err error, what string, month time.Time, spec string) ([]T, error) {
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: read %s of month %s %q: %w", what, monthKey(month), spec, err)
+		return nil, fmt.Errorf("sqlite: read %s of month %s %q: %w", what, monthKey(month), spec, corrupted(err))
 	}
 	return out, nil
 }
@@ -84,7 +85,7 @@ func (s *Store) Months(ctx context.Context) ([]store.MonthMeta, error) {
 		return readInputs(ctx, tx, metas, ids)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list months: %w", err)
+		return nil, fmt.Errorf("sqlite: list months: %w", corrupted(err))
 	}
 	return metas, nil
 }

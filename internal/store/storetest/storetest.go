@@ -41,6 +41,8 @@ func Run(t *testing.T, open Opener) {
 		{"CancelledWrite", testCancelledWrite},
 		{"ConcurrentReaders", testConcurrentReaders},
 		{"SQLMetacharacters", testSQLMetacharacters},
+		{"ScoresOnly", testScoresOnly},
+		{"Check", testCheck},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
