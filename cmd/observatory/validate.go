@@ -112,17 +112,25 @@ func runValidate(cmd *cobra.Command, o validateOptions) error {
 }
 
 // loadSnapshot loads and indexes the VRP file. Unreadable or bad files are
-// usage errors (status 2); skipped records are listed on stderr.
+// usage errors (status 2). With --skip-invalid, damaged records (lines,
+// array elements) go through the lenient inputerr.Log as in ingest: they
+// are skipped, counted and the first few located on stderr; a file of
+// which no VRP could be read is still an error.
 func loadSnapshot(ctx context.Context, o validateOptions, stderr io.Writer) (*rpki.Snapshot, error) {
-	d, err := rpki.Loader{SkipInvalid: o.skipInvalid}.Load(ctx, o.vrps)
+	var l rpki.Loader
+	damaged := &inputerr.Log{}
+	if o.skipInvalid {
+		l.Damaged = damaged
+	}
+	d, err := l.Load(ctx, o.vrps)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("load VRPs: %w", err))
 	}
-	for _, p := range d.Problems {
-		fmt.Fprintln(stderr, "observatory: skipped:", p)
+	for _, line := range damaged.Lines() {
+		fmt.Fprintln(stderr, "observatory: skipped:", line)
 	}
-	if d.Skipped > len(d.Problems) {
-		fmt.Fprintf(stderr, "observatory: skipped %d more invalid records\n", d.Skipped-len(d.Problems))
+	if len(d.VRPs) == 0 && d.Skipped > 0 {
+		return nil, usageError(fmt.Errorf("load VRPs: %s: no VRP read, %d damaged records skipped", o.vrps, d.Skipped))
 	}
 	s, err := d.Snapshot()
 	if err != nil {
