@@ -36,7 +36,7 @@ const (
 	KindIANAv4    Kind = "iana-ipv4"  // IANA IPv4 address space registry
 	KindBogons    Kind = "bogon-list" // list of bogon prefixes (Team Cymru)
 	KindPeeringDB Kind = "peeringdb"  // PeeringDB API page or dump
-	KindSpoofer   Kind = "spoofer"    // CAIDA Spoofer results CSV
+	KindSpoofer   Kind = "spoofer"    // CAIDA Spoofer results: data API JSON or CSV
 	KindASNames   Kind = "asnames"    // AS names and countries (autnums lists)
 	KindUnknown   Kind = "unknown"
 )
@@ -107,11 +107,15 @@ func looksMRT(b []byte) bool {
 	return ts > 788918400 && length < 16<<20
 }
 
-// sniffJSON recognises a JSON file: an object naming "roas" or a bare
-// array of VRPs is VRPs, then AS names and PeeringDB pages are tried.
+// sniffJSON recognises a JSON file: an object naming "roas" is VRPs,
+// Spoofer data API pages or sessions are Spoofer results, a bare array of
+// VRPs is VRPs, then AS names and PeeringDB pages are tried.
 func sniffJSON(ctx context.Context, head []byte) Kind {
 	if bytes.Contains(head, []byte(`"roas"`)) {
 		return KindVRP
+	}
+	if spoofer.SniffJSON(head) {
+		return KindSpoofer
 	}
 	if head[0] == '[' && vrpArray(ctx, head) {
 		return KindVRP

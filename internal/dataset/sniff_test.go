@@ -34,6 +34,8 @@ func TestSniff_bareVRPArray(t *testing.T) {
 		"other objects":   {`[{"name":"x","id":1},{"name":"y","id":2}]`, KindUnknown},
 		"mostly damaged":  {`[{"prefix":"10.0.0.0/8","asn":1},{"prefix":1},{"prefix":2},{"prefix":3}]`, KindUnknown},
 		"empty":           {"[]", KindUnknown},
+		"spoofer page":    {`{"@context":"/contexts/Session","@id":"/sessions","@type":"hydra:Collection","hydra:member":[{"@id":"/sessions/1","@type":"Session","asn4":"64496","client4":"192.0.2.0/24","routedspoof":"blocked","timestamp":"2024-05-01T00:00:00+00:00"}]}`, KindSpoofer},
+		"spoofer lines":   {`{"@id":"/sessions/1","@type":"Session","asn4":"64496","asn6":null,"client4":"192.0.2.0/24","privatespoof":"blocked","routedspoof":"blocked","timestamp":"2024-05-01T00:00:00+00:00"}` + "\n", KindSpoofer},
 		"rpki-client doc": {`{"roas":[{"asn":1,"prefix":"10.0.0.0/8","maxLength":8}]}`, KindVRP},
 	} {
 		if got := Sniff(context.Background(), []byte(tt.head)); got != tt.want {
