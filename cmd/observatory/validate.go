@@ -60,9 +60,16 @@ AS_PATH ends in an AS_SET has no single origin and is printed with ASN 0,
 which matches no VRP (RFC 6811 §2, RFC 7607). Undecodable MRT records are
 reported on standard error and skipped.
 
---vrps takes rpki-client, Routinator or Cloudflare JSON, or VRP CSV, plain or
+--vrps takes rpki-client, Routinator or Cloudflare JSON ({"roas":[…]}), a
+bare JSON array of VRPs ([{"prefix":…,"maxLength":24,"asn":"13335"}], the ASN
+a number or a string, "ta" optional, maxLength absent meaning the prefix
+length), or VRP CSV (ASN,IP Prefix,Max Length[,Trust Anchor]), plain or
 compressed with gzip, bzip2 or zstd; the format is recognised from the
-content.
+content, and a file of none of them is refused saying what it starts with.
+
+--skip-invalid skips damaged VRP records (lines, array elements) as ingest
+does: counted, the first few named with file, record and byte offset on
+standard error; a file of which no VRP can be read still fails.
 
 Text output is "PREFIX ASN STATE", the ASN as a plain number. JSON output is
 one object per line: {"prefix":…,"asn":…,"state":…,"vrps":[…]}, where vrps
@@ -77,10 +84,10 @@ names the file, line and byte offset.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.vrps, "vrps", "", "VRP file: rpki-client/Routinator/Cloudflare JSON or CSV, optionally compressed")
+	f.StringVar(&o.vrps, "vrps", "", "VRP file: rpki-client/Routinator/Cloudflare JSON, a bare JSON array of VRPs, or CSV, optionally compressed")
 	f.StringVar(&o.mrt, "mrt", "", "read routes from this MRT file instead of standard input")
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
-	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip VRP records that fail to parse or check, reporting them on stderr, instead of failing")
+	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip damaged VRP records (count and first locations on stderr, as ingest does) instead of failing")
 	_ = cmd.MarkFlagRequired("vrps")
 	return cmd
 }
@@ -112,17 +119,25 @@ func runValidate(cmd *cobra.Command, o validateOptions) error {
 }
 
 // loadSnapshot loads and indexes the VRP file. Unreadable or bad files are
-// usage errors (status 2); skipped records are listed on stderr.
+// usage errors (status 2). With --skip-invalid, damaged records (lines,
+// array elements) go through the lenient inputerr.Log as in ingest: they
+// are skipped, counted and the first few located on stderr; a file of
+// which no VRP could be read is still an error.
 func loadSnapshot(ctx context.Context, o validateOptions, stderr io.Writer) (*rpki.Snapshot, error) {
-	d, err := rpki.Loader{SkipInvalid: o.skipInvalid}.Load(ctx, o.vrps)
+	var l rpki.Loader
+	damaged := &inputerr.Log{}
+	if o.skipInvalid {
+		l.Damaged = damaged
+	}
+	d, err := l.Load(ctx, o.vrps)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("load VRPs: %w", err))
 	}
-	for _, p := range d.Problems {
-		fmt.Fprintln(stderr, "observatory: skipped:", p)
+	for _, line := range damaged.Lines() {
+		fmt.Fprintln(stderr, "observatory: skipped:", line)
 	}
-	if d.Skipped > len(d.Problems) {
-		fmt.Fprintf(stderr, "observatory: skipped %d more invalid records\n", d.Skipped-len(d.Problems))
+	if len(d.VRPs) == 0 && d.Skipped > 0 {
+		return nil, usageError(fmt.Errorf("load VRPs: %s: no VRP read, %d damaged records skipped", o.vrps, d.Skipped))
 	}
 	s, err := d.Snapshot()
 	if err != nil {

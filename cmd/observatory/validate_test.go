@@ -172,7 +172,7 @@ func TestValidateCmd_skipInvalid(t *testing.T) {
 	if want := "10.0.0.0/8 1 valid\n11.0.0.0/8 1 not-found\n"; stdout != want {
 		t.Errorf("stdout = %q, want %q", stdout, want)
 	}
-	if !strings.Contains(stderr, "skipped: "+vrps+": record 3 at byte offset 42") {
+	if !strings.Contains(stderr, "skipped: "+vrps+": 1 damaged record skipped: record 3 at byte offset 42") {
 		t.Errorf("stderr = %q, want the skipped record", stderr)
 	}
 }

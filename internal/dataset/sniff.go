@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/asnames"
+	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/irr"
 	"github.com/observatory-net/observatory/internal/jsonstream"
 	"github.com/observatory-net/observatory/internal/peeringdb"
@@ -35,7 +36,7 @@ const (
 	KindIANAv4    Kind = "iana-ipv4"  // IANA IPv4 address space registry
 	KindBogons    Kind = "bogon-list" // list of bogon prefixes (Team Cymru)
 	KindPeeringDB Kind = "peeringdb"  // PeeringDB API page or dump
-	KindSpoofer   Kind = "spoofer"    // CAIDA Spoofer results CSV
+	KindSpoofer   Kind = "spoofer"    // CAIDA Spoofer results: data API JSON or CSV
 	KindASNames   Kind = "asnames"    // AS names and countries (autnums lists)
 	KindUnknown   Kind = "unknown"
 )
@@ -62,7 +63,7 @@ func Sniff(ctx context.Context, head []byte) Kind {
 	}
 	trimmed := bytes.TrimLeft(head, " \t\r\n\ufeff")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
-		return sniffJSON(head)
+		return sniffJSON(ctx, trimmed)
 	}
 	if i := bytes.IndexByte(trimmed[:min(len(trimmed), garbageBefore)], '{'); i > 0 && isPeeringDB(trimmed[i:]) {
 		// A damaged page: garbage before the document, which the reader
@@ -106,8 +107,17 @@ func looksMRT(b []byte) bool {
 	return ts > 788918400 && length < 16<<20
 }
 
-func sniffJSON(head []byte) Kind {
+// sniffJSON recognises a JSON file: an object naming "roas" is VRPs,
+// Spoofer data API pages or sessions are Spoofer results, a bare array of
+// VRPs is VRPs, then AS names and PeeringDB pages are tried.
+func sniffJSON(ctx context.Context, head []byte) Kind {
 	if bytes.Contains(head, []byte(`"roas"`)) {
+		return KindVRP
+	}
+	if spoofer.SniffJSON(head) {
+		return KindSpoofer
+	}
+	if head[0] == '[' && vrpArray(ctx, head) {
 		return KindVRP
 	}
 	if asnames.Sniff(head) {
@@ -161,6 +171,14 @@ func isPeeringDB(head []byte) bool {
 		sc.Consume()
 	}
 	return false
+}
+
+// vrpArray reports whether head starts a bare JSON array of VRPs: the
+// elements it holds whole decode as VRPs, all but a few damaged ones (one
+// in ten), the element the head cuts in the middle aside.
+func vrpArray(ctx context.Context, head []byte) bool {
+	d, err := rpki.Loader{Damaged: &inputerr.Log{}}.Read(ctx, bytes.NewReader(head), "head")
+	return err == nil && len(d.VRPs) > 0 && (d.Skipped-1)*10 <= len(d.VRPs)
 }
 
 func rpslHead(ctx context.Context, text []byte) error {

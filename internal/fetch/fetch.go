@@ -227,6 +227,17 @@ func (f *fetcher) one(ctx context.Context, file sources.File) Result {
 		if len(tried) > 0 {
 			res.Note = joinNote(res.Note, fmt.Sprintf("%d earlier locations not found", len(tried)))
 		}
+		if file.Pages == "hydra" {
+			pages, reason := f.followHydra(ctx, file, loc.URL, final+".part")
+			if reason != "" {
+				os.Remove(final + ".part") // a later fetch starts again
+				res.Status, res.Reason = Failed, reason
+				return res
+			}
+			if pages > 1 {
+				res.Note = joinNote(res.Note, fmt.Sprintf("%d pages", pages))
+			}
+		}
 		if reason := verify(ctx, final+".part", file.Kind); reason != "" {
 			os.Remove(final + ".part") // a later fetch tries again
 			res.Status, res.Reason = Corrupt, reason

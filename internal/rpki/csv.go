@@ -62,6 +62,8 @@ var errLayout = errors.New("unrecognised CSV layout")
 // consumed (a byte order mark).
 func readCSV(ctx context.Context, opt Loader, br *bufio.Reader, name string, base int64) (*Dump, error) {
 	d := &csvDecoder{ctx: ctx, opt: opt, br: br, name: name, off: base, tas: map[string]string{}}
+	head, _ := br.Peek(headShown + 1)
+	head = bytes.Clone(head)
 	for {
 		raw, start, err := d.next()
 		if err == io.EOF {
@@ -73,10 +75,18 @@ func readCSV(ctx context.Context, opt Loader, br *bufio.Reader, name string, bas
 			}
 			continue
 		}
+		if d.layout == nil && (errors.Is(err, errLineTooLong) || errors.Is(err, errLayout)) {
+			// The first line is no VRP CSV: the file is none of the
+			// formats.
+			return d.end(inputerr.New(d.name, d.line, start, notVRP(head)))
+		}
 		if err != nil {
 			return d.end(inputerr.New(d.name, d.line, start, err))
 		}
 		if err := d.record(raw); err != nil {
+			if d.layout == nil && errors.Is(err, errLayout) {
+				return d.end(inputerr.New(d.name, d.line, start, fmt.Errorf("%w (%w)", notVRP(head), err)))
+			}
 			e := inputerr.New(d.name, d.line, start, err)
 			if d.layout == nil || errors.Is(err, errLayout) {
 				return d.end(e)

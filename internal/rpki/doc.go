@@ -13,6 +13,12 @@
 //     shape ({"metadata":…,"roas":[{"prefix","maxLength","asn":"AS13335","ta"}]}).
 //     JSON is streamed element by element, so memory grows with the number
 //     of VRPs kept, not with the size of the file.
+//   - A bare JSON array of VRPs, on one line or pretty-printed, as many
+//     hand-made and tool exports are written
+//     ([{"prefix":"1.1.1.0/24","maxLength":24,"asn":"13335"}]): the ASN a
+//     number or a string, with or without "AS", "ta" optional, the maximum
+//     length "maxLength", "max_length" or "maxLen", absent meaning the
+//     prefix length (RFC 6482 §3.3).
 //   - CSV from rpki-client, Routinator and the RIPE NCC validator
 //     (ASN,IP Prefix,Max Length[,Trust Anchor[,Expires]]), with or without
 //     a header, ASN written AS123 or 123, and the headerless
@@ -20,7 +26,8 @@
 //
 // Bad input yields an *inputerr.Error naming the file, the record (JSON
 // array element or CSV line) and its byte offset in the decompressed
-// stream.
+// stream. A file of none of these formats wraps ErrNotVRP and quotes its
+// first bytes.
 //
 // A Snapshot is the immutable, indexed form used for origin validation
 // (package rov): VRPs sharing a prefix form a Group, and every Group links to

@@ -86,7 +86,7 @@ func FuzzLoad(f *testing.F) {
 	for _, s := range slices.Concat(json, csv) {
 		f.Add(s)
 	}
-	for _, s := range slices.Concat(jsonSeeds, csvSeeds) {
+	for _, s := range slices.Concat(jsonSeeds, csvSeeds, arraySeeds) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -234,4 +234,50 @@ func linearMaxLength(vrps []VRP, p netip.Prefix, origin bgp.ASN) (int, bool) {
 		}
 	}
 	return best, covered
+}
+
+// arraySeeds are bare JSON arrays of VRPs in their spellings.
+var arraySeeds = []string{
+	`[{"prefix":"1.1.1.0/24","maxLength":24,"asn":"13335"}]`,
+	`[{"prefix":"192.0.2.0/24","asn":64496,"ta":"ripe"},{"prefix":"2001:db8::/32","max_length":48,"asn":"AS64497"}]`,
+	"\n[\n  {\n    \"asn\": \"as4200000000\",\n    \"prefix\": \"198.51.100.0/22\",\n    \"maxLen\": \"23\"\n  }\n]\n",
+	`[{"prefix":"10.0.0.0/8","asn":1},{"prefix":"10.0.0.0/33","asn":2},{"prefix":"11.0.0.0/8","asn":"x"}]`,
+	`[{"prefix":"10.0.0.0/8","asn":1,"MAXLEN":9,"Max_Length":10}] x`, `[1,"a",null,[],{}]`, `[`, `[]`,
+}
+
+// FuzzLoadArray drives the bare-array reader directly, whatever the first
+// byte: the loader's contract (checkLoad), a lenient Damaged log that
+// never fails, and the fast path against encoding/json's reflection.
+func FuzzLoadArray(f *testing.F) {
+	for _, s := range arraySeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkLoad(t, data, func(l Loader) (*Dump, error) {
+			return readJSONArray(context.Background(), l, bytes.NewReader(data), "fuzz", 0)
+		})
+		var log inputerr.Log
+		d, err := readJSONArray(context.Background(), Loader{Damaged: &log}, bytes.NewReader(data), "fuzz", 0)
+		if err != nil {
+			t.Fatalf("lenient Damaged log: %v", err)
+		}
+		if int64(d.Skipped) != log.Count() {
+			t.Fatalf("Skipped %d, log counts %d", d.Skipped, log.Count())
+		}
+		checkDump(t, d)
+		for _, l := range []Loader{{}, {SkipInvalid: true}} {
+			walk := (*jsonDecoder).bareArray
+			fast, ferr := decodeJSONWith(context.Background(), l, bytes.NewReader(data), "fuzz", 0, false, walk)
+			slow, serr := decodeJSONWith(context.Background(), l, bytes.NewReader(data), "fuzz", 0, true, walk)
+			if fmt.Sprint(ferr) != fmt.Sprint(serr) {
+				t.Fatalf("%+v: fast path error %v, reflection error %v", l, ferr, serr)
+			}
+			if diff := cmp.Diff(slow, fast,
+				cmp.Comparer(func(a, b netip.Prefix) bool { return a == b }),
+				cmp.Comparer(func(a, b error) bool { return fmt.Sprint(a) == fmt.Sprint(b) }),
+			); diff != "" {
+				t.Fatalf("%+v: fast path mismatch (-reflection +fast):\n%s", l, diff)
+			}
+		}
+	})
 }

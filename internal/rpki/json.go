@@ -47,10 +47,22 @@ func readJSON(ctx context.Context, opt Loader, r io.Reader, name string, base in
 	return decodeJSON(ctx, opt, r, name, base, false)
 }
 
+// readJSONArray decodes a bare JSON array of VRPs from r, the form many
+// exports take ([{"prefix":"192.0.2.0/24","maxLength":24,"asn":"AS64496"}]):
+// each element is read as an element of "roas" is.
+func readJSONArray(ctx context.Context, opt Loader, r io.Reader, name string, base int64) (*Dump, error) {
+	return decodeJSONWith(ctx, opt, r, name, base, false, (*jsonDecoder).bareArray)
+}
+
 // decodeJSON is readJSON with the fast path optionally turned off.
 func decodeJSON(ctx context.Context, opt Loader, r io.Reader, name string, base int64, slow bool) (*Dump, error) {
+	return decodeJSONWith(ctx, opt, r, name, base, slow, (*jsonDecoder).document)
+}
+
+// decodeJSONWith decodes a JSON VRP file whose top level walk reads.
+func decodeJSONWith(ctx context.Context, opt Loader, r io.Reader, name string, base int64, slow bool, walk func(*jsonDecoder) error) (*Dump, error) {
 	d := &jsonDecoder{ctx: ctx, opt: opt, sc: jsonstream.NewScanner(r, base, maxElement), name: name, tas: map[string]string{}, slow: slow}
-	if err := d.document(); err != nil && err != errEnd {
+	if err := walk(d); err != nil && err != errEnd {
 		return nil, err
 	}
 	d.out.Format = FormatJSON
@@ -67,6 +79,19 @@ func (d *jsonDecoder) document() error {
 	off := d.valueOffset()
 	if err := d.sc.End(); err != nil {
 		return d.broken(d.errorf(0, off, "unexpected data after the top-level object"))
+	}
+	return nil
+}
+
+// bareArray decodes a top-level array of VRPs and checks that nothing
+// follows. Its elements are named "array element N" in errors.
+func (d *jsonDecoder) bareArray() error {
+	if err := d.array("array", d.roa); err != nil {
+		return err
+	}
+	off := d.valueOffset()
+	if err := d.sc.End(); err != nil {
+		return d.broken(d.errorf(0, off, "unexpected data after the top-level array"))
 	}
 	return nil
 }
@@ -183,13 +208,19 @@ func (d *jsonDecoder) array(name string, elem func(name string, raw []byte, n, o
 	}
 }
 
-// jsonROA is one element of "roas" in any of the supported flavours.
+// jsonROA is one element of "roas" (or of a bare array) in any of the
+// supported flavours. The maximum length is "maxLength" in rpki-client,
+// Routinator, Cloudflare and RIPE NCC validator output; "max_length" and
+// "maxLen" are accepted too (hand-made and SLURM-like exports), the first
+// of them present being used in the order maxLength, max_length, maxLen.
 type jsonROA struct {
-	ASN       jsonASN      `json:"asn"`
-	Prefix    jsonPrefix   `json:"prefix"`
-	MaxLength jsonUint     `json:"maxLength"`
-	TA        jsonTA       `json:"ta"`
-	Source    []jsonSource `json:"source"` // Routinator jsonext
+	ASN        jsonASN      `json:"asn"`
+	Prefix     jsonPrefix   `json:"prefix"`
+	MaxLength  jsonUint     `json:"maxLength"`
+	MaxLength2 jsonUint     `json:"max_length"`
+	MaxLen     jsonUint     `json:"maxLen"`
+	TA         jsonTA       `json:"ta"`
+	Source     []jsonSource `json:"source"` // Routinator jsonext
 }
 
 // jsonSource is the part of a Routinator jsonext source entry we use.
@@ -238,11 +269,15 @@ func (e *jsonROA) vrp() (VRP, error) {
 	}
 	p := e.Prefix.v
 	maxLen := p.Bits()
-	if e.MaxLength.set {
-		if e.MaxLength.v > 255 {
-			return VRP{}, fmt.Errorf("%w: %d", errBadMaxLength, e.MaxLength.v)
+	for _, m := range [...]*jsonUint{&e.MaxLength, &e.MaxLength2, &e.MaxLen} {
+		if !m.set {
+			continue
 		}
-		maxLen = int(e.MaxLength.v)
+		if m.v > 255 {
+			return VRP{}, fmt.Errorf("%w: %d", errBadMaxLength, m.v)
+		}
+		maxLen = int(m.v)
+		break
 	}
 	if err := checkMaxLen(p, maxLen); err != nil {
 		return VRP{}, err

@@ -44,7 +44,7 @@ func fastROA(b []byte, e *jsonROA) (handled bool, err error) {
 }
 
 // jsonROAFields are the member names jsonROA decodes.
-var jsonROAFields = []string{"asn", "prefix", "maxLength", "ta", "source"}
+var jsonROAFields = []string{"asn", "prefix", "maxLength", "max_length", "maxLen", "ta", "source"}
 
 // member decodes one member of a "roas" element for fastROA.
 func (e *jsonROA) member(key, val []byte, nested bool) (handled bool, err error) {
@@ -56,6 +56,10 @@ func (e *jsonROA) member(key, val []byte, nested bool) (handled bool, err error)
 		u = &e.Prefix
 	case "maxLength":
 		u = &e.MaxLength
+	case "max_length":
+		u = &e.MaxLength2
+	case "maxLen":
+		u = &e.MaxLen
 	case "ta":
 		u = &e.TA
 	case "source":

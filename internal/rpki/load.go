@@ -113,7 +113,10 @@ func (l Loader) Load(ctx context.Context, path string) (*Dump, error) {
 
 // Read decodes VRPs and ASPAs from r, which may be gzip, bzip2 or zstd
 // compressed. The format is recognised from the first non-blank byte: '{'
-// starts JSON, anything else is CSV. name labels errors (the file name, or
+// starts a JSON document ({"roas":[…]}), '[' a bare JSON array of VRPs,
+// anything else is CSV. A file that is none of them is an *inputerr.Error
+// wrapping ErrNotVRP that quotes what the file starts with (a damaged
+// record that ends the file, for a Loader with a Damaged log). name labels errors (the file name, or
 // "" for an unnamed stream); decoding errors are *inputerr.Error values
 // whose offsets count bytes of the decompressed stream.
 func (l Loader) Read(ctx context.Context, r io.Reader, name string) (*Dump, error) {
@@ -127,10 +130,30 @@ func (l Loader) Read(ctx context.Context, r io.Reader, name string) (*Dump, erro
 	if err != nil {
 		return nil, inputerr.New(name, 0, base, err)
 	}
-	if first == '{' {
+	switch first {
+	case '{':
 		return readJSON(ctx, l, br, name, base)
+	case '[':
+		return readJSONArray(ctx, l, br, name, base)
 	}
 	return readCSV(ctx, l, br, name, base)
+}
+
+// ErrNotVRP reports a file that is none of the VRP formats Read knows.
+// The *inputerr.Error that wraps it says what the file starts with.
+var ErrNotVRP = errors.New(`not a VRP file (expected rpki-client/Routinator JSON {"roas":[…]}, a bare JSON array of VRPs, or CSV ASN,IP Prefix,Max Length[,Trust Anchor])`)
+
+// headShown is how many bytes of a file notVRP quotes.
+const headShown = 40
+
+// notVRP returns ErrNotVRP with the first bytes of what was seen, quoted
+// so that control bytes and invalid UTF-8 are shown safely.
+func notVRP(head []byte) error {
+	more := ""
+	if len(head) > headShown {
+		head, more = head[:headShown], "…"
+	}
+	return fmt.Errorf("%w: saw %q%s", ErrNotVRP, head, more)
 }
 
 // skipPreamble consumes a UTF-8 byte order mark, if any, and peeks at the

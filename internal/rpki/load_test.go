@@ -241,7 +241,10 @@ func TestRead_errors(t *testing.T) {
 		{"truncated element (JSON)", `{"roas":[{"asn":1,"prefix":"10.0.0.0/8"`, 1, 9, "truncated"},
 		{"truncated document (JSON)", `{"roas":[{"asn":1,"prefix":"10.0.0.0/8"}`, 0, 40, "truncated"},
 		{"trailing data (JSON)", `{"roas":[]} {}`, 0, 12, "unexpected data after the top-level object"},
-		{"top-level array", `[{"asn":1}]`, 1, 0, "unrecognised CSV layout"},
+		{"bare array element", `[{"asn":1}]`, 1, 1, "array element 1: missing prefix"},
+		{"bare array, data after it", `[{"asn":1,"prefix":"10.0.0.0/8"}] x`, 0, 34, "unexpected data after the top-level array"},
+		{"not VRPs", "hello world\n", 1, 0, `not a VRP file (expected rpki-client/Routinator JSON {"roas":[…]}, a bare JSON array of VRPs, or CSV ASN,IP Prefix,Max Length[,Trust Anchor]): saw "hello world\n"`},
+		{"long line, not VRPs", "\x00\x01" + strings.Repeat("x", 70000), 1, 0, `not a VRP file (expected rpki-client/Routinator JSON {"roas":[…]}, a bare JSON array of VRPs, or CSV ASN,IP Prefix,Max Length[,Trust Anchor]): saw "\x00\x01xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -373,7 +376,7 @@ func TestLoader_Damaged(t *testing.T) {
 			[]string{`vrps.json: 2 damaged records skipped: record 3 at byte offset 42: bad AS number: "ASx"; ` +
 				`record 5 at byte offset 76: want at least 3 fields, found 2`}},
 		{"CSV of unknown layout", "hello world\n", 0,
-			[]string{`vrps.json: 1 damaged record skipped: record 1 at byte offset 0: unrecognised CSV layout: header "hello world" names no ASN or no prefix column`}},
+			[]string{`vrps.json: 1 damaged record skipped: record 1 at byte offset 0: not a VRP file (expected rpki-client/Routinator JSON {"roas":[…]}, a bare JSON array of VRPs, or CSV ASN,IP Prefix,Max Length[,Trust Anchor]): saw "hello world\n" (unrecognised CSV layout: header "hello world" names no ASN or no prefix column)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,6 +20,8 @@ type File struct {
 	// publication.
 	Locations []Location        `json:"locations"`
 	Headers   map[string]string `json:"-"`
+	// Pages is the source's Pages: "hydra" to follow JSON-LD next links.
+	Pages string `json:"pages,omitempty"`
 	// Note says what the file stands for when it is not from the month
 	// itself (a current IRR dump for a past month).
 	Note string `json:"note,omitempty"`
@@ -168,7 +170,7 @@ func (s *Source) expandSnapshot(month, now time.Time, current bool) []File {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	var out []File
 	for _, item := range items {
-		f := File{Source: s.Name, Kind: s.Kind, Headers: s.Headers}
+		f := File{Source: s.Name, Kind: s.Kind, Headers: s.Headers, Pages: s.Pages}
 		vars := map[string]string{"item": item}
 		switch {
 		case current && s.Latest != "" || len(s.Archive) == 0:
@@ -204,9 +206,13 @@ func cachePath(source string, t time.Time, sub, url string) string {
 	return path.Join(source, t.Format(time.DateOnly), sub, name)
 }
 
-// expand fills a template's placeholders.
+// expand fills a template's placeholders: the date t, and the year and
+// month of the month after t's ({NEXT_YYYY}, {NEXT_MM}), for APIs asked
+// for a time range.
 func expand(tmpl string, t time.Time, vars map[string]string) string {
-	pairs := []string{"{YYYY}", t.Format("2006"), "{MM}", t.Format("01"), "{DD}", t.Format("02"), "{HHMM}", t.Format("1504")}
+	next := time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	pairs := []string{"{YYYY}", t.Format("2006"), "{MM}", t.Format("01"), "{DD}", t.Format("02"), "{HHMM}", t.Format("1504"),
+		"{NEXT_YYYY}", next.Format("2006"), "{NEXT_MM}", next.Format("01")}
 	for k, v := range vars {
 		pairs = append(pairs, "{"+k+"}", v)
 	}

@@ -83,6 +83,11 @@ type Source struct {
 	Date           string            `yaml:"date,omitempty" json:"date,omitempty"` // "last" (default) or "first" day of the month
 	FallbackMonths int               `yaml:"fallback_months,omitempty" json:"fallback_months,omitempty"`
 	Headers        map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Pages is "hydra" for an API whose answers are JSON-LD collection
+	// pages (Hydra, as API Platform writes them): the pages after the
+	// first are followed through "hydra:view"."hydra:next" and written
+	// one after the other into the file. Empty: one answer is the file.
+	Pages string `yaml:"pages,omitempty" json:"pages,omitempty"`
 }
 
 // IsEnabled reports whether the source is fetched.
@@ -265,6 +270,11 @@ func (s *Source) validate() error {
 	case "", "first", "last":
 	default:
 		bad("date %q: want first or last", s.Date)
+	}
+	switch s.Pages {
+	case "", "hydra":
+	default:
+		bad("pages %q: want hydra or nothing", s.Pages)
 	}
 	if !s.IsEnabled() {
 		return errors.Join(errs...)

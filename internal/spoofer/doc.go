@@ -1,15 +1,31 @@
 // Package spoofer reads results of the CAIDA Spoofer project
 // (https://spoofer.caida.org/), which measures whether a network lets its
 // hosts send packets with spoofed source addresses, the subject of MANRS
-// Action 3 (anti-spoofing, BCP 38 / RFC 2827 and BCP 84 / RFC 3704).
+// Action 2 (anti-spoofing, BCP 38 / RFC 2827 and BCP 84 / RFC 3704;
+// metric M5 of the measurement framework, §4.3).
 //
-// # Format
+// # Formats
 //
-// CAIDA publishes Spoofer sessions as tables (session id, timestamp,
-// client ASN, client IP block, country, NAT, and the outcome of spoofing a
-// private and a routable source address). There is no single file format,
-// so the observatory accepts a documented CSV subset, described in full in
-// docs/data-formats/spoofer.md:
+// Load tells the two formats apart by the first byte that is not white
+// space: '{' or '[' is JSON, anything else CSV. Both give the same Record,
+// one per session and IP version, so that the anti-spoofing rules apply
+// to them alike. docs/data-formats/spoofer.md describes both in full.
+//
+// The Spoofer data API (https://api.spoofer.caida.org/sessions,
+// documented at https://www.caida.org/projects/spoofer/data-api/) answers
+// JSON-LD collection pages (Hydra, as API Platform writes them): an object
+// whose "hydra:member" array holds the sessions and whose "hydra:view"
+// links to the next page. A session is an object with "session" (id),
+// "timestamp" (RFC 3339), "country" (ISO 3166 alpha-3, lower case, not
+// kept), and per IP version "asn4"/"asn6" (a string), "client4"/"client6"
+// (the client's /24 or /64), "nat4"/"nat6" (boolean), "privatespoof"/
+// "privatespoof6" and "routedspoof"/"routedspoof6" ("received", "blocked",
+// "rewritten", "unknown" or null). A version whose ASN or block is null
+// gives no record. The reader also takes a session object per line (the
+// output of CAIDA's example script), arrays of sessions, and pages written
+// one after another (as observatory fetch stores a month).
+//
+// The CSV is a documented subset of CAIDA's session tables:
 //
 //   - RFC 4180 CSV, UTF-8, one header line naming the columns; "#" starts
 //     a comment line and blank lines are ignored; LF or CRLF line ends.
@@ -32,6 +48,8 @@
 //     "blocked", "rewritten" (a NAT rewrote the source), "unknown", or
 //     empty when that test did not run.
 //
-// Bad input is an *inputerr.Error naming the file, the line of the row and
-// the byte offset at which reading the row began.
+// Bad input is an *inputerr.Error naming the file, the record (the CSV
+// line of the row, or the number of the session in the JSON file) and the
+// byte offset at which the record begins; damaged records go to an
+// inputerr.Log.
 package spoofer

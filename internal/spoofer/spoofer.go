@@ -1,6 +1,7 @@
 package spoofer
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -62,7 +63,7 @@ type Record struct {
 }
 
 // Spoofable reports whether any test of the row got a spoofed packet
-// through: the network does not filter (MANRS Action 3 not met).
+// through: the network does not filter (MANRS Action 2 not met).
 func (r Record) Spoofable() bool {
 	return r.Outcome == Received || r.Private == Received || r.Routable == Received
 }
@@ -335,11 +336,40 @@ func parseOutcome(v string) (Outcome, error) {
 	return NotTested, fmt.Errorf("outcome %q: want received, blocked, rewritten, unknown or empty", v)
 }
 
-// Load reads every row of r, or stops when ctx is done. Damaged rows go
-// to damaged (see inputerr.Log): skipped, or with a strict or nil Log the
-// first one is the error. A bad header is a damaged record that ends the
-// file.
+// Load reads every record of r, or stops when ctx is done: Spoofer data
+// API JSON (collection pages, session objects or arrays of them, one
+// after another) when the first byte that is not white space (after a
+// byte order mark) is '{' or '[', else the CSV. Damaged records go to
+// damaged (see inputerr.Log): skipped, or with a strict or nil Log the
+// first one is the error. A bad CSV header, or damage to the JSON
+// structure, is a damaged record that ends the file.
 func Load(ctx context.Context, r io.Reader, name string, damaged *inputerr.Log) ([]Record, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	var base int64
+	if bom, _ := br.Peek(3); string(bom) == "\xef\xbb\xbf" {
+		base = 3
+	}
+	for i := int(base); ; i++ {
+		b, _ := br.Peek(i + 1)
+		if len(b) <= i {
+			break
+		}
+		if c := b[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			if isJSONStart(c) {
+				br.Discard(int(base))
+				return loadJSON(ctx, br, name, base, damaged)
+			}
+			break
+		}
+		if i+1 == br.Size() {
+			break
+		}
+	}
+	return loadCSV(ctx, br, name, damaged)
+}
+
+// loadCSV reads every row of the CSV in r; see Load.
+func loadCSV(ctx context.Context, r io.Reader, name string, damaged *inputerr.Log) ([]Record, error) {
 	rd := NewReader(r, name)
 	var out []Record
 	for n := 1; ; n++ {
