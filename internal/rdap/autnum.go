@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -31,6 +32,9 @@ type Autnum struct {
 	Start  bgp.ASN // startAutnum
 	End    bgp.ASN // endAutnum; equal to Start for a single AS
 	Port43 string  // the registry's whois server, "whois.arin.net"
+	// Server is the host of the answer's self link, "rdap.arin.net", else
+	// Port43: the server the evidence names.
+	Server string
 	// Contact is the first entity that counts for §13.3, if any.
 	Contact *Entity
 	// Entities counts the entities seen, at any depth.
@@ -73,6 +77,12 @@ type wire struct {
 	Port43          string       `json:"port43"`
 	Entities        []wireEntity `json:"entities"`
 	ErrorCode       *int         `json:"errorCode"`
+	Links           []wireLink   `json:"links"`
+}
+
+type wireLink struct {
+	Rel  string `json:"rel"`
+	Href string `json:"href"`
 }
 
 type wireEntity struct {
@@ -113,6 +123,13 @@ func Decode(b []byte, file string) (*Autnum, error) {
 	}
 	if a.End < a.Start {
 		return nil, inputerr.Errorf(file, 1, 0, "rdap: endAutnum %d before startAutnum %d", a.End, a.Start)
+	}
+	a.Server = a.Port43
+	for _, l := range w.Links {
+		if u, err := url.Parse(l.Href); l.Rel == "self" && err == nil && u.Host != "" {
+			a.Server = u.Host
+			break
+		}
 	}
 	a.walk(w.Entities, 0)
 	return a, nil

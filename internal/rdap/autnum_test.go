@@ -20,12 +20,12 @@ func TestParse(t *testing.T) {
 		file string
 		want *Autnum
 	}{
-		{"testdata/arin-AS64496.json", &Autnum{Handle: "AS64496", Start: 64496, End: 64496, Port43: "whois.arin.net", Entities: 4,
+		{"testdata/arin-AS64496.json", &Autnum{Handle: "AS64496", Start: 64496, End: 64496, Port43: "whois.arin.net", Server: "rdap.arin.net", Entities: 4,
 			Contact: &Entity{Handle: "IPADD1-ARIN", Roles: []string{"administrative", "technical"}, Email: true, Tel: true}}},
-		{"testdata/lacnic-AS64497.json", &Autnum{Handle: "64497", Start: 64497, End: 64497, Port43: "whois.lacnic.net", Entities: 3,
+		{"testdata/lacnic-AS64497.json", &Autnum{Handle: "64497", Start: 64497, End: 64497, Port43: "whois.lacnic.net", Server: "rdap.lacnic.net", Entities: 3,
 			Contact: &Entity{Handle: "EXA2", Roles: []string{"administrative"}, Email: true, Tel: true}}},
 		// Only an abuse desk and a technical entity without e-mail or tel.
-		{"testdata/lacnic-AS64498-abuse.json", &Autnum{Handle: "64498", Start: 64498, End: 64498, Port43: "whois.lacnic.net", Entities: 3}},
+		{"testdata/lacnic-AS64498-abuse.json", &Autnum{Handle: "64498", Start: 64498, End: 64498, Port43: "whois.lacnic.net", Server: "whois.lacnic.net", Entities: 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -137,4 +137,23 @@ func FuzzAutnum(f *testing.F) {
 			t.Fatalf("contact %+v does not count", a.Contact)
 		}
 	})
+}
+
+func TestSet_Lookup(t *testing.T) {
+	var s Set
+	s.Add(&Autnum{Handle: "BLOCK", Start: 64496, End: 64511}, "block.json")
+	s.Add(&Autnum{Handle: "AS64500", Start: 64500, End: 64500}, "one.json")
+	if r, ok := s.Lookup(64500); !ok || r.File != "one.json" {
+		t.Errorf("Lookup(AS64500) = %+v, %v; want the single answer", r, ok)
+	}
+	if r, ok := s.Lookup(64501); !ok || r.Handle != "BLOCK" {
+		t.Errorf("Lookup(AS64501) = %+v, %v; want the block", r, ok)
+	}
+	if _, ok := s.Lookup(1); ok || s.Len() != 2 {
+		t.Errorf("Lookup(AS1) found, or Len() = %d", s.Len())
+	}
+	var nilSet *Set
+	if _, ok := nilSet.Lookup(1); ok || nilSet.Len() != 0 {
+		t.Error("nil Set not empty")
+	}
 }
