@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -24,7 +25,7 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 			return err
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
 			a.metric_ids, a.metric_raws, a.metric_scores, a.metric_has_data, a.metric_counted,
-			a.score_ids, a.score_values, a.score_has_data, a.score_levels
+			a.score_ids, a.score_values, a.score_has_data, a.score_levels, a.metric_evidence
 			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
 	})
 	return done(out, err, "ASNs", month, spec)
@@ -33,6 +34,7 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 // asnRow holds the array columns of an asns row while it is scanned.
 type asnRow struct {
 	metricIDs, scoreIDs, levels []string
+	evidence                    []string
 	raws, scores, values        []float64
 	metricHas, counted, hasData []bool
 }
@@ -42,7 +44,7 @@ func (r *asnRow) scan(rows pgx.Rows) (store.ASN, error) {
 	var a store.ASN
 	err := rows.Scan(&a.ASN, &a.Holder, &a.Country, &a.RIR, &a.Region, &a.SubRegion, &a.Participant,
 		&a.Peers, &a.Announced, &r.metricIDs, &r.raws, &r.scores, &r.metricHas, &r.counted,
-		&r.scoreIDs, &r.values, &r.hasData, &r.levels)
+		&r.scoreIDs, &r.values, &r.hasData, &r.levels, &r.evidence)
 	if err != nil {
 		return a, err
 	}
@@ -55,6 +57,9 @@ func (r *asnRow) scan(rows pgx.Rows) (store.ASN, error) {
 		for i := range a.Metrics {
 			a.Metrics[i] = store.Metric{ID: r.metricIDs[i], Raw: r.raws[i], Score: r.scores[i],
 				HasData: r.metricHas[i], Counted: r.counted[i]}
+			if len(r.evidence) == n && r.evidence[i] != "" {
+				a.Metrics[i].Evidence = json.RawMessage(r.evidence[i])
+			}
 		}
 	}
 	if n := len(r.scoreIDs); n > 0 {
