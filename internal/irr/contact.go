@@ -24,6 +24,9 @@ func (x *Index) Contacts() int {
 	return n
 }
 
+// AutNumCount returns the number of ASes with an aut-num object.
+func (x *Index) AutNumCount() int { return len(x.autNums) }
+
 // Contact returns the person or role object of a handle in a source.
 func (x *Index) Contact(source, handle string) (*Contact, bool) {
 	for _, c := range x.contacts[upperASCII(handle)] {
