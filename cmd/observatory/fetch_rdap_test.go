@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -60,5 +62,45 @@ func TestFetch_RDAP(t *testing.T) {
 	}
 	if code, _ := runCLI(t, args...); code != 0 || hits.Load() != 3 {
 		t.Errorf("second run exit %d, %d requests in all, want 3 (AS64497 from the cache)", code, hits.Load())
+	}
+}
+
+// TestIngest_registryContacts ingests registry contacts given kind by kind
+// (--irr for a RIPE role split dump and an aut-num, --rdap for a cached
+// answer) and shows M8 with its evidence through `asn`.
+func TestIngest_registryContacts(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	answer, err := os.ReadFile("../../internal/rdap/testdata/arin-AS64496.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	delegated := write("delegated", "2|nro|20260401|2|19700101|20260401|+0000\nnro|*|asn|*|2|summary\n"+
+		"ripencc|NL|asn|64500|1|20000101|assigned|r\narin|US|asn|64496|1|20000310|assigned|a\n")
+	write("whois/ripe.db.aut-num", "aut-num: AS64500\nas-name: EXAMPLE\nadmin-c: DUMY-RIPE\ntech-c: EX1-RIPE\nsource: RIPE # Filtered\n")
+	write("whois/ripe.db.role", "role: Example NOC\naddress: Dummy address for EX1-RIPE\ne-mail: unread@ripe.net\nnic-hdl: EX1-RIPE\nsource: RIPE # Filtered\n")
+	write("rdap/arin/autnum/AS64496.json", string(answer))
+	db := filepath.Join(t.TempDir(), "o.db")
+	if code, _ := runCLI(t, "ingest", "--db", db, "--month", "2026-04", "-q", "--delegated", delegated,
+		"--irr", filepath.Join(dir, "whois"), "--rdap", filepath.Join(dir, "rdap")); code != 0 {
+		t.Fatalf("ingest exit %d", code)
+	}
+	for asn, want := range map[string]string{
+		"AS64500": `"source":"rpsl","database":"RIPE","attr":"tech-c","handle":"EX1-RIPE","object":"role","dummified":true`,
+		"AS64496": `"source":"rdap","handle":"AS64496","server":"rdap.arin.net","entity":"IPADD1-ARIN"`,
+	} {
+		code, out := runCLI(t, "asn", asn, "--db", db, "--month", "2026-04")
+		if code != 0 || !strings.Contains(out, want) || !regexp.MustCompile(`M8 +raw 1 +→ 1\.00`).MatchString(out) {
+			t.Errorf("asn %s: exit %d, output\n%s\nwant M8 1 with evidence %s", asn, code, out, want)
+		}
 	}
 }

@@ -54,7 +54,7 @@ func (x *Index) Contact(source, handle string) (*Contact, bool) {
 // aut-num, requires them to resolve, and requires a phone on a person and
 // an e-mail on a role, so such a reference stands for a real contact: it
 // counts, marked Dummified. A non-dummified contact is preferred when an
-// AS has both.
+// AS has both, and a dummified object found over the bare placeholder.
 func (x *Index) Coordination(asn bgp.ASN) (ContactRef, bool) {
 	var best ContactRef
 	found := false
@@ -71,7 +71,7 @@ func (x *Index) Coordination(asn bgp.ASN) (ContactRef, bool) {
 				if !ref.Dummified {
 					return ref, true
 				}
-				if !found {
+				if !found || best.Class == "" && ref.Class != "" {
 					best, found = ref, true
 				}
 			}
