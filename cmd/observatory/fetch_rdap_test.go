@@ -102,5 +102,8 @@ func TestIngest_registryContacts(t *testing.T) {
 		if code != 0 || !strings.Contains(out, want) || !regexp.MustCompile(`M8 +raw 1 +→ 1\.00`).MatchString(out) {
 			t.Errorf("asn %s: exit %d, output\n%s\nwant M8 1 with evidence %s", asn, code, out, want)
 		}
+		if code, out := runCLI(t, "asn", asn, "--db", db, "--month", "2026-04", "--format", "json"); code != 0 || !strings.Contains(out, `"has_contact_info": true`) {
+			t.Errorf("asn %s --format json: exit %d, no M8 evidence in\n%s", asn, code, out)
+		}
 	}
 }
