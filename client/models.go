@@ -181,6 +181,10 @@ type Metric struct {
 	Score   *float64 `json:"score"`
 	Counted bool     `json:"counted"`
 	HasData bool     `json:"hasData"`
+	// Evidence is what the metric rests on, when the server keeps it: for
+	// M8 the contacts found and their source (PeeringDB net, RPSL handle
+	// and database, RDAP handle and server).
+	Evidence json.RawMessage `json:"evidence,omitempty"`
 }
 
 // Route is the evidence of one announced prefix.

@@ -102,6 +102,9 @@ func printASN(w io.Writer, r store.ASN, rep asnReport, maxRoutes int) error {
 			v = strconv.FormatFloat(m.Score, 'f', 2, 64)
 		}
 		fmt.Fprintf(w, "  %s %-7s raw %-8s → %s\n", star, m.ID, strconv.FormatFloat(m.Raw, 'f', -1, 64), v)
+		if len(m.Evidence) > 0 {
+			fmt.Fprintf(w, "              %s\n", m.Evidence)
+		}
 	}
 	fmt.Fprintf(w, "\nINCIDENTS (%d)\n", len(rep.Incidents))
 	for _, in := range rep.Incidents {

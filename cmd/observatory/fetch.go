@@ -81,6 +81,7 @@ func fileProgress(w io.Writer, quiet bool) func(done, total int, bytes int64) {
 func newFetchCmd() *cobra.Command {
 	var (
 		o              fetchFlags
+		rd             rdapFlags
 		month, format  string
 		quiet, verbose bool
 	)
@@ -96,7 +97,14 @@ and SHA-256 of every file, goes to DEST/manifest-YYYY-MM.json; a missing or
 corrupt file is reported, never fatal.
 
 --mirror replaces every source's host by a base URL, or by a directory,
-keeping each source's path layout (offline use, tests).`,
+keeping each source's path layout (offline use, tests).
+
+--rdap arin,lacnic then asks those registries' RDAP servers for the
+registry contacts (Coordination, M8) of every ASN the delegated statistics
+under --dest give them, one request per --rdap-interval (1 s), and keeps
+each answer in DEST/rdap/REGISTRY/autnum/ASn.json, which ingest reads
+offline. Cached answers are not asked again; --rdap-max bounds the
+requests of one run. RDAP answers are today's, whatever the month.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			m, err := parseMonth(month)
@@ -111,11 +119,22 @@ keeping each source's path layout (offline use, tests).`,
 			if err != nil {
 				return err
 			}
-			return printReport(cmd.OutOrStdout(), rep, format)
+			if err := printReport(cmd.OutOrStdout(), rep, format); err != nil || len(rd.registries) == 0 {
+				return err
+			}
+			st, err := fillRDAP(cmd.Context(), o.dest, opt.UserAgent, rd, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			if !quiet {
+				fmt.Fprintln(cmd.ErrOrStderr(), st)
+			}
+			return nil
 		},
 	}
 	o.register(cmd)
 	f := cmd.Flags()
+	rd.register(f)
 	f.StringVar(&month, "month", "", "month to fetch, YYYY-MM")
 	f.StringVar(&format, "format", "text", "report format: text or json")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")

@@ -96,7 +96,7 @@ var explicitKinds = []struct {
 }{
 	{"mrt", dataset.KindMRT, "MRT RIB or update dumps"},
 	{"vrps", dataset.KindVRP, "RPKI VRPs/ASPA (rpki-client or Routinator JSON/CSV)"},
-	{"irr", dataset.KindIRR, "IRR databases (RPSL)"},
+	{"irr", dataset.KindIRR, "IRR databases and RIR whois dumps (RPSL: route, aut-num, person, role)"},
 	{"as-rel", dataset.KindASRel, "CAIDA AS relationships"},
 	{"delegated", dataset.KindDelegated, "RIR delegated statistics"},
 	{"iana", dataset.KindIANAv4, "IANA IPv4 address space registry"},
@@ -104,6 +104,7 @@ var explicitKinds = []struct {
 	{"peeringdb", dataset.KindPeeringDB, "PeeringDB API pages or dump"},
 	{"spoofer", dataset.KindSpoofer, "CAIDA Spoofer results"},
 	{"asnames", dataset.KindASNames, "AS name lists (potaroo autnums, pyasn asnames.json)"},
+	{"rdap", dataset.KindRDAP, "cached RDAP autnum answers (ARIN, LACNIC), one JSON file per ASN"},
 }
 
 // inputFiles gathers the files of --data and of the per-kind flags, each

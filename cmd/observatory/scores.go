@@ -230,9 +230,10 @@ type jsonScore struct {
 }
 
 type jsonMetric struct {
-	Raw     float64  `json:"raw"`
-	Score   *float64 `json:"score"`
-	Counted bool     `json:"counted"`
+	Raw      float64         `json:"raw"`
+	Score    *float64        `json:"score"`
+	Counted  bool            `json:"counted"`
+	Evidence json.RawMessage `json:"evidence,omitempty"` // M8: the contacts and their source
 }
 
 func toJSONASN(r store.ASN, withMetrics bool) jsonASN {
@@ -249,7 +250,7 @@ func toJSONASN(r store.ASN, withMetrics bool) jsonASN {
 	if withMetrics {
 		j.Metrics = map[string]*jsonMetric{}
 		for _, m := range r.Metrics {
-			jm := &jsonMetric{Raw: m.Raw, Counted: m.Counted}
+			jm := &jsonMetric{Raw: m.Raw, Counted: m.Counted, Evidence: m.Evidence}
 			if m.HasData {
 				v := m.Score
 				jm.Score = &v

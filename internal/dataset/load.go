@@ -22,6 +22,7 @@ import (
 	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/irr"
 	"github.com/observatory-net/observatory/internal/peeringdb"
+	"github.com/observatory-net/observatory/internal/rdap"
 	"github.com/observatory-net/observatory/internal/rir"
 	"github.com/observatory-net/observatory/internal/rpki"
 	"github.com/observatory-net/observatory/internal/spoofer"
@@ -215,9 +216,13 @@ type Set struct {
 	Bogons    *bogon.Set
 	PeeringDB *peeringdb.DB
 	Spoofer   []spoofer.Record
-	Names     *asnames.Table // holder names and countries
-	MRT       []File
-	Unknown   []File
+	// RDAP holds the registry contacts of ARIN and LACNIC ASNs, read from
+	// cached RDAP answers (§13.3; the RPSL registries' contacts are in
+	// IRR, see irr.Index.Coordination).
+	RDAP    *rdap.Set
+	Names   *asnames.Table // holder names and countries
+	MRT     []File
+	Unknown []File
 	// Files lists the reference files loaded (every kind but MRT), with
 	// the size and SHA-256 of the bytes read.
 	Files []File
@@ -263,7 +268,7 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &loader{ctx: ctx, damaged: opt.Damaged, s: &Set{Loaded: map[Kind]int{}, Names: &asnames.Table{}}}
+	l := &loader{ctx: ctx, damaged: opt.Damaged, s: &Set{Loaded: map[Kind]int{}, Names: &asnames.Table{}, RDAP: &rdap.Set{}}}
 	s := l.s
 	var asrelFs []File
 	for _, f := range files {
@@ -274,7 +279,7 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 		case KindASRel:
 			asrelFs = append(asrelFs, f)
 			continue
-		case KindVRP, KindIRR, KindDelegated, KindIANAv4, KindBogons, KindPeeringDB, KindASNames, KindSpoofer:
+		case KindVRP, KindIRR, KindDelegated, KindIANAv4, KindBogons, KindPeeringDB, KindASNames, KindSpoofer, KindRDAP:
 		default:
 			s.Unknown = append(s.Unknown, f)
 			continue
@@ -354,6 +359,12 @@ func (l *loader) read(f *File, r io.Reader) error {
 	case KindSpoofer:
 		recs, err := spoofer.Load(ctx, r, path, l.damaged)
 		s.Spoofer = append(s.Spoofer, recs...)
+		return err
+	case KindRDAP:
+		a, err := rdap.Parse(r, path)
+		if err == nil {
+			s.RDAP.Add(a, path)
+		}
 		return err
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 	"github.com/observatory-net/observatory/internal/irr"
 	"github.com/observatory-net/observatory/internal/jsonstream"
 	"github.com/observatory-net/observatory/internal/peeringdb"
+	"github.com/observatory-net/observatory/internal/rdap"
 	"github.com/observatory-net/observatory/internal/rpki"
 	"github.com/observatory-net/observatory/internal/spoofer"
 )
@@ -38,6 +39,7 @@ const (
 	KindPeeringDB Kind = "peeringdb"  // PeeringDB API page or dump
 	KindSpoofer   Kind = "spoofer"    // CAIDA Spoofer results: data API JSON or CSV
 	KindASNames   Kind = "asnames"    // AS names and countries (autnums lists)
+	KindRDAP      Kind = "rdap"       // RDAP autnum answers (RFC 9083), one ASN a file
 	KindUnknown   Kind = "unknown"
 )
 
@@ -51,7 +53,7 @@ const headSize = 64 << 10
 var (
 	reDelegated = regexp.MustCompile(`(?m)^[0-9.]+\|(afrinic|apnic|arin|lacnic|ripencc|iana|nro)\|`)
 	reASRel     = regexp.MustCompile(`^[0-9]+\|[0-9]+\|-?[0-9]+(\|[a-z_]+)?$`)
-	reRPSL      = regexp.MustCompile(`(?m)^(route|route6|aut-num|as-set|mntner):`)
+	reRPSL      = regexp.MustCompile(`(?m)^(route|route6|aut-num|as-set|mntner|person|role):`)
 	rePrefix    = regexp.MustCompile(`^[0-9a-fA-F:.]+/[0-9]+$`)
 )
 
@@ -126,6 +128,9 @@ func sniffJSON(ctx context.Context, head []byte) Kind {
 	if isPeeringDB(head) {
 		return KindPeeringDB
 	}
+	if rdap.Sniff(head) {
+		return KindRDAP
+	}
 	return KindUnknown
 }
 
@@ -184,7 +189,7 @@ func vrpArray(ctx context.Context, head []byte) bool {
 func rpslHead(ctx context.Context, text []byte) error {
 	var b irr.Builder
 	st, err := b.Load(ctx, bytes.NewReader(text), irr.Options{File: "head"})
-	if err == nil && st.Routes+st.Routes6+st.AutNums+st.ASSets+st.Mntners == 0 {
+	if err == nil && st.Routes+st.Routes6+st.AutNums+st.ASSets+st.Mntners+st.Contacts == 0 {
 		return io.EOF
 	}
 	return err

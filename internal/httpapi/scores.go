@@ -310,7 +310,7 @@ func (s *Server) scoreDetails(c *call) error {
 		out := scoreDetails{monthData: head(m), asJSON: publicAS(a, specOf(m), c.who, c.reg),
 			Metrics: []metricJSON{}, Routes: []routeJSON{}}
 		for _, mt := range a.Metrics {
-			j := metricJSON{ID: mt.ID, Counted: mt.Counted, HasData: mt.HasData}
+			j := metricJSON{ID: mt.ID, Counted: mt.Counted, HasData: mt.HasData, Evidence: mt.Evidence}
 			if mt.HasData { // no input, no value: null, not a score of 0 or 1
 				j.Raw, j.Score = finite(mt.Raw), finite(mt.Score)
 			}

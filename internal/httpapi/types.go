@@ -35,11 +35,12 @@ type asJSON struct {
 }
 
 type metricJSON struct {
-	ID      string   `json:"id"`
-	Raw     *float64 `json:"raw"`
-	Score   *float64 `json:"score"`
-	Counted bool     `json:"counted"`
-	HasData bool     `json:"hasData"`
+	ID       string          `json:"id"`
+	Raw      *float64        `json:"raw"`
+	Score    *float64        `json:"score"`
+	Counted  bool            `json:"counted"`
+	HasData  bool            `json:"hasData"`
+	Evidence json.RawMessage `json:"evidence,omitempty"`
 }
 
 type routeJSON struct {

@@ -425,17 +425,6 @@ func (m *month) spoofing(a bgp.ASN, rec *store.ASN) {
 	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M5", Raw: raw, Score: v, HasData: tests > 0})
 }
 
-// coordination is M8 (§13.3): a technical or NOC contact in PeeringDB.
-func (m *month) coordination(a bgp.ASN, rec *store.ASN) {
-	db := m.cfg.Data.PeeringDB
-	ok := db != nil && len(db.Counts()) > 0
-	v := 0.0
-	if ok && db.HasContact(a) {
-		v = 1
-	}
-	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M8", Raw: v, Score: v, HasData: ok})
-}
-
 // describe fills holder, economy and regions of an ASN. The economy is
 // the delegated statistics' country; where they give none, or only a
 // pseudo-code (EU, AP, ZZ), the AS name list's country. The holder is the

@@ -1,6 +1,7 @@
 package irr
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -24,6 +25,8 @@ func (r *Reader) decodeAttr(name, val []byte) error {
 		return r.decodeASSet(name, val)
 	case ClassMntner:
 		return r.decodeMntner(name, val)
+	case ClassPerson, ClassRole:
+		return r.decodeContact(name, val)
 	}
 	return nil
 }
@@ -129,6 +132,8 @@ func (r *Reader) decodeAutNum(name, val []byte) error {
 		a.AdminC = r.appendList(a.AdminC, val)
 	case "tech-c":
 		a.TechC = r.appendList(a.TechC, val)
+	case "abuse-c":
+		a.AbuseC = r.appendList(a.AbuseC, val)
 	}
 	return nil
 }
@@ -200,6 +205,58 @@ func (r *Reader) decodeMntner(name, val []byte) error {
 	return nil
 }
 
+// decodeContact handles person and role attributes (RFC 2622 §3.2, §3.3):
+// the nic-hdl, and the presence of e-mail and phone attributes, whose
+// values are not kept. The RIPE NCC's placeholders mark the object
+// Dummified.
+func (r *Reader) decodeContact(name, val []byte) error {
+	st := &r.obj
+	if st.attrs == 1 {
+		st.contact = &Contact{Role: st.class == ClassRole}
+		return nil
+	}
+	c := st.contact
+	if ok, err := r.decodeCommon(name, val, nil); ok {
+		return err
+	}
+	switch string(name) {
+	case "nic-hdl":
+		if !st.once(seenNicHdl) {
+			return errors.New("nic-hdl repeated")
+		}
+		if !isWord(val) {
+			return fmt.Errorf("nic-hdl %q is not a single word", clip(val))
+		}
+		c.Handle = r.upper(val)
+		c.Dummified = c.Dummified || c.Handle == DummyHandle
+	case "e-mail":
+		if len(val) > 0 {
+			c.Emails++
+		}
+		c.Dummified = c.Dummified || bytes.EqualFold(val, []byte(dummyEmail))
+	case "phone":
+		if len(val) > 0 {
+			c.Phones++
+		}
+	case "address":
+		c.Dummified = c.Dummified || hasPrefixFold(val, dummyAddress)
+	}
+	return nil
+}
+
+// The RIPE NCC's placeholders for personal data in its public dumps.
+const (
+	// DummyHandle is the placeholder person every reference to a person
+	// object points to in the RIPE NCC's dumps.
+	DummyHandle  = "DUMY-RIPE"
+	dummyEmail   = "unread@ripe.net"
+	dummyAddress = "dummy address for"
+)
+
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
+}
+
 // authScheme returns the scheme name of an auth attribute, dropping the
 // credential or key that follows it: "MD5-PW $1$..." gives "MD5-PW" and
 // "PGPKEY-1A2B3C4D" gives "PGPKEY".
@@ -238,6 +295,12 @@ func (r *Reader) complete() (Object, error) {
 	case ClassMntner:
 		st.mntner.Header = h
 		return st.mntner, nil
+	case ClassPerson, ClassRole:
+		if st.seen&seenNicHdl == 0 {
+			return nil, nil // nothing can refer to it: skipped as other classes are
+		}
+		st.contact.Header = h
+		return st.contact, nil
 	}
 	return nil, nil
 }

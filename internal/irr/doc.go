@@ -13,11 +13,13 @@
 // without regard to case. The reader holds at most one object in memory, so
 // its memory use does not grow with the size of the input.
 //
-// Only route, route6, aut-num, as-set and mntner objects are decoded; all
-// other classes are framed, counted and skipped. Of each decoded object only
-// the attributes the observatory uses are kept (see Route, AutNum, ASSet and
-// Mntner). Password hashes in mntner auth attributes are never kept: only the
-// scheme name is.
+// Only route, route6, aut-num, as-set, mntner, person and role objects are
+// decoded; all other classes are framed, counted and skipped. Of each
+// decoded object only the attributes the observatory uses are kept (see
+// Route, AutNum, ASSet, Mntner and Contact). Password hashes in mntner auth
+// attributes are never kept: only the scheme name is; nor are the e-mail
+// addresses and phone numbers of person and role objects: only how many
+// there are.
 //
 // # Bad input
 //
@@ -38,6 +40,8 @@
 // with exactly the given prefix and origin exists (Exact) or whether a
 // less-specific route object with the same origin covers the prefix
 // (Covered), which is the MANRS "IRR-registered" rule for route origins.
+// Index.Coordination answers whether an aut-num names a reachable
+// registry contact (measurement framework §13.3, see contact.go).
 // Index.Best does the same across all sources without allocating.
 // Index.Origins lists the origins registered for an exact prefix (for
 // multiple-origin checks), Index.AutNums returns aut-num objects and

@@ -52,7 +52,7 @@ func FuzzRPSL(f *testing.F) {
 		if int64(len(errs)) != st.Bad || len(st.Errors) != min(len(errs), DefaultMaxErrors) {
 			t.Fatalf("strict gave %d errors, lenient counted %d and kept %d", len(errs), st.Bad, len(st.Errors))
 		}
-		decoded := st.Routes + st.Routes6 + st.AutNums + st.ASSets + st.Mntners
+		decoded := st.Routes + st.Routes6 + st.AutNums + st.ASSets + st.Mntners + st.Contacts
 		if decoded != int64(len(lenient)) || decoded+st.Bad > st.Objects {
 			t.Fatalf("stats %+v do not add up with %d objects", st, len(lenient))
 		}

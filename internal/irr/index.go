@@ -17,10 +17,11 @@ import (
 // Builder gathers objects, from one or several streams and sources, into
 // an Index. A Builder is not safe for concurrent use.
 type Builder struct {
-	routes  []routeRec
-	autNums []*AutNum
-	asSets  []*ASSet
-	mntners []*Mntner
+	routes   []routeRec
+	autNums  []*AutNum
+	asSets   []*ASSet
+	mntners  []*Mntner
+	contacts []*Contact
 }
 
 // routeRec is a route or route6 object reduced to what the index keeps.
@@ -42,6 +43,8 @@ func (b *Builder) Add(obj Object) {
 		b.asSets = append(b.asSets, o)
 	case *Mntner:
 		b.mntners = append(b.mntners, o)
+	case *Contact:
+		b.contacts = append(b.contacts, o)
 	}
 }
 
@@ -78,13 +81,14 @@ func (b *Builder) Load(ctx context.Context, r io.Reader, opts Options) (Stats, e
 // Index is an immutable, query-ready view of IRR objects of one or more
 // sources. It is safe for concurrent use.
 type Index struct {
-	sources []string // sorted; a source's position is its id
-	table   bart.Table[span]
-	entries []routeEntry // route objects grouped by prefix, see span
-	autNums map[bgp.ASN][]*AutNum
-	asSets  map[string][]*ASSet // by name, one per source, sorted by source
-	mntners map[string][]*Mntner
-	refs    map[setKey][]bgp.ASN // as-set members by reference (member-of)
+	sources  []string // sorted; a source's position is its id
+	table    bart.Table[span]
+	entries  []routeEntry // route objects grouped by prefix, see span
+	autNums  map[bgp.ASN][]*AutNum
+	asSets   map[string][]*ASSet // by name, one per source, sorted by source
+	mntners  map[string][]*Mntner
+	refs     map[setKey][]bgp.ASN  // as-set members by reference (member-of)
+	contacts map[string][]*Contact // person and role objects by nic-hdl
 }
 
 // span locates the route objects of one prefix in Index.entries.
@@ -112,6 +116,7 @@ func (b *Builder) Build() *Index {
 	x.autNums = groupBySource(b.autNums, func(a *AutNum) bgp.ASN { return a.ASN })
 	x.asSets = groupBySource(b.asSets, func(s *ASSet) string { return s.Name })
 	x.mntners = groupBySource(b.mntners, func(m *Mntner) string { return m.Name })
+	x.contacts = groupBySource(b.contacts, func(c *Contact) string { return c.Handle })
 	x.indexRefs()
 	*b = Builder{}
 	return x
@@ -131,6 +136,9 @@ func (b *Builder) sourceNames() []string {
 	}
 	for _, m := range b.mntners {
 		s = append(s, m.Source)
+	}
+	for _, c := range b.contacts {
+		s = append(s, c.Source)
 	}
 	slices.Sort(s)
 	return slices.Compact(s)

@@ -11,7 +11,7 @@ import (
 type Class uint8
 
 // The classes the package decodes. ClassOther stands for every class that is
-// framed and skipped (person, inetnum, route-set, ...).
+// framed and skipped (inetnum, route-set, ...).
 const (
 	ClassOther  Class = iota
 	ClassRoute        // route (RFC 2622 §4)
@@ -19,6 +19,8 @@ const (
 	ClassAutNum       // aut-num (RFC 2622 §6)
 	ClassASSet        // as-set (RFC 2622 §5.1)
 	ClassMntner       // mntner (RFC 2622 §3.1)
+	ClassPerson       // person (RFC 2622 §3.2)
+	ClassRole         // role (RFC 2622 §3.3)
 )
 
 var classNames = [...]string{
@@ -28,6 +30,8 @@ var classNames = [...]string{
 	ClassAutNum: "aut-num",
 	ClassASSet:  "as-set",
 	ClassMntner: "mntner",
+	ClassPerson: "person",
+	ClassRole:   "role",
 }
 
 // String returns the RPSL class name ("route", "aut-num", ...) or "other".
@@ -51,11 +55,16 @@ func classOf(name []byte) Class {
 		return ClassASSet
 	case "mntner":
 		return ClassMntner
+	case "person":
+		return ClassPerson
+	case "role":
+		return ClassRole
 	}
 	return ClassOther
 }
 
-// Object is a decoded RPSL object: a *Route, *AutNum, *ASSet or *Mntner.
+// Object is a decoded RPSL object: a *Route, *AutNum, *ASSet, *Mntner or
+// *Contact.
 // Use a type switch to reach the class-specific attributes.
 type Object interface {
 	// Class returns the object's class.
@@ -114,6 +123,7 @@ type AutNum struct {
 	MntBy    []string // maintainer names, upper-cased
 	AdminC   []string // admin-c handles, upper-cased
 	TechC    []string // tech-c handles, upper-cased
+	AbuseC   []string // abuse-c handles, upper-cased (never a coordination contact, §13.3)
 }
 
 // Class returns ClassAutNum.
@@ -153,3 +163,32 @@ func (*Mntner) Class() Class { return ClassMntner }
 
 // Key returns the maintainer name.
 func (m *Mntner) Key() string { return m.Name }
+
+// Contact is a person or role object (RFC 2622 §3.2, §3.3): the object an
+// admin-c or tech-c handle points to. Only what §13.3 of the measurement
+// framework asks is kept: the handle and how many e-mail and phone
+// attributes it has, never the addresses and numbers themselves, which are
+// personal data.
+type Contact struct {
+	Header
+	Role   bool   // a role object, else a person
+	Handle string // nic-hdl, upper-cased
+	Emails int    // e-mail attributes with a value
+	Phones int    // phone attributes with a value
+	// Dummified is set for the RIPE NCC's public dumps, which replace
+	// personal data by placeholders: the DUMY-RIPE placeholder person,
+	// and role objects whose e-mail is "unread@ripe.net" or whose address
+	// is "Dummy address for …".
+	Dummified bool
+}
+
+// Class returns ClassRole or ClassPerson.
+func (c *Contact) Class() Class {
+	if c.Role {
+		return ClassRole
+	}
+	return ClassPerson
+}
+
+// Key returns the nic-hdl.
+func (c *Contact) Key() string { return c.Handle }

@@ -64,14 +64,15 @@ type Options struct {
 
 // Stats counts what a Reader has seen so far.
 type Stats struct {
-	Objects int64   // objects framed, of every class
-	Routes  int64   // route objects decoded
-	Routes6 int64   // route6 objects decoded
-	AutNums int64   // aut-num objects decoded
-	ASSets  int64   // as-set objects decoded
-	Mntners int64   // mntner objects decoded
-	Bad     int64   // objects rejected as bad input, of every class
-	Errors  []error // the first Options.MaxErrors rejections (lenient mode)
+	Objects  int64   // objects framed, of every class
+	Routes   int64   // route objects decoded
+	Routes6  int64   // route6 objects decoded
+	AutNums  int64   // aut-num objects decoded
+	ASSets   int64   // as-set objects decoded
+	Mntners  int64   // mntner objects decoded
+	Contacts int64   // person and role objects decoded
+	Bad      int64   // objects rejected as bad input, of every class
+	Errors   []error // the first Options.MaxErrors rejections (lenient mode)
 }
 
 // Reader reads RPSL objects from a stream, one object at a time.
@@ -108,7 +109,8 @@ func NewReader(r io.Reader, opts Options) *Reader {
 // Reader and must not be modified.
 func (r *Reader) Stats() Stats { return r.stats }
 
-// Next returns the next route, route6, aut-num, as-set or mntner object, and
+// Next returns the next route, route6, aut-num, as-set, mntner, person or
+// role object, and
 // io.EOF after the last one. Objects of other classes are skipped. The
 // returned object is owned by the caller.
 //
@@ -360,6 +362,8 @@ func (r *Reader) count(c Class) {
 		r.stats.ASSets++
 	case ClassMntner:
 		r.stats.Mntners++
+	case ClassPerson, ClassRole:
+		r.stats.Contacts++
 	}
 }
 

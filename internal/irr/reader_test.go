@@ -140,7 +140,7 @@ func TestReader_Next(t *testing.T) {
 		},
 		{
 			name: "other classes are framed and skipped, whitespace lines separate",
-			input: "person: John Doe\naddress: somewhere\nnic-hdl: JD1-TEST\nsource: TEST\n \t \n" +
+			input: "key-cert: PGPKY1\naddress: somewhere\nnic-hdl: JD1-TEST\nsource: TEST\n \t \n" +
 				"inetnum: 192.0.2.0 - 192.0.2.255\nnetname: NET\n   continued\n\n\n" +
 				"route: 192.0.2.0/24\norigin: AS1\nsource: TEST",
 			want: []Object{&Route{Header: Header{Source: "TEST", Record: 3, Offset: 132}, Prefix: netip.MustParsePrefix("192.0.2.0/24"), Origin: 1}},

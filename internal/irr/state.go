@@ -24,6 +24,7 @@ type objState struct {
 	autNum    *AutNum
 	asSet     *ASSet
 	mntner    *Mntner
+	contact   *Contact
 }
 
 // Bits of objState.seen for attributes that may appear only once.
@@ -31,6 +32,7 @@ const (
 	seenOrigin uint8 = 1 << iota
 	seenSource
 	seenASName
+	seenNicHdl
 )
 
 // start resets the state for an object beginning at byte offset off. The

@@ -1,6 +1,7 @@
 package rescore_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -211,7 +212,7 @@ func TestASN_ExcludeNeverLowers(t *testing.T) {
 		for j, before := range rec.Metrics {
 			after := got.Metrics[j]
 			switch {
-			case before.ID != in.Metric && after != before:
+			case before.ID != in.Metric && !sameMetric(after, before):
 				t.Fatalf("excluding %s changed AS%d metric %s: %+v → %+v", in.ID, in.ASN, before.ID, before, after)
 			case after.Raw > before.Raw || after.Score < before.Score:
 				t.Fatalf("excluding %s made AS%d metric %s worse: %+v → %+v", in.ID, in.ASN, before.ID, before, after)
@@ -372,4 +373,10 @@ func TestApply(t *testing.T) {
 	if diff := storetest.Diff(want, m); diff != "" {
 		t.Errorf("Apply(%s) mismatch (-want +got):\n%s", in.ID, diff)
 	}
+}
+
+// sameMetric reports whether two metrics are equal, evidence byte for byte.
+func sameMetric(a, b store.Metric) bool {
+	return a.ID == b.ID && a.Raw == b.Raw && a.Score == b.Score && a.HasData == b.HasData &&
+		a.Counted == b.Counted && bytes.Equal(a.Evidence, b.Evidence)
 }

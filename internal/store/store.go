@@ -80,6 +80,9 @@ type Metric struct {
 	Score   float64
 	HasData bool
 	Counted bool // counted in its Action score by the specification
+	// Evidence, when set, is what the metric rests on as a JSON object:
+	// for M8 the contacts found and their source (§13.3).
+	Evidence json.RawMessage
 }
 
 // Score is one of the five published scores of an ASN.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -22,12 +23,16 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 		if f.ScoresOnly {
 			metrics = `NULL::text[], NULL::float8[], NULL::float8[], NULL::boolean[], NULL::boolean[]`
 		}
+		evidence := `a.metric_evidence`
+		if f.ScoresOnly {
+			evidence = `NULL::text[]`
+		}
 		return each(ctx, tx, func(rows pgx.Rows) error {
 			a, err := r.scan(rows)
 			out = append(out, a)
 			return err
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
-			`+metrics+`, a.score_ids, a.score_values, a.score_has_data, a.score_levels
+			`+metrics+`, a.score_ids, a.score_values, a.score_has_data, a.score_levels, `+evidence+`
 			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
 	})
 	return done(out, err, "ASNs", month, spec)
@@ -36,6 +41,7 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 // asnRow holds the array columns of an asns row while it is scanned.
 type asnRow struct {
 	metricIDs, scoreIDs, levels []string
+	evidence                    []string
 	raws, scores, values        []float64
 	metricHas, counted, hasData []bool
 }
@@ -45,7 +51,7 @@ func (r *asnRow) scan(rows pgx.Rows) (store.ASN, error) {
 	var a store.ASN
 	err := rows.Scan(&a.ASN, &a.Holder, &a.Country, &a.RIR, &a.Region, &a.SubRegion, &a.Participant,
 		&a.Peers, &a.Announced, &r.metricIDs, &r.raws, &r.scores, &r.metricHas, &r.counted,
-		&r.scoreIDs, &r.values, &r.hasData, &r.levels)
+		&r.scoreIDs, &r.values, &r.hasData, &r.levels, &r.evidence)
 	if err != nil {
 		return a, err
 	}
@@ -58,6 +64,9 @@ func (r *asnRow) scan(rows pgx.Rows) (store.ASN, error) {
 		for i := range a.Metrics {
 			a.Metrics[i] = store.Metric{ID: r.metricIDs[i], Raw: r.raws[i], Score: r.scores[i],
 				HasData: r.metricHas[i], Counted: r.counted[i]}
+			if len(r.evidence) == n && r.evidence[i] != "" {
+				a.Metrics[i].Evidence = json.RawMessage(r.evidence[i])
+			}
 		}
 	}
 	if n := len(r.scoreIDs); n > 0 {

@@ -178,14 +178,14 @@ func (w *writer) asns(m *store.Month) error {
 	var ss scoreArrays
 	return w.copyRows("asns", []string{"asn", "holder", "country", "rir", "region", "sub_region", "participant",
 		"peers", "announced", "metric_ids", "metric_raws", "metric_scores", "metric_has_data", "metric_counted",
-		"score_ids", "score_values", "score_has_data", "score_levels"}, len(m.ASNs), func(i int, r []any) {
+		"score_ids", "score_values", "score_has_data", "score_levels", "metric_evidence"}, len(m.ASNs), func(i int, r []any) {
 		a := &m.ASNs[order[i]]
 		ms.set(a.Metrics)
 		ss.set(a.Scores)
 		r[0], r[1], r[2], r[3], r[4], r[5] = int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion
 		r[6], r[7], r[8] = a.Participant, int64(a.Peers), int64(a.Announced)
 		r[9], r[10], r[11], r[12], r[13] = ms.ids, ms.raws, ms.scores, ms.hasData, ms.counted
-		r[14], r[15], r[16], r[17] = ss.ids, ss.values, ss.hasData, ss.levels
+		r[14], r[15], r[16], r[17], r[18] = ss.ids, ss.values, ss.hasData, ss.levels, ms.evidence
 	})
 }
 
@@ -195,6 +195,7 @@ type metricArrays struct {
 	ids              []string
 	raws, scores     []float64
 	hasData, counted []bool
+	evidence         []string // one per metric, '' for none; empty when none has any
 }
 
 func (c *metricArrays) set(ms []store.Metric) {
@@ -204,9 +205,19 @@ func (c *metricArrays) set(ms []store.Metric) {
 	}
 	c.ids, c.raws, c.scores = c.ids[:0], c.raws[:0], c.scores[:0]
 	c.hasData, c.counted = c.hasData[:0], c.counted[:0]
+	c.evidence = c.evidence[:0]
+	if c.evidence == nil {
+		c.evidence = []string{}
+	}
+	some := false
 	for _, x := range ms {
 		c.ids, c.raws, c.scores = append(c.ids, x.ID), append(c.raws, x.Raw), append(c.scores, x.Score)
 		c.hasData, c.counted = append(c.hasData, x.HasData), append(c.counted, x.Counted)
+		c.evidence = append(c.evidence, string(x.Evidence))
+		some = some || len(x.Evidence) > 0
+	}
+	if !some {
+		c.evidence = c.evidence[:0]
 	}
 }
 

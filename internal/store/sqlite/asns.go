@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
@@ -86,17 +87,21 @@ func readMetrics(ctx context.Context, q querier, out []store.ASN, where string, 
 	c := cursor{asns: out}
 	return each(ctx, q, func(rows *sql.Rows) error {
 		var (
-			asn uint32
-			m   store.Metric
+			asn      uint32
+			m        store.Metric
+			evidence sql.NullString
 		)
-		if err := rows.Scan(intOf(&asn), &m.ID, realOf{&m.Raw}, realOf{&m.Score}, &m.HasData, &m.Counted); err != nil {
+		if err := rows.Scan(intOf(&asn), &m.ID, realOf{&m.Raw}, realOf{&m.Score}, &m.HasData, &m.Counted, &evidence); err != nil {
 			return err
+		}
+		if evidence.Valid && evidence.String != "" {
+			m.Evidence = json.RawMessage(evidence.String)
 		}
 		if a := c.find(asn); a != nil {
 			a.Metrics = append(a.Metrics, m)
 		}
 		return nil
-	}, perASN("SELECT m.asn, m.id, m.raw, m.score, m.has_data, m.counted", "asn_metrics", where), args...)
+	}, perASN("SELECT m.asn, m.id, m.raw, m.score, m.has_data, m.counted, m.evidence", "asn_metrics", where), args...)
 }
 
 // readScores reads the scores of the ASN records out, as readMetrics does.

@@ -133,12 +133,16 @@ func (w *writer) asns(m *store.Month) error {
 // metricsAndScores inserts the metrics and scores of the ASN records, in
 // the given order of the records.
 func (w *writer) metricsAndScores(m *store.Month, order []int) error {
-	metrics := w.batch("asn_metrics", "asn", "pos", "id", "raw", "score", "has_data", "counted")
+	metrics := w.batch("asn_metrics", "asn", "pos", "id", "raw", "score", "has_data", "counted", "evidence")
 	scores := w.batch("asn_scores", "asn", "pos", "id", "value", "has_data", "level")
 	for _, i := range order {
 		a := &m.ASNs[i]
 		for j, x := range a.Metrics {
-			if err := metrics.add(int64(a.ASN), int64(j), x.ID, x.Raw, x.Score, b2i(x.HasData), b2i(x.Counted)); err != nil {
+			var evidence any // NULL
+			if len(x.Evidence) > 0 {
+				evidence = string(x.Evidence)
+			}
+			if err := metrics.add(int64(a.ASN), int64(j), x.ID, x.Raw, x.Score, b2i(x.HasData), b2i(x.Counted), evidence); err != nil {
 				return err
 			}
 		}

@@ -80,6 +80,8 @@ func fullASNs() []store.ASN {
 			HasData: i%2 == 0, Counted: i%3 == 0,
 		})
 	}
+	// One metric with evidence, as M8 has (§13.3); the others have none.
+	metrics[1].Evidence = json.RawMessage(`{"has_contact_info":true,"contacts":[{"source":"rpsl","database":"RIPE","attr":"tech-c","handle":"NET3257-RIPE","object":"role","dummified":true}],"checked":["rpsl"]}`)
 	scores := []store.Score{
 		{ID: "filtering", Value: 0.9999999999999999, HasData: true, Level: "ready"},
 		{ID: "antiSpoofing", Value: 0, HasData: false, Level: "no_data_available"},
