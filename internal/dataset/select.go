@@ -28,9 +28,11 @@ type NotUsed struct {
 }
 
 // AllGroups is the Group of a file that holds every group of its kind (the
-// NRO's combined delegated statistics): it competes in each group, and is
-// used for the groups it is nearest in (its other records are dropped,
-// File.Exclude).
+// NRO's combined delegated statistics, derived from the registries' own
+// files). A registry's own file is preferred to it, whatever the dates:
+// the combined file fills in the registries without one (its records of
+// the others are dropped, File.Exclude), its snapshots chosen among
+// themselves as those of any group.
 const AllGroups = "*"
 
 // selectKinds are the kinds Select chooses among; MRT files are the
@@ -81,26 +83,19 @@ func Select(files []File, month time.Time) (used []File, notUsed []NotUsed) {
 		}
 		groups[k] = append(groups[k], i)
 	}
-	// A combined file competes in every named group of its kind, and
-	// alone in a group of its own when there is none.
+	// Combined files compete among themselves, for the registries
+	// without a file of their own.
 	for i, f := range files {
 		if !selectKinds[f.Kind] || f.Group != AllGroups {
 			continue
 		}
-		names := groupsOf[f.Kind]
-		if len(names) == 0 {
-			names = []string{AllGroups}
+		k := key{f.Kind, AllGroups}
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
 		}
-		for _, g := range names {
-			k := key{f.Kind, g}
-			if _, ok := groups[k]; !ok {
-				keys = append(keys, k)
-			}
-			groups[k] = append(groups[k], i)
-		}
+		groups[k] = append(groups[k], i)
 	}
 	chosen := make([]bool, len(files))
-	lost := map[int][]string{} // combined file → groups it lost, with the reason of the first
 	why := map[int]string{}
 	for _, k := range keys {
 		members := groups[k]
@@ -110,12 +105,7 @@ func Select(files []File, month time.Time) (used []File, notUsed []NotUsed) {
 				chosen[i] = true
 				continue
 			}
-			if files[i].Group == AllGroups && k.group != AllGroups {
-				lost[i] = append(lost[i], k.group)
-			}
-			if _, ok := why[i]; !ok {
-				why[i] = pick.reason(files[i], k.group)
-			}
+			why[i] = pick.reason(files[i], k.group)
 		}
 	}
 	for i, f := range files {
@@ -123,7 +113,9 @@ func Select(files []File, month time.Time) (used []File, notUsed []NotUsed) {
 		case !selectKinds[f.Kind]:
 			used = append(used, f)
 		case chosen[i]:
-			f.Exclude = lost[i]
+			if f.Group == AllGroups {
+				f.Exclude = slices.Clone(groupsOf[f.Kind])
+			}
 			used = append(used, f)
 		default:
 			notUsed = append(notUsed, NotUsed{File: f, Reason: why[i]})
