@@ -480,25 +480,25 @@ func (m *month) coordination(a bgp.ASN, rec *store.ASN) {
 
 // describe fills holder, economy and regions of an ASN. The economy is
 // the delegated statistics' country; where they give none, or only a
-// pseudo-code (EU, AP, ZZ), the AS name list's country. The holder is the
+// pseudo-code (EU, AP, ZZ), the AS name list's country. The keys are
+// canonical (region.Locate). The holder is the
 // AS name list's name, else PeeringDB's.
 func (m *month) describe(rec *store.ASN) {
 	a := bgp.ASN(rec.ASN)
+	var cc, registry string
 	if ix := m.cfg.Data.RIR; ix != nil {
 		if d, _, ok := ix.ASN(a); ok {
-			rec.Country, rec.RIR = d.CC, d.Registry
+			cc, registry = d.CC, d.Registry
 		}
 	}
 	name, named := m.cfg.Data.Names.Lookup(a)
-	if e, ok := region.Lookup(rec.Country); (!ok || e.Pseudo()) && named && name.Country != "" {
-		rec.Country = name.Country
+	if e, ok := region.Lookup(cc); (!ok || e.Pseudo()) && named && name.Country != "" {
+		cc = name.Country
 	}
-	if e, ok := region.Lookup(rec.Country); ok {
-		rec.Region, rec.SubRegion = e.Region, e.SubRegion
-		if e.RIR != "" {
-			rec.RIR = e.RIR
-		}
-	}
+	// One key per RIR, economy and region (region.Locate): "ripencc" and
+	// "RIPE NCC" are one RIR, IANA none, "jp" is JP, ZZ no economy.
+	p := region.Locate(cc, registry)
+	rec.Country, rec.Region, rec.SubRegion, rec.RIR = p.Country, p.Region, p.SubRegion, p.RIR
 	if named {
 		rec.Holder = name.Name
 	}
