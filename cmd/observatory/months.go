@@ -59,7 +59,7 @@ type monthJSON struct {
 	// NotUsed are the reference files found and left out, with why.
 	NotUsed  []store.NotUsedInput `json:"not_used"`
 	Warnings []string             `json:"warnings"`
-	Stats      store.Stats   `json:"stats"`
+	Stats    store.Stats          `json:"stats"`
 }
 
 func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
