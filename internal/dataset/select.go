@@ -130,7 +130,6 @@ type choice struct {
 	date   time.Time // the date used; zero for undated files or a pinned choice
 	month  time.Time
 	pinned []string // the pinned files' paths
-	paths  []string // the used files' paths (undated choice)
 }
 
 // pickGroup chooses among the files of one group.
