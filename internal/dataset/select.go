@@ -12,8 +12,9 @@ import (
 	"time"
 )
 
-// One coherent month (issue 11, measurement-framework §4 "one month, one
-// view"): a data directory may hold reference snapshots of many years
+// One coherent month (issue 11; measurement-framework §2: the Observatory
+// publishes "one snapshot per calendar month", §4.6: a report has one
+// period): a data directory may hold reference snapshots of many years
 // (VRPs of 2020 and 2023, delegated statistics of 2013 to 2026…). Scoring
 // a month with all of them mixed gives numbers of no month at all, so
 // Select keeps, per kind and group, only the snapshot nearest to the
