@@ -127,13 +127,16 @@ func inputFiles(ctx context.Context, o ingestOptions) ([]dataset.File, error) {
 			files = append(files, fs...)
 		}
 	}
-	seen := map[string]bool{}
+	// A file both found in --data and named with a kind flag is pinned.
+	seen := map[string]int{}
 	out := files[:0]
 	for _, f := range files {
-		if !seen[f.Path] {
-			seen[f.Path] = true
-			out = append(out, f)
+		if i, ok := seen[f.Path]; ok {
+			out[i].Pinned = out[i].Pinned || f.Pinned
+			continue
 		}
+		seen[f.Path] = len(out)
+		out = append(out, f)
 	}
 	if len(out) == 0 {
 		return nil, usageError(fmt.Errorf("no input: give --data DIR or per-kind flags (--mrt, --vrps, …)"))
@@ -232,7 +235,7 @@ type ingestJob struct {
 // in one transaction.
 func ingestFiles(ctx context.Context, st store.Store, j ingestJob) (*store.Month, error) {
 	start := time.Now()
-	set, err := dataset.Load(ctx, j.files, dataset.Options{ASRelAt: j.month.AddDate(0, 1, 0), Damaged: j.damaged, Log: j.log})
+	set, err := dataset.Load(ctx, j.files, dataset.Options{Month: j.month, Damaged: j.damaged, Log: j.log})
 	if err != nil {
 		return nil, &exitError{code: 2, err: err}
 	}

@@ -20,7 +20,10 @@ func newMonthsCmd() *cobra.Command {
 		Use:   "months --db DSN [--format text|json]",
 		Short: "List the stored months with what they rest on",
 		Long: `months lists the stored months, newest first: when each was computed,
-whether the month had ended (final), its inputs, and its warnings, among
+whether the month had ended (final), its inputs, the reference files found
+but not used and why (of each kind of reference data, and within it of each
+registry or IRR source, only the snapshot nearest to the month is read: one
+coherent month), and its warnings, among
 them the fetch coverage run records (files missing, failed or corrupt, and
 why) and the damaged input records ingest skipped (file, record, offset).
 
@@ -53,8 +56,10 @@ type monthJSON struct {
 	IngestedAt time.Time     `json:"ingested_at"`
 	Final      bool          `json:"final"`
 	Inputs     []store.Input `json:"inputs"`
-	Warnings   []string      `json:"warnings"`
-	Stats      store.Stats   `json:"stats"`
+	// NotUsed are the reference files found and left out, with why.
+	NotUsed  []store.NotUsedInput `json:"not_used"`
+	Warnings []string             `json:"warnings"`
+	Stats    store.Stats          `json:"stats"`
 }
 
 func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
@@ -62,8 +67,11 @@ func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
 	case "json":
 		out := make([]monthJSON, 0, len(months))
 		for _, m := range months {
+			if m.NotUsed == nil {
+				m.NotUsed = []store.NotUsedInput{}
+			}
 			out = append(out, monthJSON{Month: m.Month.Format("2006-01"), Spec: m.Spec, IngestedAt: m.IngestedAt,
-				Final: m.Final, Inputs: m.Inputs, Warnings: m.Warnings, Stats: m.Stats})
+				Final: m.Final, Inputs: m.Inputs, NotUsed: m.NotUsed, Warnings: m.Warnings, Stats: m.Stats})
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -71,10 +79,13 @@ func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
 	case "text":
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, m := range months {
-			fmt.Fprintf(tw, "%s\t%s\tcomputed %s\tfinal %t\t%d inputs\t%d warnings\n", m.Month.Format("2006-01"), m.Spec,
-				m.IngestedAt.UTC().Format(time.RFC3339), m.Final, len(m.Inputs), len(m.Warnings))
+			fmt.Fprintf(tw, "%s\t%s\tcomputed %s\tfinal %t\t%d inputs\t%d not used\t%d warnings\n", m.Month.Format("2006-01"), m.Spec,
+				m.IngestedAt.UTC().Format(time.RFC3339), m.Final, len(m.Inputs), len(m.NotUsed), len(m.Warnings))
 			for _, in := range m.Inputs {
 				fmt.Fprintf(tw, "\tinput %s\n", inputLine(in))
+			}
+			for _, n := range m.NotUsed {
+				fmt.Fprintf(tw, "\tnot used %s %s: %s\n", n.Kind, n.Path, n.Reason)
 			}
 			for _, x := range m.Warnings {
 				fmt.Fprintf(tw, "\twarning %s\n", x)

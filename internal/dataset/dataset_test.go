@@ -217,7 +217,7 @@ func TestLoad_PicksOneASRel(t *testing.T) {
 		}
 		files = append(files, f)
 	}
-	s, err := Load(ctx, files, Options{ASRelAt: time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC)})
+	s, err := Load(ctx, files, Options{Month: time.Date(2017, 5, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,6 +226,9 @@ func TestLoad_PicksOneASRel(t *testing.T) {
 	}
 	if st := s.ASRel.Stats(); st.Links != 239876 {
 		t.Errorf("graph has %d links, want the 2017 file's 239,876", st.Links)
+	}
+	if len(s.NotUsed) != 2 || !strings.Contains(s.NotUsed[0].Reason, "2014-01-01 is 3 years 4 months from 2017-05; nearer: 2017-01-01") {
+		t.Errorf("not used %+v, want the 2014 and 2018 files with why", s.NotUsed)
 	}
 }
 

@@ -25,6 +25,7 @@ func Explicit(ctx context.Context, kind Kind, path string) ([]File, error) {
 		var out []File
 		for _, f := range all {
 			if f.Kind == kind {
+				f.Pinned = true
 				out = append(out, f)
 			}
 		}
@@ -44,5 +45,6 @@ func Explicit(ctx context.Context, kind Kind, path string) ([]File, error) {
 	default:
 		return nil, fmt.Errorf("%s: given as %s, but its content is %s", path, kind, f.Kind)
 	}
+	f.Pinned = true
 	return []File{f}, nil
 }

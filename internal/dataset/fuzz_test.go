@@ -12,8 +12,9 @@ import (
 )
 
 // FuzzSniff feeds arbitrary heads to Sniff, which trial-parses them with
-// several readers (RPSL, VRP CSV, Spoofer CSV, PeeringDB JSON). It must
-// never panic and must always name a kind.
+// several readers (RPSL, VRP CSV, Spoofer CSV, PeeringDB JSON), and to
+// describe, which reads a snapshot's date and group from them. They must
+// never panic and Sniff must always name a kind.
 func FuzzSniff(f *testing.F) {
 	root := testenv.SharedData(f)
 	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -35,6 +36,15 @@ func FuzzSniff(f *testing.F) {
 		case KindMRT, KindVRP, KindIRR, KindASRel, KindDelegated, KindIANAv4, KindBogons, KindPeeringDB, KindSpoofer, KindASNames, KindUnknown:
 		default:
 			t.Fatalf("Sniff returned %q", k)
+		}
+		// The snapshot date and group of every kind Select chooses
+		// among are read from the same head.
+		for kind := range selectKinds {
+			f := File{Path: "rir-delegated/2014/x", Kind: kind}
+			f.describe(head)
+			if kind == KindDelegated && f.Date.IsZero() {
+				t.Fatalf("delegated head without a date, and the directory's year not taken")
+			}
 		}
 	})
 }

@@ -35,10 +35,24 @@ type File struct {
 	// Size is the file's size when it was found; once the file is loaded
 	// (Set.Files, ingest for MRT), the number of bytes read.
 	Size int64
-	// Date is when the data was taken, read from the file name (a
-	// YYYYMMDD date or a unix timestamp, as RouteViews, RIS, CAIDA and
-	// rpki-client archives name files); zero when unknown.
+	// Date is when the data was taken: for a reference file, from its
+	// content when it says (a delegated file's end date, an rpki-client
+	// build time, a bogon list's update time), else as for every file from
+	// its name or directory (a YYYYMMDD date or a unix timestamp, as
+	// RouteViews, RIS, CAIDA and rpki-client archives name files; for a
+	// reference file a year alone, as its first day); zero when unknown.
 	Date time.Time
+	// Group is what Select chooses a snapshot within, inside a kind: the
+	// registry of delegated statistics ("apnic"; AllGroups for the NRO's
+	// combined file), the source of an IRR database ("RIPE"), the address
+	// family of a bogon list ("ipv4"); empty for kinds of one group.
+	Group string
+	// Pinned marks a file named with a kind flag (Explicit): always used.
+	Pinned bool
+	// Exclude lists, for a combined delegated file (Group AllGroups), the
+	// registries whose records are not read: Select chose a nearer
+	// snapshot of them.
+	Exclude []string
 	// Target is the file's real path when Path goes through a symbolic
 	// link (the file itself, a directory above it, or the data directory
 	// is a link); empty otherwise.
@@ -195,6 +209,7 @@ func Identify(ctx context.Context, path string) (File, error) {
 	if f.Kind = Sniff(ctx, head); f.Kind == KindUnknown {
 		f.Problem = "content not recognised"
 	}
+	f.describe(head)
 	return f, nil
 }
 
@@ -226,6 +241,9 @@ type Set struct {
 	// Files lists the reference files loaded (every kind but MRT), with
 	// the size and SHA-256 of the bytes read.
 	Files []File
+	// NotUsed lists the reference files Select left out (snapshots
+	// farther from the month than another of their kind), with why.
+	NotUsed []NotUsed
 	// Loaded counts the files loaded per kind.
 	Loaded map[Kind]int
 	// Warnings lists what Load left aside besides damaged records (which
@@ -235,11 +253,12 @@ type Set struct {
 
 // Options tune Load.
 type Options struct {
-	// ASRelAt picks, among several AS relationship files, the latest one
-	// dated (by its YYYYMMDD name) on or before this time; zero takes the
-	// latest of all. Only one graph is used: relationships of different
-	// years must not mix.
-	ASRelAt time.Time
+	// Month, when set, is the first instant of the month computed: of
+	// each kind of reference data only the snapshot nearest to it is read
+	// (Select); the others are listed in Set.NotUsed. Zero reads every
+	// file, but still one AS relationship graph, the latest: relationships
+	// of different years must not mix.
+	Month time.Time
 	// Damaged receives the damaged records of every file (see
 	// inputerr.Log): skipped and reported, or with a strict Log the first
 	// one fails the Load. Nil is strict.
@@ -270,6 +289,8 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 	}
 	l := &loader{ctx: ctx, damaged: opt.Damaged, s: &Set{Loaded: map[Kind]int{}, Names: &asnames.Table{}, RDAP: &rdap.Set{}}}
 	s := l.s
+	files, s.NotUsed = Select(files, opt.Month)
+	sortNotUsed(s.NotUsed)
 	var asrelFs []File
 	for _, f := range files {
 		switch f.Kind {
@@ -290,7 +311,7 @@ func Load(ctx context.Context, files []File, opt Options) (*Set, error) {
 		}
 		log.Debug("loaded", "file", f.Path, "kind", f.Kind, "elapsed", time.Since(start))
 	}
-	if err := l.asRel(asrelFs, opt.ASRelAt); err != nil {
+	if err := l.asRel(asrelFs); err != nil {
 		return nil, err
 	}
 	var err error
@@ -341,6 +362,11 @@ func (l *loader) read(f *File, r io.Reader) error {
 	case KindDelegated:
 		rf, err := rir.Load(ctx, r, path, rir.Options{Damaged: l.damaged})
 		if err == nil {
+			if len(f.Exclude) > 0 {
+				rf.Records = slices.DeleteFunc(rf.Records, func(r rir.Record) bool {
+					return slices.Contains(f.Exclude, strings.ToLower(r.Registry))
+				})
+			}
 			s.Delegated = append(s.Delegated, rf)
 		}
 		return err
@@ -370,19 +396,17 @@ func (l *loader) read(f *File, r io.Reader) error {
 	return nil
 }
 
-// asRel loads the one AS relationship file that applies.
-func (l *loader) asRel(files []File, at time.Time) error {
+// asRel loads the one AS relationship file that applies: the latest by
+// name of those Select kept (one but when several are pinned or no month
+// is given).
+func (l *loader) asRel(files []File) error {
 	if len(files) == 0 {
 		return nil
 	}
 	slices.SortFunc(files, func(a, b File) int { return compareBase(a.Path, b.Path) })
 	pick := files[len(files)-1]
-	if !at.IsZero() {
-		for _, f := range files {
-			if d, ok := nameDate(f.Path); ok && !d.After(at) {
-				pick = f
-			}
-		}
+	for _, f := range files[:len(files)-1] {
+		l.s.NotUsed = append(l.s.NotUsed, NotUsed{File: f, Reason: "one AS relationship graph is used: " + pick.Path})
 	}
 	var g *asrel.Graph
 	err := withFile(&pick, func(r io.Reader) error {
@@ -429,16 +453,6 @@ func unknownWarning(files []File) string {
 }
 
 func compareBase(a, b string) int { return strings.Compare(filepath.Base(a), filepath.Base(b)) }
-
-// nameDate reads the YYYYMMDD date a CAIDA file name starts with.
-func nameDate(path string) (time.Time, bool) {
-	base := filepath.Base(path)
-	if len(base) < 8 {
-		return time.Time{}, false
-	}
-	t, err := time.Parse("20060102", base[:8])
-	return t, err == nil
-}
 
 var reNameDate = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{6}|1[0-9]{9})(?:[^0-9]|$)`)
 

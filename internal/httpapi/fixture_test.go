@@ -71,6 +71,9 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 	aggs = append(aggs, store.Aggregate{Scope: "world", Key: "world", Score: "roaValidShare", Value: 0.7, Ready: 7, Lag: 3})
 	return &store.Month{
 		Meta: store.MonthMeta{Month: month, Spec: fixtureSpec, IngestedAt: month.AddDate(0, 1, 1), Final: true,
+			Inputs: []store.Input{{Kind: "vrp", Path: "rpki/vrps.csv", Size: 10, SHA256: "ab", From: month}},
+			NotUsed: []store.NotUsedInput{{Kind: "delegated", Group: "apnic", Path: "rir/2019/delegated-apnic-latest",
+				Date: month.AddDate(-5, 0, 0), Reason: "apnic: 5 years from the month; nearer: the month"}},
 			Stats: store.Stats{Routes: 6, MeasuredASN: 4, Incidents: 4}},
 		ASNs: []store.ASN{
 			rec(asnRIPE, "RIPE-NCC-AS Réseaux IP Européens", "NL", "Europe", "Western Europe", "RIPE NCC", true, 0.95),

@@ -28,6 +28,8 @@ var publicReads = []string{
 	"/api/v2/participants",
 	"/api/v2/specs",
 	"/api/v2/specs/netops/2024.1",
+	"/api/v2/inputs",
+	"/api/v2/inputs?month=2026-09",
 }
 
 func TestPublicReads_SameOnBothStores(t *testing.T) {

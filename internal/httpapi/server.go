@@ -191,6 +191,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v2/participants", nil, s.createParticipant},
 		{"PUT", "/api/v2/participants/{id}", nil, s.replaceParticipant},
 		{"DELETE", "/api/v2/participants/{id}", nil, s.deleteParticipant},
+		{"GET", "/api/v2/inputs", month, s.monthInputsHandler},
 		{"GET", "/api/v2/specs", nil, s.listSpecs},
 		{"GET", "/api/v2/specs/{id}/{version}", nil, s.getSpec},
 		{"GET", "/api/v2/openapi.json", nil, s.openAPI},

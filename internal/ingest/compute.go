@@ -97,15 +97,29 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	log.Info("scored and aggregated", "asns", len(out.ASNs), "incidents", len(out.Incidents), "roa_stats", len(out.ROAStats),
 		"aggregates", len(out.Aggregates), "elapsed", time.Since(start))
 	out.Meta.Warnings = slices.Concat(warnings, cfg.Data.Warnings, cfg.Damaged.Lines(), staleInputs(cfg.Data.Files, m.from, m.to))
-	out.Meta.Inputs = inputs(cfg.Data, facts.Files)
+	out.Meta.Inputs, out.Meta.NotUsed = inputs(cfg.Data, facts.Files, from)
+	out.Meta.NotUsed = append(notUsed(cfg.Data.NotUsed), out.Meta.NotUsed...)
 	return out, nil
+}
+
+// notUsed lists the reference files left out of the month (dataset.Select:
+// one snapshot of each kind, the nearest to the month).
+func notUsed(files []dataset.NotUsed) []store.NotUsedInput {
+	var out []store.NotUsedInput
+	for _, f := range files {
+		out = append(out, store.NotUsedInput{Kind: string(f.Kind), Group: f.Group, Path: f.Path, Date: f.Date, Reason: f.Reason})
+	}
+	return out
 }
 
 // inputs lists what the month rests on: the reference files and the MRT
 // files read, each with the size and SHA-256 of the bytes read, and its
-// real path when it was reached through a symbolic link.
-func inputs(d *dataset.Set, mrtFiles []FileStats) []store.Input {
+// real path when it was reached through a symbolic link. An MRT file none
+// of whose records fell in the month (starting at month) is listed as not
+// used instead.
+func inputs(d *dataset.Set, mrtFiles []FileStats, month time.Time) ([]store.Input, []store.NotUsedInput) {
 	out := make([]store.Input, 0, len(d.Files)+len(mrtFiles))
+	var unused []store.NotUsedInput
 	for _, f := range d.Files {
 		out = append(out, store.Input{Path: f.Path, Target: f.Target, Kind: string(f.Kind), Size: f.Size, SHA256: f.SHA256, From: f.Date})
 	}
@@ -114,6 +128,15 @@ func inputs(d *dataset.Set, mrtFiles []FileStats) []store.Input {
 		byPath[f.Path] = f
 	}
 	for _, s := range mrtFiles {
+		if s.Elements == 0 && s.Err == nil {
+			f := byPath[s.Path]
+			why := "no record in " + month.Format("2006-01")
+			if !f.Date.IsZero() {
+				why += " (the file is dated " + f.Date.Format(time.DateOnly) + ")"
+			}
+			unused = append(unused, store.NotUsedInput{Kind: string(dataset.KindMRT), Path: s.Path, Date: f.Date, Reason: why})
+			continue
+		}
 		in := store.Input{Path: s.Path, Target: byPath[s.Path].Target, Kind: string(dataset.KindMRT), Size: s.Size,
 			SHA256: s.SHA256, Records: s.Elements}
 		if s.From != 0 {
@@ -121,7 +144,7 @@ func inputs(d *dataset.Set, mrtFiles []FileStats) []store.Input {
 		}
 		out = append(out, in)
 	}
-	return out
+	return out, unused
 }
 
 // MaxInputDistance is how far from the routes' period a dated reference
@@ -129,10 +152,25 @@ func inputs(d *dataset.Set, mrtFiles []FileStats) []store.Input {
 // 2023 ROAs are not wrong to compute, but must not be silent about it.
 const MaxInputDistance = 180 * 24 * time.Hour
 
-// staleInputs names the reference files dated far from [from, to).
+// staleInputs names the reference files dated far from [from, to), one
+// line per kind and date (a PeeringDB snapshot is many pages).
 func staleInputs(files []dataset.File, from, to time.Time) []string {
+	type key struct {
+		kind dataset.Kind
+		date time.Time
+	}
+	count := map[key]int{}
+	for _, f := range files {
+		count[key{f.Kind, f.Date}]++
+	}
 	var out []string
 	for _, f := range files {
+		k := key{f.Kind, f.Date}
+		n := count[k]
+		if n == 0 {
+			continue
+		}
+		count[k] = 0
 		if f.Date.IsZero() {
 			continue
 		}
@@ -144,8 +182,12 @@ func staleInputs(files []dataset.File, from, to time.Time) []string {
 			d = f.Date.Sub(to)
 		}
 		if d > MaxInputDistance {
-			out = append(out, fmt.Sprintf("%s input %s is dated %s, %d days from the routes (%s to %s)",
-				f.Kind, f.Path, f.Date.Format(time.DateOnly), int(d.Hours()/24), from.Format(time.DateOnly), to.Format(time.DateOnly)))
+			what := fmt.Sprintf("%s input %s is", f.Kind, f.Path)
+			if n > 1 {
+				what = fmt.Sprintf("%d %s inputs (%s, …) are", n, f.Kind, f.Path)
+			}
+			out = append(out, fmt.Sprintf("%s dated %s, %d days from the routes (%s to %s): the nearest there is",
+				what, f.Date.Format(time.DateOnly), int(d.Hours()/24), from.Format(time.DateOnly), to.Format(time.DateOnly)))
 		}
 	}
 	return out
@@ -427,25 +469,25 @@ func (m *month) spoofing(a bgp.ASN, rec *store.ASN) {
 
 // describe fills holder, economy and regions of an ASN. The economy is
 // the delegated statistics' country; where they give none, or only a
-// pseudo-code (EU, AP, ZZ), the AS name list's country. The holder is the
+// pseudo-code (EU, AP, ZZ), the AS name list's country. The keys are
+// canonical (region.Locate). The holder is the
 // AS name list's name, else PeeringDB's.
 func (m *month) describe(rec *store.ASN) {
 	a := bgp.ASN(rec.ASN)
+	var cc, registry string
 	if ix := m.cfg.Data.RIR; ix != nil {
 		if d, _, ok := ix.ASN(a); ok {
-			rec.Country, rec.RIR = d.CC, d.Registry
+			cc, registry = d.CC, d.Registry
 		}
 	}
 	name, named := m.cfg.Data.Names.Lookup(a)
-	if e, ok := region.Lookup(rec.Country); (!ok || e.Pseudo()) && named && name.Country != "" {
-		rec.Country = name.Country
+	if e, ok := region.Lookup(cc); (!ok || e.Pseudo()) && named && name.Country != "" {
+		cc = name.Country
 	}
-	if e, ok := region.Lookup(rec.Country); ok {
-		rec.Region, rec.SubRegion = e.Region, e.SubRegion
-		if e.RIR != "" {
-			rec.RIR = e.RIR
-		}
-	}
+	// One key per RIR, economy and region (region.Locate): "ripencc" and
+	// "RIPE NCC" are one RIR, IANA none, "jp" is JP, ZZ no economy.
+	p := region.Locate(cc, registry)
+	rec.Country, rec.Region, rec.SubRegion, rec.RIR = p.Country, p.Region, p.SubRegion, p.RIR
 	if named {
 		rec.Holder = name.Name
 	}

@@ -41,10 +41,14 @@ type MonthMeta struct {
 	Month      time.Time // first instant of the month, UTC
 	Spec       string    // "netops@2024.1"
 	IngestedAt time.Time
-	Final      bool     // the month had ended when it was computed
-	Inputs     []Input  // what the scores rest on
-	Warnings   []string // e.g. inputs far apart in time
-	Stats      Stats
+	Final      bool    // the month had ended when it was computed
+	Inputs     []Input // what the scores rest on
+	// NotUsed lists the reference files found but left out: snapshots
+	// farther from the month than another of their kind (one coherent
+	// month), with why.
+	NotUsed  []NotUsedInput
+	Warnings []string // e.g. inputs far apart in time
+	Stats    Stats
 }
 
 // Input is one file an ingest read.
@@ -60,6 +64,15 @@ type Input struct {
 	Records int64 // elements, VRPs, objects… as the reader counts them
 	From    time.Time
 	To      time.Time // time span covered, when known
+}
+
+// NotUsedInput is a reference file an ingest found and did not read.
+type NotUsedInput struct {
+	Kind   string    `json:"kind"`            // dataset kind: vrp, delegated, …
+	Group  string    `json:"group,omitempty"` // the snapshot's group within its kind: a registry, an IRR source
+	Path   string    `json:"path"`
+	Date   time.Time `json:"date"` // the snapshot's date; zero when undated
+	Reason string    `json:"reason"`
 }
 
 // Stats are month-wide counts.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -77,7 +78,7 @@ func (s *Store) Months(ctx context.Context) ([]store.MonthMeta, error) {
 			mm, id, err := scanMeta(rows)
 			metas, ids = append(metas, mm), append(ids, id)
 			return err
-		}, `SELECT id, month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents
+		}, `SELECT id, month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents, not_used
 			FROM months ORDER BY month DESC, spec`)
 		if err != nil || len(metas) == 0 {
 			return err
@@ -93,13 +94,19 @@ func (s *Store) Months(ctx context.Context) ([]store.MonthMeta, error) {
 // scanMeta scans a months row.
 func scanMeta(rows pgx.Rows) (store.MonthMeta, int64, error) {
 	var (
-		mm store.MonthMeta
-		id int64
+		mm      store.MonthMeta
+		id      int64
+		notUsed []byte
 	)
 	st := &mm.Stats
 	err := rows.Scan(&id, &mm.Month, &mm.Spec, &mm.IngestedAt, &mm.Final, &mm.Warnings,
-		&st.RIBEntries, &st.Updates, &st.Routes, &st.Peers, &st.MeasuredASN, &st.Incidents)
+		&st.RIBEntries, &st.Updates, &st.Routes, &st.Peers, &st.MeasuredASN, &st.Incidents, &notUsed)
 	mm.Month, mm.IngestedAt = mm.Month.UTC(), mm.IngestedAt.UTC()
+	if err == nil && len(notUsed) > 0 {
+		if err = json.Unmarshal(notUsed, &mm.NotUsed); err != nil {
+			err = fmt.Errorf("decode not_used of month %d: %w", id, err)
+		}
+	}
 	return mm, id, err
 }
 

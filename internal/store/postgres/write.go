@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -111,12 +112,19 @@ func (w *writer) meta(m *store.Month) error {
 	if testHookReplaced != nil {
 		testHookReplaced()
 	}
+	var notUsed []byte
+	if len(mm.NotUsed) > 0 {
+		var err error
+		if notUsed, err = json.Marshal(mm.NotUsed); err != nil {
+			return err
+		}
+	}
 	st := &mm.Stats
 	return w.tx.QueryRow(w.ctx, `INSERT INTO months
-		(month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		(month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents, not_used)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		month, mm.Spec, mm.IngestedAt, mm.Final, textList(mm.Warnings),
-		st.RIBEntries, st.Updates, st.Routes, int64(st.Peers), int64(st.MeasuredASN), int64(st.Incidents),
+		st.RIBEntries, st.Updates, st.Routes, int64(st.Peers), int64(st.MeasuredASN), int64(st.Incidents), notUsed,
 	).Scan(&w.id)
 }
 

@@ -77,7 +77,7 @@ func (s *Store) Months(ctx context.Context) ([]store.MonthMeta, error) {
 			mm, id, err := scanMeta(rows)
 			metas, ids = append(metas, mm), append(ids, id)
 			return err
-		}, `SELECT id, month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents
+		}, `SELECT id, month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents, not_used
 			FROM months ORDER BY month DESC, spec`)
 		if err != nil {
 			return err
@@ -97,10 +97,11 @@ func scanMeta(rows *sql.Rows) (store.MonthMeta, int64, error) {
 		id, at   int64
 		key      string
 		warnings []byte
+		notUsed  []byte
 	)
 	st := &mm.Stats
 	err := rows.Scan(&id, &key, &mm.Spec, &at, &mm.Final, &warnings,
-		&st.RIBEntries, &st.Updates, &st.Routes, intOf(&st.Peers), intOf(&st.MeasuredASN), intOf(&st.Incidents))
+		&st.RIBEntries, &st.Updates, &st.Routes, intOf(&st.Peers), intOf(&st.MeasuredASN), intOf(&st.Incidents), &notUsed)
 	if err != nil {
 		return mm, 0, err
 	}
@@ -108,7 +109,10 @@ func scanMeta(rows *sql.Rows) (store.MonthMeta, int64, error) {
 	if mm.Month, err = parseMonth(key); err != nil {
 		return mm, 0, err
 	}
-	mm.Warnings, err = decodeStrings(warnings)
+	if mm.Warnings, err = decodeStrings(warnings); err != nil {
+		return mm, id, err
+	}
+	mm.NotUsed, err = decodeList[store.NotUsedInput](notUsed)
 	return mm, id, err
 }
 

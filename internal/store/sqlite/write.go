@@ -88,12 +88,16 @@ func (w *writer) meta(m *store.Month) error {
 	if err != nil {
 		return err
 	}
+	notUsed, err := jsonList(mm.NotUsed)
+	if err != nil {
+		return err
+	}
 	st := &mm.Stats
 	return w.tx.QueryRowContext(w.ctx, `INSERT INTO months
-		(month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		(month, spec, ingested_at, final, warnings, rib_entries, updates, routes, peers, measured_asn, incidents, not_used)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		key, mm.Spec, micros(mm.IngestedAt), b2i(mm.Final), warnings,
-		st.RIBEntries, st.Updates, st.Routes, int64(st.Peers), int64(st.MeasuredASN), int64(st.Incidents),
+		st.RIBEntries, st.Updates, st.Routes, int64(st.Peers), int64(st.MeasuredASN), int64(st.Incidents), notUsed,
 	).Scan(&w.id)
 }
 

@@ -64,6 +64,14 @@ func fullMeta(month time.Time, spec string) store.MonthMeta {
 			Path: "ripe.db.route.gz", Kind: "irr", Size: 77, Records: -1,
 			From: time.Date(2024, 3, 1, 9, 0, 0, 0, tokyo), To: time.Date(2024, 3, 2, 0, 0, 0, 0, tokyo),
 		}},
+		NotUsed: []store.NotUsedInput{{
+			Kind: "delegated", Group: "apnic", Path: "/data/rir-delegated/2019/delegated-apnic-latest",
+			Date:   time.Date(2019, 9, 11, 0, 0, 0, 0, time.UTC),
+			Reason: "apnic: 2019-09-11 is 5 years 4 months from 2024-03; nearer: 2024-03-20",
+		}, {
+			// Undated; a reason with quotes, a backslash and non-ASCII.
+			Kind: "irr", Path: `C:\data\ripe "sample".txt`, Reason: "undated, and dated snapshots exist — used: 2024-03-01",
+		}},
 		Warnings: []string{"inputs 40 days apart", "irr: 3 sources missing"},
 		Stats: store.Stats{
 			RIBEntries: 1 << 40, Updates: 987654321, Routes: 1_100_000,
