@@ -87,18 +87,6 @@ func (w *workLimiter) acquire(ctx context.Context, client string) (release func(
 	}, nil
 }
 
-// acquireServer takes a slot of the server alone, waiting as long as ctx
-// allows: for the server's own work (the store check).
-func (w *workLimiter) acquireServer(ctx context.Context) (release func(), err error) {
-	select {
-	case w.total <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	w.held(1)
-	return func() { w.held(-1); <-w.total }, nil
-}
-
 func (w *workLimiter) join(client string) *clientSlots {
 	w.mu.Lock()
 	defer w.mu.Unlock()
