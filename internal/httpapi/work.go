@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Defaults of the bounds on expensive work (Options.ExpensivePerClient,
-// Options.ExpensiveTotal is GOMAXPROCS).
+// Defaults of the bounds on expensive work (Options.ExpensivePerClient;
+// that of Options.ExpensiveTotal is GOMAXPROCS less one, at least one).
 const (
 	defaultExpensivePerClient = 2
 	// workWait is how long a request waits for a slot before it is
