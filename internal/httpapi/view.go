@@ -171,14 +171,10 @@ func (s *Server) Warm(ctx context.Context) error {
 	return nil
 }
 
-// warmView loads the view of m unless it is loaded or being loaded, in a
-// slot of the server's expensive work.
+// warmView loads the view of m unless it is loaded or being loaded. It
+// takes no slot of expensive work: list queries of the month wait for its
+// read, not for a slot, and the others are not kept waiting.
 func (s *Server) warmView(ctx context.Context, m *store.MonthMeta) error {
-	release, err := s.work.acquireServer(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
 	key, version := viewKeys(m, s.gen.Load())
 	sl, load := s.views.slot(key, version)
 	if !load {

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Defaults of the bounds on expensive work (Options.ExpensivePerClient,
-// Options.ExpensiveTotal is GOMAXPROCS).
+// Defaults of the bounds on expensive work (Options.ExpensivePerClient;
+// that of Options.ExpensiveTotal is GOMAXPROCS less one, at least one).
 const (
 	defaultExpensivePerClient = 2
 	// workWait is how long a request waits for a slot before it is
@@ -85,18 +85,6 @@ func (w *workLimiter) acquire(ctx context.Context, client string) (release func(
 		<-cs.ch
 		w.leave(client, cs)
 	}, nil
-}
-
-// acquireServer takes a slot of the server alone, waiting as long as ctx
-// allows: for the server's own work (the store check).
-func (w *workLimiter) acquireServer(ctx context.Context) (release func(), err error) {
-	select {
-	case w.total <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	w.held(1)
-	return func() { w.held(-1); <-w.total }, nil
 }
 
 func (w *workLimiter) join(client string) *clientSlots {
