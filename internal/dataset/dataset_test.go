@@ -135,8 +135,17 @@ func TestNameDate(t *testing.T) {
 }
 
 func TestDiscover_FollowsLinks(t *testing.T) {
-	root := testenv.SharedData(t)
-	dir := t.TempDir()
+	// Targets are real paths: the shared data directory may itself be
+	// reached through a link (a CI copy beside a clone, a developer's
+	// checkout).
+	root, err := filepath.EvalSymlinks(testenv.SharedData(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, l := range []struct{ target, name string }{
 		{filepath.Join(root, "irr"), "irr"},
 		{filepath.Join(root, "as-relationships", "20140101.as-rel.txt"), "rel.txt"},
