@@ -26,7 +26,7 @@ const maxQuery = 256
 func Handler(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		attrs := []any{"method", r.Method, "path", scrub(r.URL.EscapedPath())}
 		if q := query(r); q != "" {
@@ -35,7 +35,7 @@ func Handler(log *slog.Logger, next http.Handler) http.Handler {
 		if r.Pattern != "" {
 			attrs = append(attrs, "route", r.Pattern)
 		}
-		attrs = append(attrs, "status", sw.code(), "bytes", sw.n, "remote", forwarded.ClientAddr(r),
+		attrs = append(attrs, "status", sw.Status(), "bytes", sw.n, "remote", forwarded.ClientAddr(r),
 			"elapsed", time.Since(start))
 		log.Info("request", attrs...)
 	})
@@ -63,21 +63,22 @@ func scrub(s string) string {
 	return s
 }
 
-// statusWriter records the status and size of a response.
-type statusWriter struct {
+// StatusWriter records the status and size of a response; the API's
+// metrics use it too.
+type StatusWriter struct {
 	http.ResponseWriter
 	status int
-	n      int
+	n      int // bytes written
 }
 
-func (w *statusWriter) WriteHeader(code int) {
+func (w *StatusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
-func (w *statusWriter) Write(b []byte) (int, error) {
+func (w *StatusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
@@ -86,7 +87,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func (w *statusWriter) code() int {
+// Status is the status written, 200 when none was.
+func (w *StatusWriter) Status() int {
 	if w.status == 0 {
 		return http.StatusOK
 	}
@@ -94,4 +96,4 @@ func (w *statusWriter) code() int {
 }
 
 // Unwrap lets http.ResponseController reach the connection.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+func (w *StatusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

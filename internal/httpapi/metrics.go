@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/observatory-net/observatory/internal/accesslog"
 )
 
 // metrics are the server's Prometheus metrics, labelled by the ServeMux
@@ -105,13 +107,13 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 func (m *metrics) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &accesslog.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		route := r.Pattern
 		if route == "" || route == "/" {
 			route = "unmatched"
 		}
-		status := strconv.Itoa(sw.code())
+		status := strconv.Itoa(sw.Status())
 		m.requests.WithLabelValues(route, methodLabel(r.Method), status).Inc()
 		m.latency.WithLabelValues(route, status).Observe(time.Since(start).Seconds())
 	})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/observatory-net/observatory/internal/accesslog"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -309,49 +310,11 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// logRequests writes the access log.
+// logRequests writes the access log (internal/accesslog), when asked:
+// serve writes it in front of the dashboard and the API instead.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	if !s.opt.AccessLog {
 		return next
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "route", r.Pattern,
-			"status", sw.code(), "bytes", sw.n, "remote", clientIP(r), "elapsed", time.Since(start))
-	})
+	return accesslog.Handler(s.log, next)
 }
-
-// statusWriter records the status and size of a response.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	n      int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.n += n
-	return n, err
-}
-
-func (w *statusWriter) code() int {
-	if w.status == 0 {
-		return http.StatusOK
-	}
-	return w.status
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
