@@ -327,7 +327,19 @@ type server struct {
 // no flags the server runs with its defaults (rate limits included).
 func start(t testing.TB, dsn string, flags ...string) *server {
 	t.Helper()
-	s, err := startServer(t, dsn, flags...)
+	return started(t, exec.Command(binary(t), serveArgs(dsn, flags...)...))
+}
+
+// serveArgs are the arguments of serve on dsn, on a free loopback port.
+func serveArgs(dsn string, flags ...string) []string {
+	return append([]string{"serve", "--db", dsn, "--listen", "127.0.0.1:0", "--grace", "2s"}, flags...)
+}
+
+// started starts a prepared serve command (startCmd) and stops it when
+// the test ends, printing its log if the test failed.
+func started(t testing.TB, cmd *exec.Cmd) *server {
+	t.Helper()
+	s, err := startCmd(cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,16 +352,15 @@ func start(t testing.TB, dsn string, flags ...string) *server {
 	return s
 }
 
-// startServer starts serve and waits for it to listen and be healthy.
-func startServer(t testing.TB, dsn string, flags ...string) (*server, error) {
-	s := &server{log: &syncBuffer{}, done: make(chan error, 1)}
-	args := append([]string{"serve", "--db", dsn, "--listen", "127.0.0.1:0", "--grace", "2s"}, flags...)
-	s.cmd = exec.Command(binary(t), args...)
-	stderr, err := s.cmd.StderrPipe()
+// startCmd starts a prepared serve command and waits until it listens and
+// /healthz answers 200.
+func startCmd(cmd *exec.Cmd) (*server, error) {
+	s := &server{cmd: cmd, log: &syncBuffer{}, done: make(chan error, 1)}
+	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
 	}
-	if err := s.cmd.Start(); err != nil {
+	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start serve: %w", err)
 	}
 	addr := make(chan string, 1)
@@ -367,7 +378,7 @@ func startServer(t testing.TB, dsn string, flags ...string) (*server, error) {
 		}
 		io.Copy(io.Discard, stderr)
 		close(addr)
-		s.done <- s.cmd.Wait()
+		s.done <- cmd.Wait()
 	}()
 	select {
 	case a, ok := <-addr:

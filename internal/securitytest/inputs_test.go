@@ -1,7 +1,6 @@
 package securitytest
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -9,12 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -480,73 +477,8 @@ func startUnprivileged(t *testing.T, dsn string, flags ...string) *server {
 	if publicBinary.err != nil {
 		t.Fatal(publicBinary.err)
 	}
-	args := append([]string{"serve", "--db", dsn, "--listen", "127.0.0.1:0", "--grace", "2s"}, flags...)
-	cmd := exec.Command(publicBinary.path, args...)
+	cmd := exec.Command(publicBinary.path, serveArgs(dsn, flags...)...)
 	cmd.Dir = os.TempDir()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
-	s, err := startCmd(cmd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		s.stop()
-		if t.Failed() {
-			t.Logf("serve's log:\n%s", s.log)
-		}
-	})
-	return s
-}
-
-// startCmd starts a prepared serve command and waits until it listens and
-// /healthz answers 200, as the harness's startServer does.
-func startCmd(cmd *exec.Cmd) (*server, error) {
-	s := &server{cmd: cmd, log: &syncBuffer{}, done: make(chan error, 1)}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start serve: %w", err)
-	}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			fmt.Fprintln(s.log, line)
-			if m := regexp.MustCompile(`msg=serving addr=(\S+)`).FindStringSubmatch(line); m != nil && !sent {
-				addr <- m[1]
-				sent = true
-			}
-		}
-		io.Copy(io.Discard, stderr)
-		close(addr)
-		s.done <- cmd.Wait()
-	}()
-	select {
-	case a, ok := <-addr:
-		if !ok {
-			<-s.done
-			s.cmd = nil
-			return nil, fmt.Errorf("serve exited before listening:\n%s", s.log)
-		}
-		s.url = "http://" + a
-	case <-time.After(60 * time.Second):
-		s.stop()
-		return nil, fmt.Errorf("serve did not listen within 60 s:\n%s", s.log)
-	}
-	for range 400 {
-		resp, err := http.Get(s.url + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s/healthz did not answer 200 within 20 s:\n%s", s.url, s.log)
+	return started(t, cmd)
 }
