@@ -55,7 +55,7 @@ the metrics and evidence behind our score. See docs/fidelity.md.`,
 	return cmd
 }
 
-// exportRow is one ASN of a MANRS Observatory export: its grouping
+// exportRecord is one ASN of a MANRS Observatory export: its grouping
 // columns and its five scores (nil where the export has no data).
 type exportRecord struct {
 	ASN    uint32
@@ -298,15 +298,10 @@ func compareScore(c *columnResult, asn uint32, want *float64, r store.ASN, ok bo
 
 // actionMetrics are the metrics of r that make the score id.
 func actionMetrics(r store.ASN, id string, s *spec.Spec) []store.Metric {
-	var counted []string
-	for _, a := range s.Actions {
-		if a.Score == id {
-			counted = a.Counted
-		}
-	}
+	act, _ := s.Action(id)
 	var out []store.Metric
 	for _, m := range r.Metrics {
-		if slices.Contains(counted, m.ID) {
+		if slices.Contains(act.Counted, m.ID) {
 			out = append(out, m)
 		}
 	}
