@@ -3,20 +3,17 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/observatory-net/observatory/internal/manrsexport"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -53,75 +50,6 @@ the metrics and evidence behind our score. See docs/fidelity.md.`,
 	f.IntVar(&o.top, "top", 5, "largest disagreements shown per score column")
 	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	return cmd
-}
-
-// exportRecord is one ASN of a MANRS Observatory export: its grouping
-// columns and its five scores (nil where the export has no data).
-type exportRecord struct {
-	ASN    uint32
-	Groups [4]string // Country, UN Regions, UN Sub-Regions, RIR Regions
-	Scores [5]*float64
-}
-
-// readExport reads a MANRS Observatory per-ASN export. Errors name the
-// file, the record and its byte offset.
-func readExport(path string) ([]exportRecord, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: header: %w", path, err)
-	}
-	head[0] = strings.TrimPrefix(head[0], "\ufeff")
-	if !slices.Equal(head, exportColumns) {
-		return nil, fmt.Errorf("%s: record 1 (byte 0): not a MANRS Observatory export: header %q, expected %q", path, head, exportColumns)
-	}
-	var out []exportRecord
-	seen := map[uint32]bool{}
-	for n := 2; ; n++ {
-		off := r.InputOffset()
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: record %d (byte %d): %w", path, n, off, err)
-		}
-		e, err := parseExportRecord(rec)
-		if err == nil && seen[e.ASN] {
-			err = fmt.Errorf("ASN %d listed twice", e.ASN)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: record %d (byte %d): %w", path, n, off, err)
-		}
-		seen[e.ASN] = true
-		out = append(out, e)
-	}
-}
-
-func parseExportRecord(rec []string) (exportRecord, error) {
-	var e exportRecord
-	a, err := strconv.ParseUint(strings.TrimPrefix(rec[0], "AS"), 10, 32)
-	if err != nil {
-		return e, fmt.Errorf("ASN %q: not a number", rec[0])
-	}
-	e.ASN = uint32(a)
-	copy(e.Groups[:], rec[2:6])
-	for i, s := range rec[6:] {
-		if s == "" {
-			continue
-		}
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || v < 0 || v > 1 || math.IsNaN(v) {
-			return e, fmt.Errorf("column %q: %q is not a score between 0 and 1", exportColumns[6+i], s)
-		}
-		e.Scores[i] = &v
-	}
-	return e, nil
 }
 
 // columnResult is the agreement on one export column.
@@ -184,7 +112,7 @@ func runCompareExport(ctx context.Context, w io.Writer, path string, o compareOp
 	if o.top < 0 {
 		return usageError(fmt.Errorf("--top %d: want 0 or more", o.top))
 	}
-	exp, err := readExport(path)
+	exp, err := manrsexport.ReadFile(path)
 	if err != nil {
 		return usageError(err)
 	}
@@ -213,17 +141,17 @@ func runCompareExport(ctx context.Context, w io.Writer, path string, o compareOp
 }
 
 // compare matches the export's ASNs with ours, column by column.
-func compare(exp []exportRecord, recs []store.ASN, s *spec.Spec, top int) comparison {
+func compare(exp []manrsexport.Record, recs []store.ASN, s *spec.Spec, top int) comparison {
 	ours := make(map[uint32]store.ASN, len(recs))
 	for _, r := range recs {
 		ours[r.ASN] = r
 	}
 	cols := make([]columnResult, 0, 9)
-	for _, name := range exportColumns[2:6] {
+	for _, name := range manrsexport.Columns[2:6] {
 		cols = append(cols, columnResult{Column: name})
 	}
-	for i, name := range exportColumns[6:] {
-		cols = append(cols, columnResult{Column: name, ScoreID: exportScores[i], Ours: &distrib{}, Export: &distrib{}})
+	for i, name := range manrsexport.Columns[6:] {
+		cols = append(cols, columnResult{Column: name, ScoreID: manrsexport.Scores[i], Ours: &distrib{}, Export: &distrib{}})
 	}
 	for _, e := range exp {
 		r, ok := ours[e.ASN]

@@ -14,19 +14,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/manrsexport"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
 func init() { register(newScoresCmd) }
-
-// exportColumns are the columns of the MANRS Observatory's own CSV export
-// (shared/data/manrs/MANRS_Details_*.csv), in its order.
-var exportColumns = []string{"ASN", "Holder", "Country", "UN Regions", "UN Sub-Regions", "RIR Regions",
-	"Filtering", "Anti-spoofing", "Coordination", "Global Validation IRR", "Global Validation RPKI"}
-
-// exportScores are the score ids behind the last five export columns.
-var exportScores = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
 
 type scoresOptions struct {
 	db, month, format, region, spec string
@@ -141,7 +134,7 @@ func scoreOf(r store.ASN, id string) (store.Score, bool) {
 
 func exportRow(r store.ASN) []string {
 	row := []string{strconv.FormatUint(uint64(r.ASN), 10), r.Holder, r.Country, r.Region, r.SubRegion, r.RIR}
-	for _, id := range exportScores {
+	for _, id := range manrsexport.Scores {
 		s, ok := scoreOf(r, id)
 		row = append(row, scoreText(s, ok))
 	}
@@ -150,7 +143,7 @@ func exportRow(r store.ASN) []string {
 
 func writeScoresCSV(w io.Writer, recs []store.ASN) error {
 	cw := csv.NewWriter(w)
-	cw.Write(exportColumns)
+	cw.Write(manrsexport.Columns)
 	for _, r := range recs {
 		cw.Write(exportRow(r))
 	}
@@ -164,7 +157,7 @@ func writeScoresTable(w io.Writer, recs []store.ASN) error {
 	for _, r := range recs {
 		row := exportRow(r)
 		cells := []string{"AS" + row[0], truncate(row[1], 32), row[2]}
-		for i, id := range exportScores {
+		for i, id := range manrsexport.Scores {
 			s, _ := scoreOf(r, id)
 			cell := row[6+i]
 			if cell == "" {
