@@ -1,0 +1,157 @@
+// Package vocab is the observatory's one vocabulary: the identifiers of
+// scores, metrics, aggregate scopes and readiness levels, and the month
+// with its layout. Every package that names one of them uses these
+// constants, and the API's names are derived from them here, so that a
+// name is written once (measurement-framework.md §4, §13).
+package vocab
+
+import (
+	"fmt"
+	"time"
+)
+
+// ScoreID names an Action score (§4) or a network-share aggregate (§2).
+type ScoreID string
+
+// The five Action scores, in the order of the MANRS Observatory's columns.
+const (
+	Filtering              ScoreID = "filtering"              // Action 1
+	AntiSpoofing           ScoreID = "antiSpoofing"           // Action 2
+	Coordination           ScoreID = "coordination"           // Action 3
+	RoutingInformationIRR  ScoreID = "routingInformationIRR"  // Action 4, IRR
+	RoutingInformationRPKI ScoreID = "routingInformationRPKI" // Action 4, RPKI
+)
+
+// Network-share aggregates, computed next to the five scores (§2: the
+// participants vs all networks comparison).
+const (
+	// ROAValidShare: networks with at least one RPKI-valid announcement,
+	// among networks that announced anything.
+	ROAValidShare ScoreID = "roaValidShare"
+	// ROVFilteringShare: networks never seen propagating an RPKI-invalid
+	// route, among networks seen as a transit hop of enough routes.
+	ROVFilteringShare ScoreID = "rovFilteringShare"
+)
+
+// Scores are the five Action scores, in their order.
+var Scores = []ScoreID{Filtering, AntiSpoofing, Coordination, RoutingInformationIRR, RoutingInformationRPKI}
+
+// Shares are the network-share aggregates.
+var Shares = []ScoreID{ROAValidShare, ROVFilteringShare}
+
+// MetricID names a metric (§4.1–§4.4, §13.3).
+type MetricID string
+
+// The metrics.
+const (
+	M1     MetricID = "M1"  // route leak by the ASN
+	M1C    MetricID = "M1C" // route leak by a customer
+	M2     MetricID = "M2"  // hijack by the ASN
+	M2C    MetricID = "M2C" // hijack by a customer
+	M3     MetricID = "M3"  // bogon prefix by the ASN
+	M3C    MetricID = "M3C" // bogon prefix by a customer
+	M4     MetricID = "M4"  // bogon ASN by the ASN
+	M4C    MetricID = "M4C" // bogon ASN by a customer
+	M5     MetricID = "M5"  // spoofable prefixes (Spoofer)
+	M7IRR  MetricID = "M7IRR"
+	M7RPKI MetricID = "M7RPKI"
+	M8     MetricID = "M8" // contact information
+)
+
+// Metrics are every metric, in the order ingest computes them.
+var Metrics = []MetricID{M1, M1C, M2, M2C, M3, M3C, M4, M4C, M5, M7RPKI, M7IRR, M8}
+
+// IncidentMetrics are the metrics whose raw value is the penalty of the
+// ASN's incidents (§4.1) and whose score is that penalty through the
+// penalty curve.
+var IncidentMetrics = []MetricID{M1, M1C, M2, M2C, M3, M3C, M4, M4C}
+
+// Scope names a kind of aggregation group.
+type Scope string
+
+// Scopes of aggregates and ROA statistics.
+const (
+	ScopeASN          Scope = "asn"
+	ScopeEconomy      Scope = "economy"
+	ScopeRegion       Scope = "region"
+	ScopeSubRegion    Scope = "subregion"
+	ScopeRIR          Scope = "rir"
+	ScopeWorld        Scope = "world"
+	ScopeParticipants Scope = "participants" // key: the programme (netops, ixp, …)
+)
+
+// WorldKey is the one key of ScopeWorld.
+const WorldKey = "world"
+
+// Level is a readiness level (§4.5, §13.1), as the store keeps it.
+type Level string
+
+// Readiness levels.
+const (
+	Ready    Level = "ready"
+	Aspiring Level = "aspiring"
+	Lagging  Level = "lagging"
+	NoData   Level = "no_data_available"
+)
+
+// Levels are the readiness levels, best first.
+var Levels = []Level{Ready, Aspiring, Lagging, NoData}
+
+// API returns the level's name in the v2 API and the dashboard: the
+// store's name, but noData for NoData.
+func (l Level) API() string {
+	if l == NoData {
+		return "noData"
+	}
+	return string(l)
+}
+
+// LevelFromAPI returns the level an API name stands for.
+func LevelFromAPI(s string) (Level, bool) {
+	for _, l := range Levels {
+		if l.API() == s {
+			return l, true
+		}
+	}
+	return "", false
+}
+
+// MonthLayout is the layout of a month, YYYY-MM, for time.Format and
+// time.Parse.
+const MonthLayout = "2006-01"
+
+// Month is a calendar month, held as its first instant in UTC.
+type Month struct{ t time.Time }
+
+// MonthOf returns the month that holds t.
+func MonthOf(t time.Time) Month {
+	t = t.UTC()
+	return Month{time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)}
+}
+
+// ParseMonth reads YYYY-MM.
+func ParseMonth(s string) (Month, error) {
+	t, err := time.Parse(MonthLayout, s)
+	if err != nil {
+		return Month{}, fmt.Errorf("month %q: want YYYY-MM", s)
+	}
+	return Month{t}, nil
+}
+
+// Start is the month's first instant, UTC.
+func (m Month) Start() time.Time { return m.t }
+
+// End is the first instant of the next month, UTC.
+func (m Month) End() time.Time { return m.t.AddDate(0, 1, 0) }
+
+// Next is the month after m.
+func (m Month) Next() Month { return Month{m.End()} }
+
+// Prev is the month before m.
+func (m Month) Prev() Month { return Month{m.t.AddDate(0, -1, 0)} }
+
+// IsZero reports whether m is the zero Month.
+func (m Month) IsZero() bool { return m.t.IsZero() }
+
+// String is YYYY-MM.
+func (m Month) String() string { return m.t.Format(MonthLayout) }
