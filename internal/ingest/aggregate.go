@@ -10,55 +10,28 @@ import (
 	"github.com/observatory-net/observatory/internal/rov"
 	"github.com/observatory-net/observatory/internal/score"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
-// Scopes of aggregates and ROA statistics.
+// Scopes of aggregates and ROA statistics, as strings: forwarding
+// names of the vocabulary's (vocab.ScopeASN, …) for the callers that
+// still use these.
 const (
-	ScopeASN          = "asn"
-	ScopeEconomy      = "economy"
-	ScopeRegion       = "region"
-	ScopeSubRegion    = "subregion"
-	ScopeRIR          = "rir"
-	ScopeWorld        = "world"
-	ScopeParticipants = "participants" // key: the programme (netops, ixp, …)
-	WorldKey          = "world"
-)
-
-// Network-share aggregates, computed next to the five scores (§2: the
-// participants vs all networks comparison). Their Value is the share of
-// the scope's networks that pass, Ready counts those that pass, Lagging
-// those that do not and NoData those that could not be judged.
-const (
-	// ShareROAValid: networks with at least one RPKI-valid announcement,
-	// among networks that announced anything.
-	ShareROAValid = "roaValidShare"
-	// ShareROVFiltering: networks never seen propagating an RPKI-invalid
-	// route, among networks seen as a transit hop (any AS on a path but the
-	// origin) of at least MinTransitRoutes routes.
-	ShareROVFiltering = "rovFilteringShare"
+	ScopeASN          = string(vocab.ScopeASN)
+	ScopeEconomy      = string(vocab.ScopeEconomy)
+	ScopeRegion       = string(vocab.ScopeRegion)
+	ScopeSubRegion    = string(vocab.ScopeSubRegion)
+	ScopeRIR          = string(vocab.ScopeRIR)
+	ScopeWorld        = string(vocab.ScopeWorld)
+	ScopeParticipants = string(vocab.ScopeParticipants) // key: the programme (netops, ixp, …)
+	WorldKey          = vocab.WorldKey
 )
 
 // MinTransitRoutes is how many distinct routes an AS must be seen passing
-// on before its filtering of RPKI-invalid routes is judged: an AS that
-// passed on three routes, none invalid, says nothing about its policy.
+// on before its filtering of RPKI-invalid routes is judged
+// (vocab.ROVFilteringShare): an AS that passed on three routes, none
+// invalid, says nothing about its policy.
 const MinTransitRoutes = 100
-
-// groupKey names one aggregation group.
-type groupKey struct{ scope, key string }
-
-// where returns the scope keys an ASN belongs to, in a stable order.
-func where(rec *store.ASN, participantOf []string) []groupKey {
-	out := []groupKey{{ScopeWorld, WorldKey}}
-	for _, g := range []groupKey{{ScopeEconomy, rec.Country}, {ScopeRegion, rec.Region}, {ScopeSubRegion, rec.SubRegion}, {ScopeRIR, rec.RIR}} {
-		if g.key != "" {
-			out = append(out, g)
-		}
-	}
-	for _, p := range participantOf {
-		out = append(out, groupKey{ScopeParticipants, p})
-	}
-	return out
-}
 
 // programmes lists the programmes an ASN takes part in.
 func (m *month) programmes(a bgp.ASN) []string {
@@ -79,95 +52,28 @@ func (m *month) aggregate(out *store.Month) {
 		recs[bgp.ASN(out.ASNs[i].ASN)] = &out.ASNs[i]
 	}
 	out.ROAStats = m.roaStats(recs)
-	out.Aggregates = ScoreAggregates(out.ASNs, participantRecords(m.cfg.Participants))
+	out.Aggregates = score.Aggregates(out.ASNs, participantRecords(m.cfg.Participants))
 	out.Aggregates = append(out.Aggregates, m.shareAggregates(out.ASNs)...)
-	sortAggregates(out.Aggregates)
+	score.SortAggregates(out.Aggregates)
 }
 
-// ScoreAggregates are the month's score aggregates: per scope (world,
-// economy, region, sub-region, RIR and participant programme) and score,
-// the mean of the scores of the networks with data, and the count of
-// networks at each readiness level, sorted by scope, key and score. The
-// participants are the month's (store.Month.Participants): an ASN is in
-// the scope of each programme a participant listing it takes part in.
-// Ingest computes the month's aggregates with it and re-scoring after a
-// review (internal/rescore) recomputes them, so that both agree exactly:
-// the sums run over asns in the order given, ASN order in both cases.
-func ScoreAggregates(asns []store.ASN, participants []store.Participant) []store.Aggregate {
-	type acc struct {
-		store.Aggregate
-		sum float64
-		n   int
-	}
-	progs := programmesByASN(participants)
-	groups := map[[3]string]*acc{}
-	for i := range asns {
-		rec := &asns[i]
-		for _, g := range where(rec, progs[rec.ASN]) {
-			for _, s := range rec.Scores {
-				k := [3]string{g.scope, g.key, s.ID}
-				a := groups[k]
-				if a == nil {
-					a = &acc{Aggregate: store.Aggregate{Scope: g.scope, Key: g.key, Score: s.ID}}
-					groups[k] = a
-				}
-				countLevel(&a.Aggregate, score.Level(s.Level))
-				if s.HasData {
-					a.sum += s.Value
-					a.n++
-				}
-			}
-		}
-	}
-	out := make([]store.Aggregate, 0, len(groups))
-	for _, a := range groups {
-		if a.n > 0 {
-			a.Value = a.sum / float64(a.n)
-		}
-		out = append(out, a.Aggregate)
-	}
-	sortAggregates(out)
-	return out
-}
-
-// programmesByASN lists, per ASN, the programmes of the participants that
-// list it, each once, in the order of the participants.
-func programmesByASN(ps []store.Participant) map[uint32][]string {
-	out := map[uint32][]string{}
-	for _, p := range ps {
-		for _, a := range p.ASNs {
-			if !slices.Contains(out[a], p.Programme) {
-				out[a] = append(out[a], p.Programme)
-			}
-		}
-	}
-	return out
-}
-
-func countLevel(a *store.Aggregate, l score.Level) {
-	switch l {
-	case score.Ready:
-		a.Ready++
-	case score.Aspiring:
-		a.Aspire++
-	case score.Lagging:
-		a.Lag++
-	default:
-		a.NoData++
-	}
-}
-
-// shareAggregates are the network shares: with a valid ROA, filtering
-// RPKI-invalid routes.
+// shareAggregates are the network shares (§2, vocab.Shares): their
+// Value is the share of the scope's networks that pass, Ready counts
+// those that pass, Lagging those that do not and NoData those that could
+// not be judged. vocab.ROAValidShare: networks with at least one
+// RPKI-valid announcement, among networks that announced anything.
+// vocab.ROVFilteringShare: networks never seen propagating an RPKI-invalid
+// route, among networks seen as a transit hop (any AS on a path but the
+// origin) of at least MinTransitRoutes routes.
 func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 	valid := m.originsWithValid()
 	transit, propagated := m.transitInvalid()
 	groups := map[[3]string]*store.Aggregate{}
-	add := func(g groupKey, id string, pass, judged bool) {
-		k := [3]string{g.scope, g.key, id}
+	add := func(g score.Group, id vocab.ScoreID, pass, judged bool) {
+		k := [3]string{string(g.Scope), g.Key, string(id)}
 		a := groups[k]
 		if a == nil {
-			a = &store.Aggregate{Scope: g.scope, Key: g.key, Score: id}
+			a = &store.Aggregate{Scope: string(g.Scope), Key: g.Key, Score: string(id)}
 			groups[k] = a
 		}
 		switch {
@@ -182,9 +88,9 @@ func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 	for i := range asns {
 		rec := &asns[i]
 		a := bgp.ASN(rec.ASN)
-		for _, g := range where(rec, m.programmes(a)) {
-			add(g, ShareROAValid, valid[a], rec.Announced > 0)
-			add(g, ShareROVFiltering, propagated[a] == 0, transit[a] >= MinTransitRoutes)
+		for _, g := range score.Groups(rec, m.programmes(a)) {
+			add(g, vocab.ROAValidShare, valid[a], rec.Announced > 0)
+			add(g, vocab.ROVFilteringShare, propagated[a] == 0, transit[a] >= MinTransitRoutes)
 		}
 	}
 	out := make([]store.Aggregate, 0, len(groups))
@@ -235,12 +141,6 @@ func (m *month) transitInvalid() (transit, invalid map[bgp.ASN]int) {
 	return transit, invalid
 }
 
-func sortAggregates(as []store.Aggregate) {
-	slices.SortFunc(as, func(a, b store.Aggregate) int {
-		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.Key, b.Key), cmp.Compare(a.Score, b.Score))
-	})
-}
-
 // roaGroup accumulates one scope key and family of ROA statistics. The
 // address space of each state is the union of its prefixes: routes arrive
 // in address order, so a prefix inside the last counted one of the same
@@ -274,12 +174,12 @@ func (m *month) roaStats(recs map[bgp.ASN]*store.ASN) []store.ROAStat {
 			fam = "6"
 		}
 		state := roaState(m.classes[i].RPKI)
-		scopes := append(where(rec, m.programmes(k.Origin)), groupKey{ScopeASN, k.Origin.String()})
+		scopes := append(score.Groups(rec, m.programmes(k.Origin)), score.Group{Scope: vocab.ScopeASN, Key: k.Origin.String()})
 		for _, g := range scopes {
-			gk := [3]string{g.scope, g.key, fam}
+			gk := [3]string{string(g.Scope), g.Key, fam}
 			grp := groups[gk]
 			if grp == nil {
-				grp = &roaGroup{stat: store.ROAStat{Scope: g.scope, Key: g.key, Family: familyOf(k.Prefix)}}
+				grp = &roaGroup{stat: store.ROAStat{Scope: string(g.Scope), Key: g.Key, Family: familyOf(k.Prefix)}}
 				groups[gk] = grp
 				order = append(order, gk)
 			}

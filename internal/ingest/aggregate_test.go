@@ -14,6 +14,7 @@ import (
 	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // aggregateWorld is a hand-made month: five collector peers see
@@ -178,15 +179,15 @@ func TestCompute_Aggregates(t *testing.T) {
 		t.Errorf("%d participants stored, want 2", len(m.Participants))
 	}
 	// Shares: of the four origins AS3333 alone has a valid ROA.
-	if a := aggs["world/world/"+ShareROAValid]; a.Ready != 1 || a.Lag != 3 || a.Value != 0.25 {
+	if a := aggs["world/world/"+string(vocab.ROAValidShare)]; a.Ready != 1 || a.Lag != 3 || a.Value != 0.25 {
 		t.Errorf("world ROA-valid share = %+v, want 1 of 4", a)
 	}
-	if a := aggs["participants/netops/"+ShareROAValid]; a.Ready != 1 || a.Lag != 1 || a.Value != 0.5 {
+	if a := aggs["participants/netops/"+string(vocab.ROAValidShare)]; a.Ready != 1 || a.Lag != 1 || a.Value != 0.5 {
 		t.Errorf("participants ROA-valid share = %+v, want 1 of 2", a)
 	}
 	// AS174 passed on 150 routes, none invalid; the five peers passed on
 	// 155 routes each, one of them invalid; no other AS passed on 100.
-	if a := aggs["world/world/"+ShareROVFiltering]; a.Ready != 1 || a.Lag != 5 || a.Value != 1.0/6 {
+	if a := aggs["world/world/"+string(vocab.ROVFilteringShare)]; a.Ready != 1 || a.Lag != 5 || a.Value != 1.0/6 {
 		t.Errorf("world ROV-filtering share = %+v, want 1 of 6", a)
 	}
 }

@@ -215,7 +215,7 @@ func TestLeakEvents_merge(t *testing.T) {
 			dt.leakEvents(RouteKey{Prefix: netip.MustParsePrefix("192.0.2.0/24"), Origin: 9}, &RouteFact{First: 1, Last: 2}, tt.fs)
 			var got []string
 			for _, e := range dt.events {
-				got = append(got, e.Metric+" "+e.ASN.Plain()+" "+e.Evidence["rule"].(string))
+				got = append(got, string(e.Metric)+" "+e.ASN.Plain()+" "+e.Evidence["rule"].(string))
 				if e.Event.Weight != 1 {
 					t.Errorf("%s: weight %v", e.Metric, e.Event.Weight)
 				}

@@ -3,7 +3,6 @@ package ingest
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -14,12 +13,14 @@ import (
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/irr"
+	"github.com/observatory-net/observatory/internal/metric"
 	"github.com/observatory-net/observatory/internal/participants"
 	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/rov"
 	"github.com/observatory-net/observatory/internal/score"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Config is one month's computation.
@@ -237,19 +238,13 @@ func (m *month) detect() {
 	m.events = dt.events
 }
 
-// asnFacts gathers what is known of one ASN before scoring.
-type asnFacts struct {
-	announced, valid, invalid, registered int
-	events                                map[string][]metricEvent
-}
-
 func (m *month) build() *store.Month {
 	s := m.cfg.Spec
-	per := map[bgp.ASN]*asnFacts{}
-	get := func(a bgp.ASN) *asnFacts {
+	per := map[bgp.ASN]*metric.Facts{}
+	get := func(a bgp.ASN) *metric.Facts {
 		f := per[a]
 		if f == nil {
-			f = &asnFacts{events: map[string][]metricEvent{}}
+			f = &metric.Facts{ASN: a, Spec: s, From: m.from, To: m.to, Events: map[vocab.MetricID][]metric.Event{}}
 			per[a] = f
 		}
 		return f
@@ -261,26 +256,19 @@ func (m *month) build() *store.Month {
 			continue
 		}
 		c, rf := m.classes[i], m.routeFacts[i]
-		f := get(k.Origin)
-		f.announced++
-		if c.RPKI == rov.Valid {
-			f.valid++
-		} else if c.RPKI != rov.NotFound {
-			f.invalid++
-		}
-		if c.IRR == irr.Exact || (c.IRR == irr.Covered && s.IRR.CoveringLessSpecific) {
-			f.registered++
-		}
+		countRoute(&get(k.Origin).Routes, c)
 		out.Routes = append(out.Routes, routeRecord(k, rf, c))
 	}
 	for _, e := range m.events {
 		f := get(e.ASN)
-		f.events[e.Metric] = append(f.events[e.Metric], e)
+		f.Events[e.Metric] = append(f.Events[e.Metric], metric.Event{Event: e.Event, Evidence: e.Evidence})
 	}
 	peers := m.facts.PeersOf()
+	tests := spooferTests(m.cfg.Data.Spoofer)
 	for _, a := range m.measured(peers) {
 		f := get(a)
-		rec, incidents := m.score(a, f, peers[a])
+		f.Spoofer, f.Contacts = tests[a], contacts(m.cfg.Data, a)
+		rec, incidents := m.score(f, peers[a])
 		out.ASNs = append(out.ASNs, rec)
 		out.Incidents = append(out.Incidents, incidents...)
 	}
@@ -341,130 +329,36 @@ func routeRecord(k RouteKey, rf *RouteFact, c Class) store.Route {
 	return r
 }
 
-var incidentMetrics = []string{"M1", "M1C", "M2", "M2C", "M3", "M3C", "M4", "M4C"}
+// countRoute counts one route an ASN originated by its RPKI and IRR
+// states.
+func countRoute(r *metric.Routes, c Class) {
+	r.Announced++
+	if c.RPKI == rov.Valid {
+		r.Valid++
+	} else if c.RPKI != rov.NotFound {
+		r.Invalid++
+	}
+	switch c.IRR {
+	case irr.Exact:
+		r.IRRExact++
+	case irr.Covered:
+		r.IRRCovered++
+	}
+}
 
-// score computes every metric and Action score of one ASN.
-func (m *month) score(a bgp.ASN, f *asnFacts, peers int) (store.ASN, []store.Incident) {
-	s := m.cfg.Spec
-	rec := store.ASN{ASN: uint32(a), Peers: peers, Announced: f.announced, Participant: m.cfg.Participants.Has(a, "")}
+// score runs every metric unit (package metric) on one ASN's facts and
+// combines the metrics into its Action scores (score.Actions).
+func (m *month) score(f *metric.Facts, peers int) (store.ASN, []store.Incident) {
+	rec := store.ASN{ASN: uint32(f.ASN), Peers: peers, Announced: f.Routes.Announced, Participant: m.cfg.Participants.Has(f.ASN, "")}
 	m.describe(&rec)
 	var incidents []store.Incident
-	for _, id := range incidentMetrics {
-		inc := m.incidents(a, id, f.events[id])
-		raw := score.Penalty(inc.scored)
-		rec.Metrics = append(rec.Metrics, store.Metric{ID: id, Raw: raw, Score: score.Curve(raw, s.PenaltyCurve), HasData: true})
-		incidents = append(incidents, inc.records...)
+	for _, u := range metric.All() {
+		r := u.Formula(f)
+		rec.Metrics = append(rec.Metrics, r.Metric)
+		incidents = append(incidents, r.Incidents...)
 	}
-	m.spoofing(a, &rec)
-	v, ok := score.RPKI(f.valid, f.invalid, f.announced, *s)
-	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M7RPKI", Raw: float64(f.invalid), Score: v, HasData: ok})
-	v, ok = score.IRR(f.registered, f.announced)
-	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M7IRR", Raw: float64(f.announced - f.registered), Score: v, HasData: ok})
-	m.coordination(a, &rec)
-	Actions(s, &rec)
+	score.Actions(m.cfg.Spec, &rec)
 	return rec, incidents
-}
-
-// Actions sets the Counted flag of every metric of rec and replaces its
-// Action scores with those the specification combines from its metrics
-// (§13.2) and their readiness levels (§13.1). Ingest scores every ASN
-// with it, and re-scoring after a review (internal/rescore) does again.
-func Actions(s *spec.Spec, rec *store.ASN) {
-	metrics := make(map[string]score.Metric, len(rec.Metrics))
-	for i := range rec.Metrics {
-		x := &rec.Metrics[i]
-		x.Counted = counted(s, x.ID)
-		metrics[x.ID] = score.Metric{Score: x.Score, OK: x.HasData}
-	}
-	rec.Scores = make([]store.Score, 0, len(s.Actions))
-	for _, act := range s.Actions {
-		v, ok := score.Combine(act, metrics)
-		rec.Scores = append(rec.Scores, store.Score{ID: act.Score, Value: v, HasData: ok, Level: string(score.Readiness(v, ok, s.Readiness))})
-	}
-}
-
-// IncidentMetric reports whether a metric is an incident metric: its raw
-// value is the penalty of the ASN's incidents of the metric (§4.1), its
-// score that penalty through the penalty curve.
-func IncidentMetric(id string) bool { return slices.Contains(incidentMetrics, id) }
-
-func counted(s *spec.Spec, metric string) bool {
-	for _, a := range s.Actions {
-		if slices.Contains(a.Counted, metric) {
-			return true
-		}
-	}
-	return false
-}
-
-type scoredIncidents struct {
-	scored  []score.Incident
-	records []store.Incident
-}
-
-// incidents merges an ASN's events of one metric (§4.1) and keeps the
-// evidence of every merged event.
-func (m *month) incidents(a bgp.ASN, metric string, evs []metricEvent) scoredIncidents {
-	if len(evs) == 0 {
-		return scoredIncidents{}
-	}
-	raw := make([]score.Event, len(evs))
-	byID := make(map[string]metricEvent, len(evs))
-	for i, e := range evs {
-		raw[i] = e.Event
-		byID[e.Event.ID] = e
-	}
-	inc := score.Merge(raw, m.from, m.to, m.cfg.Spec.Incidents)
-	out := scoredIncidents{scored: inc}
-	for _, in := range inc {
-		evidence := make([]map[string]any, 0, min(len(in.Events), maxIncidentEvidence+1))
-		for i, id := range in.Events {
-			if i == maxIncidentEvidence {
-				evidence = append(evidence, map[string]any{"moreEvents": len(in.Events) - i,
-					"note": "the incident's events list names them all"})
-				break
-			}
-			e := byID[id]
-			ev := clone(e.Evidence)
-			ev["event"], ev["start"], ev["end"], ev["weight"] = id, e.Event.Start, e.Event.End, e.Event.Weight
-			evidence = append(evidence, ev)
-		}
-		b, _ := json.Marshal(evidence)
-		out.records = append(out.records, store.Incident{ID: incidentID(metric, a, in), ASN: uint32(a), Metric: metric,
-			Start: in.Start, End: in.End, Weight: in.Weight, Score: in.Score, Events: in.Events, Evidence: b})
-	}
-	return out
-}
-
-// maxIncidentEvidence bounds the events whose evidence an incident
-// carries in full: an incident that merged thousands of leak events names
-// them all in Events, and details the first ones.
-const maxIncidentEvidence = 50
-
-func incidentID(metric string, a bgp.ASN, in score.Incident) string {
-	return fmt.Sprintf("%s-%d-%d-%s", metric, a, in.Start.Unix(), in.Events[0])
-}
-
-// spoofing is M5 (§4.3): distinct client prefixes from which a spoofed
-// packet got out during the month's Spoofer tests; no test, no data.
-func (m *month) spoofing(a bgp.ASN, rec *store.ASN) {
-	var tests int
-	var spoofable map[string]bool // allocated for the few ASNs tested
-	for _, r := range m.cfg.Data.Spoofer {
-		if r.ASN != a || r.Time.Before(m.from) || !r.Time.Before(m.to) {
-			continue
-		}
-		tests++
-		if r.Spoofable() {
-			if spoofable == nil {
-				spoofable = map[string]bool{}
-			}
-			spoofable[r.Prefix.String()] = true
-		}
-	}
-	raw := float64(len(spoofable))
-	v := score.Curve(raw, m.cfg.Spec.PenaltyCurve)
-	rec.Metrics = append(rec.Metrics, store.Metric{ID: "M5", Raw: raw, Score: v, HasData: tests > 0})
 }
 
 // describe fills holder, economy and regions of an ASN. The economy is

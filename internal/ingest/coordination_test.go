@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/dataset"
+	"github.com/observatory-net/observatory/internal/metric"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/testenv"
@@ -148,11 +149,11 @@ func TestCompute_coordinationRegistryContacts(t *testing.T) {
 			continue
 		}
 		seen++
-		mt := metric(t, a, "M8")
+		mt := metricOf(t, a, "M8")
 		if !mt.HasData || mt.Score != w.score {
 			t.Errorf("AS%d M8 = %v (has data %v), want %v", a.ASN, mt.Score, mt.HasData, w.score)
 		}
-		var ev contactEvidence
+		var ev metric.ContactEvidence
 		if err := json.Unmarshal(mt.Evidence, &ev); err != nil {
 			t.Fatalf("AS%d M8 evidence %s: %v", a.ASN, mt.Evidence, err)
 		}
@@ -178,7 +179,7 @@ func TestCompute_coordinationRegistryContacts(t *testing.T) {
 	}
 }
 
-func metric(t *testing.T, a store.ASN, id string) store.Metric {
+func metricOf(t *testing.T, a store.ASN, id string) store.Metric {
 	t.Helper()
 	for _, m := range a.Metrics {
 		if m.ID == id {

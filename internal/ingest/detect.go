@@ -18,6 +18,7 @@ import (
 	"github.com/observatory-net/observatory/internal/rov"
 	"github.com/observatory-net/observatory/internal/score"
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Class is the classification of one route against the reference data.
@@ -42,7 +43,7 @@ func classify(d *dataset.Set, k RouteKey) Class {
 // metricEvent is an event charged to one ASN under one metric.
 type metricEvent struct {
 	ASN      bgp.ASN
-	Metric   string
+	Metric   vocab.MetricID
 	Event    score.Event
 	Evidence map[string]any
 }
@@ -60,7 +61,7 @@ type detector struct {
 // prefix over one span. The other paths that show the same thing add to
 // its evidence, not to the incident count.
 type eventKey struct {
-	metric string
+	metric vocab.MetricID
 	asn    bgp.ASN
 	prefix netip.Prefix
 	start  uint32
@@ -87,20 +88,20 @@ func (dt *detector) route(k RouteKey, rf *RouteFact, c Class) {
 	if hijack {
 		ev := evidence()
 		ev["rule"] = "RPKI-invalid origin with no matching IRR route object (§13.6)"
-		dt.culpritAndCustomers("M2", "M2C", k.Origin, rf, k.Prefix, ev)
+		dt.culpritAndCustomers(vocab.M2, vocab.M2C, k.Origin, rf, k.Prefix, ev)
 	}
 	if c.Bogon == bogon.Full {
 		ev := evidence()
 		_, why := dt.d.Bogons.Prefix(k.Prefix)
 		ev["rule"], ev["bogon"] = "full bogon prefix (§13.5)", why
-		dt.culpritAndCustomers("M3", "M3C", k.Origin, rf, k.Prefix, ev)
+		dt.culpritAndCustomers(vocab.M3, vocab.M3C, k.Origin, rf, k.Prefix, ev)
 	}
 }
 
 // culpritAndCustomers charges the culprit, and each upstream that
 // propagated the route: weight 1 when AS relationships make it the
 // culprit's provider, 0.5 when the relationship is unknown (§13.4).
-func (dt *detector) culpritAndCustomers(metric, cmetric string, culprit bgp.ASN, rf *RouteFact, p netip.Prefix, ev map[string]any) {
+func (dt *detector) culpritAndCustomers(metric, cmetric vocab.MetricID, culprit bgp.ASN, rf *RouteFact, p netip.Prefix, ev map[string]any) {
 	dt.add(culprit, metric, p, rf, 1, ev)
 	for _, up := range rf.Upstreams {
 		w, rel := dt.customerWeight(up, culprit)
@@ -150,7 +151,7 @@ func (dt *detector) path(k RouteKey, rf *RouteFact, p *bgp.Path) {
 					if j > 0 {
 						rf2.Upstreams = []bgp.ASN{hops[j-1]}
 					}
-					dt.culpritAndCustomers("M4", "M4C", hops[j], &rf2, k.Prefix, ev)
+					dt.culpritAndCustomers(vocab.M4, vocab.M4C, hops[j], &rf2, k.Prefix, ev)
 					break
 				}
 			}
@@ -245,9 +246,9 @@ func aspaLeak(s aspa.Lookup, k RouteKey, p *bgp.Path) (leakFinding, bool) {
 // Counting them apart would double the incident. Findings that name
 // different ASes stay separate events, each backed by its own evidence.
 func (dt *detector) leakEvents(k RouteKey, rf *RouteFact, fs []leakFinding) {
-	for _, metric := range []string{"M1", "M1C"} {
+	for _, metric := range []vocab.MetricID{vocab.M1, vocab.M1C} {
 		charged := func(f leakFinding) bgp.ASN {
-			if metric == "M1" {
+			if metric == vocab.M1 {
 				return f.leaker
 			}
 			return f.to
@@ -285,7 +286,7 @@ func mergeFinding(ev map[string]any, g leakFinding) {
 // route showing the same leak or bogon ASN) joins the first event: its
 // path is listed in "paths" (at most maxEvidencePaths), counted in
 // "pathCount", and the higher weight holds.
-func (dt *detector) add(a bgp.ASN, metric string, p netip.Prefix, rf *RouteFact, w float64, ev map[string]any) {
+func (dt *detector) add(a bgp.ASN, metric vocab.MetricID, p netip.Prefix, rf *RouteFact, w float64, ev map[string]any) {
 	spans := rf.AnnouncedSpans()
 	if dt.index == nil {
 		dt.index = map[eventKey]int{}

@@ -6,8 +6,8 @@
 // routing data: the stored incidents carry their scores, and the stored
 // metrics that do not rest on incidents (M5, M7, M8) are kept.
 //
-// Re-scoring uses the formulas ingest uses (score.Curve, ingest.Actions,
-// ingest.ScoreAggregates), so that re-scoring an unmodified month gives
+// Re-scoring uses the formulas ingest uses (score.Curve, score.Actions,
+// score.Aggregates), so that re-scoring an unmodified month gives
 // back exactly the stored records.
 package rescore
 
@@ -18,7 +18,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/observatory-net/observatory/internal/ingest"
 	"github.com/observatory-net/observatory/internal/score"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
@@ -41,12 +40,12 @@ func ASN(s *spec.Spec, rec *store.ASN, incidents []store.Incident) store.ASN {
 	out.Metrics = slices.Clone(rec.Metrics)
 	for i := range out.Metrics {
 		x := &out.Metrics[i]
-		if ingest.IncidentMetric(x.ID) {
+		if score.IncidentMetric(x.ID) {
 			x.Raw = penalty[x.ID]
 			x.Score = score.Curve(x.Raw, s.PenaltyCurve)
 		}
 	}
-	ingest.Actions(s, &out)
+	score.Actions(s, &out)
 	return out
 }
 
@@ -54,7 +53,7 @@ func ASN(s *spec.Spec, rec *store.ASN, incidents []store.Incident) store.ASN {
 // ASN order, as the store returns them) and participants, as ingest
 // computes them.
 func Aggregates(asns []store.ASN, participants []store.Participant) []store.Aggregate {
-	return ingest.ScoreAggregates(asns, participants)
+	return score.Aggregates(asns, participants)
 }
 
 // accepting serialises Accept within the process: two acceptances on one

@@ -21,6 +21,7 @@ import (
 	"github.com/observatory-net/observatory/internal/store/sqlite"
 	"github.com/observatory-net/observatory/internal/store/storetest"
 	"github.com/observatory-net/observatory/internal/testenv"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // may2014 is the month of the small real data set.
@@ -182,7 +183,7 @@ func TestASN_Unmodified(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := scoreAggregates(s, aggs)
-	if !slices.ContainsFunc(want, func(a store.Aggregate) bool { return a.Scope == ingest.ScopeParticipants }) {
+	if !slices.ContainsFunc(want, func(a store.Aggregate) bool { return a.Scope == string(vocab.ScopeParticipants) }) {
 		t.Error("no participants aggregate in the real month: the test does not cover programmes")
 	}
 	if diff := storetest.Diff(want, rescore.Aggregates(asns, parts)); diff != "" {

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Curve maps a raw penalty to a score in [0, 1] (§4.3): base^sqrt(scale·raw),
@@ -43,15 +44,16 @@ func IRR(registered, total int) (v float64, ok bool) {
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 
-// Level is a readiness level (§4.5).
-type Level string
+// Level is a readiness level (§4.5): the vocabulary's, under its old
+// name here.
+type Level = vocab.Level
 
-// Readiness levels, as the v2 API names them.
+// Readiness levels (vocab.Ready, …), as the store keeps them.
 const (
-	Ready    Level = "ready"
-	Aspiring Level = "aspiring"
-	Lagging  Level = "lagging"
-	NoData   Level = "no_data_available"
+	Ready    = vocab.Ready
+	Aspiring = vocab.Aspiring
+	Lagging  = vocab.Lagging
+	NoData   = vocab.NoData
 )
 
 // Readiness returns the level of a score (§13.1); ok false means no data.

@@ -4,13 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
-// knownMetrics are the metric ids of measurement-framework.md §3.
-var knownMetrics = []string{"M1", "M1C", "M2", "M2C", "M3", "M3C", "M4", "M4C", "M5", "M7IRR", "M7RPKI", "M8"}
+// knownMetric reports whether m is a metric id of
+// measurement-framework.md §3 (vocab.Metrics).
+func knownMetric(m string) bool { return slices.Contains(vocab.Metrics, vocab.MetricID(m)) }
 
-// knownScores are the five v2 score ids.
-var knownScores = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
+// knownScore reports whether id is one of the five v2 score ids
+// (vocab.Scores).
+func knownScore(id string) bool { return slices.Contains(vocab.Scores, vocab.ScoreID(id)) }
 
 // Validate lists every problem of a specification at once.
 func (s *Spec) Validate() error {
@@ -21,7 +25,7 @@ func (s *Spec) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, a := range s.Actions {
-		if !slices.Contains(knownScores, a.Score) || seen[a.Score] {
+		if !knownScore(a.Score) || seen[a.Score] {
 			bad("action score %q unknown or repeated", a.Score)
 		}
 		seen[a.Score] = true
@@ -29,7 +33,7 @@ func (s *Spec) Validate() error {
 			bad("action %s counts no metric", a.Score)
 		}
 		for _, m := range append(slices.Clone(a.Counted), a.Shown...) {
-			if !slices.Contains(knownMetrics, m) {
+			if !knownMetric(m) {
 				bad("action %s: unknown metric %q", a.Score, m)
 			}
 		}
