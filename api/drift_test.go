@@ -82,13 +82,13 @@ func TestWireTypes_MatchContract(t *testing.T) {
 			t.Errorf("schema %s has no wire type: add it to wireTypes, or to unmapped with why", name)
 		}
 	}
-	for name, typ := range wireTypes {
+	for _, name := range sortedKeys(wireTypes) {
 		s, ok := c.schemas[name].(map[string]any)
 		if !ok {
 			t.Errorf("wireTypes names %s, which openapi.yaml does not have", name)
 			continue
 		}
-		for _, e := range c.checkObject(name, s, typ) {
+		for _, e := range c.checkObject(name, s, wireTypes[name]) {
 			t.Error(e)
 		}
 	}
