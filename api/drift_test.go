@@ -94,6 +94,26 @@ func TestWireTypes_MatchContract(t *testing.T) {
 	}
 }
 
+// TestWireEnums_MatchContract compares the enums of the contract with the
+// constants of package wire.
+func TestWireEnums_MatchContract(t *testing.T) {
+	c := loadContract(t)
+	for name, want := range map[string][]string{
+		"Level":     {string(wire.LevelReady), string(wire.LevelAspiring), string(wire.LevelLagging), string(wire.LevelNoData)},
+		"ScoreID":   {string(wire.ScoreFiltering), string(wire.ScoreAntiSpoofing), string(wire.ScoreCoordination), string(wire.ScoreIRR), string(wire.ScoreRPKI)},
+		"Verdict":   {string(wire.VerdictPending), string(wire.VerdictAccepted), string(wire.VerdictRejected)},
+		"Programme": {string(wire.ProgrammeNetops), string(wire.ProgrammeIXP), string(wire.ProgrammeCDN), string(wire.ProgrammeVendor)},
+	} {
+		var got []string
+		for _, v := range asList(asMap(c.schemas[name])["enum"]) {
+			got = append(got, fmt.Sprint(v))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("schema %s enum %q, wire constants %q", name, got, want)
+		}
+	}
+}
+
 // TestWireTypes_DriftDetected makes sure the check sees drift: a Score
 // without level, with an extra field and a value that is not nullable.
 func TestWireTypes_DriftDetected(t *testing.T) {
