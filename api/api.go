@@ -1,7 +1,9 @@
 // Package api holds the /api/v2 contract of the observatory, openapi.yaml,
 // an OpenAPI 3.1 document that is the single source of truth for the
 // server (internal/httpapi) and the Go SDK. The server embeds it and serves
-// it as JSON; its tests validate every response against it.
+// it as JSON; its tests validate every response against it. The JSON
+// types of its schemas, which server and SDK share, are in package
+// api/wire; a test here fails when the two drift apart.
 package api
 
 import (

@@ -20,5 +20,6 @@
 // DELETE only.
 //
 // The package imports nothing of the observatory's internals: its types
-// mirror the contract's schemas, with the contract's camelCase names.
+// are those of package api/wire, the contract's schemas, which the server
+// answers with too.
 package client

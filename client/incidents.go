@@ -5,6 +5,8 @@ import (
 	"iter"
 	"net/url"
 	"strconv"
+
+	"github.com/observatory-net/observatory/api/wire"
 )
 
 // IncidentsOptions filter Incidents. Without ASN, a participant key lists
@@ -47,9 +49,7 @@ func (c *Client) Incidents(ctx context.Context, opts *IncidentsOptions) iter.Seq
 // pending feedback. It needs a participant key; an incident that already
 // has a pending feedback answers 409 (IsConflict).
 func (c *Client) FlagIncident(ctx context.Context, incidentID, reason string) (*Feedback, error) {
-	body := struct {
-		Reason string `json:"reason"`
-	}{reason}
+	body := wire.FeedbackRequest{Reason: reason}
 	var out Feedback
 	err := c.do(ctx, request{method: "POST", path: "/api/v2/incidents/" + url.PathEscape(incidentID) + "/feedback", body: body}, &out)
 	return nilOnError(&out, err)

@@ -1,366 +1,155 @@
 package client
 
 import (
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
+	"github.com/observatory-net/observatory/api/wire"
 )
 
-// The types of this file mirror the schemas of api/openapi.yaml.
+// The types of this file are those of package wire, the schemas of
+// api/openapi.yaml, under the SDK's names.
 
 // ASN is an autonomous system number (RFC 6793); in JSON a number.
-type ASN uint32
-
-// String returns the canonical form, AS3333.
-func (a ASN) String() string { return "AS" + strconv.FormatUint(uint64(a), 10) }
+type ASN = wire.ASN
 
 // ParseASN reads AS3333, as3333 or 3333.
-func ParseASN(s string) (ASN, error) {
-	d := s
-	if len(d) > 2 && strings.EqualFold(d[:2], "AS") {
-		d = d[2:]
-	}
-	n, err := strconv.ParseUint(d, 10, 32)
-	if err != nil || d[0] == '+' {
-		return 0, fmt.Errorf("observatory: ASN %q: want AS followed by a number, or a number", s)
-	}
-	return ASN(n), nil
-}
+func ParseASN(s string) (ASN, error) { return wire.ParseASN(s) }
 
 // Level is a readiness level of a score.
-type Level string
+type Level = wire.Level
 
 // The readiness levels, best first.
 const (
-	LevelReady    Level = "ready"
-	LevelAspiring Level = "aspiring"
-	LevelLagging  Level = "lagging"
-	LevelNoData   Level = "noData"
+	LevelReady    = wire.LevelReady
+	LevelAspiring = wire.LevelAspiring
+	LevelLagging  = wire.LevelLagging
+	LevelNoData   = wire.LevelNoData
 )
 
-// rank orders the levels, noData and unknown ones lowest.
-func (l Level) rank() int {
-	switch l {
-	case LevelReady:
-		return 3
-	case LevelAspiring:
-		return 2
-	case LevelLagging:
-		return 1
-	}
-	return 0
-}
-
-// AtLeast reports whether l is min or better; noData never is.
-func (l Level) AtLeast(min Level) bool { return l.rank() > 0 && l.rank() >= min.rank() }
-
 // ScoreID names one of the five published scores.
-type ScoreID string
+type ScoreID = wire.ScoreID
 
 // The score ids, in the Observatory's order (MANRS Actions 1 to 4, the
 // last split in two).
 const (
-	ScoreFiltering    ScoreID = "filtering"
-	ScoreAntiSpoofing ScoreID = "antiSpoofing"
-	ScoreCoordination ScoreID = "coordination"
-	ScoreIRR          ScoreID = "routingInformationIRR"
-	ScoreRPKI         ScoreID = "routingInformationRPKI"
+	ScoreFiltering    = wire.ScoreFiltering
+	ScoreAntiSpoofing = wire.ScoreAntiSpoofing
+	ScoreCoordination = wire.ScoreCoordination
+	ScoreIRR          = wire.ScoreIRR
+	ScoreRPKI         = wire.ScoreRPKI
 )
 
 // Verdict is the state of a false-positive feedback.
-type Verdict string
+type Verdict = wire.Verdict
 
 // The verdicts.
 const (
-	VerdictPending  Verdict = "pending"
-	VerdictAccepted Verdict = "accepted"
-	VerdictRejected Verdict = "rejected"
+	VerdictPending  = wire.VerdictPending
+	VerdictAccepted = wire.VerdictAccepted
+	VerdictRejected = wire.VerdictRejected
 )
 
 // Programme is a MANRS programme.
-type Programme string
+type Programme = wire.Programme
 
 // The programmes.
 const (
-	ProgrammeNetops Programme = "netops"
-	ProgrammeIXP    Programme = "ixp"
-	ProgrammeCDN    Programme = "cdn"
-	ProgrammeVendor Programme = "vendor"
+	ProgrammeNetops = wire.ProgrammeNetops
+	ProgrammeIXP    = wire.ProgrammeIXP
+	ProgrammeCDN    = wire.ProgrammeCDN
+	ProgrammeVendor = wire.ProgrammeVendor
 )
 
 // MonthData is the head of every month response: the month (its first
 // instant, UTC) and the specification it was scored with (ID@VERSION).
-type MonthData struct {
-	Month time.Time `json:"month"`
-	Spec  string    `json:"spec"`
-}
+type MonthData = wire.MonthData
 
 // Page is one page of a list. NextPageToken is empty on the last page.
 // Month and Spec are zero for lists that are not month data (feedback).
-type Page[T any] struct {
-	MonthData
-	NextPageToken string `json:"nextPageToken,omitempty"`
-	Items         []T    `json:"items"`
-}
+type Page[T any] = wire.Page[T]
 
 // Score is one score of a network. Value is nil without data.
-type Score struct {
-	ID      ScoreID  `json:"id"`
-	Value   *float64 `json:"value"`
-	HasData bool     `json:"hasData"`
-	Level   Level    `json:"level"`
-}
+type Score = wire.Score
 
 // AS is a network with the scores the caller may see: for a participant's
 // ASN without a key of its own, only the Actions the specification marks
-// public.
-type AS struct {
-	ASN         ASN     `json:"asn"`
-	Holder      string  `json:"holder"`
-	Country     string  `json:"country"`
-	RIR         string  `json:"rir"`
-	Region      string  `json:"region"`
-	SubRegion   string  `json:"subRegion"`
-	Participant bool    `json:"participant"`
-	Peers       int     `json:"peers"`
-	Announced   int     `json:"announced"`
-	Scores      []Score `json:"scores"`
-}
-
-// Score returns the network's score id, and false when not visible.
-func (a *AS) Score(id ScoreID) (Score, bool) {
-	for _, s := range a.Scores {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return Score{}, false
-}
+// public. AS.Score returns one of them.
+type AS = wire.AS
 
 // ASRecord is GET /ases/{asn}: a network in a month.
-type ASRecord struct {
-	MonthData
-	AS
-}
+type ASRecord = wire.ASRecord
 
 // LevelCounts counts (or gives the percentage of) networks per level.
-type LevelCounts struct {
-	Ready    float64 `json:"ready"`
-	Aspiring float64 `json:"aspiring"`
-	Lagging  float64 `json:"lagging"`
-	NoData   float64 `json:"noData"`
-}
+type LevelCounts = wire.LevelCounts
 
 // ScoreAggregate is one score over a region. Trend is the value minus
 // that of the previous stored month, nil when that has none.
-type ScoreAggregate struct {
-	ID          ScoreID     `json:"id"`
-	Value       *float64    `json:"value"`
-	Trend       *float64    `json:"trend"`
-	Counts      LevelCounts `json:"counts"`
-	Percentages LevelCounts `json:"percentages"`
-}
+type ScoreAggregate = wire.ScoreAggregate
 
 // ScoreSummary is GET /scores/summary. Scope says what Region matched:
 // world, region, subregion, rir, economy or participants.
-type ScoreSummary struct {
-	MonthData
-	Region        string           `json:"region"`
-	Scope         string           `json:"scope"`
-	PreviousMonth time.Time        `json:"previousMonth,omitzero"`
-	Scores        []ScoreAggregate `json:"scores"`
-}
+type ScoreSummary = wire.ScoreSummary
 
 // Metric is one measured metric of a network: its raw value, its score,
-// and whether it counts in the network's scores.
-type Metric struct {
-	ID      string   `json:"id"`
-	Raw     *float64 `json:"raw"`
-	Score   *float64 `json:"score"`
-	Counted bool     `json:"counted"`
-	HasData bool     `json:"hasData"`
-	// Evidence is what the metric rests on, when the server keeps it: for
-	// M8 the contacts found and their source (PeeringDB net, RPSL handle
-	// and database, RDAP handle and server).
-	Evidence json.RawMessage `json:"evidence,omitempty"`
-}
+// whether it counts in the network's scores, and its evidence.
+type Metric = wire.Metric
 
 // Route is the evidence of one announced prefix.
-type Route struct {
-	Prefix     string    `json:"prefix"`
-	RPKI       string    `json:"rpki"`
-	IRR        string    `json:"irr"`
-	IRRSources []string  `json:"irrSources"`
-	Bogon      string    `json:"bogon,omitempty"`
-	Peers      int       `json:"peers"`
-	FirstSeen  time.Time `json:"firstSeen,omitzero"`
-	LastSeen   time.Time `json:"lastSeen,omitzero"`
-}
+type Route = wire.Route
 
 // Incident is a detected incident with its evidence, as the detector
 // recorded it, and the feedback trail on it, oldest first. Excluded
 // incidents were accepted as false positives and do not count.
-type Incident struct {
-	ID       string          `json:"id"`
-	ASN      ASN             `json:"asn"`
-	Metric   string          `json:"metric"`
-	Start    time.Time       `json:"start,omitzero"`
-	End      time.Time       `json:"end,omitzero"`
-	Weight   *float64        `json:"weight"`
-	Score    *float64        `json:"score"`
-	Excluded bool            `json:"excluded"`
-	Events   []string        `json:"events"`
-	Evidence json.RawMessage `json:"evidence"`
-	Feedback []Feedback      `json:"feedback,omitempty"`
-}
+type Incident = wire.Incident
 
 // ScoreDetails is GET /scores/details: a network's scores, metrics, route
 // evidence and incidents.
-type ScoreDetails struct {
-	MonthData
-	AS
-	Metrics   []Metric   `json:"metrics"`
-	Routes    []Route    `json:"routes"`
-	Incidents []Incident `json:"incidents"`
-}
+type ScoreDetails = wire.ScoreDetails
 
 // Feedback is a false-positive report on an incident and its review.
-type Feedback struct {
-	ID          int64     `json:"id"`
-	IncidentID  string    `json:"incidentId"`
-	Month       time.Time `json:"month"`
-	Spec        string    `json:"spec"`
-	ASN         ASN       `json:"asn"`
-	Reason      string    `json:"reason"`
-	SubmittedBy string    `json:"submittedBy"` // the ID of the key
-	SubmittedAt time.Time `json:"submittedAt"`
-	Verdict     Verdict   `json:"verdict"`
-	ReviewedBy  string    `json:"reviewedBy,omitempty"`
-	ReviewedAt  time.Time `json:"reviewedAt,omitzero"`
-	ReviewNote  string    `json:"reviewNote,omitempty"`
-}
+type Feedback = wire.Feedback
 
 // Review is the secretariat's verdict on a feedback: VerdictAccepted or
 // VerdictRejected, with an optional note.
-type Review struct {
-	Verdict Verdict `json:"verdict"`
-	Note    string  `json:"note,omitempty"`
-}
+type Review = wire.Review
 
 // ROAFamily is ROA coverage of one address family: announcements and
 // address space (addresses for IPv4, /64 networks for IPv6) per state.
-type ROAFamily struct {
-	Family        int   `json:"family"`
-	Valid         int64 `json:"valid"`
-	Invalid       int64 `json:"invalid"`
-	NotFound      int64 `json:"notFound"`
-	ValidSpace    int64 `json:"validSpace"`
-	InvalidSpace  int64 `json:"invalidSpace"`
-	NotFoundSpace int64 `json:"notFoundSpace"`
-}
+type ROAFamily = wire.ROAFamily
 
 // ROAStats is ROA coverage of a network (Scope "asn", Key AS3333) or an
 // economy (Scope "economy", Key NL).
-type ROAStats struct {
-	MonthData
-	Scope    string      `json:"scope"`
-	Key      string      `json:"key"`
-	Families []ROAFamily `json:"families"`
-}
+type ROAStats = wire.ROAStats
 
 // ParticipantScore is a participant's mean of one score over its ASNs
 // with data. Value is nil when the score is not public (the mark only).
-type ParticipantScore struct {
-	Value *float64 `json:"value"`
-	Level Level    `json:"level"`
-}
+type ParticipantScore = wire.ParticipantScore
 
 // ParticipantRow is a row of the public participants table. ID and UID
 // are the registry's, empty when the table comes from the month's
 // snapshot.
-type ParticipantRow struct {
-	ID           int64            `json:"id,omitempty"`
-	UID          string           `json:"uid,omitempty"`
-	Organisation string           `json:"organisation"`
-	Programme    Programme        `json:"programme"`
-	ASNs         []ASN            `json:"asns"`
-	Approved     time.Time        `json:"approved,omitzero"`
-	Areas        []string         `json:"areas"`
-	Action1Mark  Level            `json:"action1Mark"`
-	AntiSpoofing ParticipantScore `json:"antiSpoofing"`
-	Coordination ParticipantScore `json:"coordination"`
-	IRR          ParticipantScore `json:"routingInformationIRR"`
-	RPKI         ParticipantScore `json:"routingInformationRPKI"`
-}
+type ParticipantRow = wire.ParticipantRow
 
 // ParticipantPage is a page of the participants table. Source is
 // "registry" or, when the registry is empty, "month".
-type ParticipantPage struct {
-	Page[ParticipantRow]
-	Source string `json:"source"`
-}
+type ParticipantPage = wire.ParticipantPage
 
 // ParticipantInput registers or replaces a participant.
-type ParticipantInput struct {
-	Organisation string    `json:"organisation"`
-	Programme    Programme `json:"programme"`
-	ASNs         []ASN     `json:"asns"`
-	Approved     time.Time `json:"approved,omitzero"`
-	Areas        []string  `json:"areas,omitempty"`
-}
+type ParticipantInput = wire.ParticipantInput
 
 // RegisteredParticipant is an entry of the participants registry. ID is
 // never reused; UID is a random UUID that never changes, to which the
 // participant's keys are bound.
-type RegisteredParticipant struct {
-	ID           int64     `json:"id"`
-	UID          string    `json:"uid"`
-	Organisation string    `json:"organisation"`
-	Programme    Programme `json:"programme"`
-	ASNs         []ASN     `json:"asns"`
-	Approved     time.Time `json:"approved,omitzero"`
-	Areas        []string  `json:"areas"`
-	UpdatedAt    time.Time `json:"updatedAt"`
-}
+type RegisteredParticipant = wire.RegisteredParticipant
 
 // SpecSummary names a scoring specification the server knows.
-type SpecSummary struct {
-	ID        string `json:"id"`
-	Version   string `json:"version"`
-	Ref       string `json:"ref"` // ID@VERSION
-	Title     string `json:"title"`
-	Published string `json:"published"`
-	Default   bool   `json:"default"`
-}
+type SpecSummary = wire.SpecSummary
 
 // SpecAction is how a specification scores one MANRS Action.
-type SpecAction struct {
-	Score   ScoreID  `json:"score"`
-	Action  int      `json:"action"`
-	Name    string   `json:"name,omitempty"`
-	Public  bool     `json:"public"`  // shown to anonymous callers for participants
-	Counted []string `json:"counted"` // the metrics that make the score
-}
+type SpecAction = wire.SpecAction
 
 // Spec is a scoring specification. The server sends more than these
 // fields; Raw holds the whole document.
-type Spec struct {
-	ID        string       `json:"id"`
-	Version   string       `json:"version"`
-	Title     string       `json:"title"`
-	Published string       `json:"published,omitempty"`
-	Actions   []SpecAction `json:"actions"`
-	Readiness struct {
-		Ready    float64 `json:"ready"`
-		Aspiring float64 `json:"aspiring"`
-	} `json:"readiness"`
-	Raw json.RawMessage `json:"-"`
-}
+type Spec = wire.Spec
 
-// Health is GET /healthz: status "ok" and the number of stored months.
-type Health struct {
-	Status string `json:"status"`
-	Months int    `json:"months"`
-}
+// Health is GET /healthz: status "ok", the number of stored months and
+// the store's last integrity check.
+type Health = wire.Health

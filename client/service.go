@@ -7,6 +7,8 @@ import (
 	"iter"
 	"net/url"
 	"strconv"
+
+	"github.com/observatory-net/observatory/api/wire"
 )
 
 // ROAsByASN returns the ROA coverage of a network's announcements, per
@@ -82,9 +84,7 @@ func (c *Client) DeleteParticipant(ctx context.Context, id int64) error {
 
 // Specs lists the scoring specifications built into the server.
 func (c *Client) Specs(ctx context.Context) ([]SpecSummary, error) {
-	var out struct {
-		Items []SpecSummary `json:"items"`
-	}
+	var out wire.SpecList
 	err := c.do(ctx, request{method: "GET", path: "/api/v2/specs"}, &out)
 	return out.Items, err
 }

@@ -135,14 +135,6 @@ func (s *Server) damage() *Problem {
 	return nil
 }
 
-// checkJSON is the last integrity check, as /healthz shows it.
-type checkJSON struct {
-	Status    string `json:"status"` // ok, error, pending, none
-	At        string `json:"at,omitempty"`
-	ElapsedMS int64  `json:"elapsedMs,omitempty"`
-	Error     string `json:"error,omitempty"`
-}
-
 func (s *Server) checkState() checkJSON {
 	if s.checker == nil {
 		return checkJSON{Status: "none"}
@@ -153,7 +145,7 @@ func (s *Server) checkState() checkJSON {
 	if !h.checked {
 		return checkJSON{Status: "pending"}
 	}
-	out := checkJSON{Status: "ok", At: stamp(h.at), ElapsedMS: h.took.Milliseconds()}
+	out := checkJSON{Status: "ok", At: h.at.UTC(), ElapsedMS: h.took.Milliseconds()}
 	if h.err != nil {
 		out.Status, out.Error = "error", "the check could not run; the error is logged"
 	}
@@ -193,9 +185,5 @@ func (s *Server) health(c *call) error {
 		s.log.Warn("health check", "err", err)
 		return problem(http.StatusServiceUnavailable, "unavailable", "the store does not answer (waited up to %v); the error is logged", pingTimeout)
 	}
-	return c.writeJSON(http.StatusOK, struct {
-		Status string    `json:"status"`
-		Months int       `json:"months"`
-		Check  checkJSON `json:"check"`
-	}{"ok", len(metas), s.checkState()})
+	return c.writeJSON(http.StatusOK, healthJSON{Status: "ok", Months: len(metas), Check: s.checkState()})
 }

@@ -13,12 +13,6 @@ import (
 	"github.com/observatory-net/observatory/internal/store"
 )
 
-type incidentList struct {
-	monthData
-	NextPageToken string         `json:"nextPageToken,omitempty"`
-	Items         []incidentJSON `json:"items"`
-}
-
 // listIncidents: GET /api/v2/incidents?asn=&month=. Without asn a
 // participant key lists its own ASNs' incidents, partner and secretariat
 // keys all of them.
@@ -65,7 +59,7 @@ func (s *Server) listIncidents(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		return incidentList{head(m), p.next, incs[p.start:p.end]}, nil
+		return incidentList{MonthData: head(m), NextPageToken: p.next, Items: incs[p.start:p.end]}, nil
 	})
 }
 
@@ -137,9 +131,7 @@ func (s *Server) flagIncident(c *call) error {
 	if err := s.needService(); err != nil {
 		return err
 	}
-	var req struct {
-		Reason string `json:"reason"`
-	}
+	var req feedbackRequest
 	if err := c.decodeBody(&req); err != nil {
 		return err
 	}
@@ -173,11 +165,6 @@ func (s *Server) flagIncident(c *call) error {
 	s.gen.Add(1) // the incident's trail changed
 	f.ID = fid
 	return c.writeJSON(http.StatusCreated, toFeedback(f))
-}
-
-type feedbackList struct {
-	NextPageToken string         `json:"nextPageToken,omitempty"`
-	Items         []feedbackJSON `json:"items"`
 }
 
 // listFeedback: GET /api/v2/feedback?verdict=. A feedback trail is part

@@ -13,23 +13,6 @@ import (
 	"github.com/observatory-net/observatory/internal/store"
 )
 
-type roaFamily struct {
-	Family        int   `json:"family"`
-	Valid         int64 `json:"valid"`
-	Invalid       int64 `json:"invalid"`
-	NotFound      int64 `json:"notFound"`
-	ValidSpace    int64 `json:"validSpace"`
-	InvalidSpace  int64 `json:"invalidSpace"`
-	NotFoundSpace int64 `json:"notFoundSpace"`
-}
-
-type roaStats struct {
-	monthData
-	Scope    string      `json:"scope"`
-	Key      string      `json:"key"`
-	Families []roaFamily `json:"families"`
-}
-
 // roas answers with the month's ROA statistics of one scope key.
 func (s *Server) roas(c *call, scope, key string) error {
 	m, err := c.month()
@@ -41,11 +24,11 @@ func (s *Server) roas(c *call, scope, key string) error {
 		if err != nil {
 			return nil, fmt.Errorf("read ROA statistics: %w", err)
 		}
-		out := roaStats{monthData: head(m), Scope: scope, Key: key, Families: []roaFamily{}}
+		out := roaStats{MonthData: head(m), Scope: scope, Key: key, Families: []roaFamily{}}
 		for _, r := range all {
 			if strings.EqualFold(r.Key, key) {
-				out.Families = append(out.Families, roaFamily{r.Family, r.Valid, r.Invalid, r.NotFound,
-					r.ValidSpace, r.InvalidSpace, r.NotFoundSpace})
+				out.Families = append(out.Families, roaFamily{Family: r.Family, Valid: r.Valid, Invalid: r.Invalid,
+					NotFound: r.NotFound, ValidSpace: r.ValidSpace, InvalidSpace: r.InvalidSpace, NotFoundSpace: r.NotFoundSpace})
 			}
 		}
 		if len(out.Families) == 0 {
@@ -73,26 +56,16 @@ func (s *Server) roasOfEconomy(c *call) error {
 	return s.roas(c, "economy", strings.ToUpper(cc))
 }
 
-type specSummary struct {
-	ID        string `json:"id"`
-	Version   string `json:"version"`
-	Ref       string `json:"ref"`
-	Title     string `json:"title"`
-	Published string `json:"published"`
-	Default   bool   `json:"default"`
-}
-
 // listSpecs: GET /api/v2/specs.
 func (s *Server) listSpecs(c *call) error {
 	all, err := spec.All()
 	if err != nil {
 		return fmt.Errorf("read specifications: %w", err)
 	}
-	out := struct {
-		Items []specSummary `json:"items"`
-	}{Items: []specSummary{}}
+	out := specList{Items: []specSummary{}}
 	for _, sp := range all {
-		out.Items = append(out.Items, specSummary{sp.ID, sp.Version, sp.Ref(), sp.Title, sp.Published, sp.Ref() == spec.Default})
+		out.Items = append(out.Items, specSummary{ID: sp.ID, Version: sp.Version, Ref: sp.Ref(), Title: sp.Title,
+			Published: sp.Published, Default: sp.Ref() == spec.Default})
 	}
 	return c.writeJSON(http.StatusOK, out)
 }
@@ -134,20 +107,18 @@ func (s *Server) reviewFeedback(c *call) error {
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Verdict store.Verdict `json:"verdict"`
-		Note    string        `json:"note"`
-	}
+	var req reviewRequest
 	if err := c.decodeBody(&req); err != nil {
 		return err
 	}
-	if req.Verdict != store.VerdictAccepted && req.Verdict != store.VerdictRejected {
+	verdict := store.Verdict(req.Verdict)
+	if verdict != store.VerdictAccepted && verdict != store.VerdictRejected {
 		return badRequest("verdict %s: want accepted or rejected", quote(string(req.Verdict)))
 	}
 	if len(req.Note) > 4000 || !cleanText(req.Note) {
 		return badRequest("note: want at most 4000 bytes of text")
 	}
-	err = rescore.Decide(c.ctx(), s.svc, id, req.Verdict, c.who.Key.ID, req.Note, s.opt.Now().UTC())
+	err = rescore.Decide(c.ctx(), s.svc, id, verdict, c.who.Key.ID, req.Note, s.opt.Now().UTC())
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return notFound("no feedback %d", id)

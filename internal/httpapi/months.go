@@ -305,12 +305,6 @@ func (c *call) writeJSON(status int, v any) error {
 	return nil
 }
 
-// monthData is the head of every month response.
-type monthData struct {
-	Month string `json:"month"`
-	Spec  string `json:"spec"`
-}
-
 func head(m *store.MonthMeta) monthData {
-	return monthData{Month: m.Month.UTC().Format(time.RFC3339), Spec: m.Spec}
+	return monthData{Month: m.Month.UTC(), Spec: m.Spec}
 }

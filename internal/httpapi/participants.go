@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
@@ -35,13 +34,6 @@ type participantRow struct {
 	Coordination participantScore `json:"coordination"`
 	IRR          participantScore `json:"routingInformationIRR"`
 	RPKI         participantScore `json:"routingInformationRPKI"`
-}
-
-type participantTable struct {
-	monthData
-	NextPageToken string           `json:"nextPageToken,omitempty"`
-	Source        string           `json:"source"`
-	Items         []participantRow `json:"items"`
 }
 
 // participantTable: GET /api/v2/participants, the public table: from the
@@ -85,7 +77,7 @@ func (s *Server) participantTable(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		return participantTable{head(m), p.next, source, rows[p.start:p.end]}, nil
+		return participantTable{MonthData: head(m), NextPageToken: p.next, Source: source, Items: rowsJSON(rows[p.start:p.end])}, nil
 	})
 }
 
@@ -198,25 +190,6 @@ func participantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spe
 		IRR: mean("routingInformationIRR"), RPKI: mean("routingInformationRPKI")}
 }
 
-type participantInput struct {
-	Organisation string    `json:"organisation"`
-	Programme    string    `json:"programme"`
-	ASNs         []uint32  `json:"asns"`
-	Approved     time.Time `json:"approved"`
-	Areas        []string  `json:"areas"`
-}
-
-type registeredJSON struct {
-	ID           int64    `json:"id"`
-	UID          string   `json:"uid"`
-	Organisation string   `json:"organisation"`
-	Programme    string   `json:"programme"`
-	ASNs         []uint32 `json:"asns"`
-	Approved     string   `json:"approved,omitempty"`
-	Areas        []string `json:"areas"`
-	UpdatedAt    string   `json:"updatedAt"`
-}
-
 var programmes = []string{"netops", "ixp", "cdn", "vendor"}
 
 func (c *call) participantBody() (*store.Participant, error) {
@@ -230,8 +203,8 @@ func (c *call) participantBody() (*store.Participant, error) {
 		return nil, badRequest("organisation and areas must be UTF-8 text without NUL")
 	case in.Organisation == "" || len(in.Organisation) > 200:
 		return nil, badRequest("organisation: want 1 to 200 bytes")
-	case !slices.Contains(programmes, in.Programme):
-		return nil, badRequest("programme %s: want one of %s", quote(in.Programme), strings.Join(programmes, ", "))
+	case !slices.Contains(programmes, string(in.Programme)):
+		return nil, badRequest("programme %s: want one of %s", quote(string(in.Programme)), strings.Join(programmes, ", "))
 	case len(in.ASNs) > 10000:
 		return nil, badRequest("asns: more than 10000")
 	case len(in.Areas) > 300:
@@ -245,9 +218,9 @@ func (c *call) participantBody() (*store.Participant, error) {
 			return nil, badRequest("areas: each wants 1 to 100 bytes")
 		}
 	}
-	asns := slices.Clone(in.ASNs)
+	asns := storeASNs(in.ASNs)
 	slices.Sort(asns)
-	return &store.Participant{Organisation: in.Organisation, Programme: in.Programme,
+	return &store.Participant{Organisation: in.Organisation, Programme: string(in.Programme),
 		ASNs: slices.Compact(asns), Approved: in.Approved.UTC(), Areas: in.Areas}, nil
 }
 
@@ -273,8 +246,7 @@ func (s *Server) putParticipant(c *call, id int64, p *store.Participant, status 
 	if err != nil {
 		return fmt.Errorf("read back participant %d: %w", newID, err)
 	}
-	return c.writeJSON(status, registeredJSON{ID: got.ID, UID: got.UID, Organisation: got.Organisation, Programme: got.Programme,
-		ASNs: orEmpty(got.ASNs), Approved: stamp(got.Approved), Areas: orEmpty(got.Areas), UpdatedAt: stamp(got.UpdatedAt)})
+	return c.writeJSON(status, toRegistered(got))
 }
 
 func orEmpty[T any](s []T) []T {

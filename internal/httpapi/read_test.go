@@ -56,7 +56,7 @@ func TestReads(t *testing.T) {
 		t.Run("participant ASNs", func(t *testing.T) {
 			var l asnList
 			decode(t, e.get("/api/v2/asns", 200), &l)
-			if diff := cmp.Diff([]uint32{asnRIPE, asnGoogle}, l.Items); diff != "" || l.Month != "2026-10-01T00:00:00Z" {
+			if diff := cmp.Diff(wireASNs([]uint32{asnRIPE, asnGoogle}), l.Items); diff != "" || !l.Month.Equal(october) {
 				t.Errorf("asns mismatch (-want +got):\n%s month %s", diff, l.Month)
 			}
 		})
@@ -66,7 +66,7 @@ func TestReads(t *testing.T) {
 			ids := map[uint32][]string{}
 			for _, a := range l.Items {
 				for _, s := range a.Scores {
-					ids[a.ASN] = append(ids[a.ASN], s.ID)
+					ids[uint32(a.ASN)] = append(ids[uint32(a.ASN)], string(s.ID))
 				}
 			}
 			public := []string{"antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
@@ -82,7 +82,7 @@ func TestReads(t *testing.T) {
 				var l asList
 				decode(t, e.get("/api/v2/ases?pageSize=3&pageToken="+next, 200), &l)
 				for _, a := range l.Items {
-					seen = append(seen, a.ASN)
+					seen = append(seen, uint32(a.ASN))
 				}
 				if next = l.NextPageToken; next == "" {
 					break
@@ -99,7 +99,7 @@ func TestReads(t *testing.T) {
 		t.Run("summary with trend and levels", func(t *testing.T) {
 			var s scoreSummary
 			decode(t, e.get("/api/v2/scores/summary", 200), &s)
-			if len(s.Scores) != 5 || s.PreviousMonth != "2026-09-01T00:00:00Z" || s.Scope != "world" {
+			if len(s.Scores) != 5 || !s.PreviousMonth.Equal(september) || s.Scope != "world" {
 				t.Fatalf("summary: %+v", s)
 			}
 			f := s.Scores[0]

@@ -76,7 +76,7 @@ func TestFeedback_AcceptRescores(t *testing.T) {
 			t.Fatalf("AS3333 incidents after acceptance: %+v", ripe.Incidents)
 		}
 		trail := ripe.Incidents[0].Feedback
-		if len(trail) != 1 || trail[0].Verdict != "accepted" || trail[0].ReviewedBy == "" || trail[0].ReviewedAt == "" ||
+		if len(trail) != 1 || trail[0].Verdict != "accepted" || trail[0].ReviewedBy == "" || trail[0].ReviewedAt.IsZero() ||
 			trail[0].ReviewNote != "route object predates the event" || trail[0].SubmittedBy == "" || trail[0].Reason == "" {
 			t.Errorf("AS3333 trail: %+v", trail)
 		}
@@ -110,7 +110,7 @@ func metric(d scoreDetails, id string) *metricJSON {
 
 func scoreOf(d scoreDetails, id string) *float64 {
 	for _, s := range d.Scores {
-		if s.ID == id {
+		if string(s.ID) == id {
 			return s.Value
 		}
 	}

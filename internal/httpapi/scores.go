@@ -25,12 +25,6 @@ func (c *call) fingerprint(m *store.MonthMeta) string {
 	return fmt.Sprint(m.Month.Unix(), m.Spec, m.IngestedAt.UnixNano(), c.r.URL.Path, withoutPaging(c.q))
 }
 
-type asnList struct {
-	monthData
-	NextPageToken string   `json:"nextPageToken,omitempty"`
-	Items         []uint32 `json:"items"`
-}
-
 // listASNs: GET /api/v2/asns, the month's participant ASNs, from the
 // month view.
 func (s *Server) listASNs(c *call) error {
@@ -56,14 +50,8 @@ func (s *Server) listASNs(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		return asnList{head(m), p.next, asns[p.start:p.end]}, nil
+		return asnList{MonthData: head(m), NextPageToken: p.next, Items: wireASNs(asns[p.start:p.end])}, nil
 	})
-}
-
-type asList struct {
-	monthData
-	NextPageToken string   `json:"nextPageToken,omitempty"`
-	Items         []asJSON `json:"items"`
 }
 
 // economy matches an ISO 3166 alpha-2 code.
@@ -108,7 +96,7 @@ func (s *Server) listASes(c *call) error {
 			return nil, err
 		}
 		sp := specOf(m)
-		out := asList{monthData: head(m), NextPageToken: p.next, Items: make([]asJSON, 0, p.end-p.start)}
+		out := asList{MonthData: head(m), NextPageToken: p.next, Items: make([]asJSON, 0, p.end-p.start)}
 		for i := p.start; i < p.end; i++ {
 			out.Items = append(out.Items, publicAS(&v.asns[sel.at(i)], sp, c.who, c.reg))
 		}
@@ -149,11 +137,6 @@ func (s *Server) readASN(c *call, m *store.MonthMeta, asn uint32, f store.Filter
 	return &recs[0], nil
 }
 
-type asRecord struct {
-	monthData
-	asJSON
-}
-
 // getAS: GET /api/v2/ases/{asn}.
 func (s *Server) getAS(c *call) error {
 	asn, err := parseASN(c.r.PathValue("asn"))
@@ -176,31 +159,8 @@ func (s *Server) getAS(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		return asRecord{head(m), publicAS(a, specOf(m), c.who, c.reg)}, nil
+		return asRecord{MonthData: head(m), AS: publicAS(a, specOf(m), c.who, c.reg)}, nil
 	})
-}
-
-type levelCounts struct {
-	Ready    float64 `json:"ready"`
-	Aspiring float64 `json:"aspiring"`
-	Lagging  float64 `json:"lagging"`
-	NoData   float64 `json:"noData"`
-}
-
-type scoreAggregate struct {
-	ID          string      `json:"id"`
-	Value       *float64    `json:"value"`
-	Trend       *float64    `json:"trend"`
-	Counts      levelCounts `json:"counts"`
-	Percentages levelCounts `json:"percentages"`
-}
-
-type scoreSummary struct {
-	monthData
-	Region        string           `json:"region"`
-	Scope         string           `json:"scope"`
-	PreviousMonth string           `json:"previousMonth,omitempty"`
-	Scores        []scoreAggregate `json:"scores"`
 }
 
 // summaryScopes are the aggregate scopes a region key is looked up in.
@@ -227,7 +187,7 @@ func (s *Server) scoreSummary(c *call) error {
 		if cur == nil {
 			return nil, notFound("no aggregates for region %s in %s", quote(region), m.Month.Format("2006-01"))
 		}
-		out := scoreSummary{monthData: head(m), Region: region, Scope: scope, Scores: []scoreAggregate{}}
+		out := scoreSummary{MonthData: head(m), Region: region, Scope: scope, Scores: []scoreAggregate{}}
 		prevM, err := c.previousMonth(m)
 		if err != nil {
 			return nil, err
@@ -244,13 +204,13 @@ func (s *Server) scoreSummary(c *call) error {
 			if !ok {
 				continue
 			}
-			sa := scoreAggregate{ID: id, Counts: levelCounts{float64(a.Ready), float64(a.Aspire), float64(a.Lag), float64(a.NoData)}}
+			sa := scoreAggregate{ID: scoreID(id), Counts: counts(float64(a.Ready), float64(a.Aspire), float64(a.Lag), float64(a.NoData))}
 			if hasData(a) { // a mean over no network is no data, not 0
 				sa.Value = finite(a.Value)
 			}
 			if total := float64(a.Ready + a.Aspire + a.Lag + a.NoData); total > 0 {
 				pc := func(n int) float64 { return float64(n) * 100 / total }
-				sa.Percentages = levelCounts{pc(a.Ready), pc(a.Aspire), pc(a.Lag), pc(a.NoData)}
+				sa.Percentages = counts(pc(a.Ready), pc(a.Aspire), pc(a.Lag), pc(a.NoData))
 			}
 			if p, ok := prev[id]; ok && sa.Value != nil && hasData(p) {
 				sa.Trend = finite(a.Value - p.Value)
@@ -263,14 +223,6 @@ func (s *Server) scoreSummary(c *call) error {
 
 // hasData reports whether any network of the aggregate had the score.
 func hasData(a store.Aggregate) bool { return a.Ready+a.Aspire+a.Lag > 0 }
-
-type scoreDetails struct {
-	monthData
-	asJSON
-	Metrics   []metricJSON   `json:"metrics"`
-	Routes    []routeJSON    `json:"routes"`
-	Incidents []incidentJSON `json:"incidents"`
-}
 
 // requireASN reads the asn query parameter of a keyed endpoint and checks
 // the caller may see its details: 401 without a key, 403 for a
@@ -307,7 +259,7 @@ func (s *Server) scoreDetails(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		out := scoreDetails{monthData: head(m), asJSON: publicAS(a, specOf(m), c.who, c.reg),
+		out := scoreDetails{MonthData: head(m), AS: publicAS(a, specOf(m), c.who, c.reg),
 			Metrics: []metricJSON{}, Routes: []routeJSON{}}
 		for _, mt := range a.Metrics {
 			j := metricJSON{ID: mt.ID, Counted: mt.Counted, HasData: mt.HasData, Evidence: mt.Evidence}
@@ -326,7 +278,7 @@ func (s *Server) scoreDetails(c *call) error {
 				src = []string{}
 			}
 			out.Routes = append(out.Routes, routeJSON{Prefix: r.Prefix, RPKI: r.RPKI, IRR: r.IRR, IRRSources: src,
-				Bogon: r.Bogon, Peers: r.Peers, FirstSeen: stamp(r.FirstSeen), LastSeen: stamp(r.LastSeen)})
+				Bogon: r.Bogon, Peers: r.Peers, FirstSeen: r.FirstSeen.UTC(), LastSeen: r.LastSeen.UTC()})
 		}
 		if out.Incidents, err = s.incidentsWithTrail(c, m, []uint32{asn}); err != nil {
 			return nil, err

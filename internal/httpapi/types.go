@@ -5,82 +5,105 @@ import (
 	"math"
 	"time"
 
+	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
-// The JSON shapes of api/openapi.yaml.
+// The JSON shapes of api/openapi.yaml are the types of package api/wire,
+// which the Go SDK decodes into too; these are the server's names for them.
+type (
+	monthData        = wire.MonthData
+	scoreJSON        = wire.Score
+	asJSON           = wire.AS
+	asRecord         = wire.ASRecord
+	asnList          = wire.Page[wire.ASN]
+	asList           = wire.Page[wire.AS]
+	levelCounts      = wire.LevelCounts
+	scoreAggregate   = wire.ScoreAggregate
+	scoreSummary     = wire.ScoreSummary
+	scoreDetails     = wire.ScoreDetails
+	metricJSON       = wire.Metric
+	routeJSON        = wire.Route
+	incidentJSON     = wire.Incident
+	incidentList     = wire.Page[wire.Incident]
+	feedbackJSON     = wire.Feedback
+	feedbackList     = wire.FeedbackList
+	roaFamily        = wire.ROAFamily
+	roaStats         = wire.ROAStats
+	specSummary      = wire.SpecSummary
+	participantTable = wire.ParticipantPage
+	participantInput = wire.ParticipantInput
+	registeredJSON   = wire.RegisteredParticipant
+	checkJSON        = wire.HealthCheck
+	monthInputs      = wire.MonthInputs
+	inputJSON        = wire.Input
+	notUsedJSON      = wire.NotUsed
+	monthStatsJSON   = wire.MonthStats
+	healthJSON       = wire.Health
+	specList         = wire.SpecList
+	scoreID          = wire.ScoreID
+	feedbackRequest  = wire.FeedbackRequest
+	reviewRequest    = wire.Review
+)
 
 // scoreIDs are the five published scores, in the Observatory's order.
 var scoreIDs = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
 
-type scoreJSON struct {
-	ID      string   `json:"id"`
-	Value   *float64 `json:"value"`
-	HasData bool     `json:"hasData"`
-	Level   string   `json:"level"`
+// counts returns the networks (or their percentage) per level.
+func counts(ready, aspiring, lagging, noData float64) levelCounts {
+	return levelCounts{Ready: ready, Aspiring: aspiring, Lagging: lagging, NoData: noData}
 }
 
-type asJSON struct {
-	ASN         uint32      `json:"asn"`
-	Holder      string      `json:"holder"`
-	Country     string      `json:"country"`
-	RIR         string      `json:"rir"`
-	Region      string      `json:"region"`
-	SubRegion   string      `json:"subRegion"`
-	Participant bool        `json:"participant"`
-	Peers       int         `json:"peers"`
-	Announced   int         `json:"announced"`
-	Scores      []scoreJSON `json:"scores"`
+// wireASNs returns ASNs as the API sends them; nil stays nil.
+func wireASNs(asns []uint32) []wire.ASN {
+	if asns == nil {
+		return nil
+	}
+	out := make([]wire.ASN, len(asns))
+	for i, a := range asns {
+		out[i] = wire.ASN(a)
+	}
+	return out
 }
 
-type metricJSON struct {
-	ID       string          `json:"id"`
-	Raw      *float64        `json:"raw"`
-	Score    *float64        `json:"score"`
-	Counted  bool            `json:"counted"`
-	HasData  bool            `json:"hasData"`
-	Evidence json.RawMessage `json:"evidence,omitempty"`
+// storeASNs returns ASNs as the store keeps them; nil stays nil.
+func storeASNs(asns []wire.ASN) []uint32 {
+	if asns == nil {
+		return nil
+	}
+	out := make([]uint32, len(asns))
+	for i, a := range asns {
+		out[i] = uint32(a)
+	}
+	return out
 }
 
-type routeJSON struct {
-	Prefix     string   `json:"prefix"`
-	RPKI       string   `json:"rpki"`
-	IRR        string   `json:"irr"`
-	IRRSources []string `json:"irrSources"`
-	Bogon      string   `json:"bogon,omitempty"`
-	Peers      int      `json:"peers"`
-	FirstSeen  string   `json:"firstSeen,omitempty"`
-	LastSeen   string   `json:"lastSeen,omitempty"`
+// toRegistered returns a registry entry as the API sends it.
+func toRegistered(r *store.Registered) registeredJSON {
+	return registeredJSON{ID: r.ID, UID: r.UID, Organisation: r.Organisation, Programme: wire.Programme(r.Programme),
+		ASNs: orEmpty(wireASNs(r.ASNs)), Approved: r.Approved.UTC(), Areas: orEmpty(r.Areas), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
-type incidentJSON struct {
-	ID       string          `json:"id"`
-	ASN      uint32          `json:"asn"`
-	Metric   string          `json:"metric"`
-	Start    string          `json:"start,omitempty"`
-	End      string          `json:"end,omitempty"`
-	Weight   *float64        `json:"weight"`
-	Score    *float64        `json:"score"`
-	Excluded bool            `json:"excluded"`
-	Events   []string        `json:"events"`
-	Evidence json.RawMessage `json:"evidence"`
-	Feedback []feedbackJSON  `json:"feedback,omitempty"`
+// rowJSON returns a row of the participants table as the API sends it;
+// the dashboard (internal/web) reads participantRow itself.
+func rowJSON(r participantRow) wire.ParticipantRow {
+	approved, _ := time.Parse(time.RFC3339Nano, r.Approved) // stamp's form; "" stays the zero time
+	mark := func(m participantScore) wire.ParticipantScore {
+		return wire.ParticipantScore{Value: m.Value, Level: wire.Level(m.Level)}
+	}
+	return wire.ParticipantRow{ID: r.ID, UID: r.UID, Organisation: r.Organisation, Programme: wire.Programme(r.Programme),
+		ASNs: wireASNs(r.ASNs), Approved: approved, Areas: r.Areas, Action1Mark: wire.Level(r.Action1Mark),
+		AntiSpoofing: mark(r.AntiSpoofing), Coordination: mark(r.Coordination), IRR: mark(r.IRR), RPKI: mark(r.RPKI)}
 }
 
-type feedbackJSON struct {
-	ID          int64  `json:"id"`
-	IncidentID  string `json:"incidentId"`
-	Month       string `json:"month"`
-	Spec        string `json:"spec"`
-	ASN         uint32 `json:"asn"`
-	Reason      string `json:"reason"`
-	SubmittedBy string `json:"submittedBy"`
-	SubmittedAt string `json:"submittedAt"`
-	Verdict     string `json:"verdict"`
-	ReviewedBy  string `json:"reviewedBy,omitempty"`
-	ReviewedAt  string `json:"reviewedAt,omitempty"`
-	ReviewNote  string `json:"reviewNote,omitempty"`
+// rowsJSON returns rows as the API sends them.
+func rowsJSON(rows []participantRow) []wire.ParticipantRow {
+	out := make([]wire.ParticipantRow, len(rows))
+	for i, r := range rows {
+		out[i] = rowJSON(r)
+	}
+	return out
 }
 
 // finite maps NaN and infinities, which JSON cannot carry, to null.
@@ -122,7 +145,7 @@ func scoresOf(a *store.ASN, sp *spec.Spec, full bool) []scoreJSON {
 		if !sc.HasData {
 			v = nil
 		}
-		out = append(out, scoreJSON{ID: sc.ID, Value: v, HasData: sc.HasData, Level: level(sc.Level, sc.HasData)})
+		out = append(out, scoreJSON{ID: wire.ScoreID(sc.ID), Value: v, HasData: sc.HasData, Level: wire.Level(level(sc.Level, sc.HasData))})
 	}
 	return out
 }
@@ -134,7 +157,7 @@ func scoresOf(a *store.ASN, sp *spec.Spec, full bool) []scoreJSON {
 func publicAS(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) asJSON {
 	participant := a.Participant || reg[a.ASN]
 	full := !participant || who.SeesDetails(a.ASN)
-	return asJSON{ASN: a.ASN, Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
+	return asJSON{ASN: wire.ASN(a.ASN), Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
 		SubRegion: a.SubRegion, Participant: participant, Peers: a.Peers, Announced: a.Announced,
 		Scores: scoresOf(a, sp, full)}
 }
@@ -148,12 +171,12 @@ func toIncident(in *store.Incident) incidentJSON {
 	if events == nil {
 		events = []string{}
 	}
-	return incidentJSON{ID: in.ID, ASN: in.ASN, Metric: in.Metric, Start: stamp(in.Start), End: stamp(in.End),
+	return incidentJSON{ID: in.ID, ASN: wire.ASN(in.ASN), Metric: in.Metric, Start: in.Start.UTC(), End: in.End.UTC(),
 		Weight: finite(in.Weight), Score: finite(in.Score), Excluded: in.Excluded, Events: events, Evidence: ev}
 }
 
 func toFeedback(f *store.Feedback) feedbackJSON {
-	return feedbackJSON{ID: f.ID, IncidentID: f.IncidentID, Month: f.Month.UTC().Format(time.RFC3339), Spec: f.Spec,
-		ASN: f.ASN, Reason: f.Reason, SubmittedBy: f.SubmittedBy, SubmittedAt: stamp(f.SubmittedAt),
-		Verdict: string(f.Verdict), ReviewedBy: f.ReviewedBy, ReviewedAt: stamp(f.ReviewedAt), ReviewNote: f.ReviewNote}
+	return feedbackJSON{ID: f.ID, IncidentID: f.IncidentID, Month: f.Month.UTC(), Spec: f.Spec,
+		ASN: wire.ASN(f.ASN), Reason: f.Reason, SubmittedBy: f.SubmittedBy, SubmittedAt: f.SubmittedAt.UTC(),
+		Verdict: wire.Verdict(f.Verdict), ReviewedBy: f.ReviewedBy, ReviewedAt: f.ReviewedAt.UTC(), ReviewNote: f.ReviewNote}
 }
