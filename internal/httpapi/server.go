@@ -10,13 +10,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/observatory-net/observatory/internal/accesslog"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // MaxBodyBytes caps request bodies; larger ones get 413.
@@ -77,11 +77,9 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []route
-	months   monthList
-	registry registryASNs
+	view     *view.View // months, registry, generation, feedback trail
 	cache    respCache
-	gen      atomic.Uint64 // bumped on every write made through the server
-	keys     keyCache
+	keys     view.Cache[cachedKey] // verified keys by token
 	limits   *limiter
 	metrics  *metrics
 	touch    toucher
@@ -140,6 +138,8 @@ func New(opt Options) (*Server, error) {
 	s.metrics = newMetrics(opt.Registry)
 	s.counted = &countedStore{Store: opt.Store, m: s.metrics, corrupt: s.noteCorrupt}
 	s.st = s.counted
+	s.view = view.New(view.Options{Store: s.counted, Service: opt.Service, Logger: opt.Logger,
+		MonthsTTL: opt.MonthsTTL, Now: opt.Now, Refreshed: s.refreshed})
 	s.limits = newLimiter(opt.Now)
 	s.limits.refused = s.metrics.rejections.WithLabelValues("rate_limited").Inc
 	s.views.max = opt.MonthViews
@@ -162,14 +162,29 @@ func (s *Server) Close() error {
 		s.touch.stop()
 		s.stopBG()
 		s.checks.wg.Wait()
-		s.months.wg.Wait()
-		s.registry.wg.Wait()
+		s.view.Close()
 	})
 	return nil
 }
 
-// Handler returns the HTTP handler of the whole API.
-func (s *Server) Handler() http.Handler { return s.metrics.wrap(s.logRequests(s.recoverPanics(s.mux))) }
+// Handler returns the HTTP handler of the whole API. It carries the
+// server's View (its View method): the dashboard in front of it shares it.
+func (s *Server) Handler() http.Handler {
+	return viewHandler{s.metrics.wrap(s.logRequests(s.recoverPanics(s.mux))), s.view}
+}
+
+// viewHandler is the API's handler with the View it serves from.
+type viewHandler struct {
+	http.Handler
+	v *view.View
+}
+
+// View returns the View the API serves from.
+func (h viewHandler) View() *view.View { return h.v }
+
+// View returns the server's view of the store: the months, the registry,
+// the generation of writes and the feedback trail (internal/view).
+func (s *Server) View() *view.View { return s.view }
 
 // table lists every operation; api/openapi.yaml must have each of them.
 func (s *Server) table() []route {

@@ -1,0 +1,69 @@
+package view
+
+import (
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
+)
+
+// Options configure a View. Store is required.
+type Options struct {
+	// Store holds the months.
+	Store store.Store
+	// Service holds the registry and the feedback trail; nil when the
+	// store keeps neither (the registry is then empty and writes answer
+	// Unavailable).
+	Service store.Service
+	// Logger receives the failures of background re-reads.
+	Logger *slog.Logger
+	// MonthsTTL is how long the list of months and the registry are
+	// trusted before they are read again; zero: read on every call.
+	MonthsTTL time.Duration
+	// Now returns the time (default time.Now).
+	Now func() time.Time
+	// Refreshed, when set, is called with the months after each
+	// background re-read of the list: the API prepares a new version of
+	// the month most queries read before they ask for it.
+	Refreshed func(metas []store.MonthMeta)
+}
+
+// View is the shared, cached view of the store. It is safe for concurrent
+// use; create it with New.
+type View struct {
+	opt    Options
+	months monthList
+	reg    registry
+	gen    atomic.Uint64
+	wg     sync.WaitGroup // background re-reads in flight, for Close
+}
+
+// New returns a View of opt.Store.
+func New(opt Options) *View {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &View{opt: opt}
+}
+
+// Service returns the store's service, nil when it has none.
+func (v *View) Service() store.Service { return v.opt.Service }
+
+// Generation counts the writes made through the view (feedback, its
+// review, registry changes): what is derived from a month's data, as
+// responses and pages are, must be recomputed when it changes, since a
+// review re-scores a month without re-ingesting it.
+func (v *View) Generation() uint64 { return v.gen.Load() }
+
+// Changed records a write that changes what callers derived of the
+// months: the generation moves on.
+func (v *View) Changed() { v.gen.Add(1) }
+
+// Close waits for the background re-reads in flight. It does not close
+// the store.
+func (v *View) Close() { v.wg.Wait() }
