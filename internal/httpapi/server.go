@@ -71,27 +71,27 @@ type Options struct {
 
 // Server serves the API. Create it with New; it is safe for concurrent use.
 type Server struct {
-	opt      Options
-	st       store.Store
-	svc      store.Service
-	log      *slog.Logger
-	mux      *http.ServeMux
-	routes   []route
-	view     *view.View // months, registry, generation, feedback trail
-	cache    respCache
-	keys     view.Cache[cachedKey] // verified keys by token
-	limits   *limiter
-	metrics  *metrics
-	touch    toucher
-	closeMu  sync.Once
-	counted  *countedStore         // st, which counts the reads
-	views    viewCache[*monthView] // month views of the list endpoints
-	aggs     viewCache[*aggView]   // months' aggregates, indexed
-	work     *workLimiter          // expensive requests in flight
-	checker  store.Checker         // the store's integrity check, when it has one
-	checks   storeHealth           // what /healthz knows of the store
-	bg       context.Context       // the server's own work: ends with Close
-	stopBG   context.CancelFunc    // ends bg
+	opt     Options
+	st      store.Store
+	svc     store.Service
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []route
+	view    *view.View // months, registry, generation, feedback trail
+	cache   respCache
+	keys    view.Cache[cachedKey] // verified keys by token
+	limits  *limiter
+	metrics *metrics
+	touch   toucher
+	closeMu sync.Once
+	counted *countedStore         // st, which counts the reads
+	views   viewCache[*monthView] // month views of the list endpoints
+	aggs    viewCache[*aggView]   // months' aggregates, indexed
+	work    *workLimiter          // expensive requests in flight
+	checker store.Checker         // the store's integrity check, when it has one
+	checks  storeHealth           // what /healthz knows of the store
+	bg      context.Context       // the server's own work: ends with Close
+	stopBG  context.CancelFunc    // ends bg
 }
 
 // route is one operation: method and ServeMux path, the query parameters
