@@ -55,7 +55,7 @@ func (s *Server) compare(q *request) error {
 	if err != nil {
 		return err
 	}
-	metas, err := s.specMonths(q.ctx(), newest.Spec)
+	metas, err := s.shared.SpecMonths(q.ctx(), newest.Spec)
 	if err != nil {
 		return err
 	}
@@ -135,10 +135,11 @@ func (s *Server) compareMonth(q *request, m *store.MonthMeta, p *comparePage) ([
 	if err != nil {
 		return nil, fmt.Errorf("read ASNs: %w", err)
 	}
-	_, reg, _, err := s.registered(q.ctx())
+	r, err := s.registered(q.ctx())
 	if err != nil {
 		return nil, err
 	}
+	reg := r.ASNs
 	sp := specOf(m)
 	for k, a := range asns {
 		i := slices.IndexFunc(recs, func(r store.ASN) bool { return r.ASN == a })

@@ -15,6 +15,7 @@ import (
 	"github.com/observatory-net/observatory/internal/forwarded"
 	"github.com/observatory-net/observatory/internal/ratelimit"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // Options configure a Server. Store is required; the rest may be zero.
@@ -29,6 +30,12 @@ type Options struct {
 	// /healthz and /metrics to it, acting for the session's key
 	// (httpapi.WithPrincipal).
 	API http.Handler
+	// View, when set, is the view of the store shared with the API: the
+	// month list, the registry and the feedback trail, and the count of
+	// writes made through either. When nil and API carries one (the
+	// handler of httpapi.Server does), that one is used; else the
+	// dashboard makes its own.
+	View *view.View
 	// Generation, when set, counts writes that change month data without
 	// a re-ingest (a review re-scores a month): what the pages computed
 	// of a month is recomputed when it changes. serve passes the API's
@@ -65,8 +72,7 @@ type Server struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 
-	months     monthList
-	reg        registry
+	shared     *view.View // shared with the API
 	sessions   sessionCache
 	pageLimits *ratelimit.Limiter // pages, per client address
 	signIns    *ratelimit.Limiter // failed sign-ins, per client address
@@ -97,11 +103,20 @@ func New(opt Options) (*Server, error) {
 	case opt.SessionIdle < 0:
 		opt.SessionIdle = 0
 	}
+	if opt.View == nil {
+		if h, ok := opt.API.(interface{ View() *view.View }); ok {
+			opt.View = h.View()
+		}
+	}
+	if opt.View == nil {
+		opt.View = view.New(view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger,
+			MonthsTTL: opt.MonthsTTL, Now: opt.Now})
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux(),
+	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, shared: opt.View, log: opt.Logger, mux: http.NewServeMux(),
 		pages: pages, cache: map[string]*monthView{}, pageLimits: ratelimit.New(opt.Now), signIns: ratelimit.New(opt.Now)}
 	s.routes()
 	return s, nil
