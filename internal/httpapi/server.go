@@ -107,15 +107,9 @@ func New(opt Options) (*Server, error) {
 	if opt.Store == nil {
 		return nil, fmt.Errorf("httpapi: Options.Store is required")
 	}
-	if opt.Service == nil {
-		opt.Service, _ = opt.Store.(store.Service)
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	vo := view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger, Now: opt.Now, MonthsTTL: opt.MonthsTTL}
+	vo.Fill()
+	opt.Service, opt.Logger, opt.Now = vo.Service, vo.Logger, vo.Now
 	if opt.CacheBytes == 0 {
 		opt.CacheBytes = 64 << 20
 	}
@@ -138,8 +132,8 @@ func New(opt Options) (*Server, error) {
 	s.metrics = newMetrics(opt.Registry)
 	s.counted = &countedStore{Store: opt.Store, m: s.metrics, corrupt: s.noteCorrupt}
 	s.st = s.counted
-	s.view = view.New(view.Options{Store: s.counted, Service: opt.Service, Logger: opt.Logger,
-		MonthsTTL: opt.MonthsTTL, Now: opt.Now, Refreshed: s.refreshed})
+	vo.Store, vo.Refreshed = s.counted, s.refreshed // the view's reads are counted too
+	s.view = view.New(vo)
 	s.limits = newLimiter(opt.Now)
 	s.limits.refused = s.metrics.rejections.WithLabelValues("rate_limited").Inc
 	s.views.max = opt.MonthViews

@@ -40,14 +40,24 @@ type View struct {
 	wg     sync.WaitGroup // background re-reads in flight, for Close
 }
 
-// New returns a View of opt.Store.
+// Fill sets the defaults that the View and the servers built on it share:
+// the Store as the Service when it is one, a Logger that discards, and
+// time.Now.
+func (o *Options) Fill() {
+	if o.Service == nil {
+		o.Service, _ = o.Store.(store.Service)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// New returns a View of opt.Store, with opt's defaults filled (Fill).
 func New(opt Options) *View {
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt.Fill()
 	return &View{opt: opt}
 }
 

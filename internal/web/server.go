@@ -85,15 +85,9 @@ func New(opt Options) (*Server, error) {
 	if opt.Store == nil {
 		return nil, errors.New("web: Options.Store is required")
 	}
-	if opt.Service == nil {
-		opt.Service, _ = opt.Store.(store.Service)
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	vo := view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger, Now: opt.Now, MonthsTTL: opt.MonthsTTL}
+	vo.Fill()
+	opt.Service, opt.Logger, opt.Now = vo.Service, vo.Logger, vo.Now
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = DefaultSessionTTL
 	}
@@ -109,8 +103,7 @@ func New(opt Options) (*Server, error) {
 		}
 	}
 	if opt.View == nil {
-		opt.View = view.New(view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger,
-			MonthsTTL: opt.MonthsTTL, Now: opt.Now})
+		opt.View = view.New(vo)
 	}
 	pages, err := parsePages()
 	if err != nil {
