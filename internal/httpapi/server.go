@@ -104,11 +104,10 @@ type route struct {
 
 // New returns a server for opt.
 func New(opt Options) (*Server, error) {
-	if opt.Store == nil {
-		return nil, fmt.Errorf("httpapi: Options.Store is required")
-	}
 	vo := view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger, Now: opt.Now, MonthsTTL: opt.MonthsTTL}
-	vo.Fill()
+	if err := vo.Fill(); err != nil {
+		return nil, fmt.Errorf("httpapi: %w", err)
+	}
 	opt.Service, opt.Logger, opt.Now = vo.Service, vo.Logger, vo.Now
 	if opt.CacheBytes == 0 {
 		opt.CacheBytes = 64 << 20
@@ -133,7 +132,10 @@ func New(opt Options) (*Server, error) {
 	s.counted = &countedStore{Store: opt.Store, m: s.metrics, corrupt: s.noteCorrupt}
 	s.st = s.counted
 	vo.Store, vo.Refreshed = s.counted, s.refreshed // the view's reads are counted too
-	s.view = view.New(vo)
+	var err error
+	if s.view, err = view.New(vo); err != nil {
+		return nil, err
+	}
 	s.limits = newLimiter(opt.Now)
 	s.limits.refused = s.metrics.rejections.WithLabelValues("rate_limited").Inc
 	s.views.max = opt.MonthViews

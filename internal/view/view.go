@@ -1,6 +1,8 @@
 package view
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -40,10 +42,13 @@ type View struct {
 	wg     sync.WaitGroup // background re-reads in flight, for Close
 }
 
-// Fill sets the defaults that the View and the servers built on it share:
-// the Store as the Service when it is one, a Logger that discards, and
-// time.Now.
-func (o *Options) Fill() {
+// Fill checks that there is a Store and sets the defaults that the View
+// and the servers built on it share: the Store as the Service when it is
+// one, a Logger that discards, and time.Now.
+func (o *Options) Fill() error {
+	if o.Store == nil {
+		return errors.New("Options.Store is required")
+	}
 	if o.Service == nil {
 		o.Service, _ = o.Store.(store.Service)
 	}
@@ -53,12 +58,15 @@ func (o *Options) Fill() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	return nil
 }
 
 // New returns a View of opt.Store, with opt's defaults filled (Fill).
-func New(opt Options) *View {
-	opt.Fill()
-	return &View{opt: opt}
+func New(opt Options) (*View, error) {
+	if err := opt.Fill(); err != nil {
+		return nil, fmt.Errorf("view: %w", err)
+	}
+	return &View{opt: opt}, nil
 }
 
 // Service returns the store's service, nil when it has none.

@@ -47,7 +47,10 @@ func open(t *testing.T, ttl time.Duration) (*sqlite.Store, *View) {
 			t.Fatal(err)
 		}
 	}
-	v := New(Options{Store: st, MonthsTTL: ttl})
+	v, err := New(Options{Store: st, MonthsTTL: ttl})
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(v.Close)
 	return st, v
 }

@@ -82,11 +82,12 @@ type Server struct {
 
 // New returns a dashboard for opt.
 func New(opt Options) (*Server, error) {
-	if opt.Store == nil {
-		return nil, errors.New("web: Options.Store is required")
-	}
+	// The view's defaults are the dashboard's: the same store, logger and
+	// clock as the API's.
 	vo := view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger, Now: opt.Now, MonthsTTL: opt.MonthsTTL}
-	vo.Fill()
+	if err := vo.Fill(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
 	opt.Service, opt.Logger, opt.Now = vo.Service, vo.Logger, vo.Now
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = DefaultSessionTTL
@@ -103,7 +104,11 @@ func New(opt Options) (*Server, error) {
 		}
 	}
 	if opt.View == nil {
-		opt.View = view.New(vo)
+		v, err := view.New(vo)
+		if err != nil {
+			return nil, err
+		}
+		opt.View = v
 	}
 	pages, err := parsePages()
 	if err != nil {
