@@ -185,7 +185,7 @@ func (s *Server) asnPage(q *request) error {
 func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	classify := scoreClass(specOf(m))
 	for _, mt := range p.Rec.Metrics {
-		row := metricRow{Metric: mt, Level: "noData"}
+		row := metricRow{Metric: mt, Level: vocab.NoData.API()}
 		if mt.HasData {
 			row.Level, _ = classify(finite(mt.Score))
 		}
