@@ -157,9 +157,12 @@ func (s *Server) Handler() http.Handler {
 // Warm computes what the pages need of the newest months, so that the
 // first visitor does not wait for it. serve calls it in the background.
 func (s *Server) Warm(ctx context.Context) error {
-	metas, err := s.monthList(ctx)
+	// Read apart from the list the view caches, as the API's Warm does:
+	// a list read before the first month is ingested (observatory run)
+	// must not be answered, to the API too, for MonthsTTL.
+	metas, err := s.st.Months(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("list months: %w", err)
 	}
 	// Newest first, as far back as an ASN's history reaches: a visitor
 	// switching months, or reading a trend, finds them computed too.
