@@ -56,7 +56,7 @@ func (v *aggView) lookup(key string) (map[string]store.Aggregate, string) {
 // needs them while the others wait for the same read.
 func (c *call) aggView(m *store.MonthMeta) (*aggView, error) {
 	s := c.s
-	key, version := viewKeys(m, s.gen.Load())
+	key, version := viewKeys(m, s.view.Generation())
 	sl, load := s.aggs.slot(key, version)
 	if load {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(c.ctx()), viewLoadTimeout)

@@ -94,12 +94,7 @@ func WithPrincipal(ctx context.Context, p access.Principal) context.Context {
 	return context.WithValue(ctx, verifiedKey{}, p)
 }
 
-// keyCache remembers verified keys for KeyCacheTTL.
-type keyCache struct {
-	mu sync.Mutex
-	m  map[string]cachedKey // by token
-}
-
+// cachedKey is a verified key, remembered for KeyCacheTTL (Server.keys).
 type cachedKey struct {
 	p  *principal
 	at time.Time
@@ -122,10 +117,7 @@ func (s *Server) identify(r *http.Request) (*principal, error) {
 	}
 	now := s.opt.Now()
 	if s.opt.KeyCacheTTL > 0 {
-		s.keys.mu.Lock()
-		ck, ok := s.keys.m[token]
-		s.keys.mu.Unlock()
-		if ok && now.Sub(ck.at) < s.opt.KeyCacheTTL && ck.p.Key.Usable(now) {
+		if ck, ok := s.keys.Get(token); ok && now.Sub(ck.at) < s.opt.KeyCacheTTL && ck.p.Key.Usable(now) {
 			return ck.p, nil
 		}
 	}
@@ -134,12 +126,7 @@ func (s *Server) identify(r *http.Request) (*principal, error) {
 		return nil, err
 	}
 	if s.opt.KeyCacheTTL > 0 {
-		s.keys.mu.Lock()
-		if s.keys.m == nil || len(s.keys.m) > 10000 {
-			s.keys.m = map[string]cachedKey{}
-		}
-		s.keys.m[token] = cachedKey{p, now}
-		s.keys.mu.Unlock()
+		s.keys.Put(token, cachedKey{p, now})
 	}
 	return p, nil
 }

@@ -7,7 +7,9 @@
 // Month data only changes when a month is re-ingested or a review
 // re-scores it, so encoded responses are cached in memory, keyed by the
 // month's IngestedAt, a generation bumped on every write made through the
-// server, the caller's view and the query. The list of stored months is
+// server, the caller's view and the query. The list of stored months, the
+// participants registry, the generation and the feedback trail's writes
+// are internal/view's, shared with the dashboard (Server.View): the list is
 // re-read at most every Options.MonthsTTL, in the background while the old
 // list keeps answering, which bounds how long a re-ingest by another
 // process takes to show (MonthsTTL and one re-read).
@@ -26,5 +28,7 @@
 // public, for any other ASN all five scores, which are computed from
 // public data as on the public Observatory. Metrics, routes, incidents
 // and evidence need a key: a participant key sees those of its own
-// participant's ASNs only, partner and secretariat keys see all.
+// participant's ASNs only, partner and secretariat keys see all. The
+// rules are internal/view's (view.Visibility, view.Trail), which the
+// dashboard applies too.
 package httpapi

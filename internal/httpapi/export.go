@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 
-	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -25,16 +24,8 @@ func ParticipantRows(ctx context.Context, st store.Store, m *store.MonthMeta, re
 	return participantRows(ctx, st, m, reg)
 }
 
-// PublicScore reports whether the specification publishes a score of
-// participants to anonymous callers; without the specification none is.
-func PublicScore(sp *spec.Spec, id string) bool { return publicScore(sp, id) }
-
-// Level maps a stored readiness level to the API's: ready, aspiring,
-// lagging or noData.
-func Level(l string, hasData bool) string { return level(l, hasData) }
-
 // Generation counts the writes made through the server (feedback, its
 // review, registry changes). What is derived from a month's data outside
 // the server, as the dashboard's pages are, must be recomputed when it
 // changes: a review re-scores a month without re-ingesting it.
-func (s *Server) Generation() uint64 { return s.gen.Load() }
+func (s *Server) Generation() uint64 { return s.view.Generation() }

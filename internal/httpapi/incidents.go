@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -123,7 +122,7 @@ func (s *Server) needService() error {
 }
 
 // flagIncident: POST /api/v2/incidents/{id}/feedback, by a participant
-// key on an incident of its own ASN.
+// key on an incident of its own ASN (view.View.Flag).
 func (s *Server) flagIncident(c *call) error {
 	if err := c.needRole(store.RoleParticipant); err != nil {
 		return err
@@ -135,35 +134,10 @@ func (s *Server) flagIncident(c *call) error {
 	if err := c.decodeBody(&req); err != nil {
 		return err
 	}
-	req.Reason = strings.TrimSpace(req.Reason)
-	if req.Reason == "" || len(req.Reason) > 4000 || !cleanText(req.Reason) {
-		return badRequest("reason: want 1 to 4000 bytes")
-	}
-	id := c.r.PathValue("id")
-	if len(id) > 200 {
-		return notFound("no incident %s", quote(id))
-	}
-	inc, month, specRef, err := s.svc.FindIncident(c.ctx(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound("no incident %s", quote(id))
-	}
+	f, err := s.view.Flag(c.ctx(), &c.who.Principal, c.r.PathValue("id"), req.Reason)
 	if err != nil {
-		return fmt.Errorf("find incident: %w", err)
+		return err
 	}
-	if !c.who.Owns(inc.ASN) {
-		return forbidden("incident %s is not of this participant's ASNs", quote(id))
-	}
-	f := &store.Feedback{IncidentID: inc.ID, Month: month, Spec: specRef, ASN: inc.ASN, Reason: req.Reason,
-		SubmittedBy: c.who.Key.ID, SubmittedAt: c.s.opt.Now().UTC(), Verdict: store.VerdictPending}
-	fid, err := s.svc.AddFeedback(c.ctx(), f)
-	if errors.Is(err, store.ErrConflict) {
-		return conflict("incident %s already has a pending feedback", quote(id))
-	}
-	if err != nil {
-		return fmt.Errorf("add feedback: %w", err)
-	}
-	s.gen.Add(1) // the incident's trail changed
-	f.ID = fid
 	return c.writeJSON(http.StatusCreated, toFeedback(f))
 }
 

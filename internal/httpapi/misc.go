@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/observatory-net/observatory/api"
-	"github.com/observatory-net/observatory/internal/rescore"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -101,7 +100,7 @@ func (s *Server) openAPI(c *call) error {
 
 // reviewFeedback: POST /api/v2/feedback/{id}/review (secretariat). An
 // accepted incident leaves the score: the month is re-scored in the same
-// transaction that records the verdict.
+// transaction that records the verdict (view.View.Review).
 func (s *Server) reviewFeedback(c *call) error {
 	id, err := c.secretariatOn()
 	if err != nil {
@@ -111,26 +110,9 @@ func (s *Server) reviewFeedback(c *call) error {
 	if err := c.decodeBody(&req); err != nil {
 		return err
 	}
-	verdict := store.Verdict(req.Verdict)
-	if verdict != store.VerdictAccepted && verdict != store.VerdictRejected {
-		return badRequest("verdict %s: want accepted or rejected", quote(string(req.Verdict)))
-	}
-	if len(req.Note) > 4000 || !cleanText(req.Note) {
-		return badRequest("note: want at most 4000 bytes of text")
-	}
-	err = rescore.Decide(c.ctx(), s.svc, id, verdict, c.who.Key.ID, req.Note, s.opt.Now().UTC())
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return notFound("no feedback %d", id)
-	case errors.Is(err, store.ErrConflict):
-		return conflict("feedback %d is no longer pending", id)
-	case err != nil:
-		return err
-	}
-	s.gen.Add(1) // scores, aggregates and trails may have changed
-	fb, err := s.svc.Feedback(c.ctx(), id)
+	fb, err := s.view.Review(c.ctx(), &c.who.Principal, id, store.Verdict(req.Verdict), req.Note)
 	if err != nil {
-		return fmt.Errorf("read back feedback %d: %w", id, err)
+		return err
 	}
 	return c.writeJSON(http.StatusOK, toFeedback(fb))
 }

@@ -12,82 +12,22 @@ import (
 	"sync"
 	"time"
 
-	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
-// monthList is the stored months, re-read when older than MonthsTTL.
-type monthList struct {
-	mu         sync.Mutex
-	metas      []store.MonthMeta
-	readAt     time.Time
-	refreshing bool
-	wg         sync.WaitGroup // the refresh in flight, for Close
-}
-
-// monthsRefreshTimeout bounds a background re-read of the months.
-const monthsRefreshTimeout = 10 * time.Second
-
-// monthList returns the stored months, newest first. Once they have been
-// read, a list older than MonthsTTL is still answered while one goroutine
-// re-reads it: no request waits for the store on the hot path (on
-// PostgreSQL the re-read is several round trips to another process, and
-// every request in flight used to queue behind it). With MonthsTTL zero the
-// list is read on every call.
+// monthList returns the stored months, newest first (view.View.Months).
 func (s *Server) monthList(ctx context.Context) ([]store.MonthMeta, error) {
-	m := &s.months
-	m.mu.Lock()
-	metas, age := m.metas, time.Since(m.readAt)
-	if metas != nil && s.opt.MonthsTTL > 0 {
-		if age >= s.opt.MonthsTTL && !m.refreshing {
-			m.refreshing = true
-			m.wg.Go(s.refreshMonths)
-		}
-		m.mu.Unlock()
-		return metas, nil
-	}
-	m.mu.Unlock()
-	metas, err := s.readMonths(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m.mu.Lock()
-	m.metas, m.readAt = metas, time.Now()
-	m.mu.Unlock()
-	return metas, nil
+	return s.view.Months(ctx)
 }
 
-// refreshMonths re-reads the months in the background. On failure the old
-// list stays, and is tried again after MonthsTTL.
-func (s *Server) refreshMonths() {
-	ctx, cancel := context.WithTimeout(context.Background(), monthsRefreshTimeout)
-	defer cancel()
-	metas, err := s.readMonths(ctx)
-	m := &s.months
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.refreshing, m.readAt = false, time.Now()
-	if err != nil {
-		s.log.Warn("re-read the stored months", "err", err)
-		return
+// refreshed prepares, after a background re-read of the months, a new
+// version of the month most queries read (a re-ingest, a review) before
+// they ask for it.
+func (s *Server) refreshed(metas []store.MonthMeta) {
+	if d := view.Resolve(metas, time.Time{}, ""); d != nil && s.peekView(d) == nil {
+		s.warmView(s.bg, d) //nolint:errcheck // a failed load is tried again by the next request
 	}
-	m.metas = metas
-	// A new version of the month most queries read (a re-ingest, a
-	// review) is prepared before they ask for it.
-	if d := resolveMonth(metas, time.Time{}, ""); d != nil && s.peekView(d) == nil {
-		m.wg.Go(func() { s.warmView(s.bg, d) })
-	}
-}
-
-func (s *Server) readMonths(ctx context.Context) ([]store.MonthMeta, error) {
-	metas, err := s.st.Months(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list months: %w", err)
-	}
-	if metas == nil {
-		metas = []store.MonthMeta{}
-	}
-	return metas, nil
 }
 
 // month resolves the month and spec query parameters to a stored month:
@@ -109,7 +49,7 @@ func (c *call) month() (*store.MonthMeta, error) {
 	if err != nil {
 		return nil, err
 	}
-	found := resolveMonth(metas, want, ref)
+	found := view.Resolve(metas, want, ref)
 	if found == nil {
 		if want.IsZero() && ref == "" {
 			return nil, notFound("no month is stored yet")
@@ -117,27 +57,6 @@ func (c *call) month() (*store.MonthMeta, error) {
 		return nil, notFound("no month stored for %s", describeMonth(want, ref))
 	}
 	return found, nil
-}
-
-// resolveMonth returns the month of metas (newest first) that want (zero:
-// the newest) and ref ("": any specification) select, nil when none.
-func resolveMonth(metas []store.MonthMeta, want time.Time, ref string) *store.MonthMeta {
-	var found *store.MonthMeta
-	for i := range metas {
-		m := &metas[i]
-		if (ref != "" && m.Spec != ref) || (!want.IsZero() && !m.Month.Equal(want)) {
-			continue
-		}
-		switch {
-		case found == nil:
-			found = m
-		case !m.Month.Equal(found.Month):
-			// metas are newest first: only older months remain.
-		case m.Spec == spec.Default:
-			found = m
-		}
-	}
-	return found
 }
 
 func describeMonth(m time.Time, ref string) string {
@@ -153,16 +72,7 @@ func describeMonth(m time.Time, ref string) string {
 
 // previousMonth returns the newest month before m stored under m's spec.
 func (c *call) previousMonth(m *store.MonthMeta) (*store.MonthMeta, error) {
-	metas, err := c.s.monthList(c.ctx())
-	if err != nil {
-		return nil, err
-	}
-	for i := range metas {
-		if metas[i].Spec == m.Spec && metas[i].Month.Before(m.Month) {
-			return &metas[i], nil
-		}
-	}
-	return nil, nil
+	return c.s.view.Previous(c.ctx(), m)
 }
 
 // respCache holds encoded month responses. Entries never go stale by
@@ -215,7 +125,7 @@ func (c *call) serveMonth(m *store.MonthMeta, view string, build func() (any, er
 	}
 	c.reg = reg
 	key := strings.Join([]string{m.Month.Format(time.RFC3339), m.Spec, strconv.FormatInt(m.IngestedAt.UnixNano(), 10),
-		strconv.FormatUint(c.s.gen.Load(), 10), regVersion, view, c.r.URL.Path, c.q.Encode()}, "\x00")
+		strconv.FormatUint(c.s.view.Generation(), 10), regVersion, view, c.r.URL.Path, c.q.Encode()}, "\x00")
 	sum := sha256.Sum256([]byte(key))
 	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
 	h := c.w.Header()

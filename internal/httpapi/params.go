@@ -11,7 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // Pagination bounds (api/openapi.yaml, parameter pageSize).
@@ -40,14 +41,7 @@ func checkParams(q url.Values, allowed []string) error {
 
 // cleanText reports whether every s is valid UTF-8 without NUL, which no
 // store column may hold (PostgreSQL refuses NUL in text).
-func cleanText(ss ...string) bool {
-	for _, s := range ss {
-		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-			return false
-		}
-	}
-	return true
-}
+func cleanText(ss ...string) bool { return view.CleanText(ss...) }
 
 // parseASN reads "AS3333", "as3333" or "3333".
 func parseASN(s string) (uint32, error) {

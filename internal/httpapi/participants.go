@@ -3,9 +3,6 @@ package httpapi
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +11,8 @@ import (
 
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 type participantScore struct {
@@ -58,17 +57,12 @@ func (s *Server) participantTable(c *call) error {
 	}
 	// The registry changes apart from the month: its version is part of
 	// the view, so that the cache and ETag follow it.
-	h := sha256.New()
-	for _, r := range reg {
-		h.Write(binary.BigEndian.AppendUint64(nil, uint64(r.ID)))
-		h.Write(binary.BigEndian.AppendUint64(nil, uint64(r.UpdatedAt.UnixNano())))
-	}
-	view := viewAnonymous + ":" + hex.EncodeToString(h.Sum(nil)[:8])
+	audience := viewAnonymous + ":" + view.RegistryVersion(reg)
 	if c.who.Key != nil {
-		view = "keyed:" + view // the same table, but not for shared caches
+		audience = "keyed:" + audience // the same table, but not for shared caches
 	}
 	c.heavy = true // the month's participants, maybe all its ASNs
-	return c.serveMonth(m, view, func() (any, error) {
+	return c.serveMonth(m, audience, func() (any, error) {
 		rows, source, err := s.participantRows(c, m, reg)
 		if err != nil {
 			return nil, err
@@ -131,20 +125,9 @@ func participantRows(ctx context.Context, st store.Store, m *store.MonthMeta, re
 // each public score's mean and its level; for Action 1, whose score is not
 // public, the worst level only.
 func participantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spec.Spec) participantRow {
-	ready, aspiring := 0.9, 0.8
-	if sp != nil {
-		ready, aspiring = sp.Readiness.Ready, sp.Readiness.Aspiring
-	}
-	levelOf := func(v float64) string {
-		switch {
-		case v >= ready:
-			return "ready"
-		case v >= aspiring:
-			return "aspiring"
-		}
-		return "lagging"
-	}
-	mean := func(id string) participantScore {
+	readiness := view.Readiness(sp)
+	mean := func(sid vocab.ScoreID) participantScore {
+		id := string(sid)
 		var sum float64
 		n := 0
 		for _, asn := range r.ASNs {
@@ -157,21 +140,23 @@ func participantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spe
 			}
 		}
 		if n == 0 {
-			return participantScore{Level: "noData"}
+			return participantScore{Level: vocab.NoData.API()}
 		}
 		v := sum / float64(n)
-		out := participantScore{Value: &v, Level: levelOf(v)}
+		out := participantScore{Value: &v, Level: view.LevelOf(v, readiness)}
 		if !publicScore(sp, id) {
 			out.Value = nil // the mark only
 		}
 		return out
 	}
-	worst := "noData"
-	rank := map[string]int{"noData": 0, "ready": 1, "aspiring": 2, "lagging": 3}
+	// Action 1's mark: the worst level with data, noData when none has.
+	worst := vocab.NoData.API()
 	for _, asn := range r.ASNs {
 		if a := records[asn]; a != nil {
 			for _, sc := range a.Scores {
-				if l := level(sc.Level, sc.HasData); sc.ID == "filtering" && rank[l] > rank[worst] {
+				l := view.Level(sc.Level, sc.HasData)
+				if sc.ID == string(vocab.Filtering) && l != vocab.NoData.API() &&
+					(worst == vocab.NoData.API() || view.LevelRank(l) > view.LevelRank(worst)) {
 					worst = l
 				}
 			}
@@ -186,8 +171,8 @@ func participantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spe
 	}
 	return participantRow{ID: r.ID, UID: r.UID, Organisation: r.Organisation, Programme: r.Programme, ASNs: asns,
 		Approved: stamp(r.Approved), Areas: areas, Action1Mark: worst,
-		AntiSpoofing: mean("antiSpoofing"), Coordination: mean("coordination"),
-		IRR: mean("routingInformationIRR"), RPKI: mean("routingInformationRPKI")}
+		AntiSpoofing: mean(vocab.AntiSpoofing), Coordination: mean(vocab.Coordination),
+		IRR: mean(vocab.RoutingInformationIRR), RPKI: mean(vocab.RoutingInformationRPKI)}
 }
 
 var programmes = []string{"netops", "ixp", "cdn", "vendor"}
@@ -256,16 +241,6 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
-// registryChanged drops what depends on the registry: cached responses
-// and the participant ASNs of cached keys.
-func (s *Server) registryChanged() {
-	s.forgetRegistry()
-	s.gen.Add(1)
-	s.keys.mu.Lock()
-	s.keys.m = nil
-	s.keys.mu.Unlock()
-}
-
 // createParticipant: POST /api/v2/participants (secretariat).
 func (s *Server) createParticipant(c *call) error {
 	if err := c.needRole(store.RoleSecretariat); err != nil {
@@ -319,14 +294,8 @@ func (s *Server) deleteParticipant(c *call) error {
 }
 
 // publicScore reports whether the specification publishes a score of
-// participants; without the specification nothing is public.
-func publicScore(sp *spec.Spec, id string) bool {
-	if sp == nil {
-		return false
-	}
-	act, ok := sp.Action(id)
-	return ok && act.Public
-}
+// participants (view.PublicScore).
+func publicScore(sp *spec.Spec, id string) bool { return view.PublicScore(sp, id) }
 
 // secretariatOn admits the secretariat alone, on a server with a Service,
 // and reads the {id} the request names.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // problemBase prefixes the type URI of every problem (RFC 9457 §3.1.1).
@@ -56,19 +57,17 @@ func conflict(format string, args ...any) *Problem {
 }
 
 // quote shortens and quotes user input for a problem detail.
-func quote(s string) string {
-	const max = 64
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return strconv.Quote(s)
-}
+func quote(s string) string { return view.Quote(s) }
 
 // writeProblem renders err: a *Problem as itself, anything else as a 500
 // whose cause is logged, never sent.
 func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	var p *Problem
-	if !errors.As(err, &p) && errors.Is(err, store.ErrInvalid) {
+	var refused *view.Error
+	if !errors.As(err, &p) && errors.As(err, &refused) {
+		p = problemOf(refused)
+	}
+	if p == nil && errors.Is(err, store.ErrInvalid) {
 		p = badRequest("%s", err.Error()) // the store refused the input before touching the database
 	}
 	if p == nil && store.IsReadOnly(err) {
@@ -90,4 +89,21 @@ func writeProblem(w http.ResponseWriter, r *http.Request, log *slog.Logger, err 
 	w.WriteHeader(p.Status)
 	b, _ := json.Marshal(&out)
 	w.Write(b) //nolint:errcheck // the client is gone
+}
+
+// problemOf is the problem of a request the view refused.
+func problemOf(e *view.Error) *Problem {
+	switch e.Kind {
+	case view.Unauthorized:
+		return unauthorized("%s", e.Detail)
+	case view.Forbidden:
+		return forbidden("%s", e.Detail)
+	case view.Invalid:
+		return badRequest("%s", e.Detail)
+	case view.NotFound:
+		return notFound("%s", e.Detail)
+	case view.Conflict:
+		return conflict("%s", e.Detail)
+	}
+	return problem(http.StatusServiceUnavailable, "unavailable", "%s", e.Detail)
 }

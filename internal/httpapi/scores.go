@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -307,23 +306,19 @@ func (s *Server) incidentsWithTrail(c *call, m *store.MonthMeta, asns []uint32) 
 		}
 		incs = append(incs, some...)
 	}
-	trail := map[string][]feedbackJSON{}
-	if s.svc != nil && len(incs) > 0 {
-		f := store.FeedbackFilter{ASNs: asns, Month: m.Month}
-		fbs, err := s.svc.Feedbacks(c.ctx(), f)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("read feedback: %w", err)
-		}
-		for i := len(fbs) - 1; i >= 0; i-- { // oldest first
-			if fbs[i].Spec == m.Spec && c.who.SeesTrail(fbs[i].ASN) {
-				trail[fbs[i].IncidentID] = append(trail[fbs[i].IncidentID], toFeedback(&fbs[i]))
-			}
+	trail := map[string][]store.Feedback{}
+	if len(incs) > 0 {
+		var err error
+		if trail, err = s.view.Trail(c.ctx(), m, asns, &c.who.Principal); err != nil {
+			return nil, err
 		}
 	}
 	out := make([]incidentJSON, 0, len(incs))
 	for i := range incs {
 		j := toIncident(&incs[i])
-		j.Feedback = trail[incs[i].ID]
+		for k := range trail[incs[i].ID] {
+			j.Feedback = append(j.Feedback, toFeedback(&trail[incs[i].ID][k]))
+		}
 		out = append(out, j)
 	}
 	return out, nil

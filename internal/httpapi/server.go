@@ -10,13 +10,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/observatory-net/observatory/internal/accesslog"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // MaxBodyBytes caps request bodies; larger ones get 413.
@@ -71,29 +71,27 @@ type Options struct {
 
 // Server serves the API. Create it with New; it is safe for concurrent use.
 type Server struct {
-	opt      Options
-	st       store.Store
-	svc      store.Service
-	log      *slog.Logger
-	mux      *http.ServeMux
-	routes   []route
-	months   monthList
-	registry registryASNs
-	cache    respCache
-	gen      atomic.Uint64 // bumped on every write made through the server
-	keys     keyCache
-	limits   *limiter
-	metrics  *metrics
-	touch    toucher
-	closeMu  sync.Once
-	counted  *countedStore         // st, which counts the reads
-	views    viewCache[*monthView] // month views of the list endpoints
-	aggs     viewCache[*aggView]   // months' aggregates, indexed
-	work     *workLimiter          // expensive requests in flight
-	checker  store.Checker         // the store's integrity check, when it has one
-	checks   storeHealth           // what /healthz knows of the store
-	bg       context.Context       // the server's own work: ends with Close
-	stopBG   context.CancelFunc    // ends bg
+	opt     Options
+	st      store.Store
+	svc     store.Service
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []route
+	view    *view.View // months, registry, generation, feedback trail
+	cache   respCache
+	keys    view.Cache[cachedKey] // verified keys by token
+	limits  *limiter
+	metrics *metrics
+	touch   toucher
+	closeMu sync.Once
+	counted *countedStore         // st, which counts the reads
+	views   viewCache[*monthView] // month views of the list endpoints
+	aggs    viewCache[*aggView]   // months' aggregates, indexed
+	work    *workLimiter          // expensive requests in flight
+	checker store.Checker         // the store's integrity check, when it has one
+	checks  storeHealth           // what /healthz knows of the store
+	bg      context.Context       // the server's own work: ends with Close
+	stopBG  context.CancelFunc    // ends bg
 }
 
 // route is one operation: method and ServeMux path, the query parameters
@@ -106,18 +104,11 @@ type route struct {
 
 // New returns a server for opt.
 func New(opt Options) (*Server, error) {
-	if opt.Store == nil {
-		return nil, fmt.Errorf("httpapi: Options.Store is required")
+	vo := view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger, Now: opt.Now, MonthsTTL: opt.MonthsTTL}
+	if err := vo.Fill(); err != nil {
+		return nil, fmt.Errorf("httpapi: %w", err)
 	}
-	if opt.Service == nil {
-		opt.Service, _ = opt.Store.(store.Service)
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt.Service, opt.Logger, opt.Now = vo.Service, vo.Logger, vo.Now
 	if opt.CacheBytes == 0 {
 		opt.CacheBytes = 64 << 20
 	}
@@ -140,6 +131,11 @@ func New(opt Options) (*Server, error) {
 	s.metrics = newMetrics(opt.Registry)
 	s.counted = &countedStore{Store: opt.Store, m: s.metrics, corrupt: s.noteCorrupt}
 	s.st = s.counted
+	vo.Store, vo.Refreshed = s.counted, s.refreshed // the view's reads are counted too
+	var err error
+	if s.view, err = view.New(vo); err != nil {
+		return nil, err
+	}
 	s.limits = newLimiter(opt.Now)
 	s.limits.refused = s.metrics.rejections.WithLabelValues("rate_limited").Inc
 	s.views.max = opt.MonthViews
@@ -162,14 +158,29 @@ func (s *Server) Close() error {
 		s.touch.stop()
 		s.stopBG()
 		s.checks.wg.Wait()
-		s.months.wg.Wait()
-		s.registry.wg.Wait()
+		s.view.Close()
 	})
 	return nil
 }
 
-// Handler returns the HTTP handler of the whole API.
-func (s *Server) Handler() http.Handler { return s.metrics.wrap(s.logRequests(s.recoverPanics(s.mux))) }
+// Handler returns the HTTP handler of the whole API. It carries the
+// server's View (its View method): the dashboard in front of it shares it.
+func (s *Server) Handler() http.Handler {
+	return viewHandler{s.metrics.wrap(s.logRequests(s.recoverPanics(s.mux))), s.view}
+}
+
+// viewHandler is the API's handler with the View it serves from.
+type viewHandler struct {
+	http.Handler
+	v *view.View
+}
+
+// View returns the View the API serves from.
+func (h viewHandler) View() *view.View { return h.v }
+
+// View returns the server's view of the store: the months, the registry,
+// the generation of writes and the feedback trail (internal/view).
+func (s *Server) View() *view.View { return s.view }
 
 // table lists every operation; api/openapi.yaml must have each of them.
 func (s *Server) table() []route {

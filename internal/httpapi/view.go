@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // Month views (finding 2 of issue 17). A list query used to read the whole
@@ -161,11 +162,11 @@ func (v *monthView) participants(reg map[uint32]bool) []uint32 {
 func (s *Server) Warm(ctx context.Context) error {
 	// Read apart from the cached list: a list read before the first month
 	// is ingested (observatory run) must not be answered for MonthsTTL.
-	metas, err := s.readMonths(ctx)
+	metas, err := s.st.Months(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("list months: %w", err)
 	}
-	if m := resolveMonth(metas, time.Time{}, ""); m != nil {
+	if m := view.Resolve(metas, time.Time{}, ""); m != nil {
 		return s.warmView(ctx, m)
 	}
 	return nil
@@ -175,7 +176,7 @@ func (s *Server) Warm(ctx context.Context) error {
 // takes no slot of expensive work: list queries of the month wait for its
 // read, not for a slot, and the others are not kept waiting.
 func (s *Server) warmView(ctx context.Context, m *store.MonthMeta) error {
-	key, version := viewKeys(m, s.gen.Load())
+	key, version := viewKeys(m, s.view.Generation())
 	sl, load := s.views.slot(key, version)
 	if !load {
 		return nil
@@ -188,7 +189,7 @@ func (s *Server) warmView(ctx context.Context, m *store.MonthMeta) error {
 // for a whole month read, or shared with the request loading it.
 func (c *call) monthView(m *store.MonthMeta) (*monthView, error) {
 	s := c.s
-	key, version := viewKeys(m, s.gen.Load())
+	key, version := viewKeys(m, s.view.Generation())
 	sl, load := s.views.slot(key, version)
 	if load {
 		c.chargeMonthRead()
@@ -213,7 +214,7 @@ func waitSlot[T any](ctx context.Context, sl *viewSlot[T]) (T, error) {
 // peekView returns the view of m when it is loaded, else nil: for the
 // requests that need one record and would rather read it than wait.
 func (s *Server) peekView(m *store.MonthMeta) *monthView {
-	v, _ := s.views.peek(viewKeys(m, s.gen.Load()))
+	v, _ := s.views.peek(viewKeys(m, s.view.Generation()))
 	return v
 }
 

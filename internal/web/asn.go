@@ -11,10 +11,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/observatory-net/observatory/internal/httpapi"
 	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // routesPerPage bounds the route table of one page.
@@ -107,18 +108,17 @@ func (s *Server) asnJump(q *request) error {
 // non-participant's, or of an ASN whose details it may see; a
 // participant's public Actions otherwise, the others marked hidden.
 func scoresFor(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) []scoreRow {
-	participant := a.Participant || reg[a.ASN]
-	full := !participant || who.SeesDetails(a.ASN)
+	_, full := view.Visibility(a, &who.Principal, reg)
 	var out []scoreRow
 	for _, id := range scoreIDs {
-		row := scoreRow{ID: id, Level: "noData"}
+		row := scoreRow{ID: id, Level: vocab.NoData.API()}
 		i := slices.IndexFunc(a.Scores, func(sc store.Score) bool { return sc.ID == id })
 		switch {
-		case !full && !httpapi.PublicScore(sp, id):
+		case !full && !view.PublicScore(sp, id):
 			row.Level = "hidden"
 		case i >= 0:
 			sc := a.Scores[i]
-			row.Level = httpapi.Level(sc.Level, sc.HasData)
+			row.Level = view.Level(sc.Level, sc.HasData)
 			if sc.HasData {
 				row.Value = finite(sc.Value)
 			}
@@ -153,12 +153,14 @@ func (s *Server) asnPage(q *request) error {
 	if len(recs) == 0 {
 		return notFound("AS%d is not measured in %s", asn, m.Month.Format("2006-01"))
 	}
-	_, reg, _, err := s.registered(q.ctx())
+	r, err := s.registered(q.ctx())
 	if err != nil {
 		return err
 	}
+	reg := r.ASNs
 	a := &recs[0]
-	p := asnPage{ASN: asn, Month: m.Month.Format("2006-01"), Rec: a, Participant: a.Participant || reg[asn],
+	participant, _ := view.Visibility(a, &q.who.Principal, reg)
+	p := asnPage{ASN: asn, Month: m.Month.Format("2006-01"), Rec: a, Participant: participant,
 		Scores: scoresFor(a, specOf(m), q.who, reg), Details: q.who.SeesDetails(asn), Owner: q.who.Owns(asn),
 		Flagged: q.r.URL.Query().Get("flagged"), CSRF: s.csrfToken(q.who)}
 	if p.Months, err = s.monthNames(q); err != nil {
@@ -183,7 +185,7 @@ func (s *Server) asnPage(q *request) error {
 func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	classify := scoreClass(specOf(m))
 	for _, mt := range p.Rec.Metrics {
-		row := metricRow{Metric: mt, Level: "noData"}
+		row := metricRow{Metric: mt, Level: vocab.NoData.API()}
 		if mt.HasData {
 			row.Level, _ = classify(finite(mt.Score))
 		}
@@ -199,15 +201,9 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 		return fmt.Errorf("read incidents of AS%d: %w", p.ASN, err)
 	}
 	trail := map[string][]store.Feedback{}
-	if s.svc != nil && len(incs) > 0 {
-		fbs, err := s.svc.Feedbacks(q.ctx(), store.FeedbackFilter{ASNs: []uint32{p.ASN}, Month: m.Month})
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("read feedback: %w", err)
-		}
-		for i := len(fbs) - 1; i >= 0; i-- { // oldest first
-			if fbs[i].Spec == m.Spec && q.who.SeesTrail(fbs[i].ASN) {
-				trail[fbs[i].IncidentID] = append(trail[fbs[i].IncidentID], fbs[i])
-			}
+	if len(incs) > 0 {
+		if trail, err = s.shared.Trail(q.ctx(), m, []uint32{p.ASN}, &q.who.Principal); err != nil {
+			return err
 		}
 	}
 	var spans []span
@@ -364,7 +360,7 @@ func evidenceLine(item json.RawMessage) string {
 // history fills the five scores over the last 12 stored months of m's
 // specification, as the visitor may see them.
 func (s *Server) history(q *request, m *store.MonthMeta, reg map[uint32]bool, p *asnPage) error {
-	metas, err := s.specMonths(q.ctx(), m.Spec)
+	metas, err := s.shared.SpecMonths(q.ctx(), m.Spec)
 	if err != nil {
 		return err
 	}
@@ -408,7 +404,8 @@ func (s *Server) history(q *request, m *store.MonthMeta, reg map[uint32]bool, p 
 
 // feedbackForm: POST /incidents/{id}/feedback, the no-JavaScript form
 // behind the "flag as false positive" button: checks the page's CSRF
-// token and passes the claim to the API as the key's holder.
+// token and records the claim as the key's holder (view.View.Flag, the
+// use case and role checks of the API's POST feedback).
 func (s *Server) feedbackForm(q *request) error {
 	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, 16<<10)
 	if err := q.r.ParseForm(); err != nil {
@@ -420,26 +417,14 @@ func (s *Server) feedbackForm(q *request) error {
 	if !sameOrigin(q.r) || !s.validCSRF(q.who, q.r.PostForm.Get("csrf")) {
 		return forbidden("the form must come from this site's own pages")
 	}
-	if s.opt.API == nil {
-		return &httpError{status: http.StatusServiceUnavailable, msg: "feedback needs the API"}
-	}
 	id := q.r.PathValue("id")
-	body, _ := json.Marshal(map[string]string{"reason": q.r.PostForm.Get("reason")})
-	rec := &bufferWriter{header: http.Header{}}
-	ctx := httpapi.WithPrincipal(q.ctx(), q.who.Principal) // the session's key, never a header
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/api/v2/incidents/"+url.PathEscape(id)+"/feedback", strings.NewReader(string(body)))
-	if err != nil {
-		return badRequest("bad incident id")
+	_, err := s.shared.Flag(q.ctx(), &q.who.Principal, id, q.r.PostForm.Get("reason"))
+	var refused *view.Error
+	if errors.As(err, &refused) {
+		return &httpError{status: refusalStatus[refused.Kind], msg: "the feedback was refused: " + refused.Detail}
 	}
-	req.RemoteAddr = q.r.RemoteAddr
-	req.Header.Set("Content-Type", "application/json")
-	s.opt.API.ServeHTTP(rec, req)
-	if rec.status >= 300 {
-		var pr struct {
-			Detail string `json:"detail"`
-		}
-		json.Unmarshal(rec.body, &pr) //nolint:errcheck // an empty detail is fine
-		return &httpError{status: rec.status, msg: "the API refused the feedback: " + pr.Detail}
+	if err != nil {
+		return err
 	}
 	back := safeNext(q.r.PostForm.Get("next"))
 	sep := "?"
@@ -450,23 +435,12 @@ func (s *Server) feedbackForm(q *request) error {
 	return nil
 }
 
-// bufferWriter records an in-process response of the API.
-type bufferWriter struct {
-	header http.Header
-	status int
-	body   []byte
-}
-
-func (b *bufferWriter) Header() http.Header { return b.header }
-func (b *bufferWriter) WriteHeader(code int) {
-	if b.status == 0 {
-		b.status = code
-	}
-}
-func (b *bufferWriter) Write(p []byte) (int, error) {
-	if b.status == 0 {
-		b.status = http.StatusOK
-	}
-	b.body = append(b.body, p...)
-	return len(p), nil
+// refusalStatus is the status of each kind of refusal, as the API has it.
+var refusalStatus = map[view.Kind]int{
+	view.Unauthorized: http.StatusUnauthorized,
+	view.Forbidden:    http.StatusForbidden,
+	view.Invalid:      http.StatusBadRequest,
+	view.NotFound:     http.StatusNotFound,
+	view.Conflict:     http.StatusConflict,
+	view.Unavailable:  http.StatusServiceUnavailable,
 }

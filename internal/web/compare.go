@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // comparePage is /compare: two to five ASNs or regions over the stored
@@ -55,7 +56,7 @@ func (s *Server) compare(q *request) error {
 	if err != nil {
 		return err
 	}
-	metas, err := s.specMonths(q.ctx(), newest.Spec)
+	metas, err := s.shared.SpecMonths(q.ctx(), newest.Spec)
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (s *Server) compareMonth(q *request, m *store.MonthMeta, p *comparePage) ([
 			}
 			aggs, _ := v.lookup(item)
 			for _, id := range scoreIDs {
-				c := compareCell{Level: "noData"}
+				c := compareCell{Level: vocab.NoData.API()}
 				if a, ok := aggs[id]; ok && hasData(a) {
 					c.Value, c.Level = finite(a.Value), ""
 				}
@@ -135,15 +136,16 @@ func (s *Server) compareMonth(q *request, m *store.MonthMeta, p *comparePage) ([
 	if err != nil {
 		return nil, fmt.Errorf("read ASNs: %w", err)
 	}
-	_, reg, _, err := s.registered(q.ctx())
+	r, err := s.registered(q.ctx())
 	if err != nil {
 		return nil, err
 	}
+	reg := r.ASNs
 	sp := specOf(m)
 	for k, a := range asns {
 		i := slices.IndexFunc(recs, func(r store.ASN) bool { return r.ASN == a })
 		for j := range scoreIDs {
-			c := compareCell{Level: "noData"}
+			c := compareCell{Level: vocab.NoData.API()}
 			if i >= 0 {
 				sc := scoresFor(&recs[i], sp, q.who, reg)[j]
 				c = compareCell{Value: sc.Value, Level: sc.Level}

@@ -2,75 +2,44 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // scoreIDs are the five published scores, in the Observatory's order.
-var scoreIDs = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
+var scoreIDs = func() []string {
+	out := make([]string, len(vocab.Scores))
+	for i, id := range vocab.Scores {
+		out[i] = string(id)
+	}
+	return out
+}()
 
 // scoreNames are their titles on the pages.
 var scoreNames = map[string]string{
-	"filtering":              "Filtering",
-	"antiSpoofing":           "Anti-spoofing",
-	"coordination":           "Coordination",
-	"routingInformationIRR":  "Routing information (IRR)",
-	"routingInformationRPKI": "Routing information (RPKI)",
-	"roaValidShare":          "Networks with a valid ROA",
-	"rovFilteringShare":      "Networks filtering RPKI-invalid routes",
+	string(vocab.Filtering):              "Filtering",
+	string(vocab.AntiSpoofing):           "Anti-spoofing",
+	string(vocab.Coordination):           "Coordination",
+	string(vocab.RoutingInformationIRR):  "Routing information (IRR)",
+	string(vocab.RoutingInformationRPKI): "Routing information (RPKI)",
+	string(vocab.ROAValidShare):          "Networks with a valid ROA",
+	string(vocab.ROVFilteringShare):      "Networks filtering RPKI-invalid routes",
 }
 
 // summaryScopes are the aggregate scopes a region key is looked up in,
 // in the order GET /api/v2/scores/summary does.
 var summaryScopes = []string{"world", "region", "subregion", "rir", "economy", "participants"}
 
-// monthList is the stored months, re-read when older than MonthsTTL.
-type monthList struct {
-	mu     sync.Mutex
-	metas  []store.MonthMeta
-	readAt time.Time
-}
-
+// monthList returns the stored months, newest first (view.View.Months).
 func (s *Server) monthList(ctx context.Context) ([]store.MonthMeta, error) {
-	m := &s.months
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.metas != nil && time.Since(m.readAt) < s.opt.MonthsTTL {
-		return m.metas, nil
-	}
-	metas, err := s.st.Months(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list months: %w", err)
-	}
-	if metas == nil {
-		metas = []store.MonthMeta{}
-	}
-	m.metas, m.readAt = metas, time.Now()
-	return metas, nil
-}
-
-// months returns the stored months of one specification, newest first.
-func (s *Server) specMonths(ctx context.Context, ref string) ([]store.MonthMeta, error) {
-	metas, err := s.monthList(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []store.MonthMeta
-	for _, m := range metas {
-		if m.Spec == ref {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return s.shared.Months(ctx)
 }
 
 // month resolves ?month= to a stored month as the API does: the newest
@@ -88,20 +57,7 @@ func (q *request) month() (*store.MonthMeta, error) {
 		}
 		want = t
 	}
-	var found *store.MonthMeta
-	for i := range metas {
-		m := &metas[i]
-		if !want.IsZero() && !m.Month.Equal(want) {
-			continue
-		}
-		switch {
-		case found == nil:
-			found = m
-		case !m.Month.Equal(found.Month):
-		case m.Spec == spec.Default:
-			found = m
-		}
-	}
+	found := view.Resolve(metas, want, "")
 	if found == nil {
 		if want.IsZero() {
 			return nil, notFound("no month is stored yet")
@@ -111,66 +67,21 @@ func (q *request) month() (*store.MonthMeta, error) {
 	return found, nil
 }
 
-// previous returns the newest month before m under m's specification.
-func (s *Server) previous(ctx context.Context, m *store.MonthMeta) (*store.MonthMeta, error) {
-	metas, err := s.monthList(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range metas {
-		if metas[i].Spec == m.Spec && metas[i].Month.Before(m.Month) {
-			return &metas[i], nil
-		}
-	}
-	return nil, nil
-}
-
-// registry is the participants registry: an ASN it lists is a
-// participant whatever its month says, as for the API.
-type registry struct {
-	mu      sync.Mutex
-	list    []store.Registered
-	asns    map[uint32]bool
-	version string
-	readAt  time.Time
-}
-
-func (s *Server) registered(ctx context.Context) ([]store.Registered, map[uint32]bool, string, error) {
-	if s.svc == nil {
-		return nil, nil, "", nil
-	}
-	r := &s.reg
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.asns != nil && time.Since(r.readAt) < s.opt.MonthsTTL {
-		return r.list, r.asns, r.version, nil
-	}
-	list, err := s.svc.RegisteredParticipants(ctx)
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("read the participants registry: %w", err)
-	}
-	asns := map[uint32]bool{}
-	h := sha256.New()
-	for _, p := range list {
-		h.Write(binary.BigEndian.AppendUint64(nil, uint64(p.ID)))
-		h.Write(binary.BigEndian.AppendUint64(nil, uint64(p.UpdatedAt.UnixNano())))
-		for _, a := range p.ASNs {
-			asns[a] = true
-		}
-	}
-	r.list, r.asns, r.version, r.readAt = list, asns, hex.EncodeToString(h.Sum(nil)[:8]), time.Now()
-	return list, asns, r.version, nil
+// registered returns the participants registry (view.View.Registry): an
+// ASN it lists is a participant whatever its month says, as for the API.
+func (s *Server) registered(ctx context.Context) (*view.Registry, error) {
+	return s.shared.Registry(ctx)
 }
 
 // monthKey names one version of a month: its ingest, and the writes
-// made since through the API.
+// made since through the view and the API.
 func (s *Server) monthKey(m *store.MonthMeta) string {
 	var gen uint64
 	if s.opt.Generation != nil {
 		gen = s.opt.Generation()
 	}
 	return m.Month.Format("2006-01") + "\x00" + m.Spec + "\x00" + strconv.FormatInt(m.IngestedAt.UnixNano(), 10) +
-		"\x00" + strconv.FormatUint(gen, 10)
+		"\x00" + strconv.FormatUint(gen, 10) + "/" + strconv.FormatUint(s.shared.Generation(), 10)
 }
 
 // monthView is what the pages need of one month version, computed once.

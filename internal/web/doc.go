@@ -10,7 +10,9 @@
 // adds client-side sorting and filtering, the theme toggle and the
 // false-positive buttons.
 //
-// Pages read the same store.Store as internal/httpapi and apply the same
+// Pages read the same store.Store as internal/httpapi, through the same
+// internal/view (the API's own when serve puts the dashboard in front of
+// it): one list of months and one registry, cached alike, and the same
 // visibility rules (see that package's documentation): anonymous visitors
 // see aggregates and public scores; a visitor signed in with an API key
 // sees what that key sees. Signing in starts a server-side session
@@ -19,6 +21,8 @@
 // revoked key ends it. The session acts as its key on /api/v2 as well
 // (httpapi.WithPrincipal, in process, never a header), for reads; writes
 // from the pages must also carry the session's CSRF token (X-CSRF-Token).
+// The no-JavaScript "flag as false positive" form records the claim
+// through internal/view itself (view.View.Flag), with the API's checks.
 // Pages and failed sign-ins are rate-limited per client address
 // (internal/ratelimit, internal/forwarded), and a redirect after a form
 // only goes to a path of this site (safeNext).

@@ -98,7 +98,7 @@ func (s *Server) overview(q *request) error {
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}
-	prevM, err := s.previous(q.ctx(), m)
+	prevM, err := s.shared.Previous(q.ctx(), m)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/httpapi"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // participantCols are the sortable columns of /participants.
@@ -67,11 +68,11 @@ func sortHeads(path string, keep url.Values, cols, labels []string, sortKey, dir
 // participantRows returns the table of GET /api/v2/participants for m:
 // from the registry when it holds anyone, else from the month's snapshot.
 func (s *Server) participantRows(q *request, m *store.MonthMeta) ([]httpapi.ParticipantRow, string, error) {
-	reg, _, _, err := s.registered(q.ctx())
+	r, err := s.registered(q.ctx())
 	if err != nil {
 		return nil, "", err
 	}
-	return httpapi.ParticipantRows(q.ctx(), s.st, m, reg)
+	return httpapi.ParticipantRows(q.ctx(), s.st, m, r.List)
 }
 
 // filteredParticipants applies ?q=, ?sort= and ?dir=.
@@ -127,10 +128,8 @@ func searchText(r httpapi.ParticipantRow) string {
 	return b.String()
 }
 
-var levelRank = map[string]int{"ready": 0, "aspiring": 1, "lagging": 2, "noData": 3}
-
 func compareMark(a, b httpapi.ParticipantMark) int {
-	if c := cmp.Compare(levelRank[a.Level], levelRank[b.Level]); c != 0 {
+	if c := cmp.Compare(view.LevelRank(a.Level), view.LevelRank(b.Level)); c != 0 {
 		return c
 	}
 	av, bv := -1.0, -1.0
@@ -152,7 +151,7 @@ func compareRows(a, b httpapi.ParticipantRow, col string) int {
 	case "asns":
 		return cmp.Compare(len(a.ASNs), len(b.ASNs))
 	case "action1":
-		return cmp.Compare(levelRank[a.Action1Mark], levelRank[b.Action1Mark])
+		return cmp.Compare(view.LevelRank(a.Action1Mark), view.LevelRank(b.Action1Mark))
 	case "antiSpoofing":
 		return compareMark(a.AntiSpoofing, b.AntiSpoofing)
 	case "coordination":

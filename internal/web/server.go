@@ -15,6 +15,7 @@ import (
 	"github.com/observatory-net/observatory/internal/forwarded"
 	"github.com/observatory-net/observatory/internal/ratelimit"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // Options configure a Server. Store is required; the rest may be zero.
@@ -29,6 +30,12 @@ type Options struct {
 	// /healthz and /metrics to it, acting for the session's key
 	// (httpapi.WithPrincipal).
 	API http.Handler
+	// View, when set, is the view of the store shared with the API: the
+	// month list, the registry and the feedback trail, and the count of
+	// writes made through either. When nil and API carries one (the
+	// handler of httpapi.Server does), that one is used; else the
+	// dashboard makes its own.
+	View *view.View
 	// Generation, when set, counts writes that change month data without
 	// a re-ingest (a review re-scores a month): what the pages computed
 	// of a month is recomputed when it changes. serve passes the API's
@@ -65,8 +72,7 @@ type Server struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 
-	months     monthList
-	reg        registry
+	shared     *view.View // shared with the API
 	sessions   sessionCache
 	pageLimits *ratelimit.Limiter // pages, per client address
 	signIns    *ratelimit.Limiter // failed sign-ins, per client address
@@ -76,18 +82,13 @@ type Server struct {
 
 // New returns a dashboard for opt.
 func New(opt Options) (*Server, error) {
-	if opt.Store == nil {
-		return nil, errors.New("web: Options.Store is required")
+	// The view's defaults are the dashboard's: the same store, logger and
+	// clock as the API's.
+	vo := view.Options{Store: opt.Store, Service: opt.Service, Logger: opt.Logger, Now: opt.Now, MonthsTTL: opt.MonthsTTL}
+	if err := vo.Fill(); err != nil {
+		return nil, fmt.Errorf("web: %w", err)
 	}
-	if opt.Service == nil {
-		opt.Service, _ = opt.Store.(store.Service)
-	}
-	if opt.Logger == nil {
-		opt.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt.Service, opt.Logger, opt.Now = vo.Service, vo.Logger, vo.Now
 	if opt.SessionTTL <= 0 {
 		opt.SessionTTL = DefaultSessionTTL
 	}
@@ -97,11 +98,23 @@ func New(opt Options) (*Server, error) {
 	case opt.SessionIdle < 0:
 		opt.SessionIdle = 0
 	}
+	if opt.View == nil {
+		if h, ok := opt.API.(interface{ View() *view.View }); ok {
+			opt.View = h.View()
+		}
+	}
+	if opt.View == nil {
+		v, err := view.New(vo)
+		if err != nil {
+			return nil, err
+		}
+		opt.View = v
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, log: opt.Logger, mux: http.NewServeMux(),
+	s := &Server{opt: opt, st: opt.Store, svc: opt.Service, shared: opt.View, log: opt.Logger, mux: http.NewServeMux(),
 		pages: pages, cache: map[string]*monthView{}, pageLimits: ratelimit.New(opt.Now), signIns: ratelimit.New(opt.Now)}
 	s.routes()
 	return s, nil
@@ -144,9 +157,12 @@ func (s *Server) Handler() http.Handler {
 // Warm computes what the pages need of the newest months, so that the
 // first visitor does not wait for it. serve calls it in the background.
 func (s *Server) Warm(ctx context.Context) error {
-	metas, err := s.monthList(ctx)
+	// Read apart from the list the view caches, as the API's Warm does:
+	// a list read before the first month is ingested (observatory run)
+	// must not be answered, to the API too, for MonthsTTL.
+	metas, err := s.st.Months(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("list months: %w", err)
 	}
 	// Newest first, as far back as an ASN's history reaches: a visitor
 	// switching months, or reading a trend, finds them computed too.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/access"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // Session lifetimes: Options.SessionTTL and SessionIdle default to these.
@@ -42,9 +43,9 @@ var errNoSession = errors.New("no usable session")
 // sessionCache remembers usable sessions for KeyCacheTTL, as the API
 // remembers keys: how late a revocation by another process takes effect.
 type sessionCache struct {
-	mu     sync.Mutex
-	m      map[string]cachedSession // by hash
-	pruned time.Time
+	view.Cache[cachedSession] // by hash
+	mu                        sync.Mutex
+	pruned                    time.Time // guarded by mu
 }
 
 type cachedSession struct {
@@ -146,9 +147,7 @@ func (s *Server) cachedSession(ctx context.Context, hash []byte, now time.Time) 
 	if s.opt.KeyCacheTTL <= 0 {
 		return nil, false
 	}
-	s.sessions.mu.Lock()
-	cs, ok := s.sessions.m[string(hash)]
-	s.sessions.mu.Unlock()
+	cs, ok := s.sessions.Get(string(hash))
 	if !ok || now.Sub(cs.at) >= s.opt.KeyCacheTTL || !now.Before(cs.expires) || !cs.p.Key.Usable(now) ||
 		s.opt.SessionIdle > 0 && now.Sub(cs.seen) >= s.opt.SessionIdle {
 		return nil, false
@@ -177,19 +176,12 @@ func (s *Server) remember(hash []byte, cs cachedSession) {
 	if s.opt.KeyCacheTTL <= 0 {
 		return
 	}
-	s.sessions.mu.Lock()
-	defer s.sessions.mu.Unlock()
-	if s.sessions.m == nil || len(s.sessions.m) > 10000 {
-		s.sessions.m = map[string]cachedSession{}
-	}
-	s.sessions.m[string(hash)] = cs
+	s.sessions.Put(string(hash), cs)
 }
 
 // endSession deletes a session, in the store and the cache.
 func (s *Server) endSession(ctx context.Context, hash []byte) {
-	s.sessions.mu.Lock()
-	delete(s.sessions.m, string(hash))
-	s.sessions.mu.Unlock()
+	s.sessions.Delete(string(hash))
 	if s.svc == nil {
 		return
 	}

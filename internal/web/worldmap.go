@@ -13,6 +13,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 //go:generate go run ./gen/worldmap -o worldmap.txt
@@ -226,22 +227,16 @@ func valueText(metric string, v float64) string {
 	return fmt.Sprintf("%.3f", v)
 }
 
-// scoreClass colours a score by the specification's readiness levels.
+// scoreClass colours a score by the specification's readiness levels
+// (view.Readiness, view.LevelOf): the class and its label are the level.
 func scoreClass(sp *spec.Spec) func(*float64) (string, string) {
-	ready, aspiring := 0.9, 0.8
-	if sp != nil {
-		ready, aspiring = sp.Readiness.Ready, sp.Readiness.Aspiring
-	}
+	readiness := view.Readiness(sp)
 	return func(v *float64) (string, string) {
-		switch {
-		case v == nil || math.IsNaN(*v):
+		if v == nil || math.IsNaN(*v) {
 			return "nodata", "no data"
-		case *v >= ready:
-			return "ready", "ready"
-		case *v >= aspiring:
-			return "aspiring", "aspiring"
 		}
-		return "lagging", "lagging"
+		l := view.LevelOf(*v, readiness)
+		return l, l
 	}
 }
 
