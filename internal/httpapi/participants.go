@@ -144,7 +144,7 @@ func participantRowOf(r store.Registered, records map[uint32]*store.ASN, sp *spe
 		}
 		v := sum / float64(n)
 		out := participantScore{Value: &v, Level: view.LevelOf(v, readiness)}
-		if !publicScore(sp, id) {
+		if !view.PublicScore(sp, id) {
 			out.Value = nil // the mark only
 		}
 		return out
@@ -293,9 +293,6 @@ func (s *Server) deleteParticipant(c *call) error {
 	return nil
 }
 
-// publicScore reports whether the specification publishes a score of
-// participants (view.PublicScore).
-func publicScore(sp *spec.Spec, id string) bool { return view.PublicScore(sp, id) }
 
 // secretariatOn admits the secretariat alone, on a server with a Service,
 // and reads the {id} the request names.

@@ -8,6 +8,7 @@ import (
 	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 // The JSON shapes of api/openapi.yaml are the types of package api/wire,
@@ -122,30 +123,19 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// level maps the store's readiness levels to the API's.
-func level(l string, hasData bool) string {
-	switch l {
-	case "ready", "aspiring", "lagging":
-		if hasData {
-			return l
-		}
-	}
-	return "noData"
-}
-
 // scoresOf returns the scores of a, only the public Actions' unless full.
 // Without the specification no participant score is shown.
 func scoresOf(a *store.ASN, sp *spec.Spec, full bool) []scoreJSON {
 	out := []scoreJSON{}
 	for _, sc := range a.Scores {
-		if !full && !publicScore(sp, sc.ID) {
+		if !full && !view.PublicScore(sp, sc.ID) {
 			continue
 		}
 		v := finite(sc.Value)
 		if !sc.HasData {
 			v = nil
 		}
-		out = append(out, scoreJSON{ID: wire.ScoreID(sc.ID), Value: v, HasData: sc.HasData, Level: wire.Level(level(sc.Level, sc.HasData))})
+		out = append(out, scoreJSON{ID: wire.ScoreID(sc.ID), Value: v, HasData: sc.HasData, Level: wire.Level(view.Level(sc.Level, sc.HasData))})
 	}
 	return out
 }
@@ -155,8 +145,7 @@ func scoresOf(a *store.ASN, sp *spec.Spec, full bool) []scoreJSON {
 // public Actions otherwise. An ASN is a participant when its month says so
 // or when the registry (reg) lists it.
 func publicAS(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) asJSON {
-	participant := a.Participant || reg[a.ASN]
-	full := !participant || who.SeesDetails(a.ASN)
+	participant, full := view.Visibility(a, &who.Principal, reg)
 	return asJSON{ASN: wire.ASN(a.ASN), Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
 		SubRegion: a.SubRegion, Participant: participant, Peers: a.Peers, Announced: a.Announced,
 		Scores: scoresOf(a, sp, full)}
