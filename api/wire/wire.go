@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // ASN is an autonomous system number (RFC 6793); in JSON a number.
@@ -33,15 +35,16 @@ func ParseASN(s string) (ASN, error) {
 	return ASN(n), nil
 }
 
-// Level is a readiness level of a score, as the API names it.
+// Level is a readiness level of a score, as the API names it: the names
+// of internal/vocab's levels (vocab.Level.API).
 type Level string
 
 // The readiness levels, best first.
 const (
-	LevelReady    Level = "ready"
-	LevelAspiring Level = "aspiring"
-	LevelLagging  Level = "lagging"
-	LevelNoData   Level = "noData"
+	LevelReady    = Level(vocab.Ready)
+	LevelAspiring = Level(vocab.Aspiring)
+	LevelLagging  = Level(vocab.Lagging)
+	LevelNoData   = Level(vocab.NoDataAPI)
 )
 
 // rank orders the levels, noData and unknown ones lowest.
@@ -66,11 +69,11 @@ type ScoreID string
 // The score ids, in the Observatory's order (MANRS Actions 1 to 4, the
 // last split in two).
 const (
-	ScoreFiltering    ScoreID = "filtering"
-	ScoreAntiSpoofing ScoreID = "antiSpoofing"
-	ScoreCoordination ScoreID = "coordination"
-	ScoreIRR          ScoreID = "routingInformationIRR"
-	ScoreRPKI         ScoreID = "routingInformationRPKI"
+	ScoreFiltering    = ScoreID(vocab.Filtering)
+	ScoreAntiSpoofing = ScoreID(vocab.AntiSpoofing)
+	ScoreCoordination = ScoreID(vocab.Coordination)
+	ScoreIRR          = ScoreID(vocab.RoutingInformationIRR)
+	ScoreRPKI         = ScoreID(vocab.RoutingInformationRPKI)
 )
 
 // Verdict is the state of a false-positive feedback.

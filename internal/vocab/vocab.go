@@ -97,11 +97,15 @@ const (
 // Levels are the readiness levels, best first.
 var Levels = []Level{Ready, Aspiring, Lagging, NoData}
 
+// NoDataAPI is the v2 API's and the dashboard's name of NoData; the
+// other levels have the same name there as in the store.
+const NoDataAPI = "noData"
+
 // API returns the level's name in the v2 API and the dashboard: the
-// store's name, but noData for NoData.
+// store's name, but NoDataAPI for NoData.
 func (l Level) API() string {
 	if l == NoData {
-		return "noData"
+		return NoDataAPI
 	}
 	return string(l)
 }
