@@ -13,6 +13,9 @@ type ASN = wire.ASN
 // ParseASN reads AS3333, as3333 or 3333.
 func ParseASN(s string) (ASN, error) { return wire.ParseASN(s) }
 
+// MonthLayout is the layout of a month, YYYY-MM, as the API takes it.
+const MonthLayout = wire.MonthLayout
+
 // Level is a readiness level of a score.
 type Level = wire.Level
 

@@ -28,7 +28,7 @@ func (o *MonthOptions) values(q url.Values) url.Values {
 		return q
 	}
 	if !o.Month.IsZero() {
-		q.Set("month", o.Month.UTC().Format("2006-01"))
+		q.Set("month", o.Month.UTC().Format(MonthLayout))
 	}
 	if o.Spec != "" {
 		q.Set("spec", o.Spec)

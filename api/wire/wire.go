@@ -16,6 +16,10 @@ import (
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
+// MonthLayout is the layout of a month in query parameters, YYYY-MM
+// (time.Format, time.Parse).
+const MonthLayout = vocab.MonthLayout
+
 // ASN is an autonomous system number (RFC 6793); in JSON a number.
 type ASN uint32
 

@@ -10,6 +10,7 @@ import (
 	"github.com/observatory-net/observatory/api"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // roas answers with the month's ROA statistics of one scope key.
@@ -31,7 +32,7 @@ func (s *Server) roas(c *call, scope, key string) error {
 			}
 		}
 		if len(out.Families) == 0 {
-			return nil, notFound("no ROA statistics for %s in %s", key, m.Month.Format("2006-01"))
+			return nil, notFound("no ROA statistics for %s in %s", key, m.Month.Format(vocab.MonthLayout))
 		}
 		return out, nil
 	})

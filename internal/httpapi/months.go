@@ -14,6 +14,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // monthList returns the stored months, newest first (view.View.Months).
@@ -62,7 +63,7 @@ func (c *call) month() (*store.MonthMeta, error) {
 func describeMonth(m time.Time, ref string) string {
 	var parts []string
 	if !m.IsZero() {
-		parts = append(parts, m.Format("2006-01"))
+		parts = append(parts, m.Format(vocab.MonthLayout))
 	}
 	if ref != "" {
 		parts = append(parts, ref)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Pagination bounds (api/openapi.yaml, parameter pageSize).
@@ -62,7 +63,7 @@ func parseASN(s string) (uint32, error) {
 // parseMonthParam reads "2026-10", "2026-10-01" or an RFC 3339 time as
 // the first instant of its month, UTC.
 func parseMonthParam(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01", time.DateOnly, time.RFC3339} {
+	for _, layout := range []string{vocab.MonthLayout, time.DateOnly, time.RFC3339} {
 		if t, err := time.Parse(layout, s); err == nil {
 			t = t.UTC()
 			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC), nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // specOf returns the embedded specification a month was scored with, nil
@@ -115,7 +116,7 @@ func (s *Server) recordOf(c *call, m *store.MonthMeta, asn uint32) (*store.ASN, 
 	if a := v.find(asn); a != nil {
 		return a, nil
 	}
-	return nil, notFound("AS%d is not measured in %s", asn, m.Month.Format("2006-01"))
+	return nil, notFound("AS%d is not measured in %s", asn, m.Month.Format(vocab.MonthLayout))
 }
 
 // oneASN reads the month record of one ASN, 404 when not measured.
@@ -131,7 +132,7 @@ func (s *Server) readASN(c *call, m *store.MonthMeta, asn uint32, f store.Filter
 		return nil, fmt.Errorf("read AS%d: %w", asn, err)
 	}
 	if len(recs) == 0 {
-		return nil, notFound("AS%d is not measured in %s", asn, m.Month.Format("2006-01"))
+		return nil, notFound("AS%d is not measured in %s", asn, m.Month.Format(vocab.MonthLayout))
 	}
 	return &recs[0], nil
 }
@@ -184,7 +185,7 @@ func (s *Server) scoreSummary(c *call) error {
 			return nil, err
 		}
 		if cur == nil {
-			return nil, notFound("no aggregates for region %s in %s", quote(region), m.Month.Format("2006-01"))
+			return nil, notFound("no aggregates for region %s in %s", quote(region), m.Month.Format(vocab.MonthLayout))
 		}
 		out := scoreSummary{MonthData: head(m), Region: region, Scope: scope, Scores: []scoreAggregate{}}
 		prevM, err := c.previousMonth(m)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Month views (finding 2 of issue 17). A list query used to read the whole
@@ -225,7 +226,7 @@ func (s *Server) loadView(ctx context.Context, m *store.MonthMeta, key string, s
 	start := time.Now()
 	recs, err := s.st.ASNs(ctx, m.Month, m.Spec, store.Filter{ScoresOnly: true})
 	if err != nil {
-		s.views.fill(key, sl, nil, fmt.Errorf("load the month view of %s %s: %w", m.Month.Format("2006-01"), m.Spec, err))
+		s.views.fill(key, sl, nil, fmt.Errorf("load the month view of %s %s: %w", m.Month.Format(vocab.MonthLayout), m.Spec, err))
 		s.metrics.viewLoads.WithLabelValues("error").Inc()
 		s.metrics.views.Set(float64(s.views.len()))
 		return
@@ -234,6 +235,6 @@ func (s *Server) loadView(ctx context.Context, m *store.MonthMeta, key string, s
 	s.metrics.viewLoads.WithLabelValues("ok").Inc()
 	s.metrics.viewSeconds.Observe(time.Since(start).Seconds())
 	s.metrics.views.Set(float64(s.views.len()))
-	s.log.Info("loaded a month view", "month", m.Month.Format("2006-01"), "spec", m.Spec,
+	s.log.Info("loaded a month view", "month", m.Month.Format(vocab.MonthLayout), "spec", m.Spec,
 		"asns", len(recs), "elapsed", time.Since(start))
 }

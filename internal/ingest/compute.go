@@ -131,7 +131,7 @@ func inputs(d *dataset.Set, mrtFiles []FileStats, month time.Time) ([]store.Inpu
 	for _, s := range mrtFiles {
 		if s.Elements == 0 && s.Err == nil {
 			f := byPath[s.Path]
-			why := "no record in " + month.Format("2006-01")
+			why := "no record in " + month.Format(vocab.MonthLayout)
 			if !f.Date.IsZero() {
 				why += " (the file is dated " + f.Date.Format(time.DateOnly) + ")"
 			}

@@ -21,6 +21,7 @@ import (
 	"github.com/observatory-net/observatory/internal/score"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // ASN returns rec re-scored under s: the raw value of each incident metric
@@ -97,7 +98,7 @@ func acceptance(ctx context.Context, svc store.Service, s *spec.Spec, fb *store.
 	}
 	i := slices.IndexFunc(asns, func(a store.ASN) bool { return a.ASN == fb.ASN })
 	if i < 0 {
-		return nil, fmt.Errorf("AS%d has no record in %s: %w", fb.ASN, fb.Month.Format("2006-01"), store.ErrNotFound)
+		return nil, fmt.Errorf("AS%d has no record in %s: %w", fb.ASN, fb.Month.Format(vocab.MonthLayout), store.ErrNotFound)
 	}
 	incidents, err := svc.Incidents(ctx, fb.Month, fb.Spec, fb.ASN)
 	if err != nil {

@@ -151,7 +151,7 @@ func (s *Server) asnPage(q *request) error {
 		return fmt.Errorf("read AS%d: %w", asn, err)
 	}
 	if len(recs) == 0 {
-		return notFound("AS%d is not measured in %s", asn, m.Month.Format("2006-01"))
+		return notFound("AS%d is not measured in %s", asn, m.Month.Format(vocab.MonthLayout))
 	}
 	r, err := s.registered(q.ctx())
 	if err != nil {
@@ -160,7 +160,7 @@ func (s *Server) asnPage(q *request) error {
 	reg := r.ASNs
 	a := &recs[0]
 	participant, _ := view.Visibility(a, &q.who.Principal, reg)
-	p := asnPage{ASN: asn, Month: m.Month.Format("2006-01"), Rec: a, Participant: participant,
+	p := asnPage{ASN: asn, Month: m.Month.Format(vocab.MonthLayout), Rec: a, Participant: participant,
 		Scores: scoresFor(a, specOf(m), q.who, reg), Details: q.who.SeesDetails(asn), Owner: q.who.Owns(asn),
 		Flagged: q.r.URL.Query().Get("flagged"), CSRF: s.csrfToken(q.who)}
 	if p.Months, err = s.monthNames(q); err != nil {
@@ -377,9 +377,9 @@ func (s *Server) history(q *request, m *store.MonthMeta, reg map[uint32]bool, p 
 		mm := &months[i]
 		recs, err := s.st.ASNs(q.ctx(), mm.Month, mm.Spec, store.Filter{ASNs: []uint32{p.ASN}})
 		if err != nil {
-			return fmt.Errorf("read AS%d in %s: %w", p.ASN, mm.Month.Format("2006-01"), err)
+			return fmt.Errorf("read AS%d in %s: %w", p.ASN, mm.Month.Format(vocab.MonthLayout), err)
 		}
-		row := historyRow{Month: mm.Month.Format("2006-01")}
+		row := historyRow{Month: mm.Month.Format(vocab.MonthLayout)}
 		if len(recs) > 0 {
 			row.Scores = scoresFor(&recs[0], specOf(mm), q.who, reg)
 		}

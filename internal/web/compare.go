@@ -75,7 +75,7 @@ func (s *Server) compare(q *request) error {
 		}
 	}
 	for _, m := range months {
-		p.Months = append(p.Months, m.Month.Format("2006-01"))
+		p.Months = append(p.Months, m.Month.Format(vocab.MonthLayout))
 	}
 	for j, id := range scoreIDs {
 		cs := compareScore{ID: id}

@@ -51,7 +51,7 @@ func (q *request) month() (*store.MonthMeta, error) {
 	}
 	var want time.Time
 	if v := q.r.URL.Query().Get("month"); v != "" {
-		t, err := time.Parse("2006-01", v)
+		t, err := time.Parse(vocab.MonthLayout, v)
 		if err != nil {
 			return nil, badRequest("month %q: want YYYY-MM", truncate(v, 40))
 		}
@@ -62,7 +62,7 @@ func (q *request) month() (*store.MonthMeta, error) {
 		if want.IsZero() {
 			return nil, notFound("no month is stored yet")
 		}
-		return nil, notFound("no month stored for %s", want.Format("2006-01"))
+		return nil, notFound("no month stored for %s", want.Format(vocab.MonthLayout))
 	}
 	return found, nil
 }
@@ -80,7 +80,7 @@ func (s *Server) monthKey(m *store.MonthMeta) string {
 	if s.opt.Generation != nil {
 		gen = s.opt.Generation()
 	}
-	return m.Month.Format("2006-01") + "\x00" + m.Spec + "\x00" + strconv.FormatInt(m.IngestedAt.UnixNano(), 10) +
+	return m.Month.Format(vocab.MonthLayout) + "\x00" + m.Spec + "\x00" + strconv.FormatInt(m.IngestedAt.UnixNano(), 10) +
 		"\x00" + strconv.FormatUint(gen, 10) + "/" + strconv.FormatUint(s.shared.Generation(), 10)
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // overviewPage is / : one month and one region key.
@@ -91,9 +92,9 @@ func (s *Server) overview(q *request) error {
 	}
 	cur, scope := v.lookup(key)
 	if cur == nil {
-		return notFound("no aggregates for region %q in %s", truncate(key, 40), m.Month.Format("2006-01"))
+		return notFound("no aggregates for region %q in %s", truncate(key, 40), m.Month.Format(vocab.MonthLayout))
 	}
-	p := overviewPage{Month: m.Month.Format("2006-01"), Region: key, Scope: scope, RegionName: regionName(key, scope),
+	p := overviewPage{Month: m.Month.Format(vocab.MonthLayout), Region: key, Scope: scope, RegionName: regionName(key, scope),
 		Final: m.Final, Spec: m.Spec, MeasuredASN: m.Stats.MeasuredASN}
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
@@ -104,7 +105,7 @@ func (s *Server) overview(q *request) error {
 	}
 	var prev map[string]store.Aggregate
 	if prevM != nil {
-		p.Previous = prevM.Month.Format("2006-01")
+		p.Previous = prevM.Month.Format(vocab.MonthLayout)
 		pv, err := s.view(q.ctx(), prevM)
 		if err != nil {
 			return err
@@ -238,7 +239,7 @@ func (s *Server) monthNames(q *request) ([]string, error) {
 	}
 	var out []string
 	for _, m := range metas {
-		n := m.Month.Format("2006-01")
+		n := m.Month.Format(vocab.MonthLayout)
 		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}

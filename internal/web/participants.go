@@ -13,6 +13,7 @@ import (
 	"github.com/observatory-net/observatory/internal/httpapi"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // participantCols are the sortable columns of /participants.
@@ -82,7 +83,7 @@ func (s *Server) filteredParticipants(q *request) (*participantsPage, error) {
 		return nil, err
 	}
 	v := q.r.URL.Query()
-	p := &participantsPage{Month: m.Month.Format("2006-01"), Q: truncate(v.Get("q"), 100), Sort: v.Get("sort"), Dir: v.Get("dir")}
+	p := &participantsPage{Month: m.Month.Format(vocab.MonthLayout), Q: truncate(v.Get("q"), 100), Sort: v.Get("sort"), Dir: v.Get("dir")}
 	if !slices.Contains(participantCols, p.Sort) {
 		p.Sort = "organisation"
 	}

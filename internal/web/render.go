@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 //go:embed templates/*.html
@@ -29,7 +31,7 @@ var funcs = template.FuncMap{
 	"levelText": levelText,
 	"levelIcon": levelIcon,
 	"ymd":       func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-	"ym":        func(t time.Time) string { return t.UTC().Format("2006-01") },
+	"ym":        func(t time.Time) string { return t.UTC().Format(vocab.MonthLayout) },
 	"asn":       func(a uint32) string { return "AS" + strconv.FormatUint(uint64(a), 10) },
 	"svg":       func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // built by our own escaping SVG writers
 	"query":     func(v url.Values) template.URL { return template.URL("?" + v.Encode()) },

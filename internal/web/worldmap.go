@@ -14,6 +14,7 @@ import (
 	"github.com/observatory-net/observatory/internal/region"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 //go:generate go run ./gen/worldmap -o worldmap.txt
@@ -92,7 +93,7 @@ func (s *Server) worldMap(q *request) error {
 	if err != nil {
 		return err
 	}
-	p := mapPage{Month: m.Month.Format("2006-01"), Metric: metric, Name: metricName(metric)}
+	p := mapPage{Month: m.Month.Format(vocab.MonthLayout), Metric: metric, Name: metricName(metric)}
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}
@@ -141,7 +142,7 @@ func (v *monthView) mapOf(metric string, classify func(*float64) (string, string
 		return md.(*mapData)
 	}
 	md := &mapData{values: v.economyValues(metric)}
-	month := v.meta.Month.Format("2006-01")
+	month := v.meta.Month.Format(vocab.MonthLayout)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="worldmap" viewBox="0 0 960 440" role="group" aria-labelledby="map-title"><title id="map-title">%s by economy, %s</title>`,
 		html.EscapeString(metricName(metric)), month)

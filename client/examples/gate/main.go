@@ -74,7 +74,7 @@ func check(ctx context.Context, args []string, want client.Level, ids []client.S
 			case len(ids) > 0 && !slices.Contains(ids, s.ID):
 			case !s.HasData && !strict:
 			case !s.Level.AtLeast(want):
-				failures = append(failures, fmt.Sprintf("%s is not %s: %s is %s (%s, %s)", asn, want, s.ID, s.Level, value(s.Value), as.Month.Format("2006-01")))
+				failures = append(failures, fmt.Sprintf("%s is not %s: %s is %s (%s, %s)", asn, want, s.ID, s.Level, value(s.Value), as.Month.Format(client.MonthLayout)))
 			}
 		}
 	}

@@ -42,7 +42,7 @@ func run(ctx context.Context, arg string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%s %s, %s, %s (%s)\n", d.ASN, d.Holder, d.Country, d.Month.Format("2006-01"), d.Spec)
+	fmt.Printf("%s %s, %s, %s (%s)\n", d.ASN, d.Holder, d.Country, d.Month.Format(client.MonthLayout), d.Spec)
 	for _, s := range d.Scores {
 		fmt.Printf("  %-24s %-9s %s\n", s.ID, s.Level, value(s.Value))
 	}
