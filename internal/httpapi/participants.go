@@ -293,7 +293,6 @@ func (s *Server) deleteParticipant(c *call) error {
 	return nil
 }
 
-
 // secretariatOn admits the secretariat alone, on a server with a Service,
 // and reads the {id} the request names.
 func (c *call) secretariatOn() (int64, error) {
