@@ -9,6 +9,7 @@ import (
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/view"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // The JSON shapes of api/openapi.yaml are the types of package api/wire,
@@ -49,7 +50,7 @@ type (
 )
 
 // scoreIDs are the five published scores, in the Observatory's order.
-var scoreIDs = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
+var scoreIDs = vocab.Strings(vocab.Scores)
 
 // counts returns the networks (or their percentage) per level.
 func counts(ready, aspiring, lagging, noData float64) levelCounts {

@@ -14,15 +14,17 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Columns are the export's columns, in its order.
 var Columns = []string{"ASN", "Holder", "Country", "UN Regions", "UN Sub-Regions", "RIR Regions",
 	"Filtering", "Anti-spoofing", "Coordination", "Global Validation IRR", "Global Validation RPKI"}
 
-// Scores are the score ids (as the specification names them) behind the
-// last five columns, in their order.
-var Scores = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
+// Scores are the score ids behind the last five columns, in their order,
+// which is vocab.Scores'.
+var Scores = vocab.Strings(vocab.Scores)
 
 // Record is one ASN of an export: its grouping columns and its five
 // scores (nil where the export has no data).

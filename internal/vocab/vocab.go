@@ -159,3 +159,13 @@ func (m Month) IsZero() bool { return m.t.IsZero() }
 
 // String is YYYY-MM.
 func (m Month) String() string { return m.t.Format(MonthLayout) }
+
+// Strings returns ids as plain strings, for the places (store records,
+// CSV columns) that hold identifiers untyped.
+func Strings[T ~string](ids []T) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
