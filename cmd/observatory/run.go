@@ -16,6 +16,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/fetch"
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/monthjob"
 	"github.com/observatory-net/observatory/internal/runner"
 	"github.com/observatory-net/observatory/internal/spec"
 )
@@ -111,8 +112,8 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	}
 	ingestFn := func(ctx context.Context, w runner.Work) error {
 		damaged := &inputerr.Log{Strict: o.strict}
-		_, err := ingestFiles(ctx, st, ingestJob{files: w.Files, month: w.Month, spec: sp, participants: parts, damaged: damaged,
-			workers: o.workers, inputs: w.Inputs, warnings: slices.Concat(w.Warnings, partsDamaged.Lines()), log: log, stderr: stderr, quiet: o.quiet})
+		_, err := runJob(ctx, st, monthjob.Job{Files: w.Files, Month: w.Month, Spec: sp, Participants: parts, Damaged: damaged,
+			Workers: o.workers, Inputs: w.Inputs, Warnings: slices.Concat(w.Warnings, partsDamaged.Lines()), Log: log}, stderr, o.quiet)
 		for _, l := range damaged.Lines() { // in the month's warnings too
 			log.Warn(l)
 		}
