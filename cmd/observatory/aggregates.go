@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/ingest"
-	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -26,7 +25,8 @@ func init() {
 
 // groupOptions are the flags shared by aggregates and roa-stats.
 type groupOptions struct {
-	db, month, format, spec, scope, key string
+	monthFlags
+	format, scope, key string
 }
 
 var aggregateScopes = []string{ingest.ScopeWorld, ingest.ScopeRegion, ingest.ScopeSubRegion, ingest.ScopeRIR,
@@ -34,10 +34,8 @@ var aggregateScopes = []string{ingest.ScopeWorld, ingest.ScopeRegion, ingest.Sco
 
 func (o *groupOptions) flags(cmd *cobra.Command, scopes []string) {
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store: an SQLite file")
-	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	o.monthFlags.register(cmd)
 	f.StringVar(&o.format, "format", "table", "csv, json or table")
-	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	f.StringVar(&o.scope, "scope", "", "only this scope: "+strings.Join(scopes, ", "))
 	f.StringVar(&o.key, "key", "", `only this key of the scope ("Europe", "NL", "AS3333", "netops"; case-insensitive)`)
 }

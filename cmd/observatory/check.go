@@ -21,7 +21,8 @@ import (
 func init() { register(newCheckCmd) }
 
 type checkOptions struct {
-	db, month, min, actions, format, spec string
+	monthFlags
+	min, actions, format string
 }
 
 func newCheckCmd() *cobra.Command {
@@ -40,12 +41,10 @@ is reported. --format json prints one object for machines.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store: an SQLite file")
-	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	o.monthFlags.register(cmd)
 	f.StringVar(&o.min, "min", "ready", "lowest passing level: ready or aspiring")
 	f.StringVar(&o.actions, "actions", "1,2,3,4", "MANRS Actions to check")
 	f.StringVar(&o.format, "format", "text", "text or json")
-	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	return cmd
 }
 
@@ -66,15 +65,11 @@ func runCheck(ctx context.Context, w io.Writer, args []string, o checkOptions) e
 	if err != nil {
 		return usageError(err)
 	}
-	st, month, err := openMonth(ctx, o.db, o.month, o.spec)
+	st, _, recs, err := openMonthASNs(ctx, o.db, o.month, o.spec, filter)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	recs, err := st.ASNs(ctx, month, o.spec, filter)
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
 	results, err := checkASNs(filter.ASNs, recs, sp, actions, lowest)
 	if err != nil {
 		return err
