@@ -75,3 +75,18 @@ func openService(ctx context.Context, dsn string) (store.Service, error) {
 	}
 	return svc, nil
 }
+
+// readList is the reading half of a list command: --format checked
+// (table or json), then the list read from the service store with read
+// (a method expression such as store.Service.Keys).
+func readList[T any](ctx context.Context, db, format string, read func(store.Service, context.Context) ([]T, error)) ([]T, error) {
+	if format != "table" && format != "json" {
+		return nil, usageError(fmt.Errorf("--format %q: want table or json", format))
+	}
+	svc, err := openService(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	return read(svc, ctx)
+}
