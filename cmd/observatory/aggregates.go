@@ -16,6 +16,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/ingest"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() {
@@ -94,7 +95,7 @@ func runAggregates(ctx context.Context, w io.Writer, o groupOptions) error {
 		}
 	}
 	if len(rows) == 0 && o.key != "" {
-		return &exitError{code: 2, err: fmt.Errorf("no aggregates for key %q in %s", o.key, month.Format("2006-01"))}
+		return &exitError{code: 2, err: fmt.Errorf("no aggregates for key %q in %s", o.key, month.Format(vocab.MonthLayout))}
 	}
 	header := []string{"scope", "key", "score", "value", "ready", "aspiring", "lagging", "no_data"}
 	text := func(a store.Aggregate) []string {
@@ -169,7 +170,7 @@ func runROAStats(ctx context.Context, w io.Writer, o groupOptions, family int) e
 		}
 	}
 	if len(rows) == 0 && o.key != "" {
-		return &exitError{code: 2, err: fmt.Errorf("no ROA statistics for key %q in %s", o.key, month.Format("2006-01"))}
+		return &exitError{code: 2, err: fmt.Errorf("no ROA statistics for key %q in %s", o.key, month.Format(vocab.MonthLayout))}
 	}
 	header := []string{"scope", "key", "family", "valid", "invalid", "not_found", "valid_pct", "valid_space", "invalid_space", "not_found_space"}
 	i64 := func(n int64) string { return strconv.FormatInt(n, 10) }
@@ -236,5 +237,5 @@ func writeRows(w io.Writer, format string, header []string, n int, row func(int)
 func writeGroupJSON(w io.Writer, month time.Time, specRef, field string, rows any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(map[string]any{"month": month.Format("2006-01"), "spec": specRef, field: rows})
+	return enc.Encode(map[string]any{"month": month.Format(vocab.MonthLayout), "spec": specRef, field: rows})
 }

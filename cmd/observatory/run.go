@@ -19,6 +19,7 @@ import (
 	"github.com/observatory-net/observatory/internal/monthjob"
 	"github.com/observatory-net/observatory/internal/runner"
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newRunCmd) }
@@ -135,7 +136,7 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 			}
 		}})
 	if o.once || o.month != "" {
-		month := runner.MonthStart(time.Now())
+		month := vocab.MonthOf(time.Now()).Start()
 		if o.month != "" {
 			if month, err = parseMonth(o.month); err != nil {
 				return err
