@@ -74,3 +74,36 @@ func TestReadRoutes(t *testing.T) {
 		t.Errorf("error %v: want line 5 at byte 51 of routes.txt, host bits set", err)
 	}
 }
+
+// FuzzReadRoutes checks ReadRoutes never panics, yields only masked
+// prefixes, and reads back its own text form ("PREFIX ASN") of every
+// route it yields as the same routes.
+func FuzzReadRoutes(f *testing.F) {
+	f.Add("192.0.2.0/24 AS64496\n# c\n\n2001:db8::/32 1.10\r\n")
+	f.Add("10.0.0.0/8\tas0 \n192.0.2.1/24 1\n")
+	f.Add("0.0.0.0/0 4294967295")
+	f.Fuzz(func(t *testing.T, in string) {
+		var got []rov.Route
+		var text strings.Builder
+		for r, err := range rov.ReadRoutes(strings.NewReader(in), "fuzz") {
+			if err != nil {
+				break
+			}
+			if r.Prefix.Masked() != r.Prefix {
+				t.Fatalf("%s: host bits set", r.Prefix)
+			}
+			got = append(got, r)
+			fmt.Fprintf(&text, "%s %d\n", r.Prefix, r.Origin)
+		}
+		var back []rov.Route
+		for r, err := range rov.ReadRoutes(strings.NewReader(text.String()), "again") {
+			if err != nil {
+				t.Fatalf("own text form %q: %v", text.String(), err)
+			}
+			back = append(back, r)
+		}
+		if !cmp.Equal(got, back, cmp.Comparer(func(a, b rov.Route) bool { return a == b })) {
+			t.Fatalf("read %v, read back %v", got, back)
+		}
+	})
+}
