@@ -120,15 +120,7 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 		}
 		return err
 	}
-	final := func(ctx context.Context, month time.Time) (bool, error) {
-		months, err := st.Months(ctx)
-		for _, m := range months {
-			if m.Spec == sp.Ref() && m.Month.Equal(month) && m.Final {
-				return true, err
-			}
-		}
-		return false, err
-	}
+	final := func(ctx context.Context, month time.Time) (bool, error) { return monthjob.Final(ctx, st, sp, month) }
 	r := runner.New(runner.Config{Catalogue: cat, Fetch: fopt, Data: o.data, Ingest: ingestFn, Final: final, Log: log,
 		Report: func(rep *fetch.Report) {
 			if o.once {

@@ -128,6 +128,19 @@ func KeepVerdicts(ctx context.Context, st store.Store, sp *spec.Spec, m *store.M
 	return nil
 }
 
+// Final reports whether st holds month, computed with sp, as final: the
+// month ended and was computed a last time after its end (§2: the
+// snapshot published at the start of the following month).
+func Final(ctx context.Context, st store.Store, sp *spec.Spec, month time.Time) (bool, error) {
+	months, err := st.Months(ctx)
+	for _, m := range months {
+		if m.Spec == sp.Ref() && m.Month.Equal(month) && m.Final {
+			return true, err
+		}
+	}
+	return false, err
+}
+
 // NewestMonth is the month of the newest dated MRT file among files, the
 // month an ingest computes when none is named; false when no MRT file is
 // dated.

@@ -133,4 +133,9 @@ func TestRun_writes(t *testing.T) {
 	if len(ms) != 1 || ms[0].Spec != sp.Ref() || ms[0].Month.Format(vocab.MonthLayout) != "2014-05" {
 		t.Fatalf("stored months %+v", ms)
 	}
+	for month, want := range map[time.Time]bool{ms[0].Month: true, ms[0].Month.AddDate(0, 1, 0): false} {
+		if final, err := monthjob.Final(context.Background(), st, sp, month); err != nil || final != want {
+			t.Errorf("Final(%s) = %v, %v; want %v (an ended month is computed final)", month, final, err, want)
+		}
+	}
 }
