@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/ingest"
-	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() {
@@ -26,7 +26,8 @@ func init() {
 
 // groupOptions are the flags shared by aggregates and roa-stats.
 type groupOptions struct {
-	db, month, format, spec, scope, key string
+	monthFlags
+	format, scope, key string
 }
 
 var aggregateScopes = []string{ingest.ScopeWorld, ingest.ScopeRegion, ingest.ScopeSubRegion, ingest.ScopeRIR,
@@ -34,10 +35,8 @@ var aggregateScopes = []string{ingest.ScopeWorld, ingest.ScopeRegion, ingest.Sco
 
 func (o *groupOptions) flags(cmd *cobra.Command, scopes []string) {
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store: an SQLite file")
-	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	o.monthFlags.register(cmd)
 	f.StringVar(&o.format, "format", "table", "csv, json or table")
-	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	f.StringVar(&o.scope, "scope", "", "only this scope: "+strings.Join(scopes, ", "))
 	f.StringVar(&o.key, "key", "", `only this key of the scope ("Europe", "NL", "AS3333", "netops"; case-insensitive)`)
 }
@@ -96,7 +95,7 @@ func runAggregates(ctx context.Context, w io.Writer, o groupOptions) error {
 		}
 	}
 	if len(rows) == 0 && o.key != "" {
-		return &exitError{code: 2, err: fmt.Errorf("no aggregates for key %q in %s", o.key, month.Format("2006-01"))}
+		return &exitError{code: 2, err: fmt.Errorf("no aggregates for key %q in %s", o.key, month.Format(vocab.MonthLayout))}
 	}
 	header := []string{"scope", "key", "score", "value", "ready", "aspiring", "lagging", "no_data"}
 	text := func(a store.Aggregate) []string {
@@ -171,7 +170,7 @@ func runROAStats(ctx context.Context, w io.Writer, o groupOptions, family int) e
 		}
 	}
 	if len(rows) == 0 && o.key != "" {
-		return &exitError{code: 2, err: fmt.Errorf("no ROA statistics for key %q in %s", o.key, month.Format("2006-01"))}
+		return &exitError{code: 2, err: fmt.Errorf("no ROA statistics for key %q in %s", o.key, month.Format(vocab.MonthLayout))}
 	}
 	header := []string{"scope", "key", "family", "valid", "invalid", "not_found", "valid_pct", "valid_space", "invalid_space", "not_found_space"}
 	i64 := func(n int64) string { return strconv.FormatInt(n, 10) }
@@ -238,5 +237,5 @@ func writeRows(w io.Writer, format string, header []string, n int, row func(int)
 func writeGroupJSON(w io.Writer, month time.Time, specRef, field string, rows any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(map[string]any{"month": month.Format("2006-01"), "spec": specRef, field: rows})
+	return enc.Encode(map[string]any{"month": month.Format(vocab.MonthLayout), "spec": specRef, field: rows})
 }

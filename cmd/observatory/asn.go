@@ -11,15 +11,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/bgp"
-	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newASNCmd) }
 
 type asnOptions struct {
-	db, month, format, spec string
-	routes                  int
+	monthFlags
+	format string
+	routes int
 }
 
 func newASNCmd() *cobra.Command {
@@ -33,11 +34,9 @@ func newASNCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store: an SQLite file")
-	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	o.monthFlags.register(cmd)
 	f.StringVar(&o.format, "format", "text", "text or json")
 	f.IntVar(&o.routes, "routes", 20, "routes to list in text output (all in JSON)")
-	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	return cmd
 }
 
@@ -54,17 +53,13 @@ func runASN(ctx context.Context, w io.Writer, arg string, o asnOptions) error {
 	if err != nil {
 		return usageError(err)
 	}
-	st, month, err := openMonth(ctx, o.db, o.month, o.spec)
+	st, month, recs, err := openMonthASNs(ctx, o.db, o.month, o.spec, store.Filter{ASNs: []uint32{uint32(a)}})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	recs, err := st.ASNs(ctx, month, o.spec, store.Filter{ASNs: []uint32{uint32(a)}})
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
 	if len(recs) == 0 {
-		return &exitError{code: 2, err: fmt.Errorf("%s is not measured in %s", a, month.Format("2006-01"))}
+		return &exitError{code: 2, err: fmt.Errorf("%s is not measured in %s", a, month.Format(vocab.MonthLayout))}
 	}
 	inc, err := st.Incidents(ctx, month, o.spec, uint32(a))
 	if err != nil {

@@ -12,14 +12,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/gate"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newCheckCmd) }
 
 type checkOptions struct {
-	db, month, min, actions, format, spec string
+	monthFlags
+	min, actions, format string
 }
 
 func newCheckCmd() *cobra.Command {
@@ -38,32 +41,17 @@ is reported. --format json prints one object for machines.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store: an SQLite file")
-	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	o.monthFlags.register(cmd)
 	f.StringVar(&o.min, "min", "ready", "lowest passing level: ready or aspiring")
 	f.StringVar(&o.actions, "actions", "1,2,3,4", "MANRS Actions to check")
 	f.StringVar(&o.format, "format", "text", "text or json")
-	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	return cmd
 }
 
-type checkResult struct {
-	ASN    uint32         `json:"asn"`
-	Pass   bool           `json:"pass"`
-	Scores []checkedScore `json:"scores"`
-}
-
-type checkedScore struct {
-	Score  string   `json:"score"`
-	Action int      `json:"action"`
-	Value  *float64 `json:"value"`
-	Level  string   `json:"level"`
-	Pass   bool     `json:"pass"`
-}
-
 func runCheck(ctx context.Context, w io.Writer, args []string, o checkOptions) error {
-	if o.min != "ready" && o.min != "aspiring" {
-		return usageError(fmt.Errorf("--min %q: want ready or aspiring", o.min))
+	lowest, err := gate.ParseMin(o.min)
+	if err != nil {
+		return usageError(fmt.Errorf("--min %w", err))
 	}
 	actions, err := parseActions(o.actions)
 	if err != nil {
@@ -77,16 +65,12 @@ func runCheck(ctx context.Context, w io.Writer, args []string, o checkOptions) e
 	if err != nil {
 		return usageError(err)
 	}
-	st, month, err := openMonth(ctx, o.db, o.month, o.spec)
+	st, _, recs, err := openMonthASNs(ctx, o.db, o.month, o.spec, filter)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	recs, err := st.ASNs(ctx, month, o.spec, filter)
-	if err != nil {
-		return &exitError{code: 2, err: err}
-	}
-	results, err := checkASNs(filter.ASNs, recs, sp, actions, o.min)
+	results, err := checkASNs(filter.ASNs, recs, sp, actions, lowest)
 	if err != nil {
 		return err
 	}
@@ -113,36 +97,23 @@ func parseActions(s string) ([]int, error) {
 	return out, nil
 }
 
-func checkASNs(asns []uint32, recs []store.ASN, sp *spec.Spec, actions []int, min string) ([]checkResult, error) {
-	var out []checkResult
+// checkASNs is the gate's verdict on each ASN asked for, in order; an
+// ASN not measured in the month is a data error.
+func checkASNs(asns []uint32, recs []store.ASN, sp *spec.Spec, actions []int, lowest vocab.Level) ([]gate.Result, error) {
+	var out []gate.Result
 	for _, a := range asns {
 		i := slices.IndexFunc(recs, func(r store.ASN) bool { return r.ASN == a })
 		if i < 0 {
 			return nil, &exitError{code: 2, err: fmt.Errorf("%s is not measured in this month", bgp.ASN(a))}
 		}
-		res := checkResult{ASN: a, Pass: true}
-		for _, act := range sp.Actions {
-			if !slices.Contains(actions, act.Action) {
-				continue
-			}
-			s, _ := scoreOf(recs[i], act.Score)
-			cs := checkedScore{Score: act.Score, Action: act.Action, Level: s.Level}
-			if s.HasData {
-				v := s.Value
-				cs.Value = &v
-			}
-			cs.Pass = !s.HasData || s.Level == "ready" || (min == "aspiring" && s.Level == "aspiring")
-			res.Pass = res.Pass && cs.Pass
-			res.Scores = append(res.Scores, cs)
-		}
-		out = append(out, res)
+		out = append(out, gate.Check(sp, recs[i], actions, lowest))
 	}
 	return out, nil
 }
 
-func printCheck(w io.Writer, results []checkResult, format string) error {
+func printCheck(w io.Writer, results []gate.Result, format string) error {
 	if format == "json" {
-		return json.NewEncoder(w).Encode(map[string]any{"pass": allPass(results), "asns": results})
+		return json.NewEncoder(w).Encode(map[string]any{"pass": gate.AllPass(results), "asns": results})
 	}
 	for _, r := range results {
 		verdict := "PASS"
@@ -163,13 +134,4 @@ func printCheck(w io.Writer, results []checkResult, format string) error {
 		}
 	}
 	return nil
-}
-
-func allPass(rs []checkResult) bool {
-	for _, r := range rs {
-		if !r.Pass {
-			return false
-		}
-	}
-	return true
 }

@@ -16,13 +16,15 @@ import (
 	"github.com/observatory-net/observatory/internal/manrsexport"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newCompareExportCmd) }
 
 type compareOptions struct {
-	db, month, format, spec string
-	top                     int
+	monthFlags
+	format string
+	top    int
 }
 
 func newCompareExportCmd() *cobra.Command {
@@ -44,11 +46,9 @@ the metrics and evidence behind our score. See docs/fidelity.md.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store: an SQLite file")
-	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	o.monthFlags.register(cmd)
 	f.StringVar(&o.format, "format", "table", "table or json")
 	f.IntVar(&o.top, "top", 5, "largest disagreements shown per score column")
-	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	return cmd
 }
 
@@ -116,22 +116,18 @@ func runCompareExport(ctx context.Context, w io.Writer, path string, o compareOp
 	if err != nil {
 		return usageError(err)
 	}
-	st, month, err := openMonth(ctx, o.db, o.month, o.spec)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	f := store.Filter{ASNs: make([]uint32, len(exp))}
 	for i, e := range exp {
 		f.ASNs[i] = e.ASN
 	}
-	recs, err := st.ASNs(ctx, month, o.spec, f)
+	st, month, recs, err := openMonthASNs(ctx, o.db, o.month, o.spec, f)
 	if err != nil {
 		return err
 	}
+	defer st.Close()
 	s, _ := spec.Get(o.spec)
 	c := compare(exp, recs, s, o.top)
-	c.File, c.Month, c.Spec = path, month.Format("2006-01"), o.spec
+	c.File, c.Month, c.Spec = path, month.Format(vocab.MonthLayout), o.spec
 	if o.format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/fetch"
 	"github.com/observatory-net/observatory/internal/sources"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newFetchCmd) }
@@ -149,7 +150,7 @@ func fetchMonth(ctx context.Context, cat *sources.Catalogue, opt fetch.Options, 
 	if err != nil {
 		return nil, usageError(err)
 	}
-	return fetch.Fetch(ctx, month.Format("2006-01"), files, opt)
+	return fetch.Fetch(ctx, month.Format(vocab.MonthLayout), files, opt)
 }
 
 func printReport(w io.Writer, rep *fetch.Report, format string) error {

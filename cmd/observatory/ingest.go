@@ -12,12 +12,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/dataset"
-	"github.com/observatory-net/observatory/internal/ingest"
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/monthjob"
 	"github.com/observatory-net/observatory/internal/participants"
-	"github.com/observatory-net/observatory/internal/rescore"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newIngestCmd) }
@@ -172,8 +172,8 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 	if err := writable(st, o.db); err != nil {
 		return err
 	}
-	m, err := ingestFiles(ctx, st, ingestJob{files: files, month: month, spec: sp, participants: parts, damaged: damaged,
-		workers: o.workers, allTime: o.allTime, log: log, stderr: stderr, quiet: o.quiet})
+	m, err := runJob(ctx, st, monthjob.Job{Files: files, Month: month, Spec: sp, Participants: parts, Damaged: damaged,
+		Workers: o.workers, AllTime: o.allTime, Log: log}, stderr, o.quiet)
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 	}
 	if !o.quiet {
 		fmt.Fprintf(stderr, "ingested %s with %s: %d RIB entries, %d updates, %d routes, %d ASNs, %d incidents, %d warnings (%d damaged records skipped) in %s\n",
-			month.Format("2006-01"), sp.Ref(), m.Meta.Stats.RIBEntries, m.Meta.Stats.Updates, m.Meta.Stats.Routes,
+			month.Format(vocab.MonthLayout), sp.Ref(), m.Meta.Stats.RIBEntries, m.Meta.Stats.Updates, m.Meta.Stats.Routes,
 			m.Meta.Stats.MeasuredASN, m.Meta.Stats.Incidents, len(m.Meta.Warnings), damaged.Count(), time.Since(start).Round(time.Millisecond))
 	}
 	return nil
@@ -210,63 +210,15 @@ func writable(st store.Store, dsn string) error {
 	return nil
 }
 
-// ingestJob is one ingest of files into a store.
-type ingestJob struct {
-	files        []dataset.File
-	month        time.Time
-	spec         *spec.Spec
-	participants *participants.List
-	// damaged receives the damaged records of the inputs; its report
-	// joins the month's warnings. Nil is strict.
-	damaged *inputerr.Log
-	workers int
-	allTime bool
-	// inputs, when set, are what the month records it rests on (run: the
-	// fetched files with their sizes and SHA-256).
-	inputs []store.Input
-	// warnings are added to the month's own (run adds the fetch coverage).
-	warnings []string
-	log      *slog.Logger
-	stderr   io.Writer
-	quiet    bool
-}
-
-// ingestFiles loads the reference data, computes the month and writes it
-// in one transaction.
-func ingestFiles(ctx context.Context, st store.Store, j ingestJob) (*store.Month, error) {
-	start := time.Now()
-	set, err := dataset.Load(ctx, j.files, dataset.Options{Month: j.month, Damaged: j.damaged, Log: j.log})
-	if err != nil {
-		return nil, &exitError{code: 2, err: err}
+// runJob runs a month job with the command's progress bar on stderr, and
+// maps a failure on the input to exit status 2.
+func runJob(ctx context.Context, st store.Store, j monthjob.Job, stderr io.Writer, quiet bool) (*store.Month, error) {
+	j.Progress = func(total int64) monthjob.Progress { return newProgress(stderr, quiet, total, "reading MRT") }
+	m, err := monthjob.Run(ctx, st, j)
+	if ie := (*monthjob.InputError)(nil); errors.As(err, &ie) {
+		return nil, &exitError{code: 2, err: ie.Err}
 	}
-	j.log.Info("loaded reference data", "files", len(j.files), "mrt", len(set.MRT), "vrps", set.RPKI.Len(), "elapsed", time.Since(start))
-	bar := newProgress(j.stderr, j.quiet, mrtBytes(set), "reading MRT")
-	m, err := ingest.Compute(ctx, ingest.Config{Month: j.month, Spec: j.spec, Data: set, Workers: j.workers, AllTime: j.allTime,
-		Participants: j.participants, Damaged: j.damaged, Progress: bar.Set, Log: j.log})
-	if err != nil {
-		bar.Done()
-		if errors.As(err, new(*inputerr.Error)) { // a damaged MRT record under --strict
-			return nil, &exitError{code: 2, err: err}
-		}
-		return nil, err
-	}
-	if err := keepVerdicts(ctx, st, j.spec, m, j.log); err != nil {
-		bar.Done()
-		return nil, err
-	}
-	m.Meta.Warnings = append(m.Meta.Warnings, j.warnings...)
-	if len(j.inputs) > 0 {
-		m.Meta.Inputs = j.inputs
-	}
-	bar.Describe("writing the month")
-	wstart := time.Now()
-	err = st.WriteMonth(ctx, m)
-	bar.Done()
-	j.log.Info("stored the month", "elapsed", time.Since(wstart))
-	if err != nil {
-		return nil, fmt.Errorf("store month %s: %w", j.month.Format("2006-01"), err)
-	}
-	return m, nil
+	return m, err
 }
 
 // ingestMonth is --month, or the month of the newest dated MRT file.
@@ -274,25 +226,11 @@ func ingestMonth(flag string, files []dataset.File) (time.Time, error) {
 	if flag != "" {
 		return parseMonth(flag)
 	}
-	var newest time.Time
-	for _, f := range files {
-		if f.Kind == dataset.KindMRT && f.Date.After(newest) {
-			newest = f.Date
-		}
-	}
-	if newest.IsZero() {
+	month, ok := monthjob.NewestMonth(files)
+	if !ok {
 		return time.Time{}, usageError(fmt.Errorf("no dated MRT file in the data directory: give --month"))
 	}
-	return ingest.MonthStart(newest), nil
-}
-
-// mrtBytes is the size of the MRT files to read, for the progress bar.
-func mrtBytes(set *dataset.Set) int64 {
-	var n int64
-	for _, f := range set.MRT {
-		n += f.Size
-	}
-	return n
+	return month, nil
 }
 
 // cliLogger logs warnings (and with verbose, progress) to stderr.
@@ -305,21 +243,4 @@ func cliLogger(w io.Writer, quiet, verbose bool) *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
-}
-
-// keepVerdicts excludes again, from a re-computed month, the incidents
-// whose false-positive feedback the secretariat accepted on the version
-// being replaced, and re-scores their ASNs (rescore.Apply).
-func keepVerdicts(ctx context.Context, st store.Store, sp *spec.Spec, m *store.Month, log *slog.Logger) error {
-	svc, ok := st.(store.Service)
-	if !ok {
-		return nil
-	}
-	ids, err := rescore.Accepted(ctx, svc, m.Meta.Month, sp.Ref())
-	if err != nil || len(ids) == 0 {
-		return err
-	}
-	n := rescore.Apply(sp, m, ids)
-	log.Info("kept accepted feedback", "accepted", len(ids), "excluded", n)
-	return nil
 }

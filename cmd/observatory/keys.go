@@ -174,15 +174,7 @@ func timeOrNil(t time.Time) *time.Time {
 }
 
 func runKeysList(ctx context.Context, w io.Writer, db, format string, now time.Time) error {
-	if format != "table" && format != "json" {
-		return usageError(fmt.Errorf("--format %q: want table or json", format))
-	}
-	svc, err := openService(ctx, db)
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	keys, err := svc.Keys(ctx)
+	keys, err := readList(ctx, db, format, store.Service.Keys)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newMonthsCmd) }
@@ -70,7 +71,7 @@ func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
 			if m.NotUsed == nil {
 				m.NotUsed = []store.NotUsedInput{}
 			}
-			out = append(out, monthJSON{Month: m.Month.Format("2006-01"), Spec: m.Spec, IngestedAt: m.IngestedAt,
+			out = append(out, monthJSON{Month: m.Month.Format(vocab.MonthLayout), Spec: m.Spec, IngestedAt: m.IngestedAt,
 				Final: m.Final, Inputs: m.Inputs, NotUsed: m.NotUsed, Warnings: m.Warnings, Stats: m.Stats})
 		}
 		enc := json.NewEncoder(w)
@@ -79,7 +80,7 @@ func printMonths(w io.Writer, months []store.MonthMeta, format string) error {
 	case "text":
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, m := range months {
-			fmt.Fprintf(tw, "%s\t%s\tcomputed %s\tfinal %t\t%d inputs\t%d not used\t%d warnings\n", m.Month.Format("2006-01"), m.Spec,
+			fmt.Fprintf(tw, "%s\t%s\tcomputed %s\tfinal %t\t%d inputs\t%d not used\t%d warnings\n", m.Month.Format(vocab.MonthLayout), m.Spec,
 				m.IngestedAt.UTC().Format(time.RFC3339), m.Final, len(m.Inputs), len(m.NotUsed), len(m.Warnings))
 			for _, in := range m.Inputs {
 				fmt.Fprintf(tw, "\tinput %s\n", inputLine(in))

@@ -189,15 +189,7 @@ type participantView struct {
 }
 
 func runParticipantsList(ctx context.Context, w io.Writer, db, format string) error {
-	if format != "table" && format != "json" {
-		return usageError(fmt.Errorf("--format %q: want table or json", format))
-	}
-	svc, err := openService(ctx, db)
-	if err != nil {
-		return err
-	}
-	defer svc.Close()
-	ps, err := svc.RegisteredParticipants(ctx)
+	ps, err := readList(ctx, db, format, store.Service.RegisteredParticipants)
 	if err != nil {
 		return err
 	}

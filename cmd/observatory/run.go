@@ -16,8 +16,10 @@ import (
 
 	"github.com/observatory-net/observatory/internal/fetch"
 	"github.com/observatory-net/observatory/internal/inputerr"
+	"github.com/observatory-net/observatory/internal/monthjob"
 	"github.com/observatory-net/observatory/internal/runner"
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 func init() { register(newRunCmd) }
@@ -111,22 +113,14 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	}
 	ingestFn := func(ctx context.Context, w runner.Work) error {
 		damaged := &inputerr.Log{Strict: o.strict}
-		_, err := ingestFiles(ctx, st, ingestJob{files: w.Files, month: w.Month, spec: sp, participants: parts, damaged: damaged,
-			workers: o.workers, inputs: w.Inputs, warnings: slices.Concat(w.Warnings, partsDamaged.Lines()), log: log, stderr: stderr, quiet: o.quiet})
+		_, err := runJob(ctx, st, monthjob.Job{Files: w.Files, Month: w.Month, Spec: sp, Participants: parts, Damaged: damaged,
+			Workers: o.workers, Inputs: w.Inputs, Warnings: slices.Concat(w.Warnings, partsDamaged.Lines()), Log: log}, stderr, o.quiet)
 		for _, l := range damaged.Lines() { // in the month's warnings too
 			log.Warn(l)
 		}
 		return err
 	}
-	final := func(ctx context.Context, month time.Time) (bool, error) {
-		months, err := st.Months(ctx)
-		for _, m := range months {
-			if m.Spec == sp.Ref() && m.Month.Equal(month) && m.Final {
-				return true, err
-			}
-		}
-		return false, err
-	}
+	final := func(ctx context.Context, month time.Time) (bool, error) { return monthjob.Final(ctx, st, sp, month) }
 	r := runner.New(runner.Config{Catalogue: cat, Fetch: fopt, Data: o.data, Ingest: ingestFn, Final: final, Log: log,
 		Report: func(rep *fetch.Report) {
 			if o.once {
@@ -134,7 +128,7 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 			}
 		}})
 	if o.once || o.month != "" {
-		month := runner.MonthStart(time.Now())
+		month := vocab.MonthOf(time.Now()).Start()
 		if o.month != "" {
 			if month, err = parseMonth(o.month); err != nil {
 				return err

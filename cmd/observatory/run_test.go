@@ -30,6 +30,7 @@ import (
 	"github.com/observatory-net/observatory/internal/sources"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/testenv"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // The acceptance tests of run: the 2014-05 group of ../shared/data is
@@ -597,7 +598,7 @@ func TestRun_ResumesAfterInterruption(t *testing.T) {
 // SIGTERM stops the process with exit status 0 and the month kept.
 func TestRun_ServesAndStopsGracefully(t *testing.T) {
 	setUpRun(t)
-	now := time.Now().UTC().Format("2006-01")
+	now := time.Now().UTC().Format(vocab.MonthLayout)
 	for _, c := range []struct {
 		name  string
 		args  []string

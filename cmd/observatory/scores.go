@@ -22,8 +22,9 @@ import (
 func init() { register(newScoresCmd) }
 
 type scoresOptions struct {
-	db, month, format, region, spec string
-	asns                            []string
+	monthFlags
+	format, region string
+	asns           []string
 }
 
 func newScoresCmd() *cobra.Command {
@@ -41,12 +42,10 @@ sub-region, an RIR, or an economy code.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.db, "db", "", "store: an SQLite file")
-	f.StringVar(&o.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	o.monthFlags.register(cmd)
 	f.StringVar(&o.format, "format", "table", "csv, json or table")
 	f.StringSliceVar(&o.asns, "asn", nil, "only these ASNs (123 or AS123; repeat or comma-separate)")
 	f.StringVar(&o.region, "region", "", "only this region, sub-region, RIR or economy")
-	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 	return cmd
 }
 
@@ -59,15 +58,11 @@ func runScores(ctx context.Context, w io.Writer, o scoresOptions) error {
 		return err
 	}
 	filter.Region = o.region
-	st, month, err := openMonth(ctx, o.db, o.month, o.spec)
+	st, month, recs, err := openMonthASNs(ctx, o.db, o.month, o.spec, filter)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	recs, err := st.ASNs(ctx, month, o.spec, filter)
-	if err != nil {
-		return err
-	}
 	switch o.format {
 	case "csv":
 		return writeScoresCSV(w, recs)
@@ -75,6 +70,19 @@ func runScores(ctx context.Context, w io.Writer, o scoresOptions) error {
 		return writeScoresJSON(w, month, o.spec, recs)
 	}
 	return writeScoresTable(w, recs)
+}
+
+// monthFlags are the flags of the commands that read one stored month.
+type monthFlags struct {
+	db, month, spec string
+}
+
+// register adds --db, --month and --spec to cmd.
+func (m *monthFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&m.db, "db", "", "store: an SQLite file")
+	f.StringVar(&m.month, "month", "", "month, YYYY-MM (default: the newest stored)")
+	f.StringVar(&m.spec, "spec", spec.Default, "scoring specification ID@VERSION")
 }
 
 // openMonth opens the store and resolves the month (newest when empty).
@@ -100,6 +108,21 @@ func openMonth(ctx context.Context, db, month, specRef string) (store.Store, tim
 		}
 	}
 	return st, m, nil
+}
+
+// openMonthASNs is openMonth, then the month's ASNs that f selects. The
+// store is closed on error, left open for the caller otherwise.
+func openMonthASNs(ctx context.Context, db, month, specRef string, f store.Filter) (store.Store, time.Time, []store.ASN, error) {
+	st, m, err := openMonth(ctx, db, month, specRef)
+	if err != nil {
+		return nil, m, nil, err
+	}
+	recs, err := st.ASNs(ctx, m, specRef, f)
+	if err != nil {
+		st.Close()
+		return nil, m, nil, err
+	}
+	return st, m, recs, nil
 }
 
 func asnFilter(args []string) (store.Filter, error) {

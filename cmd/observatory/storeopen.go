@@ -8,6 +8,7 @@ import (
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/postgres"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // openStore opens the store named by a DSN: a PostgreSQL database for a
@@ -37,9 +38,14 @@ func isReadOnly(st store.Store) bool {
 	return ok && ro.ReadOnly()
 }
 
-// parseMonth reads YYYY-MM (or an RFC 3339 time) as the first of its month.
+// parseMonth reads YYYY-MM (or an RFC 3339 time, or a date) as the first
+// of its month; the month of a time is that of its date as written,
+// whatever its offset.
 func parseMonth(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01", time.RFC3339, time.DateOnly} {
+	if m, err := vocab.ParseMonth(s); err == nil {
+		return m.Start(), nil
+	}
+	for _, layout := range []string{time.RFC3339, time.DateOnly} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC), nil
 		}
@@ -74,4 +80,19 @@ func openService(ctx context.Context, dsn string) (store.Service, error) {
 		return nil, fmt.Errorf("store %T keeps no keys, participants or feedback", st)
 	}
 	return svc, nil
+}
+
+// readList is the reading half of a list command: --format checked
+// (table or json), then the list read from the service store with read
+// (a method expression such as store.Service.Keys).
+func readList[T any](ctx context.Context, db, format string, read func(store.Service, context.Context) ([]T, error)) ([]T, error) {
+	if format != "table" && format != "json" {
+		return nil, usageError(fmt.Errorf("--format %q: want table or json", format))
+	}
+	svc, err := openService(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer svc.Close()
+	return read(svc, ctx)
 }

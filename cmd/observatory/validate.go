@@ -4,17 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
-	"net/netip"
 	"strconv"
-	"unicode/utf8"
+	"sync"
 
 	"github.com/spf13/cobra"
 
-	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/mrt"
@@ -24,16 +23,10 @@ import (
 
 func init() { register(newValidateCmd) }
 
-// route is one announcement to validate: a prefix and its origin AS.
-type route struct {
-	Prefix netip.Prefix
-	Origin bgp.ASN
-}
-
 // routeSource yields the routes to validate. An error ends the run: an
 // *inputerr.Error is bad input (exit status 2), anything else a failure.
 // Sources other than text lines (an MRT dump, a BMP feed) plug in here.
-type routeSource = iter.Seq2[route, error]
+type routeSource = iter.Seq2[rov.Route, error]
 
 // validateOptions are the flags of the validate command.
 type validateOptions struct {
@@ -94,7 +87,7 @@ names the file, line and byte offset.`,
 
 // runValidate wires the VRP loader, the route source and the writer.
 func runValidate(cmd *cobra.Command, o validateOptions) error {
-	var write func(*bufio.Writer, *rpki.Snapshot, route, rov.State) error
+	var write func(*bufio.Writer, *rpki.Snapshot, rov.Route, rov.State) error
 	switch o.format {
 	case "text":
 		write = writeText
@@ -111,7 +104,7 @@ func runValidate(cmd *cobra.Command, o validateOptions) error {
 	if err != nil {
 		return err
 	}
-	src := lineRoutes(cmd.InOrStdin(), "<stdin>")
+	src := rov.ReadRoutes(cmd.InOrStdin(), "<stdin>")
 	if o.mrt != "" {
 		src = mrtRoutes(o.mrt, cmd.ErrOrStderr())
 	}
@@ -148,7 +141,7 @@ func loadSnapshot(ctx context.Context, o validateOptions, stderr io.Writer) (*rp
 
 // validateRoutes validates every route of src against s and writes one
 // result per route through a buffered writer.
-func validateRoutes(w io.Writer, s *rpki.Snapshot, src routeSource, write func(*bufio.Writer, *rpki.Snapshot, route, rov.State) error) error {
+func validateRoutes(w io.Writer, s *rpki.Snapshot, src routeSource, write func(*bufio.Writer, *rpki.Snapshot, rov.Route, rov.State) error) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	for r, err := range src {
 		if err != nil {
@@ -171,7 +164,7 @@ func validateRoutes(w io.Writer, s *rpki.Snapshot, src routeSource, write func(*
 }
 
 // writeText writes "PREFIX ASN STATE".
-func writeText(bw *bufio.Writer, _ *rpki.Snapshot, r route, st rov.State) error {
+func writeText(bw *bufio.Writer, _ *rpki.Snapshot, r rov.Route, st rov.State) error {
 	b := bw.AvailableBuffer()
 	b = r.Prefix.AppendTo(b)
 	b = append(b, ' ')
@@ -184,7 +177,7 @@ func writeText(bw *bufio.Writer, _ *rpki.Snapshot, r route, st rov.State) error 
 }
 
 // writeJSON writes one JSON object with the covering VRPs as evidence.
-func writeJSON(bw *bufio.Writer, s *rpki.Snapshot, r route, st rov.State) error {
+func writeJSON(bw *bufio.Writer, s *rpki.Snapshot, r rov.Route, st rov.State) error {
 	b := bw.AvailableBuffer()
 	b = append(b, `{"prefix":"`...)
 	b = r.Prefix.AppendTo(b)
@@ -214,164 +207,49 @@ func writeJSON(bw *bufio.Writer, s *rpki.Snapshot, r route, st rov.State) error 
 	return err
 }
 
-// appendJSONString appends s as a JSON string (RFC 8259 §7), replacing
-// invalid UTF-8 with U+FFFD as encoding/json does.
+// appendJSONString appends s as a JSON string, as encoding/json writes it
+// but without escaping <, > and & for HTML. The few names of trust
+// anchors are encoded once each.
 func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[r>>4], hex[r&0xf])
-		default:
-			b = utf8.AppendRune(b, r)
-		}
+	jsonStrings.Lock()
+	defer jsonStrings.Unlock()
+	if q, ok := jsonStrings.m[s]; ok {
+		return append(b, q...)
 	}
-	return append(b, '"')
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes, and into memory
+	q := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if len(jsonStrings.m) < 64 {
+		jsonStrings.m[s] = q
+	}
+	return append(b, q...)
 }
 
-// lineRoutes reads "PREFIX ASN" lines. Errors are *inputerr.Error values
-// naming the line and its byte offset; reading stops at the first.
-func lineRoutes(r io.Reader, name string) routeSource {
-	return func(yield func(route, error) bool) {
-		br := bufio.NewReaderSize(r, 1<<16)
-		var off, n int64
-		for {
-			line, err := br.ReadSlice('\n')
-			start := off
-			off += int64(len(line))
-			if len(line) > 0 {
-				n++
-			}
-			switch {
-			case errors.Is(err, bufio.ErrBufferFull):
-				yield(route{}, inputerr.Errorf(name, n, start, "line too long"))
-				return
-			case err != nil && err != io.EOF:
-				yield(route{}, fmt.Errorf("read %s: %w", name, err))
-				return
-			}
-			if rt, ok, perr := parseRouteLine(line); perr != nil {
-				yield(route{}, inputerr.New(name, n, start, perr))
-				return
-			} else if ok && !yield(rt, nil) {
-				return
-			}
-			if err == io.EOF {
-				return
-			}
-		}
-	}
-}
+// jsonStrings are appendJSONString's encodings, of 64 strings at most.
+var jsonStrings = struct {
+	sync.Mutex
+	m map[string][]byte
+}{m: map[string][]byte{}}
 
-// parseRouteLine parses "PREFIX ASN"; ok is false for blank and comment
-// lines. Prefixes with host bits set are refused rather than masked: they
-// are not what a router announces, so the input is probably not routes.
-func parseRouteLine(line []byte) (r route, ok bool, err error) {
-	var fields [3][]byte
-	n := 0
-	for rest := line; n < len(fields); n++ {
-		rest = bytes.TrimLeft(rest, " \t\r\n")
-		if len(rest) == 0 {
-			break
-		}
-		end := bytes.IndexAny(rest, " \t\r\n")
-		if end < 0 {
-			end = len(rest)
-		}
-		fields[n], rest = rest[:end], rest[end:]
-	}
-	if n == 0 || fields[0][0] == '#' {
-		return route{}, false, nil
-	}
-	if n != 2 {
-		return route{}, false, fmt.Errorf("want \"PREFIX ASN\", found %s fields", fieldCount(n))
-	}
-	p, err := netip.ParsePrefix(string(fields[0]))
-	if err != nil {
-		return route{}, false, fmt.Errorf("bad prefix: %w", err)
-	}
-	if p.Masked() != p {
-		return route{}, false, fmt.Errorf("bad prefix: %s has host bits set", p)
-	}
-	asn, err := parseASN(fields[1])
-	if err != nil {
-		return route{}, false, err
-	}
-	return route{Prefix: p, Origin: asn}, true, nil
-}
-
-// fieldCount renders a field count, which the splitter stops counting at 3.
-func fieldCount(n int) string {
-	if n >= 3 {
-		return "3 or more"
-	}
-	return strconv.Itoa(n)
-}
-
-// parseASN parses "123" or "AS123" without allocating, and anything else
-// (asdot, "as123") through bgp.ParseASN.
-func parseASN(b []byte) (bgp.ASN, error) {
-	d := bytes.TrimPrefix(b, []byte("AS"))
-	if len(d) > 0 && len(d) <= 10 {
-		var v uint64
-		for _, c := range d {
-			if c < '0' || c > '9' {
-				return bgp.ParseASN(string(b))
-			}
-			v = v*10 + uint64(c-'0')
-		}
-		if v <= 1<<32-1 {
-			return bgp.ASN(v), nil
-		}
-	}
-	return bgp.ParseASN(string(b))
-}
-
-// mrtRoutes yields the routes of an MRT file: each distinct prefix and
-// origin of its RIB entries and announcements once, in order of first
-// appearance (the same pair from many peers, or announced again later in
-// an update file, is printed once).
-// A path without a single origin (empty, or ending in an AS_SET) yields
-// rov.NoOrigin. Undecodable records are reported to stderr and skipped;
-// damaged framing is skipped past (mrt.Options.Resync).
+// mrtRoutes yields the routes of an MRT file (rov.MRTRoutes), compressed
+// or not. Undecodable records are reported to stderr and skipped; damaged
+// framing is skipped past (mrt.Options.Resync).
 func mrtRoutes(path string, stderr io.Writer) routeSource {
-	return func(yield func(route, error) bool) {
+	return func(yield func(rov.Route, error) bool) {
 		dr, err := decompress.Open(path)
 		if err != nil {
-			yield(route{}, usageError(fmt.Errorf("open MRT file: %w", err)))
+			yield(rov.Route{}, usageError(fmt.Errorf("open MRT file: %w", err)))
 			return
 		}
 		defer dr.Close()
 		warn := func(err error) { fmt.Fprintln(stderr, "observatory validate: skipped:", err) }
 		sc := mrt.NewScanner(mrt.NewReader(dr, path, mrt.Options{Resync: true, Warn: warn}), false)
-		var last route
-		seen := map[route]struct{}{}
-		for e := range sc.Elems() {
-			if (e.Kind != mrt.KindRIB && e.Kind != mrt.KindAnnounce) || e.Attrs == nil || !e.Prefix.IsValid() {
-				continue
-			}
-			origin, ok := e.Attrs.Path.Origin()
-			if !ok {
-				origin = rov.NoOrigin
-			}
-			r := route{Prefix: e.Prefix, Origin: origin}
-			if r == last { // the common case: one prefix from many peers
-				continue
-			}
-			last = r
-			if _, dup := seen[r]; dup {
-				continue
-			}
-			seen[r] = struct{}{}
-			if !yield(r, nil) {
+		for r, err := range rov.MRTRoutes(sc) {
+			if !yield(r, err) {
 				return
 			}
-		}
-		if err := sc.Err(); err != nil {
-			yield(route{}, err)
 		}
 	}
 }

@@ -4,19 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/mrt"
 	"github.com/observatory-net/observatory/internal/rov"
@@ -110,17 +108,20 @@ func TestValidateCmd_json(t *testing.T) {
 	}
 }
 
+// TestAppendJSONString checks the trust anchor's name reads back as the
+// same string (invalid UTF-8 replaced, as encoding/json does), with <, >
+// and & left as they are.
 func TestAppendJSONString(t *testing.T) {
-	tests := map[string]string{
-		"ripe":          `"ripe"`,
-		`a"b\c`:         `"a\"b\\c"`,
-		"tab\there\x01": `"tab\u0009here\u0001"`,
-		"bad\xffutf8":   `"bad` + "\ufffd" + `utf8"`,
-		"ünï":           `"ünï"`,
-	}
-	for in, want := range tests {
-		if got := string(appendJSONString(nil, in)); got != want {
-			t.Errorf("appendJSONString(%q) = %s, want %s", in, got, want)
+	for _, in := range []string{"ripe", `a"b\c`, "tab\there\x01", "bad\xffutf8", "ünï", "<a&b>", "\u2028", ""} {
+		got := appendJSONString([]byte("x"), in)
+		var back string
+		if err := json.Unmarshal(got[1:], &back); err != nil || got[0] != 'x' {
+			t.Errorf("appendJSONString(%q) = %s: %v", in, got, err)
+		} else if want := strings.ToValidUTF8(in, "\ufffd"); back != want {
+			t.Errorf("appendJSONString(%q) = %s, reads back as %q", in, got, back)
+		}
+		if strings.ContainsAny(in, "<&>") && !bytes.Contains(got, []byte(in)) {
+			t.Errorf("appendJSONString(%q) = %s: escaped for HTML", in, got)
 		}
 	}
 }
@@ -222,22 +223,22 @@ func TestValidateCmd_realData(t *testing.T) {
 
 // mrtRoutesForTest reads prefix/origin pairs of a RIB directly with the
 // mrt package, independently of mrtRoutes.
-func mrtRoutesForTest(t *testing.T, path string) func(func(route, error) bool) {
-	return func(yield func(route, error) bool) {
+func mrtRoutesForTest(t *testing.T, path string) func(func(rov.Route, error) bool) {
+	return func(yield func(rov.Route, error) bool) {
 		dr, err := decompress.Open(path)
 		if err != nil {
-			yield(route{}, err)
+			yield(rov.Route{}, err)
 			return
 		}
 		defer dr.Close()
 		sc := mrt.NewScanner(mrt.NewReader(dr, path, mrt.Options{}), true)
-		var last route
+		var last rov.Route
 		for e := range sc.Elems() {
 			if e.Kind != mrt.KindRIB && e.Kind != mrt.KindAnnounce {
 				continue
 			}
 			o, _ := e.Attrs.Path.Origin()
-			if r := (route{e.Prefix, o}); r != last {
+			if r := (rov.Route{Prefix: e.Prefix, Origin: o}); r != last {
 				last = r
 				if !yield(r, nil) {
 					return
@@ -245,7 +246,7 @@ func mrtRoutesForTest(t *testing.T, path string) func(func(route, error) bool) {
 			}
 		}
 		if err := sc.Err(); err != nil {
-			yield(route{}, err)
+			yield(rov.Route{}, err)
 		}
 	}
 }
@@ -278,7 +279,7 @@ func BenchmarkValidateRoutes(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := validateRoutes(io.Discard, s, lineRoutes(bytes.NewReader(in.Bytes()), "<stdin>"), write); err != nil {
+				if err := validateRoutes(io.Discard, s, rov.ReadRoutes(bytes.NewReader(in.Bytes()), "<stdin>"), write); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -294,70 +295,6 @@ func mustOpen(b *testing.B, path string) io.Reader {
 	}
 	b.Cleanup(func() { r.Close() })
 	return r
-}
-
-func TestParseRouteLine(t *testing.T) {
-	type result struct {
-		Route string
-		OK    bool
-		Err   string
-	}
-	tests := []struct {
-		line string
-		want result
-	}{
-		{"192.0.2.0/24 64496\n", result{"192.0.2.0/24 AS64496", true, ""}},
-		{"  192.0.2.0/24\tAS64496 \r\n", result{"192.0.2.0/24 AS64496", true, ""}},
-		{"192.0.2.0/24 as64496", result{"192.0.2.0/24 AS64496", true, ""}},
-		{"192.0.2.0/24 1.10", result{"192.0.2.0/24 AS65546", true, ""}},
-		{"2001:db8::/32 4294967295", result{"2001:db8::/32 AS4294967295", true, ""}},
-		{"192.0.2.0/24 4294967296", result{"", false, "bad AS number"}},
-		{"192.0.2.0/24 AS4294967296", result{"", false, "bad AS number"}},
-		{"192.0.2.0/24 AS", result{"", false, "bad AS number"}},
-		{"192.0.2.0/24 -1", result{"", false, "bad AS number"}},
-		{"192.0.2.0 1", result{"", false, "bad prefix"}},
-		{"   \n", result{"", false, ""}},
-		{"#192.0.2.0/24 1", result{"", false, ""}},
-		{"192.0.2.0/24 1 # comment", result{"", false, "found 3 or more fields"}},
-	}
-	for _, tt := range tests {
-		r, ok, err := parseRouteLine([]byte(tt.line))
-		got := result{OK: ok}
-		if ok {
-			got.Route = fmt.Sprintf("%s %s", r.Prefix, r.Origin)
-		}
-		if err != nil {
-			got.Err = err.Error()
-			if !strings.Contains(got.Err, tt.want.Err) || tt.want.Err == "" {
-				t.Errorf("parseRouteLine(%q) error %q, want %q", tt.line, got.Err, tt.want.Err)
-			}
-			got.Err = tt.want.Err
-		}
-		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("parseRouteLine(%q) mismatch (-want +got):\n%s", tt.line, diff)
-		}
-	}
-}
-
-// TestParseASN_matchesBGP compares the allocation-free parser with
-// bgp.ParseASN on random strings over the characters that matter.
-func TestParseASN_matchesBGP(t *testing.T) {
-	const alphabet = "ASas0123456789.+- "
-	rng := rand.New(rand.NewPCG(5396, 6793))
-	for range 200_000 {
-		b := make([]byte, rng.IntN(14))
-		for i := range b {
-			b[i] = alphabet[rng.IntN(len(alphabet))]
-		}
-		if rng.IntN(4) == 0 {
-			b = append([]byte("AS"), strconv.FormatUint(rng.Uint64N(1<<33), 10)...)
-		}
-		got, gerr := parseASN(b)
-		want, werr := bgp.ParseASN(string(b))
-		if got != want || (gerr == nil) != (werr == nil) {
-			t.Fatalf("parseASN(%q) = %v, %v; bgp.ParseASN says %v, %v", b, got, gerr, want, werr)
-		}
-	}
 }
 
 // TestValidateCmd_mrtDistinctPairs checks --mrt prints each distinct

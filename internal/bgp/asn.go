@@ -35,13 +35,17 @@ func ParseASN(s string) (ASN, error) {
 		h, err1 := strconv.ParseUint(hi, 10, 16)
 		l, err2 := strconv.ParseUint(lo, 10, 16)
 		if err1 != nil || err2 != nil {
-			return 0, fmt.Errorf("%w: %q", ErrBadASN, s)
+			return 0, badASN(s)
 		}
 		return ASN(h<<16 | l), nil
 	}
 	n, err := strconv.ParseUint(t, 10, 32)
 	if err != nil || t == "" || t[0] == '+' {
-		return 0, fmt.Errorf("%w: %q", ErrBadASN, s)
+		return 0, badASN(s)
 	}
 	return ASN(n), nil
 }
+
+// badASN is ParseASN's error. It quotes a copy of s, so that s does not
+// escape and a caller's string([]byte) conversion need not allocate.
+func badASN(s string) error { return fmt.Errorf("%w: %q", ErrBadASN, strings.Clone(s)) }

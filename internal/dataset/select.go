@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // One coherent month (issue 11; measurement-framework §2: the Observatory
@@ -216,7 +218,7 @@ func (c choice) reason(f File, group string) string {
 	case f.Date.IsZero():
 		return fmt.Sprintf("%sundated, and dated snapshots exist; used: %s", prefix, c.date.Format(time.DateOnly))
 	}
-	m := c.month.Format("2006-01")
+	m := c.month.Format(vocab.MonthLayout)
 	near := "nearer"
 	if distance(f.Date, c.month, c.month.AddDate(0, 1, 0)) == distance(c.date, c.month, c.month.AddDate(0, 1, 0)) {
 		near = "as near and known by the month's end"

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -87,7 +88,7 @@ func Read(r io.Reader, name string) ([]Record, error) {
 // every record to the header's width).
 func parse(rec []string) (Record, error) {
 	var e Record
-	a, err := strconv.ParseUint(strings.TrimPrefix(rec[0], "AS"), 10, 32)
+	a, err := bgp.ParseASN(rec[0])
 	if err != nil {
 		return e, fmt.Errorf("ASN %q: not a number", rec[0])
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/observatory-net/observatory/internal/fetch"
 	"github.com/observatory-net/observatory/internal/sources"
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Work is what one pass hands to the ingest.
@@ -85,17 +86,11 @@ func New(cfg Config) *Runner {
 	return &Runner{cfg: cfg}
 }
 
-// MonthStart is the first instant of t's month, UTC.
-func MonthStart(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
-
 // Pass fetches month (unless the Config names a data directory) and
 // ingests what could be fetched.
 func (r *Runner) Pass(ctx context.Context, month time.Time) error {
 	start := r.cfg.Clock.Now()
-	month = MonthStart(month)
+	month = vocab.MonthOf(month).Start()
 	w := Work{Month: month}
 	if r.cfg.Data != "" {
 		fs, err := dataset.Discover(ctx, r.cfg.Data)
@@ -109,13 +104,13 @@ func (r *Runner) Pass(ctx context.Context, month time.Time) error {
 	if !slices.ContainsFunc(w.Files, func(f dataset.File) bool { return f.Kind == dataset.KindMRT }) {
 		// Offline, a pass would otherwise replace a stored month by an
 		// empty one.
-		return fmt.Errorf("%s: %w", month.Format("2006-01"), ErrNoRoutes)
+		return fmt.Errorf("%s: %w", month.Format(vocab.MonthLayout), ErrNoRoutes)
 	}
-	r.cfg.Log.Info("ingesting", "month", month.Format("2006-01"), "files", len(w.Files))
+	r.cfg.Log.Info("ingesting", "month", month.Format(vocab.MonthLayout), "files", len(w.Files))
 	if err := r.cfg.Ingest(ctx, w); err != nil {
-		return fmt.Errorf("ingest %s: %w", month.Format("2006-01"), err)
+		return fmt.Errorf("ingest %s: %w", month.Format(vocab.MonthLayout), err)
 	}
-	r.cfg.Log.Info("month done", "month", month.Format("2006-01"), "elapsed", r.cfg.Clock.Now().Sub(start))
+	r.cfg.Log.Info("month done", "month", month.Format(vocab.MonthLayout), "elapsed", r.cfg.Clock.Now().Sub(start))
 	return nil
 }
 
@@ -125,7 +120,7 @@ func (r *Runner) fetch(ctx context.Context, w *Work) error {
 	if err != nil {
 		return err
 	}
-	rep, err := fetch.Fetch(ctx, w.Month.Format("2006-01"), list, r.cfg.Fetch)
+	rep, err := fetch.Fetch(ctx, w.Month.Format(vocab.MonthLayout), list, r.cfg.Fetch)
 	if err != nil {
 		return err
 	}
@@ -151,7 +146,7 @@ func (r *Runner) fetch(ctx context.Context, w *Work) error {
 func (r *Runner) Run(ctx context.Context) error {
 	now := r.cfg.Clock.Now().UTC()
 	if r.cfg.Final != nil {
-		prev := MonthStart(now).AddDate(0, -1, 0)
+		prev := vocab.MonthOf(now).Prev().Start()
 		final, err := r.cfg.Final(ctx, prev)
 		if err != nil {
 			r.cfg.Log.Error("read stored months", "err", err)
@@ -159,7 +154,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			r.pass(ctx, prev)
 		}
 	}
-	r.pass(ctx, MonthStart(now))
+	r.pass(ctx, vocab.MonthOf(now).Start())
 	for {
 		day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 		next := day.Add(r.cfg.At)
@@ -174,9 +169,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		now = r.cfg.Clock.Now().UTC()
 		if now.Day() == 1 {
-			r.pass(ctx, MonthStart(now).AddDate(0, -1, 0))
+			r.pass(ctx, vocab.MonthOf(now).Prev().Start())
 		}
-		r.pass(ctx, MonthStart(now))
+		r.pass(ctx, vocab.MonthOf(now).Start())
 	}
 }
 
@@ -185,8 +180,8 @@ func (r *Runner) pass(ctx context.Context, month time.Time) {
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
-		r.cfg.Log.Info("pass interrupted", "month", month.Format("2006-01"))
+		r.cfg.Log.Info("pass interrupted", "month", month.Format(vocab.MonthLayout))
 	default:
-		r.cfg.Log.Error("pass failed; next attempt at the next pass", "month", month.Format("2006-01"), "err", err)
+		r.cfg.Log.Error("pass failed; next attempt at the next pass", "month", month.Format(vocab.MonthLayout), "err", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // fakeClock jumps to the end of every wait at once.
@@ -63,7 +65,7 @@ func TestRunner_Run_Schedule(t *testing.T) {
 	defer cancel()
 	var got []string
 	ingest := func(_ context.Context, w Work) error {
-		got = append(got, clock.Now().Format("01-02 15:04")+" "+w.Month.Format("2006-01"))
+		got = append(got, clock.Now().Format("01-02 15:04")+" "+w.Month.Format(vocab.MonthLayout))
 		if len(got) == 5 {
 			cancel()
 		}
@@ -110,7 +112,7 @@ func TestRunner_Run_FinalisesMissedMonth(t *testing.T) {
 	defer cancel()
 	var got []string
 	ingest := func(_ context.Context, w Work) error {
-		got = append(got, w.Month.Format("2006-01"))
+		got = append(got, w.Month.Format(vocab.MonthLayout))
 		if len(got) == 2 {
 			cancel()
 		}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // File is one file a month needs: where to get it (the first of its
@@ -43,9 +45,9 @@ func (f File) Name() string { return f.Locations[0].URL }
 func (c *Catalogue) Expand(month, now time.Time) ([]File, error) {
 	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
 	now = now.UTC()
-	cur := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	cur := vocab.MonthOf(now).Start()
 	if month.After(cur) {
-		return nil, fmt.Errorf("month %s has not started", month.Format("2006-01"))
+		return nil, fmt.Errorf("month %s has not started", month.Format(vocab.MonthLayout))
 	}
 	current := month.Equal(cur)
 	var out []File

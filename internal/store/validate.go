@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // ErrInvalid is returned by the Service methods for a record they refuse
@@ -186,8 +188,7 @@ func noNaN(a *ASN, aggs []Aggregate) error {
 // IsMonthStart reports whether t is the first instant of a UTC month, the
 // key of a stored month.
 func IsMonthStart(t time.Time) bool {
-	u := t.UTC()
-	return !t.IsZero() && u.Equal(time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC))
+	return !t.IsZero() && t.Equal(vocab.MonthOf(t).Start())
 }
 
 // CheckFeedbackOn checks a new feedback against the incident it names,

@@ -8,21 +8,21 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
-// monthLayout is the text form of a month key: the UTC year and month.
-const monthLayout = "2006-01"
-
-// monthKey returns the key of the UTC month containing t.
-func monthKey(t time.Time) string { return t.UTC().Format(monthLayout) }
+// monthKey returns the key of the UTC month containing t: YYYY-MM
+// (vocab.MonthLayout).
+func monthKey(t time.Time) string { return vocab.MonthOf(t).String() }
 
 // parseMonth returns the first instant of the month of a key.
 func parseMonth(key string) (time.Time, error) {
-	t, err := time.Parse(monthLayout, key)
+	m, err := vocab.ParseMonth(key)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("month key %q: %w", key, err)
+		return time.Time{}, fmt.Errorf("stored month key: %w", err)
 	}
-	return t, nil
+	return m.Start(), nil
 }
 
 // micros encodes a time as unix microseconds; every time.Time from year 1

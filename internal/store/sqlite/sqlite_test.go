@@ -13,6 +13,7 @@ import (
 
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/storetest"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // march is the month the package's own tests write.
@@ -180,7 +181,7 @@ func TestStore_ConcurrentWriters(t *testing.T) {
 		wg.Go(func() {
 			for range 2 {
 				if err := s.WriteMonth(t.Context(), m); err != nil {
-					t.Errorf("WriteMonth(%s) = %v", m.Meta.Month.Format("2006-01"), err)
+					t.Errorf("WriteMonth(%s) = %v", m.Meta.Month.Format(vocab.MonthLayout), err)
 				}
 			}
 		})

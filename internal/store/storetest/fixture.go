@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // specA and specB are the specifications the suite writes under.
@@ -207,7 +208,7 @@ func versionMonth(month time.Time, spec string, v, n int) *store.Month {
 func write(t *testing.T, s store.Store, m *store.Month) {
 	t.Helper()
 	if err := s.WriteMonth(t.Context(), m); err != nil {
-		t.Fatalf("WriteMonth(%s %q) = %v", m.Meta.Month.Format("2006-01"), m.Meta.Spec, err)
+		t.Fatalf("WriteMonth(%s %q) = %v", m.Meta.Month.Format(vocab.MonthLayout), m.Meta.Spec, err)
 	}
 }
 
@@ -216,9 +217,9 @@ func checkMonth(t *testing.T, s store.Store, want *store.Month) {
 	t.Helper()
 	got, err := ReadMonth(t.Context(), s, want.Meta.Month, want.Meta.Spec)
 	if err != nil {
-		t.Fatalf("ReadMonth(%s %q) = %v", want.Meta.Month.Format("2006-01"), want.Meta.Spec, err)
+		t.Fatalf("ReadMonth(%s %q) = %v", want.Meta.Month.Format(vocab.MonthLayout), want.Meta.Spec, err)
 	}
 	if diff := Diff(Expected(want), got); diff != "" {
-		t.Errorf("ReadMonth(%s %q) mismatch (-want +got):\n%s", want.Meta.Month.Format("2006-01"), want.Meta.Spec, diff)
+		t.Errorf("ReadMonth(%s %q) mismatch (-want +got):\n%s", want.Meta.Month.Format(vocab.MonthLayout), want.Meta.Spec, diff)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // testMonths checks the listing: empty at first, then newest month first
@@ -91,7 +92,7 @@ func testNotFound(t *testing.T, s store.Store) {
 				spec  string
 			}{{april, specA}, {march, specB}, {march, ""}} {
 				if _, err := r.read(t.Context(), s, key.month, key.spec); !errors.Is(err, store.ErrNotFound) {
-					t.Errorf("%s(%s %q) = %v; want ErrNotFound", r.name, key.month.Format("2006-01"), key.spec, err)
+					t.Errorf("%s(%s %q) = %v; want ErrNotFound", r.name, key.month.Format(vocab.MonthLayout), key.spec, err)
 				}
 			}
 			if n, err := r.read(t.Context(), s, march, specA); n != 0 || err != nil {

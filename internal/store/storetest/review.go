@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // readAll reads back a whole month and fails the test on error.
@@ -22,7 +23,7 @@ func checkSame(t *testing.T, s store.Store, before *store.Month, when string) {
 	t.Helper()
 	after := readAll(t, s, before.Meta.Month, before.Meta.Spec)
 	if diff := Diff(before, after); diff != "" {
-		t.Errorf("month %s %q %s mismatch (-before +after):\n%s", before.Meta.Month.Format("2006-01"), before.Meta.Spec, when, diff)
+		t.Errorf("month %s %q %s mismatch (-before +after):\n%s", before.Meta.Month.Format(vocab.MonthLayout), before.Meta.Spec, when, diff)
 	}
 }
 

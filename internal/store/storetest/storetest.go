@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Opener returns a new, empty store. Run closes it at the end of the test.
@@ -109,7 +110,7 @@ func findMeta(ctx context.Context, s store.Store, month time.Time, spec string) 
 			return mm, nil
 		}
 	}
-	return store.MonthMeta{}, fmt.Errorf("month %s %q: %w", month.Format("2006-01"), spec, store.ErrNotFound)
+	return store.MonthMeta{}, fmt.Errorf("month %s %q: %w", month.Format(vocab.MonthLayout), spec, store.ErrNotFound)
 }
 
 // Expected returns m as ReadMonth should return it: ASN records sorted by
