@@ -10,7 +10,6 @@ package wire
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/vocab"
@@ -26,14 +25,11 @@ type ASN uint32
 // String returns the canonical form, AS3333.
 func (a ASN) String() string { return "AS" + strconv.FormatUint(uint64(a), 10) }
 
-// ParseASN reads AS3333, as3333 or 3333.
+// ParseASN reads AS3333, as3333, 3333 or the asdot form 0.3333
+// (vocab.ParseASN, the observatory's one ASN parser).
 func ParseASN(s string) (ASN, error) {
-	d := s
-	if len(d) > 2 && strings.EqualFold(d[:2], "AS") {
-		d = d[2:]
-	}
-	n, err := strconv.ParseUint(d, 10, 32)
-	if err != nil || d[0] == '+' {
+	n, err := vocab.ParseASN(s)
+	if err != nil {
 		return 0, fmt.Errorf("observatory: ASN %q: want AS followed by a number, or a number", s)
 	}
 	return ASN(n), nil

@@ -44,20 +44,13 @@ func checkParams(q url.Values, allowed []string) error {
 // store column may hold (PostgreSQL refuses NUL in text).
 func cleanText(ss ...string) bool { return view.CleanText(ss...) }
 
-// parseASN reads "AS3333", "as3333" or "3333".
+// parseASN reads "AS3333", "as3333" or "3333" (vocab.ParseASN).
 func parseASN(s string) (uint32, error) {
-	d := s
-	if len(d) > 2 && strings.EqualFold(d[:2], "AS") {
-		d = d[2:]
-	}
-	if d == "" || len(d) > 10 || strings.TrimLeft(d, "0123456789") != "" {
-		return 0, badRequest("asn %s: want AS followed by a number, or a number", quote(s))
-	}
-	n, err := strconv.ParseUint(d, 10, 32)
+	n, err := vocab.ParseASN(s)
 	if err != nil {
-		return 0, badRequest("asn %s: out of range", quote(s))
+		return 0, badRequest("asn %s: want AS followed by a number up to 4294967295, or a number", quote(s))
 	}
-	return uint32(n), nil
+	return n, nil
 }
 
 // parseMonthParam reads "2026-10", "2026-10-01" or an RFC 3339 time as

@@ -6,7 +6,10 @@
 package vocab
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -169,3 +172,33 @@ func Strings[T ~string](ids []T) []string {
 	}
 	return out
 }
+
+// ErrBadASN is ParseASN's error for text that is not an AS number.
+var ErrBadASN = errors.New("bad AS number")
+
+// ParseASN is the one AS number parser: it reads "123", "AS123", "as123"
+// and the asdot form "1.10" (RFC 5396), surrounding space ignored, up to
+// 4294967295 (RFC 6793).
+func ParseASN(s string) (uint32, error) {
+	t := strings.TrimSpace(s)
+	if len(t) >= 2 && (t[0] == 'A' || t[0] == 'a') && (t[1] == 'S' || t[1] == 's') {
+		t = t[2:]
+	}
+	if hi, lo, ok := strings.Cut(t, "."); ok {
+		h, err1 := strconv.ParseUint(hi, 10, 16)
+		l, err2 := strconv.ParseUint(lo, 10, 16)
+		if err1 != nil || err2 != nil {
+			return 0, badASN(s)
+		}
+		return uint32(h<<16 | l), nil
+	}
+	n, err := strconv.ParseUint(t, 10, 32)
+	if err != nil {
+		return 0, badASN(s)
+	}
+	return uint32(n), nil
+}
+
+// badASN is ParseASN's error. It quotes a copy of s, so that s does not
+// escape and a caller's string([]byte) conversion need not allocate.
+func badASN(s string) error { return fmt.Errorf("%w: %q", ErrBadASN, strings.Clone(s)) }

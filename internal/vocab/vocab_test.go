@@ -1,6 +1,7 @@
 package vocab
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -37,6 +38,20 @@ func TestMonth(t *testing.T) {
 	for _, bad := range []string{"2014-5", "2014-13", "14-05", "2014-05-01", ""} {
 		if _, err := ParseMonth(bad); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestParseASN(t *testing.T) {
+	for in, want := range map[string]uint32{"3333": 3333, "AS3333": 3333, "as3333": 3333, " AS7 ": 7,
+		"1.10": 65546, "AS0.3333": 3333, "4294967295": 4294967295, "65535.65535": 4294967295} {
+		if got, err := ParseASN(in); err != nil || got != want {
+			t.Errorf("ParseASN(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "AS", "+5", "-5", "4294967296", "AS-X", "1.65536", "1.", ".1", "3 333", "0x10", "1_000"} {
+		if _, err := ParseASN(in); !errors.Is(err, ErrBadASN) {
+			t.Errorf("ParseASN(%q): error %v, want ErrBadASN", in, err)
 		}
 	}
 }

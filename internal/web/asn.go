@@ -81,17 +81,10 @@ type historyRow struct {
 	Scores []scoreRow
 }
 
-// parseASN reads "AS123" or "123".
+// parseASN reads "AS123" or "123" (vocab.ParseASN).
 func parseASN(s string) (uint32, bool) {
-	d := s
-	if len(d) > 2 && strings.EqualFold(d[:2], "AS") {
-		d = d[2:]
-	}
-	if d == "" || len(d) > 10 || strings.TrimLeft(d, "0123456789") != "" {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(d, 10, 32)
-	return uint32(n), err == nil
+	n, err := vocab.ParseASN(s)
+	return n, err == nil
 }
 
 // asnJump: GET /asn/?asn=AS123, the header's form, redirects to the page.
@@ -397,7 +390,7 @@ func (s *Server) history(q *request, m *store.MonthMeta, reg map[uint32]bool, p 
 	for j, id := range scoreIDs {
 		ss = append(ss, series{Name: scoreNames[id], Values: vals[j]})
 	}
-	p.Chart = lineChart(fmt.Sprintf("Scores of AS%d over %d months", p.ASN, len(labels)), labels, ss, 640, 220)
+	p.Chart = lineChart(fmt.Sprintf("Scores of AS%d over %d months", p.ASN, len(labels)), labels, ss, 640, 220, view.Readiness(specOf(m)))
 	slices.Reverse(p.History) // the table newest first
 	return nil
 }
