@@ -14,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/observatory-net/observatory/internal/ingest"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
@@ -30,8 +29,8 @@ type groupOptions struct {
 	format, scope, key string
 }
 
-var aggregateScopes = []string{ingest.ScopeWorld, ingest.ScopeRegion, ingest.ScopeSubRegion, ingest.ScopeRIR,
-	ingest.ScopeEconomy, ingest.ScopeParticipants}
+var aggregateScopes = vocab.Strings([]vocab.Scope{vocab.ScopeWorld, vocab.ScopeRegion, vocab.ScopeSubRegion, vocab.ScopeRIR,
+	vocab.ScopeEconomy, vocab.ScopeParticipants})
 
 func (o *groupOptions) flags(cmd *cobra.Command, scopes []string) {
 	f := cmd.Flags()
@@ -124,7 +123,7 @@ func runAggregates(ctx context.Context, w io.Writer, o groupOptions) error {
 	}
 }
 
-var roaScopes = append([]string{ingest.ScopeASN}, aggregateScopes...)
+var roaScopes = append([]string{string(vocab.ScopeASN)}, aggregateScopes...)
 
 func newROAStatsCmd() *cobra.Command {
 	var o groupOptions

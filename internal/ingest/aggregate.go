@@ -13,20 +13,6 @@ import (
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
-// Scopes of aggregates and ROA statistics, as strings: forwarding
-// names of the vocabulary's (vocab.ScopeASN, …) for the callers that
-// still use these.
-const (
-	ScopeASN          = string(vocab.ScopeASN)
-	ScopeEconomy      = string(vocab.ScopeEconomy)
-	ScopeRegion       = string(vocab.ScopeRegion)
-	ScopeSubRegion    = string(vocab.ScopeSubRegion)
-	ScopeRIR          = string(vocab.ScopeRIR)
-	ScopeWorld        = string(vocab.ScopeWorld)
-	ScopeParticipants = string(vocab.ScopeParticipants) // key: the programme (netops, ixp, …)
-	WorldKey          = vocab.WorldKey
-)
-
 // MinTransitRoutes is how many distinct routes an AS must be seen passing
 // on before its filtering of RPKI-invalid routes is judged
 // (vocab.ROVFilteringShare): an AS that passed on three routes, none

@@ -50,15 +50,9 @@ type Config struct {
 	Log      *slog.Logger
 }
 
-// MonthStart returns the first instant of t's month, UTC.
-func MonthStart(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
-
 // Compute collects the month's MRT facts and scores every measured ASN.
 func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
-	from := MonthStart(cfg.Month)
+	from := vocab.MonthOf(cfg.Month).Start()
 	to := from.AddDate(0, 1, 0)
 	log := cfg.Log
 	if log == nil {
@@ -249,8 +243,8 @@ func (m *month) build() *store.Month {
 		}
 		return f
 	}
-	out := &store.Month{Meta: store.MonthMeta{Month: MonthStart(m.cfg.Month), Spec: s.Ref(), IngestedAt: time.Now().UTC(),
-		Final: !time.Now().Before(MonthStart(m.cfg.Month).AddDate(0, 1, 0))}}
+	out := &store.Month{Meta: store.MonthMeta{Month: vocab.MonthOf(m.cfg.Month).Start(), Spec: s.Ref(), IngestedAt: time.Now().UTC(),
+		Final: !time.Now().Before(vocab.MonthOf(m.cfg.Month).End())}}
 	for i, k := range m.keys {
 		if k.Origin == 0 {
 			continue

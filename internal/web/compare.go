@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -87,7 +88,7 @@ func (s *Server) compare(q *request) error {
 			}
 			ss = append(ss, sr)
 		}
-		cs.Chart = lineChart(scoreNames[id], p.Months, ss, 300, 150)
+		cs.Chart = lineChart(scoreNames[id], p.Months, ss, 300, 150, view.Readiness(specOf(newest)))
 		for i := len(months) - 1; i >= 0; i-- {
 			row := compareRow{Month: p.Months[i]}
 			for k := range p.Items {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/observatory-net/observatory/internal/spec"
 )
 
 // The charts are inline SVG written here, on the server: no chart library
@@ -54,8 +56,8 @@ type series struct {
 }
 
 // lineChart draws series over labels (oldest first) on a 0..1 scale,
-// with the readiness thresholds as guides.
-func lineChart(title string, labels []string, ss []series, w, h int) string {
+// with the readiness thresholds r as guides.
+func lineChart(title string, labels []string, ss []series, w, h int, r spec.Readiness) string {
 	const padL, padR, padT, padB = 34, 8, 8, 22
 	pw, ph := float64(w-padL-padR), float64(h-padT-padB)
 	xOf := func(i int) float64 {
@@ -68,7 +70,7 @@ func lineChart(title string, labels []string, ss []series, w, h int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`,
 		w, h, w, h, html.EscapeString(title))
-	for _, g := range []float64{0, 0.5, 0.8, 0.9, 1} {
+	for _, g := range []float64{0, 0.5, r.Aspiring, r.Ready, 1} {
 		y := yOf(g)
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/><text class="axis" x="%d" y="%.1f">%s</text>`,
 			padL, w-padR, y, y, padL-4, y+3, strconv.FormatFloat(g, 'f', -1, 64))

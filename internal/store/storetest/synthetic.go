@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/vocab"
 )
 
 // Size is the shape of a synthetic month. A production month holds about
@@ -51,7 +52,7 @@ func Synthetic(month time.Time, spec string, z Size) *store.Month {
 }
 
 // scoreIDs are the five published scores.
-var scoreIDs = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
+var scoreIDs = vocab.Strings(vocab.Scores)
 
 // syntheticASN returns the ASN of the i-th synthetic record.
 func syntheticASN(i int) uint32 { return uint32(i*3 + 1000) }
