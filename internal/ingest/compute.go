@@ -91,6 +91,7 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	out := m.build()
 	log.Info("scored and aggregated", "asns", len(out.ASNs), "incidents", len(out.Incidents), "roa_stats", len(out.ROAStats),
 		"aggregates", len(out.Aggregates), "elapsed", time.Since(start))
+	slices.Sort(warnings) // the MRT files are read in parallel: one order every time
 	out.Meta.Warnings = slices.Concat(warnings, cfg.Data.Warnings, cfg.Damaged.Lines(), staleInputs(cfg.Data.Files, m.from, m.to))
 	out.Meta.Inputs, out.Meta.NotUsed = inputs(cfg.Data, facts.Files, from)
 	out.Meta.NotUsed = append(notUsed(cfg.Data.NotUsed), out.Meta.NotUsed...)

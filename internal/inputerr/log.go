@@ -3,6 +3,7 @@ package inputerr
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -28,7 +29,7 @@ type Log struct {
 
 	mu    sync.Mutex
 	files map[string]*fileLog
-	order []string // files in the order of their first damaged record
+	order []string // files with damaged records
 }
 
 // fileLog is what a Log keeps of one file.
@@ -96,9 +97,10 @@ func (l *Log) Count() int64 {
 	return n
 }
 
-// Lines returns one line per file with damaged records, in the order the
-// files were first found damaged: "FILE: N damaged records skipped:
-// record R at byte offset O: cause; …; and K more".
+// Lines returns one line per file with damaged records, in the order of
+// the files' names, so that files read in parallel give the same report
+// every time: "FILE: N damaged records skipped: record R at byte offset
+// O: cause; …; and K more".
 func (l *Log) Lines() []string {
 	if l == nil {
 		return nil
@@ -106,7 +108,7 @@ func (l *Log) Lines() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := make([]string, 0, len(l.order))
-	for _, name := range l.order {
+	for _, name := range slices.Sorted(slices.Values(l.order)) {
 		out = append(out, l.files[name].line(name))
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -48,5 +49,18 @@ func TestLog_strict(t *testing.T) {
 		if l.Count() != 0 || len(l.Lines()) != 0 {
 			t.Errorf("a strict Log kept %d records", l.Count())
 		}
+	}
+}
+
+// TestLog_LinesInNameOrder: files reported in any order (read in
+// parallel) come out in the order of their names.
+func TestLog_LinesInNameOrder(t *testing.T) {
+	var l Log
+	for _, f := range []string{"b.mrt", "c.mrt", "a.mrt", "b.mrt"} {
+		l.Skip(&Error{File: f, Record: 1, Err: errors.New("bad")})
+	}
+	got := l.Lines()
+	if len(got) != 3 || !strings.HasPrefix(got[0], "a.mrt: 1 damaged") || !strings.HasPrefix(got[1], "b.mrt: 2 damaged") || !strings.HasPrefix(got[2], "c.mrt: ") {
+		t.Errorf("lines %q", got)
 	}
 }
