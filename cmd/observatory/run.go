@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/internal/fetch"
+	"github.com/observatory-net/observatory/internal/forwarded"
 	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/monthjob"
 	"github.com/observatory-net/observatory/internal/runner"
@@ -26,6 +27,7 @@ func init() { register(newRunCmd) }
 
 type runOptions struct {
 	fetchFlags
+	serve                                       serveOptions
 	db, data, month, spec, participants, listen string
 	once, quiet, verbose, strict                bool
 	workers                                     int
@@ -71,6 +73,7 @@ the fetch resumes from the cache.`,
 	f.StringVar(&o.month, "month", "", "month to compute, YYYY-MM: with --once, then exit; without, then serve it (no schedule)")
 	f.BoolVar(&o.once, "once", false, "one pass (fetch, ingest, score), then exit")
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address the API listens on (not with --once)")
+	o.serve.flags(f) // the server's settings are serve's, under the same flags
 	f.StringVar(&o.spec, "spec", spec.Default, "scoring specification ID[@VERSION]")
 	f.StringVar(&o.participants, "participants", "", "participants file (CSV or JSON): adds the participants scope")
 	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "MRT files read at once")
@@ -87,6 +90,9 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	}
 	if o.data != "" && o.mirror != "" {
 		return usageError(errorf("--data and --mirror exclude each other"))
+	}
+	if _, err := forwarded.ParseProxies(o.serve.trustedProxies); err != nil { // before hours of fetching
+		return usageError(fmt.Errorf("--trusted-proxy: %w", err))
 	}
 	cat, fopt, err := o.fetchFlags.options(stderr, o.quiet, o.verbose)
 	if err != nil {
@@ -162,10 +168,13 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	return err
 }
 
-// serveOptions are the server's settings under run: serve's defaults.
+// serveOptions are the server's settings under run: serve's flags, on
+// run's store and address.
 func (o *runOptions) serveOptions() serveOptions {
-	return serveOptions{db: o.db, listen: o.listen, monthsTTL: 2 * time.Second, keyTTL: 10 * time.Second,
-		keyRate: 600, anonRate: 300, pageRate: -1, signInFailures: 5, shutdownGracePeriod: 10 * time.Second}
+	so := o.serve
+	so.db, so.listen = o.db, o.listen
+	so.accessLog = so.accessLog && !o.quiet // --quiet prints nothing but errors
+	return so
 }
 
 // errorf is fmt.Errorf for the messages of this file.

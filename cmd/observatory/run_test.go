@@ -7,8 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -609,7 +611,8 @@ func TestRun_ServesAndStopsGracefully(t *testing.T) {
 		// the month is there, whatever its scores.
 		{"schedule", nil, `msg="next pass"`, now},
 		// A named month is computed once, then served, with no schedule.
-		{"fixed month", []string{"--month", "2014-05"}, `msg=serving`, "2014-05"},
+		// serve's flags hold under run too.
+		{"fixed month", []string{"--month", "2014-05", "--trusted-proxy", "127.0.0.1/32", "--check-interval", "1m"}, `msg=serving`, "2014-05"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "run.db")
@@ -619,6 +622,19 @@ func TestRun_ServesAndStopsGracefully(t *testing.T) {
 				t.Errorf("after the stop the month is not stored: %v\n%s", err, out)
 			}
 		})
+	}
+}
+
+// TestRun_BadServeFlag: a bad server setting is refused (exit 2) before
+// anything is fetched or stored.
+func TestRun_BadServeFlag(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "run.db")
+	code, out := runCLI(t, "run", "--data", t.TempDir(), "--db", db, "--trusted-proxy", "10.0.0.0/33")
+	if code != 2 || out != "" {
+		t.Errorf("exit %d, output %q; want 2 and nothing", code, out)
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the store was created: %v", err)
 	}
 }
 

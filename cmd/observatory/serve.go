@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/observatory-net/observatory/internal/accesslog"
 	"github.com/observatory-net/observatory/internal/forwarded"
@@ -68,6 +69,13 @@ with damage, turn /healthz to 503 with the reason.`,
 	f := cmd.Flags()
 	f.StringVar(&o.db, "db", "", "store: an SQLite file or a postgres:// DSN")
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on")
+	o.flags(f)
+	return cmd
+}
+
+// flags defines serve's settings but the store and the address, for
+// serve and for run alike.
+func (o *serveOptions) flags(f *pflag.FlagSet) {
 	f.DurationVar(&o.monthsTTL, "months-ttl", 2*time.Second, "how long the list of stored months is trusted (how late a re-ingest shows)")
 	f.DurationVar(&o.keyTTL, "key-cache", 10*time.Second, "how long a verified key is trusted (how late a revocation takes effect)")
 	f.IntVar(&o.keyRate, "rate", 600, "requests a minute per key whose own rate is 0 (0: unlimited)")
@@ -78,7 +86,6 @@ with damage, turn /healthz to 503 with the reason.`,
 	f.BoolVar(&o.accessLog, "access-log", true, "log every request (pages, static files, sign-in, API) on standard error")
 	f.DurationVar(&o.shutdownGracePeriod, "grace", 10*time.Second, "how long shutdown waits for requests in flight")
 	f.DurationVar(&o.checkInterval, "check-interval", 10*time.Minute, "how often the store's integrity is checked in the background (0: at start only)")
-	return cmd
 }
 
 // serve runs the API until ctx ends, then shuts down gracefully. When
