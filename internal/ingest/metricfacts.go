@@ -45,7 +45,7 @@ func contacts(d *dataset.Set, a bgp.ASN) metric.Contacts {
 func spooferTests(recs []spoofer.Record) map[bgp.ASN][]metric.SpooferTest {
 	out := map[bgp.ASN][]metric.SpooferTest{}
 	for _, r := range recs {
-		out[r.ASN] = append(out[r.ASN], metric.SpooferTest{Time: r.Time, Prefix: r.Prefix, Spoofable: r.Spoofable()})
+		out[r.ASN] = append(out[r.ASN], metric.SpooferTest{Time: r.Time, Prefix: r.Prefix, Spoofable: r.Spoofable(), NAT: r.NAT == spoofer.NATYes})
 	}
 	return out
 }

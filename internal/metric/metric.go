@@ -55,6 +55,7 @@ type SpooferTest struct {
 	Time      time.Time
 	Prefix    netip.Prefix // the client's block
 	Spoofable bool         // a spoofed packet got out
+	NAT       bool         // the client was behind a NAT: not a valid test (§9)
 }
 
 // Result is what a unit computes for one ASN: the metric, and the

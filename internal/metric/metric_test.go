@@ -87,6 +87,15 @@ func TestSpoofing_month(t *testing.T) {
 	if m := run(t, vocab.M5, f).Metric; m.HasData {
 		t.Errorf("M5 %+v, want no data without a test in the month", m)
 	}
+	// Behind a NAT a test is invalid (§9): no count, no data.
+	f.Spoofer = []SpooferTest{{Time: from.Add(time.Hour), Prefix: p, Spoofable: true, NAT: true}}
+	if m := run(t, vocab.M5, f).Metric; m.HasData || m.Raw != 0 {
+		t.Errorf("M5 %+v, want no data from a test behind a NAT", m)
+	}
+	f.Spoofer = append(f.Spoofer, SpooferTest{Time: from.Add(2 * time.Hour), Prefix: p})
+	if m := run(t, vocab.M5, f).Metric; !m.HasData || m.Raw != 0 || m.Score != 1 {
+		t.Errorf("M5 %+v, want the test outside the NAT alone: filtered, score 1", m)
+	}
 }
 
 // TestCoordination_evidence stores the contacts found and the sources

@@ -7,19 +7,20 @@ import (
 )
 
 func init() {
-	register(Unit{ID: vocab.M5, Inputs: "Spoofer (the ASN's test sessions), From, To; Spec.PenaltyCurve",
+	register(Unit{ID: vocab.M5, Inputs: "Spoofer (the ASN's test sessions, those behind a NAT left out), From, To; Spec.PenaltyCurve",
 		Evidence: "none", Formula: spoofing})
 }
 
 // spoofing is M5 (§4.3): the raw value counts the distinct client
 // prefixes from which a spoofed packet got out during the month's Spoofer
 // tests, the score is that count through the penalty curve; no test, no
-// data.
+// data. A test behind a NAT is no test (§9: "tests behind NAT are
+// invalid"): it neither counts nor gives data.
 func spoofing(f *Facts) Result {
 	var tests int
 	var spoofable map[string]bool // allocated for the few ASNs tested
 	for _, t := range f.Spoofer {
-		if t.Time.Before(f.From) || !t.Time.Before(f.To) {
+		if t.NAT || t.Time.Before(f.From) || !t.Time.Before(f.To) {
 			continue
 		}
 		tests++
