@@ -291,7 +291,9 @@ func writeMarchAndExpect(t *testing.T, db string) []string {
 	return want
 }
 
-func flagKey(f wire.ConformanceFlag) string { return f.ASN.String() + " " + string(f.Score) + " " + f.Kind }
+func flagKey(f wire.ConformanceFlag) string {
+	return f.ASN.String() + " " + string(f.Score) + " " + f.Kind
+}
 
 func flagKeys(fs []wire.ConformanceFlag) []string {
 	var out []string
