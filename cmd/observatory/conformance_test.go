@@ -372,9 +372,12 @@ func startServe(t *testing.T, bin, db string) (string, func()) {
 		}
 		close(addr)
 	}()
+	var once sync.Once
 	stop := func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
+		once.Do(func() {
+			cmd.Process.Signal(os.Interrupt)
+			cmd.Wait()
+		})
 	}
 	select {
 	case a, ok := <-addr:

@@ -89,4 +89,3 @@ func TestWeb_Conformance(t *testing.T) {
 		t.Errorf("revoked key's session: %d, want 401 without flags", status)
 	}
 }
-
