@@ -106,20 +106,3 @@ func TestEvaluate_ConfigurableRule(t *testing.T) {
 		t.Error("noDataMonths 0 flagged missing data")
 	}
 }
-
-func TestMinimum_Validate(t *testing.T) {
-	bad := spec.DefaultMinimum()
-	bad.Failing = []string{"ready"}
-	bad.ConsecutiveMonths = 0
-	bad.Scores = []string{"nope"}
-	if err := bad.Validate(); err == nil {
-		t.Error("Validate() of a bad rule = nil")
-	}
-	sp, err := spec.Get(spec.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := sp.MinimumRule(); r.ConsecutiveMonths != 3 || r.NoDataMonths != 3 || len(r.Scores) != 5 {
-		t.Errorf("%s minimum = %+v", spec.Default, r)
-	}
-}
