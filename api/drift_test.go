@@ -48,6 +48,11 @@ var wireTypes = map[string]reflect.Type{
 	"Spec":                  reflect.TypeFor[wire.Spec](),
 	"Health":                reflect.TypeFor[wire.Health](),
 	"MonthInputs":           reflect.TypeFor[wire.MonthInputs](),
+	"ConformanceFlags":      reflect.TypeFor[wire.ConformanceFlags](),
+	"ConformanceRule":       reflect.TypeFor[wire.ConformanceRule](),
+	"ConformanceFlag":       reflect.TypeFor[wire.ConformanceFlag](),
+	"ConformancePoint":      reflect.TypeFor[wire.ConformancePoint](),
+	"ConformanceEvidence":   reflect.TypeFor[wire.ConformanceEvidence](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

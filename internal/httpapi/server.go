@@ -209,6 +209,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/openapi.json", nil, s.openAPI},
 		{"GET", "/healthz", nil, s.health},
 		{"GET", "/metrics", nil, s.serveMetrics},
+		{"GET", "/api/v2/conformance/flags", month, s.conformanceFlags},
 	}
 }
 

@@ -93,6 +93,8 @@ type Spec struct {
 		Rule string `json:"rule"`
 		MOAS string `json:"moas"`
 	} `json:"hijacks"`
+	// Minimum is the minimum-conformance rule (minimum.go); use MinimumRule.
+	Minimum Minimum `json:"minimum"`
 }
 
 // Ref returns "ID@VERSION".

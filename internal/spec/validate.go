@@ -57,5 +57,8 @@ func (s *Spec) Validate() error {
 	if s.RPKI.InvalidWeight < 0 {
 		bad("rpki: negative invalidWeight")
 	}
+	if err := s.MinimumRule().Validate(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }

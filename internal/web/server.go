@@ -135,6 +135,8 @@ func (s *Server) routes() {
 	s.page("POST /signin", s.signIn)
 	s.page("POST /signout", s.signOut)
 	s.page("POST /incidents/{id}/feedback", s.feedbackForm)
+	s.page("GET /conformance", s.conformance)
+	s.page("GET /conformance.csv", s.conformanceCSV)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 
