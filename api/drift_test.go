@@ -48,6 +48,12 @@ var wireTypes = map[string]reflect.Type{
 	"Spec":                  reflect.TypeFor[wire.Spec](),
 	"Health":                reflect.TypeFor[wire.Health](),
 	"MonthInputs":           reflect.TypeFor[wire.MonthInputs](),
+	"OutreachTarget":        reflect.TypeFor[wire.OutreachTarget](),
+	"OutreachList":          reflect.TypeFor[wire.OutreachList](),
+	"NetworkShares":         reflect.TypeFor[wire.NetworkShares](),
+	"GrowthMonth":           reflect.TypeFor[wire.GrowthMonth](),
+	"GrowthShares":          reflect.TypeFor[wire.GrowthShares](),
+	"Growth":                reflect.TypeFor[wire.Growth](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

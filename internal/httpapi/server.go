@@ -209,6 +209,8 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/openapi.json", nil, s.openAPI},
 		{"GET", "/healthz", nil, s.health},
 		{"GET", "/metrics", nil, s.serveMetrics},
+		{"GET", "/api/v2/outreach", with(month, paged, []string{"region", "economy"}), s.listOutreach},
+		{"GET", "/api/v2/growth", nil, s.getGrowth},
 	}
 }
 

@@ -206,6 +206,15 @@ func LoadGrowth(ctx context.Context, st store.Store, svc store.Service) (*Growth
 	return g, nil
 }
 
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // onePerMonth keeps one specification per month (spec.Default when
 // stored, else the first listed), oldest month first.
 func onePerMonth(metas []store.MonthMeta) []store.MonthMeta {
