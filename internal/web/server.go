@@ -135,6 +135,9 @@ func (s *Server) routes() {
 	s.page("POST /signin", s.signIn)
 	s.page("POST /signout", s.signOut)
 	s.page("POST /incidents/{id}/feedback", s.feedbackForm)
+	s.page("GET /outreach", s.outreachPage)
+	s.page("GET /outreach.csv", s.outreachCSV)
+	s.page("GET /growth", s.growthPage)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 
