@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -78,7 +79,7 @@ func runOutreach(ctx context.Context, w io.Writer, o monthFlags, q outreach.Quer
 		return err
 	}
 	if format == "json" {
-		l := wire.OutreachList{MonthData: wire.MonthData{Month: month, Spec: o.spec}, Region: q.Region, Economy: q.Economy,
+		l := wire.OutreachList{MonthData: wire.MonthData{Month: month, Spec: o.spec}, Region: q.Region, Economy: strings.ToUpper(q.Economy),
 			Formula: wire.OutreachFormula, Total: len(ts), Items: []wire.OutreachTarget{}}
 		for i := range ts {
 			l.Items = append(l.Items, ts[i].Wire())
