@@ -53,6 +53,12 @@ var wireTypes = map[string]reflect.Type{
 	"ConformanceFlag":       reflect.TypeFor[wire.ConformanceFlag](),
 	"ConformancePoint":      reflect.TypeFor[wire.ConformancePoint](),
 	"ConformanceEvidence":   reflect.TypeFor[wire.ConformanceEvidence](),
+	"OutreachTarget":        reflect.TypeFor[wire.OutreachTarget](),
+	"OutreachList":          reflect.TypeFor[wire.OutreachList](),
+	"NetworkShares":         reflect.TypeFor[wire.NetworkShares](),
+	"GrowthMonth":           reflect.TypeFor[wire.GrowthMonth](),
+	"GrowthShares":          reflect.TypeFor[wire.GrowthShares](),
+	"Growth":                reflect.TypeFor[wire.Growth](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

@@ -210,6 +210,8 @@ func (s *Server) table() []route {
 		{"GET", "/healthz", nil, s.health},
 		{"GET", "/metrics", nil, s.serveMetrics},
 		{"GET", "/api/v2/conformance/flags", month, s.conformanceFlags},
+		{"GET", "/api/v2/outreach", with(month, paged, []string{"region", "economy"}), s.listOutreach},
+		{"GET", "/api/v2/growth", nil, s.getGrowth},
 	}
 }
 

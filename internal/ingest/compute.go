@@ -260,10 +260,12 @@ func (m *month) build() *store.Month {
 	}
 	peers := m.facts.PeersOf()
 	tests := spooferTests(m.cfg.Data.Spoofer)
+	space := m.originSpace()
 	for _, a := range m.measured(peers) {
 		f := get(a)
 		f.Spoofer, f.Contacts = tests[a], contacts(m.cfg.Data, a)
 		rec, incidents := m.score(f, peers[a])
+		m.reach(&rec, space)
 		out.ASNs = append(out.ASNs, rec)
 		out.Incidents = append(out.Incidents, incidents...)
 	}

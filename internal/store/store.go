@@ -117,8 +117,16 @@ type ASN struct {
 	Participant bool
 	Peers       int // collector peers that saw any route it originated
 	Announced   int // distinct prefixes originated (M7 denominator, §13.8)
-	Metrics     []Metric
-	Scores      []Score
+	// Cone is the size of the ASN's customer cone in the month's CAIDA AS
+	// relationships (asrel.Graph.CustomerConeSize: itself and every AS
+	// below it by provider-to-customer links); 0 when the ASN is not in
+	// them or none were loaded. Space4 and Space6 are the address space
+	// it originated, the union of its prefixes in the units of ROAStat
+	// (IPv4 addresses, IPv6 /64s). Outreach ranks by them (docs/outreach.md).
+	Cone           int
+	Space4, Space6 int64
+	Metrics        []Metric
+	Scores         []Score
 }
 
 // Incident is a scored run of events of one metric for one ASN (§4.1).

@@ -137,6 +137,9 @@ func (s *Server) routes() {
 	s.page("POST /incidents/{id}/feedback", s.feedbackForm)
 	s.page("GET /conformance", s.conformance)
 	s.page("GET /conformance.csv", s.conformanceCSV)
+	s.page("GET /outreach", s.outreachPage)
+	s.page("GET /outreach.csv", s.outreachCSV)
+	s.page("GET /growth", s.growthPage)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 

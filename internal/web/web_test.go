@@ -24,6 +24,7 @@ var pagePaths = map[string]string{
 	"compare-reg":  "/compare?region=world&region=Europe",
 	"specs":        "/specs",
 	"specdiff":     "/specs/diff?a=netops@2024.1&b=netops@2024.1",
+	"growth":       "/growth",
 }
 
 func TestWeb_PagesLoad(t *testing.T) {

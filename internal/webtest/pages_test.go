@@ -27,6 +27,7 @@ var pages = []struct{ name, path string }{
 	{"specs", "/specs"},
 	{"specs-diff", "/specs/diff?a=netops@2024.1&b=netops@2024.1"},
 	{"signin", "/signin"},
+	{"growth", "/growth"},
 }
 
 // TestPages_LoadClean loads every page, light and dark: no console

@@ -120,11 +120,12 @@ func (w *writer) asns(m *store.Month) error {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(m.ASNs[i].ASN, m.ASNs[j].ASN) })
-	asns := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced")
+	asns := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced",
+		"cone", "space4", "space6")
 	for _, i := range order {
 		a := &m.ASNs[i]
 		if err := asns.add(int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion,
-			b2i(a.Participant), int64(a.Peers), int64(a.Announced)); err != nil {
+			b2i(a.Participant), int64(a.Peers), int64(a.Announced), int64(a.Cone), a.Space4, a.Space6); err != nil {
 			return err
 		}
 	}
