@@ -93,6 +93,7 @@ type Spec struct {
 		Rule string `json:"rule"`
 		MOAS string `json:"moas"`
 	} `json:"hijacks"`
+	Participation Participation `json:"participation"` // application criteria (participation.go)
 }
 
 // Ref returns "ID@VERSION".

@@ -57,5 +57,6 @@ func (s *Spec) Validate() error {
 	if s.RPKI.InvalidWeight < 0 {
 		bad("rpki: negative invalidWeight")
 	}
+	errs = append(errs, s.Participation.validate())
 	return errors.Join(errs...)
 }
