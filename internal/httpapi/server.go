@@ -209,6 +209,11 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/openapi.json", nil, s.openAPI},
 		{"GET", "/healthz", nil, s.health},
 		{"GET", "/metrics", nil, s.serveMetrics},
+		{"GET", "/api/v2/applications", nil, s.listApplications},
+		{"POST", "/api/v2/applications", nil, s.submitApplication},
+		{"GET", "/api/v2/applications/{id}", nil, s.getApplication},
+		{"POST", "/api/v2/applications/{id}/recheck", nil, s.recheckApplication},
+		{"POST", "/api/v2/applications/{id}/review", nil, s.reviewApplication},
 	}
 }
 
