@@ -90,13 +90,13 @@ func testApplications(t *testing.T, s store.Service) {
 	_, err = s.CreateApplication(ctx, &dup)
 	wantErr(t, "CreateApplication(same key ID)", err, store.ErrConflict)
 	for name, mutate := range map[string]func(*store.Application){
-		"no organisation": func(a *store.Application) { a.Organisation = "" },
-		"bad e-mail":      func(a *store.Application) { a.Email = "not an address" },
-		"no key hash":     func(a *store.Application) { a.KeyHash = nil },
-		"unknown state":   func(a *store.Application) { a.State = "pending" },
-		"no trail":        func(a *store.Application) { a.Trail = nil },
-		"trail without who":   func(a *store.Application) { a.Trail[0].By = "" },
-		"given ID":        func(a *store.Application) { a.ID = 7 },
+		"no organisation":   func(a *store.Application) { a.Organisation = "" },
+		"bad e-mail":        func(a *store.Application) { a.Email = "not an address" },
+		"no key hash":       func(a *store.Application) { a.KeyHash = nil },
+		"unknown state":     func(a *store.Application) { a.State = "pending" },
+		"no trail":          func(a *store.Application) { a.Trail = nil },
+		"trail without who": func(a *store.Application) { a.Trail[0].By = "" },
+		"given ID":          func(a *store.Application) { a.ID = 7 },
 	} {
 		bad := testApplication("Delta", "keydelta", 3)
 		mutate(&bad)
