@@ -135,6 +135,9 @@ func (s *Server) routes() {
 	s.page("POST /signin", s.signIn)
 	s.page("POST /signout", s.signOut)
 	s.page("POST /incidents/{id}/feedback", s.feedbackForm)
+	s.page("GET /apply", s.applyForm)
+	s.page("POST /apply", s.apply)
+	s.page("GET /applications", s.applications)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 
