@@ -53,16 +53,8 @@ awaits the secretariat's review. These commands work on the store directly
 		Short: "Print an application: its checks with the evidence, and its trail",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := applicationID(args[0])
-			if err != nil {
-				return err
-			}
-			return withService(cmd.Context(), db, func(svc store.Service) error {
-				a, err := svc.Application(cmd.Context(), id)
-				if err != nil {
-					return applicationError(id, err)
-				}
-				return printApplication(cmd.OutOrStdout(), a, asJSON)
+			return onApplication(cmd, db, args[0], asJSON, func(svc store.Service, id int64) (*store.Application, error) {
+				return svc.Application(cmd.Context(), id)
 			})
 		},
 	}
@@ -73,23 +65,16 @@ awaits the secretariat's review. These commands work on the store directly
 		Short: "Check an undecided application again against the newest stored month",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := applicationID(args[0])
-			if err != nil {
-				return err
-			}
 			w := &application.Workflow{}
 			if criteria != "" {
+				var err error
 				if w.Criteria, err = spec.Get(criteria); err != nil {
 					return usageError(err)
 				}
 			}
-			return withService(cmd.Context(), db, func(svc store.Service) error {
+			return onApplication(cmd, db, args[0], asJSON, func(svc store.Service, id int64) (*store.Application, error) {
 				w.Svc = svc
-				a, err := w.Recheck(cmd.Context(), id, application.Edit{}, cliUser(), "")
-				if err != nil {
-					return applicationError(id, err)
-				}
-				return printApplication(cmd.OutOrStdout(), a, asJSON)
+				return w.Recheck(cmd.Context(), id, application.Edit{}, cliUser(), "")
 			})
 		},
 	}
@@ -102,10 +87,6 @@ awaits the secretariat's review. These commands work on the store directly
 		Short: "Approve (registering the participant) or reject an application, with a comment",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := applicationID(args[0])
-			if err != nil {
-				return err
-			}
 			if approve == reject {
 				return usageError(errors.New("give one of --approve and --reject"))
 			}
@@ -113,12 +94,8 @@ awaits the secretariat's review. These commands work on the store directly
 			if approve {
 				d = application.Approve
 			}
-			return withService(cmd.Context(), db, func(svc store.Service) error {
-				a, err := (&application.Workflow{Svc: svc}).Review(cmd.Context(), id, d, cliUser(), comment)
-				if err != nil {
-					return applicationError(id, err)
-				}
-				return printApplication(cmd.OutOrStdout(), a, asJSON)
+			return onApplication(cmd, db, args[0], asJSON, func(svc store.Service, id int64) (*store.Application, error) {
+				return (&application.Workflow{Svc: svc}).Review(cmd.Context(), id, d, cliUser(), comment)
 			})
 		},
 	}
@@ -138,6 +115,22 @@ func withService(ctx context.Context, db string, fn func(store.Service) error) e
 	}
 	defer svc.Close()
 	return fn(svc)
+}
+
+// onApplication runs fn on the application arg names and prints what it
+// returns.
+func onApplication(cmd *cobra.Command, db, arg string, asJSON bool, fn func(store.Service, int64) (*store.Application, error)) error {
+	id, err := applicationID(arg)
+	if err != nil {
+		return err
+	}
+	return withService(cmd.Context(), db, func(svc store.Service) error {
+		a, err := fn(svc, id)
+		if err != nil {
+			return applicationError(id, err)
+		}
+		return printApplication(cmd.OutOrStdout(), a, asJSON)
+	})
 }
 
 func applicationID(s string) (int64, error) {

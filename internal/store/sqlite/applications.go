@@ -54,24 +54,23 @@ func addTransition(ctx context.Context, tx *sql.Tx, id int64, seq int, t store.T
 
 // Application returns one application with its trail.
 func (s *Store) Application(ctx context.Context, id int64) (*store.Application, error) {
-	as, err := s.applications(ctx, `WHERE id = ?`, id)
-	if err == nil && len(as) == 0 {
-		err = store.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: read application %d: %w", id, err)
-	}
-	return &as[0], nil
+	return s.oneApplication(ctx, fmt.Sprintf("application %d", id), `WHERE id = ?`, id)
 }
 
 // ApplicationByKey returns the application of an applicant key ID.
 func (s *Store) ApplicationByKey(ctx context.Context, keyID string) (*store.Application, error) {
-	as, err := s.applications(ctx, `WHERE key_id = ?`, keyID)
+	return s.oneApplication(ctx, fmt.Sprintf("the application of key %q", keyID), `WHERE key_id = ?`, keyID)
+}
+
+// oneApplication reads the application matching where, or
+// store.ErrNotFound.
+func (s *Store) oneApplication(ctx context.Context, what, where string, arg any) (*store.Application, error) {
+	as, err := s.applications(ctx, where, arg)
 	if err == nil && len(as) == 0 {
 		err = store.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: read the application of key %q: %w", keyID, err)
+		return nil, fmt.Errorf("sqlite: read %s: %w", what, err)
 	}
 	return &as[0], nil
 }
