@@ -91,7 +91,7 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
@@ -123,7 +123,9 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
 var migrations embed.FS
 
 // migrate applies the migrations the database lacks, and refuses a
-// database whose schema is newer than this program's. A session advisory
+// database whose schema is newer than this program's.
+// Migrations may land out of order (00005, applications, after 00009):
+// a database that lacks a lower one gets it too. A session advisory
 // lock keeps two programs opening one database from migrating it at once.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	fsys, err := fs.Sub(migrations, "migrations")
@@ -137,7 +139,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	db := stdlib.OpenDBFromPool(pool) // goose speaks database/sql; closing it leaves the pool open
 	defer db.Close()
 	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
-		goose.WithDisableGlobalRegistry(true), goose.WithSessionLocker(locker))
+		goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true), goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
