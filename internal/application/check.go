@@ -75,7 +75,7 @@ func Check(ctx context.Context, st store.Store, asns []uint32, criteria *spec.Sp
 	for _, a := range asns {
 		e := store.CheckEvidence{ASN: a, Passed: byASN[a] != nil || !p.RequireMeasured}
 		if r := byASN[a]; r != nil {
-			e.Detail = fmt.Sprintf("measured in %s: %d prefixes announced, seen by %d collector peers", month, r.Announced, r.Peers)
+			e.Detail = fmt.Sprintf("measured in %s: prefixes announced %d, collector peers that saw them %d", month, r.Announced, r.Peers)
 		} else {
 			e.Detail = fmt.Sprintf("no record in %s: not seen announcing anything", month)
 		}
