@@ -59,6 +59,14 @@ var wireTypes = map[string]reflect.Type{
 	"GrowthMonth":           reflect.TypeFor[wire.GrowthMonth](),
 	"GrowthShares":          reflect.TypeFor[wire.GrowthShares](),
 	"Growth":                reflect.TypeFor[wire.Growth](),
+	"ApplicationInput":      reflect.TypeFor[wire.ApplicationInput](),
+	"ApplicationEvidence":   reflect.TypeFor[wire.ApplicationEvidence](),
+	"ApplicationCheck":      reflect.TypeFor[wire.ApplicationCheck](),
+	"ApplicationTransition": reflect.TypeFor[wire.ApplicationTransition](),
+	"Application":           reflect.TypeFor[wire.Application](),
+	"ApplicationList":       reflect.TypeFor[wire.ApplicationList](),
+	"ApplicationReview":     reflect.TypeFor[wire.ApplicationReview](),
+	"ApplicationRecheck":    reflect.TypeFor[wire.ApplicationRecheck](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

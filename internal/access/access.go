@@ -36,6 +36,8 @@ var ErrBadKey = errors.New("the API key is unknown, expired or revoked")
 type Principal struct {
 	Key  *store.APIKey // nil: anonymous
 	ASNs []uint32      // a participant key's ASNs, sorted
+	// Application is an applicant key's application (applicant.go).
+	Application int64
 }
 
 // Anonymous is the principal of every request without a key.
@@ -100,7 +102,7 @@ func Verify(ctx context.Context, svc store.Service, token string, now time.Time)
 	}
 	k, err := svc.Key(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, ErrBadKey
+		return applicant(ctx, svc, id, token)
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("look up key: %w", err)
@@ -121,7 +123,7 @@ func ForKey(ctx context.Context, svc store.Service, id string, now time.Time) (P
 	}
 	k, err := svc.Key(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return Principal{}, ErrBadKey
+		return applicant(ctx, svc, id, "")
 	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("look up key: %w", err)

@@ -52,12 +52,10 @@ type Options struct {
 // New makes a key of the given role: the token to hand to its holder, once,
 // and the key to store. The key is checked as the store checks it.
 func New(role store.Role, o Options) (token string, key store.APIKey, err error) {
-	var raw [32 + 8]byte // the secret, then 64 bits of which the ID keeps 60
-	if _, err := rand.Read(raw[:]); err != nil {
-		return "", store.APIKey{}, fmt.Errorf("apikey: random: %w", err)
+	token, id, err := Mint()
+	if err != nil {
+		return "", store.APIKey{}, err
 	}
-	id := idEncoding.EncodeToString(raw[32:])[:idLen]
-	token = prefix + id + "_" + base64.RawURLEncoding.EncodeToString(raw[:32])
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -68,6 +66,18 @@ func New(role store.Role, o Options) (token string, key store.APIKey, err error)
 		return "", store.APIKey{}, fmt.Errorf("apikey: %w", err)
 	}
 	return token, key, nil
+}
+
+// Mint makes a token and returns it with its ID, for a key of any kind:
+// New for the API keys, internal/application for the applicant keys that
+// are kept with their application.
+func Mint() (token, id string, err error) {
+	var raw [32 + 8]byte // the secret, then 64 bits of which the ID keeps 60
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", "", fmt.Errorf("apikey: random: %w", err)
+	}
+	id = idEncoding.EncodeToString(raw[32:])[:idLen]
+	return prefix + id + "_" + base64.RawURLEncoding.EncodeToString(raw[:32]), id, nil
 }
 
 // Hash returns the SHA-256 of a token, as the store keeps it.

@@ -212,6 +212,11 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/conformance/flags", month, s.conformanceFlags},
 		{"GET", "/api/v2/outreach", with(month, paged, []string{"region", "economy"}), s.listOutreach},
 		{"GET", "/api/v2/growth", nil, s.getGrowth},
+		{"GET", "/api/v2/applications", nil, s.listApplications},
+		{"POST", "/api/v2/applications", nil, s.submitApplication},
+		{"GET", "/api/v2/applications/{id}", nil, s.getApplication},
+		{"POST", "/api/v2/applications/{id}/recheck", nil, s.recheckApplication},
+		{"POST", "/api/v2/applications/{id}/review", nil, s.reviewApplication},
 	}
 }
 

@@ -94,7 +94,8 @@ type Spec struct {
 		MOAS string `json:"moas"`
 	} `json:"hijacks"`
 	// Minimum is the minimum-conformance rule (minimum.go); use MinimumRule.
-	Minimum Minimum `json:"minimum"`
+	Minimum       Minimum       `json:"minimum"`
+	Participation Participation `json:"participation"` // application criteria (participation.go)
 }
 
 // Ref returns "ID@VERSION".

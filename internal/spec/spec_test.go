@@ -18,12 +18,16 @@ func TestAll_EmbeddedSpecsAreValid(t *testing.T) {
 }
 
 func TestGet(t *testing.T) {
-	s, err := Get("netops")
+	latest, err := Get("netops")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Ref() != Default {
-		t.Errorf("latest netops = %s", s.Ref())
+	if latest.Ref() != "netops@2025.1" {
+		t.Errorf("latest netops = %s", latest.Ref())
+	}
+	s, err := Get(Default)
+	if err != nil {
+		t.Fatal(err)
 	}
 	f, ok := s.Action("filtering")
 	if !ok || f.Public || !slices.Equal(f.Counted, []string{"M2", "M2C", "M3", "M3C", "M4", "M4C"}) {

@@ -60,5 +60,6 @@ func (s *Spec) Validate() error {
 	if err := s.MinimumRule().Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, s.Participation.validate())
 	return errors.Join(errs...)
 }

@@ -199,4 +199,6 @@ type Service interface {
 
 	// Sessions are the dashboard's sign-ins (sessions.go).
 	Sessions
+	// Applications are the programme applications (applications.go).
+	Applications
 }

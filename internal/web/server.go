@@ -140,6 +140,9 @@ func (s *Server) routes() {
 	s.page("GET /outreach", s.outreachPage)
 	s.page("GET /outreach.csv", s.outreachCSV)
 	s.page("GET /growth", s.growthPage)
+	s.page("GET /apply", s.applyForm)
+	s.page("POST /apply", s.apply)
+	s.page("GET /applications", s.applications)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 

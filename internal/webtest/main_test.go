@@ -105,6 +105,9 @@ func newEnv(chromium, data string) (*env, error) {
 	if e.tokens["partner"], err = createKey(e.bin, e.db, "--role", "partner", "--name", "webtest"); err != nil {
 		return nil, err
 	}
+	if e.tokens["secretariat"], err = createKey(e.bin, e.db, "--role", "secretariat", "--name", "webtest"); err != nil {
+		return nil, err
+	}
 	if e.srv, err = startServer(e.bin, e.db); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,8 @@ var pages = []struct{ name, path string }{
 	{"specs-diff", "/specs/diff?a=netops@2024.1&b=netops@2024.1"},
 	{"signin", "/signin"},
 	{"growth", "/growth"},
+	{"apply", "/apply"},
+	{"specs-diff-2025", "/specs/diff?a=netops@2024.1&b=netops@2025.1"},
 }
 
 // TestPages_LoadClean loads every page, light and dark: no console

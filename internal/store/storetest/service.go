@@ -46,6 +46,8 @@ func RunService(t *testing.T, open ServiceOpener) {
 		{"SessionTouchDelete", testSessionTouchDelete},
 		{"SessionRevoke", testSessionRevoke},
 		{"SessionPrune", testSessionPrune},
+		{"Applications", testApplications},
+		{"ApplicationChanges", testApplicationChanges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
