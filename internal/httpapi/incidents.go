@@ -32,15 +32,8 @@ func (s *Server) listIncidents(c *call) error {
 			asns, view = append([]uint32{}, c.who.ASNs...), c.who.view()
 		}
 	}
-	pr, err := parsePage(c.q)
+	pr, m, err := c.pagedMonth()
 	if err != nil {
-		return err
-	}
-	m, err := c.month()
-	if err != nil {
-		return err
-	}
-	if err := pr.bind(c.fingerprint(m)); err != nil {
 		return err
 	}
 	c.heavy = asns == nil // every incident of the month

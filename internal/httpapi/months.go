@@ -31,6 +31,23 @@ func (s *Server) refreshed(metas []store.MonthMeta) {
 	}
 }
 
+// pagedMonth reads a list's page parameters and the month the request
+// names, and binds the page token to that month's version.
+func (c *call) pagedMonth() (pageRequest, *store.MonthMeta, error) {
+	pr, err := parsePage(c.q)
+	if err != nil {
+		return pr, nil, err
+	}
+	m, err := c.month()
+	if err != nil {
+		return pr, nil, err
+	}
+	if err := pr.bind(c.fingerprint(m)); err != nil { // bind sets pr's fingerprint: before pr is returned
+		return pr, nil, err
+	}
+	return pr, m, nil
+}
+
 // month resolves the month and spec query parameters to a stored month:
 // the newest month by default and, for a month stored under several
 // specifications, spec.Default when stored, else the first.

@@ -21,15 +21,8 @@ func (s *Server) listOutreach(c *call) error {
 	if err := q.Validate(); err != nil {
 		return badRequest("%s", err.Error())
 	}
-	pr, err := parsePage(c.q)
+	pr, m, err := c.pagedMonth()
 	if err != nil {
-		return err
-	}
-	m, err := c.month()
-	if err != nil {
-		return err
-	}
-	if err := pr.bind(c.fingerprint(m)); err != nil {
 		return err
 	}
 	c.heavy = true // the whole month's records and incidents

@@ -38,15 +38,8 @@ type participantRow struct {
 // participantTable: GET /api/v2/participants, the public table: from the
 // registry when it holds anyone, else from the month's own snapshot.
 func (s *Server) participantTable(c *call) error {
-	pr, err := parsePage(c.q)
+	pr, m, err := c.pagedMonth()
 	if err != nil {
-		return err
-	}
-	m, err := c.month()
-	if err != nil {
-		return err
-	}
-	if err := pr.bind(c.fingerprint(m)); err != nil {
 		return err
 	}
 	var reg []store.Registered

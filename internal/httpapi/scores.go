@@ -28,15 +28,8 @@ func (c *call) fingerprint(m *store.MonthMeta) string {
 // listASNs: GET /api/v2/asns, the month's participant ASNs, from the
 // month view.
 func (s *Server) listASNs(c *call) error {
-	pr, err := parsePage(c.q)
+	pr, m, err := c.pagedMonth()
 	if err != nil {
-		return err
-	}
-	m, err := c.month()
-	if err != nil {
-		return err
-	}
-	if err := pr.bind(c.fingerprint(m)); err != nil {
 		return err
 	}
 	c.heavy = true
@@ -73,15 +66,8 @@ func (s *Server) listASes(c *call) error {
 	if len(region) > 100 {
 		return badRequest("region: longer than 100 bytes")
 	}
-	pr, err := parsePage(c.q)
+	pr, m, err := c.pagedMonth()
 	if err != nil {
-		return err
-	}
-	m, err := c.month()
-	if err != nil {
-		return err
-	}
-	if err := pr.bind(c.fingerprint(m)); err != nil {
 		return err
 	}
 	c.heavy = true
