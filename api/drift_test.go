@@ -59,6 +59,12 @@ var wireTypes = map[string]reflect.Type{
 	"GrowthMonth":           reflect.TypeFor[wire.GrowthMonth](),
 	"GrowthShares":          reflect.TypeFor[wire.GrowthShares](),
 	"Growth":                reflect.TypeFor[wire.Growth](),
+	"Report":                reflect.TypeFor[wire.Report](),
+	"ReportASN":             reflect.TypeFor[wire.ReportASN](),
+	"ReportScore":           reflect.TypeFor[wire.ReportScore](),
+	"ReportIncident":        reflect.TypeFor[wire.ReportIncident](),
+	"ReportPrefix":          reflect.TypeFor[wire.ReportPrefix](),
+	"ReportFinding":         reflect.TypeFor[wire.ReportFinding](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

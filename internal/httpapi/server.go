@@ -212,6 +212,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/conformance/flags", month, s.conformanceFlags},
 		{"GET", "/api/v2/outreach", with(month, paged, []string{"region", "economy"}), s.listOutreach},
 		{"GET", "/api/v2/growth", nil, s.getGrowth},
+		{"GET", "/api/v2/reports/{participant}", with(month, []string{"format"}), s.getReport},
 	}
 }
 
