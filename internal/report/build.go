@@ -228,5 +228,3 @@ func became(ctx context.Context, st store.Store, specRef string, month, prev tim
 }
 
 func invalid(rpki string) bool { return strings.HasPrefix(rpki, "invalid") }
-
-
