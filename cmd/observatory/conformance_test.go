@@ -65,37 +65,7 @@ func TestConformance_E2E(t *testing.T) {
 	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	parts := filepath.Join(dir, "participants.csv")
-	if err := os.WriteFile(parts, []byte(conformanceParticipants), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	may, april := filepath.Join(dir, "may"), filepath.Join(dir, "april")
-	for _, d := range []string{may, april} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := linkSmallData(root, may); err != nil {
-		t.Fatal(err)
-	}
-	for _, rel := range smallInputs {
-		if strings.Contains(rel, "route-views") {
-			continue // April: the RIS file alone, kept whole with --all-time
-		}
-		if err := os.Symlink(filepath.Join(root, rel), filepath.Join(april, filepath.Base(rel))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db := filepath.Join(dir, "obs.db")
-	for _, args := range [][]string{
-		{"ingest", "--db", db, "--data", april, "--month", "2014-04", "--all-time", "--participants", parts, "--quiet"},
-		{"ingest", "--db", db, "--data", may, "--month", "2014-05", "--participants", parts, "--quiet"},
-		{"participants", "import", "--db", db, parts},
-	} {
-		if code, _, stderr := binCLI(t, bin, args...); code != 0 {
-			t.Fatalf("observatory %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
-		}
-	}
+	db := ingestAprilMay(t, bin, root, dir)
 	want := writeMarchAndExpect(t, db)
 	t.Logf("expected flags of May 2014: %q", want)
 	if len(want) == 0 {

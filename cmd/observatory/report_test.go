@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -193,7 +192,7 @@ func TestReport_E2E(t *testing.T) {
 	if err := os.WriteFile(contacts, fmt.Appendf(nil, "# test\n%d noc@ripe.example\n%d noc@qualitynet.example\n", ripe, qnet), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	smtpPort, httpPort := freePort(t), freePort(t)
+	smtpPort, httpPort := testenv.FreePort(t), testenv.FreePort(t)
 	send := func() (int, string, string) {
 		return binCLI(t, bin, "report", "send", "--db", db, "--month", "2014-05", "--smtp", "127.0.0.1:"+smtpPort,
 			"--from", "reports@observatory.example", "--contacts", contacts, "--timeout", "5s")
@@ -221,7 +220,7 @@ func TestReport_E2E(t *testing.T) {
 			t.Errorf("after a failed run: mail %d %s, attempts %d, error %q", m.ID, m.State, m.Attempts, m.LastError)
 		}
 	}
-	mailpitAPI := startMailpit(t, smtpPort, httpPort)
+	mailpitAPI := testenv.StartMailpit(t, smtpPort, httpPort)
 	code, out, stderr = send()
 	if code != 0 || !strings.Contains(out, "queued 0, 2 queued before") || !strings.Contains(out, "sent 2, failed 0") {
 		t.Fatalf("send with the server: exit %d, %s\n%s", code, out, stderr)
@@ -349,16 +348,6 @@ func checkPDFText(t *testing.T, text string, r *wire.Report) {
 	}
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
-}
 
 func outbox(t *testing.T, db string) []store.Mail {
 	t.Helper()
@@ -374,33 +363,6 @@ func outbox(t *testing.T, db string) []store.Mail {
 	return ms
 }
 
-// startMailpit runs Mailpit on the two loopback ports and returns its
-// HTTP API's URL once it answers.
-func startMailpit(t *testing.T, smtpPort, httpPort string) string {
-	t.Helper()
-	mp := testenv.Mailpit(t)
-	cmd := exec.Command(mp, "--smtp", "127.0.0.1:"+smtpPort, "--listen", "127.0.0.1:"+httpPort,
-		"--database", filepath.Join(t.TempDir(), "mailpit.db"))
-	var logs strings.Builder
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start Mailpit: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	api := "http://127.0.0.1:" + httpPort
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		resp, err := http.Get(api + "/api/v1/messages")
-		if err == nil {
-			resp.Body.Close()
-			if c, err := net.Dial("tcp", "127.0.0.1:"+smtpPort); err == nil {
-				c.Close()
-				return api
-			}
-		}
-	}
-	t.Fatalf("Mailpit did not answer within 30 s:\n%s", logs.String())
-	return ""
-}
 
 type mailpitMessage struct {
 	Subject     string

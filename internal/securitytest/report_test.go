@@ -2,14 +2,11 @@ package securitytest
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/testenv"
@@ -79,7 +76,7 @@ func TestReport_RealBinary(t *testing.T) {
 		if err := os.WriteFile(contacts, []byte(a+" noc@qualitynet.example\n"+b+" noc@kddi.example\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		smtpPort, httpPort := freePort(t), freePort(t)
+		smtpPort, httpPort := testenv.FreePort(t), testenv.FreePort(t)
 		send := func() result {
 			return run(t, "report", "send", "--db", dsn, "--month", month, "--smtp", "127.0.0.1:"+smtpPort,
 				"--from", "reports@observatory.example", "--contacts", contacts, "--timeout", "5s")
@@ -87,7 +84,7 @@ func TestReport_RealBinary(t *testing.T) {
 		if r := send(); r.code != 1 || !strings.Contains(r.stdout, "queued 2,") || !strings.Contains(r.stdout, "failed 2") {
 			t.Fatalf("send, server down: exit %d %s %s", r.code, r.stdout, r.stderr)
 		}
-		mailpit := startMailpit(t, smtpPort, httpPort)
+		mailpit := testenv.StartMailpit(t, smtpPort, httpPort)
 		if r := send(); r.code != 0 || !strings.Contains(r.stdout, "queued 0, 2 queued before") || !strings.Contains(r.stdout, "sent 2, failed 0") {
 			t.Fatalf("send, server up: exit %d %s %s", r.code, r.stdout, r.stderr)
 		}
@@ -118,39 +115,4 @@ func TestReport_RealBinary(t *testing.T) {
 	})
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
-}
 
-// startMailpit runs Mailpit (testenv.Mailpit) on the two loopback ports
-// and returns its HTTP API's URL once both answer.
-func startMailpit(t *testing.T, smtpPort, httpPort string) string {
-	t.Helper()
-	cmd := exec.Command(testenv.Mailpit(t), "--smtp", "127.0.0.1:"+smtpPort, "--listen", "127.0.0.1:"+httpPort,
-		"--database", filepath.Join(t.TempDir(), "mailpit.db"))
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start Mailpit: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	api := "http://127.0.0.1:" + httpPort
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(api + "/api/v1/messages"); err == nil {
-			resp.Body.Close()
-			if c, err := net.Dial("tcp", "127.0.0.1:"+smtpPort); err == nil {
-				c.Close()
-				return api
-			}
-		}
-	}
-	t.Fatalf("Mailpit did not answer within 30 s:\n%s", logs.String())
-	return ""
-}

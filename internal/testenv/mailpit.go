@@ -1,10 +1,15 @@
 package testenv
 
 import (
+	"bytes"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 )
 
 // MailpitVersion is the Mailpit the SMTP tests deliver to
@@ -35,3 +40,51 @@ func Mailpit(tb testing.TB) string {
 	}
 	return bin
 }
+
+// FreePort returns a loopback TCP port that was free a moment ago.
+func FreePort(tb testing.TB) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
+}
+
+// StartMailpit runs Mailpit (Mailpit) with its SMTP server on the loopback
+// smtpPort and its HTTP API on httpPort, stopped when the test ends, and
+// returns the API's URL once both answer. Its store is a file in a
+// temporary directory.
+func StartMailpit(tb testing.TB, smtpPort, httpPort string) string {
+	tb.Helper()
+	cmd := exec.Command(Mailpit(tb), "--smtp", "127.0.0.1:"+smtpPort, "--listen", "127.0.0.1:"+httpPort,
+		"--database", filepath.Join(tb.TempDir(), "mailpit.db"))
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logs.Write(p) })
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("start Mailpit: %v", err)
+	}
+	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	api := "http://127.0.0.1:" + httpPort
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if resp, err := http.Get(api + "/api/v1/messages"); err == nil {
+			resp.Body.Close()
+			if c, err := net.Dial("tcp", "127.0.0.1:"+smtpPort); err == nil {
+				c.Close()
+				return api
+			}
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	tb.Fatalf("Mailpit did not answer within 30 s:\n%s", logs.String())
+	return ""
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
