@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -295,21 +294,9 @@ func tokenOf(t *testing.T, out string) string {
 
 func apiFlags(t *testing.T, url, token string, status int) *wire.ConformanceFlags {
 	t.Helper()
-	req, err := http.NewRequest("GET", url+"/api/v2/conformance/flags?month=2014-05", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != status {
-		t.Fatalf("GET flags: %d, want %d: %s", resp.StatusCode, status, b)
+	code, _, b := get(t, url+"/api/v2/conformance/flags?month=2014-05", token)
+	if code != status {
+		t.Fatalf("GET flags: %d, want %d: %s", code, status, b)
 	}
 	var r wire.ConformanceFlags
 	if status == http.StatusOK {

@@ -348,7 +348,6 @@ func checkPDFText(t *testing.T, text string, r *wire.Report) {
 	}
 }
 
-
 func outbox(t *testing.T, db string) []store.Mail {
 	t.Helper()
 	st, err := sqlite.Open(t.Context(), db)
@@ -362,7 +361,6 @@ func outbox(t *testing.T, db string) []store.Mail {
 	}
 	return ms
 }
-
 
 type mailpitMessage struct {
 	Subject     string

@@ -114,5 +114,3 @@ func TestReport_RealBinary(t *testing.T) {
 		}
 	})
 }
-
-
