@@ -222,7 +222,7 @@ func runReportSend(ctx context.Context, out io.Writer, o reportSendOptions) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "%s: sent %d, failed %d (%d given up)\n", month, d.Sent, d.Failed, d.GaveUp)
+	fmt.Fprintf(out, "%s: sent %d, failed %d (%d given up), %d held by another run\n", month, d.Sent, d.Failed, d.GaveUp, d.Held)
 	for _, e := range d.Errors {
 		fmt.Fprintln(out, "  "+e)
 	}

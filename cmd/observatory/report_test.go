@@ -230,7 +230,7 @@ func TestReport_E2E(t *testing.T) {
 		t.Fatalf("third send: exit %d, %s\n%s", code, out, stderr)
 	}
 	for _, m := range outbox(t, db) {
-		if m.State != store.MailSent || m.Attempts != 1 || m.SentAt.IsZero() {
+		if m.State != store.MailSent || m.Attempts != 2 || m.SentAt.IsZero() { // the failed attempt and the delivery
 			t.Errorf("after delivery: mail %d %s, attempts %d, sent %v", m.ID, m.State, m.Attempts, m.SentAt)
 		}
 	}

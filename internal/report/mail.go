@@ -146,14 +146,17 @@ type DeliverOptions struct {
 // DeliverResult counts what Deliver did.
 type DeliverResult struct {
 	Sent, Failed, GaveUp int
+	Held                 int      // claimed by another run at the same time: left to it
 	Errors               []string // of the failed attempts, one a mail
 }
 
 // Deliver sends the month's pending mails of the outbox (every month's
-// for the zero month) over SMTP, one after the other, and marks each
-// sent, in its own transaction, when the server accepted it; a failed
-// attempt is recorded (attempts+1, the error) and the mail stays pending
-// for the next run, unless it reached MaxAttempts. A mail is marked sent
+// for the zero month) over SMTP, one after the other: each is claimed
+// first (attempts+1, held for twice the timeout and a minute, so that two
+// runs at once never send the same mail), then marked sent, in its own
+// transaction, when the server accepted it; a failed attempt is recorded
+// (the error) and the mail released, pending for the next run, unless it
+// reached MaxAttempts. A mail is marked sent
 // only after the server accepted it: should the process die between the
 // two, the next run sends it again, with the same Message-ID so that the
 // receiver can tell.
@@ -173,11 +176,21 @@ func Deliver(ctx context.Context, ob store.Outbox, month vocab.Month, o DeliverO
 	if err != nil {
 		return res, err
 	}
+	lease := 2*o.Timeout + time.Minute
 	for _, m := range pending {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		err := send(ctx, o, &m)
+		ok, err := ob.ClaimMail(ctx, m.ID, o.Now().UTC(), lease)
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			res.Held++ // another run sends it, or has sent it since
+			continue
+		}
+		m.Attempts++
+		err = send(ctx, o, &m)
 		if err == nil {
 			if err := ob.MarkMailSent(ctx, m.ID, o.Now().UTC()); err != nil {
 				return res, fmt.Errorf("mail %d was delivered, but could not be marked sent: %w", m.ID, err)
@@ -185,7 +198,7 @@ func Deliver(ctx context.Context, ob store.Outbox, month vocab.Month, o DeliverO
 			res.Sent++
 			continue
 		}
-		giveUp := o.MaxAttempts > 0 && m.Attempts+1 >= o.MaxAttempts
+		giveUp := o.MaxAttempts > 0 && m.Attempts >= o.MaxAttempts
 		msg := err.Error()
 		if len(msg) > 1000 {
 			msg = msg[:1000]

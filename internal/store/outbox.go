@@ -47,12 +47,19 @@ type Outbox interface {
 	// Mails lists the entries of a month (every month for the zero
 	// time) in the state given ("" for all), by ID.
 	Mails(ctx context.Context, month time.Time, state MailState) ([]Mail, error)
+	// ClaimMail takes entry id for one delivery attempt, in its own
+	// transaction: when it is pending and no other sender holds it (its
+	// claim ran out before now), attempts+1 and it is held until
+	// now+lease; true. False when it is not pending or is held.
+	// ErrNotFound if none.
+	ClaimMail(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error)
 	// MarkMailSent records that entry id was delivered at t, in its own
 	// transaction; ErrNotFound if none, ErrConflict if it is not pending.
 	MarkMailSent(ctx context.Context, id int64, t time.Time) error
-	// MarkMailFailed records a failed attempt: attempts+1 and the error;
-	// the entry stays pending unless giveUp, then it is failed.
-	// ErrNotFound if none, ErrConflict if it is not pending.
+	// MarkMailFailed records the error of the claimed attempt and
+	// releases the claim: the entry stays pending, for the next run,
+	// unless giveUp, then it is failed. ErrNotFound if none, ErrConflict
+	// if it is not pending.
 	MarkMailFailed(ctx context.Context, id int64, msg string, giveUp bool) error
 }
 

@@ -71,24 +71,34 @@ func (s *Store) Mails(ctx context.Context, month time.Time, state store.MailStat
 	return out, nil
 }
 
-// MarkMailSent marks a pending entry sent at t.
-func (s *Store) MarkMailSent(ctx context.Context, id int64, t time.Time) error {
-	return s.markMail(ctx, id, `UPDATE outbox SET state = 'sent', sent_at = $1 WHERE id = $2 AND state = 'pending'`, t, id)
+// ClaimMail takes a pending entry that no sender holds until now+lease.
+func (s *Store) ClaimMail(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error) {
+	err := s.markMail(ctx, id, `UPDATE outbox SET attempts = attempts + 1, claimed_until = $1
+		WHERE id = $2 AND state = 'pending' AND claimed_until <= $3`, now.Add(lease), id, now)
+	if errors.Is(err, store.ErrConflict) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
-// MarkMailFailed records a failed attempt of a pending entry.
+// MarkMailSent marks a pending entry sent at t.
+func (s *Store) MarkMailSent(ctx context.Context, id int64, t time.Time) error {
+	return s.markMail(ctx, id, `UPDATE outbox SET state = 'sent', sent_at = $1, claimed_until = '-infinity' WHERE id = $2 AND state = 'pending'`, t, id)
+}
+
+// MarkMailFailed records the error of a pending entry's attempt.
 func (s *Store) MarkMailFailed(ctx context.Context, id int64, msg string, giveUp bool) error {
 	state := store.MailPending
 	if giveUp {
 		state = store.MailFailed
 	}
-	return s.markMail(ctx, id, `UPDATE outbox SET attempts = attempts + 1, last_error = $1, state = $2 WHERE id = $3 AND state = 'pending'`,
+	return s.markMail(ctx, id, `UPDATE outbox SET last_error = $1, state = $2, claimed_until = '-infinity' WHERE id = $3 AND state = 'pending'`,
 		msg, string(state), id)
 }
 
 // markMail runs an update of one pending entry in its own transaction:
-// ErrNotFound when there is no entry id, ErrConflict when it is not
-// pending.
+// ErrNotFound when there is no entry id, ErrConflict when its row does
+// not match (not pending, or claimed).
 func (s *Store) markMail(ctx context.Context, id int64, query string, args ...any) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -107,7 +117,7 @@ func (s *Store) markMail(ctx context.Context, id int64, query string, args ...an
 		case err != nil:
 			return fmt.Errorf("postgres: update mail %d: %w", id, err)
 		}
-		return fmt.Errorf("postgres: update mail %d: %w: it is %s, not pending", id, store.ErrConflict, state)
+		return fmt.Errorf("postgres: update mail %d: %w: it is %s", id, store.ErrConflict, state)
 	}
 	return tx.Commit(ctx)
 }

@@ -72,24 +72,34 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// MarkMailSent marks a pending entry sent at t.
-func (s *Store) MarkMailSent(ctx context.Context, id int64, t time.Time) error {
-	return s.markMail(ctx, id, `UPDATE outbox SET state = 'sent', sent_at = ? WHERE id = ? AND state = 'pending'`, micros(t), id)
+// ClaimMail takes a pending entry that no sender holds until now+lease.
+func (s *Store) ClaimMail(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error) {
+	err := s.markMail(ctx, id, `UPDATE outbox SET attempts = attempts + 1, claimed_until = ?
+		WHERE id = ? AND state = 'pending' AND claimed_until <= ?`, micros(now.Add(lease)), id, micros(now))
+	if errors.Is(err, store.ErrConflict) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
-// MarkMailFailed records a failed attempt of a pending entry.
+// MarkMailSent marks a pending entry sent at t.
+func (s *Store) MarkMailSent(ctx context.Context, id int64, t time.Time) error {
+	return s.markMail(ctx, id, `UPDATE outbox SET state = 'sent', sent_at = ?, claimed_until = 0 WHERE id = ? AND state = 'pending'`, micros(t), id)
+}
+
+// MarkMailFailed records the error of a pending entry's attempt.
 func (s *Store) MarkMailFailed(ctx context.Context, id int64, msg string, giveUp bool) error {
 	state := store.MailPending
 	if giveUp {
 		state = store.MailFailed
 	}
-	return s.markMail(ctx, id, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, state = ? WHERE id = ? AND state = 'pending'`,
+	return s.markMail(ctx, id, `UPDATE outbox SET last_error = ?, state = ?, claimed_until = 0 WHERE id = ? AND state = 'pending'`,
 		msg, string(state), id)
 }
 
 // markMail runs an update of one pending entry in its own transaction:
-// ErrNotFound when there is no entry id, ErrConflict when it is not
-// pending.
+// ErrNotFound when there is no entry id, ErrConflict when its row does
+// not match (not pending, or claimed).
 func (s *Store) markMail(ctx context.Context, id int64, query string, args ...any) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -108,7 +118,7 @@ func (s *Store) markMail(ctx context.Context, id int64, query string, args ...an
 		case err != nil:
 			return fmt.Errorf("sqlite: update mail %d: %w", id, err)
 		}
-		return fmt.Errorf("sqlite: update mail %d: %w: it is %s, not pending", id, store.ErrConflict, state)
+		return fmt.Errorf("sqlite: update mail %d: %w: it is %s", id, store.ErrConflict, state)
 	}
 	return tx.Commit()
 }

@@ -1,7 +1,9 @@
 -- The outbox of the monthly conformance reports (store.Outbox,
 -- internal/report): one e-mail a month, participant and recipient, so that
 -- a report is never queued twice; a failed delivery stays pending with one
--- more attempt and its error, a sent one is never sent again. Same
+-- more attempt and its error, a sent one is never sent again; a sender
+-- claims an entry (claimed_until) before it sends, so that two runs at
+-- once never send the same one. Same
 -- conventions as 00001; sent_at is NULL until sent.
 
 -- +goose Up
@@ -19,6 +21,7 @@ CREATE TABLE outbox (
     last_error      text        NOT NULL DEFAULT '',
     queued_at       timestamptz NOT NULL,
     sent_at         timestamptz,
+    claimed_until   timestamptz NOT NULL DEFAULT '-infinity',
     UNIQUE (month, participant, recipient)
 );
 
