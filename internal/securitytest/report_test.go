@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/client"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
@@ -44,6 +46,23 @@ func TestReport_RealBinary(t *testing.T) {
 		y, _ := json.Marshal(cli)
 		if string(x) != string(y) {
 			t.Errorf("report: API and CLI disagree:\n%s\n%s", x, y)
+		}
+		// The SDK reads the same report, and its PDF.
+		cl, err := client.New(srv.url, client.WithAPIKey(pa))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := strconv.ParseInt(a, 10, 64)
+		opts := &client.MonthOptions{Month: api.Month}
+		if r, err := cl.Report(t.Context(), id, opts); err != nil || r.Organisation != "Qualitynet" || len(r.ASNs) != 1 {
+			t.Errorf("client Report() = %+v, %v", r, err)
+		}
+		if pdf, err := cl.ReportPDF(t.Context(), id, opts); err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+			t.Errorf("client ReportPDF() = %.10q, %v", pdf, err)
+		}
+		idB, _ := strconv.ParseInt(b, 10, 64)
+		if _, err := cl.Report(t.Context(), idB, opts); err == nil {
+			t.Error("client Report() of another participant: no error")
 		}
 		for _, c := range []struct {
 			who, token string
