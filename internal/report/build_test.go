@@ -129,6 +129,10 @@ func TestBuild_Changes(t *testing.T) {
 	if err := PDF(&pdf, r); err != nil || !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) {
 		t.Errorf("PDF: %v %.10q", err, pdf.Bytes())
 	}
+	var again bytes.Buffer
+	if err := PDF(&again, r); err != nil || !bytes.Equal(again.Bytes(), pdf.Bytes()) {
+		t.Errorf("the same report gives another PDF (%d bytes, then %d)", pdf.Len(), again.Len())
+	}
 	if _, err := Build(t.Context(), Input{Store: st, Participant: p, Month: vocab.MonthOf(may.AddDate(0, 1, 0)), Spec: spec.Default}); err == nil {
 		t.Error("Build() of a month not stored: no error")
 	}
