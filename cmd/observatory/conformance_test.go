@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,7 +20,6 @@ import (
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
-	"github.com/observatory-net/observatory/internal/testenv"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -57,14 +55,7 @@ func binCLI(t *testing.T, bin string, args ...string) (int, string, string) {
 // independent reading of the three months, a participant key's view, and
 // the notification to a webhook that fails the first attempt, sent once.
 func TestConformance_E2E(t *testing.T) {
-	root := testenv.SharedData(t)
-	gobin := testenv.Tool(t, "go")
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "observatory")
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	db := ingestAprilMay(t, bin, root, dir)
+	bin, _, db := aprilMayStore(t)
 	want := writeMarchAndExpect(t, db)
 	t.Logf("expected flags of May 2014: %q", want)
 	if len(want) == 0 {

@@ -27,14 +27,7 @@ import (
 // delivery to a real SMTP server (Mailpit) exactly once although the first
 // attempt fails.
 func TestReport_E2E(t *testing.T) {
-	root := testenv.SharedData(t)
-	gobin := testenv.Tool(t, "go")
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "observatory")
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	db := ingestAprilMay(t, bin, root, dir)
+	bin, dir, db := aprilMayStore(t)
 	ids := participantIDs(t, db)
 	ripe, qnet := ids["RIPE NCC"], ids["Qualitynet"]
 
@@ -249,10 +242,18 @@ func TestReport_E2E(t *testing.T) {
 	}
 }
 
-// ingestAprilMay ingests April (the RIS file alone, --all-time) and May
-// 2014 with the participants and imports them into the registry.
-func ingestAprilMay(t *testing.T, bin, root, dir string) string {
+// aprilMayStore builds the binary into a temporary directory and, with
+// it, ingests April (the RIS file alone, --all-time) and May 2014 of the
+// shared data with the participants, and imports them into the registry.
+func aprilMayStore(t *testing.T) (bin, dir, db string) {
 	t.Helper()
+	root := testenv.SharedData(t)
+	gobin := testenv.Tool(t, "go")
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "observatory")
+	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
 	parts := filepath.Join(dir, "participants.csv")
 	if err := os.WriteFile(parts, []byte(conformanceParticipants), 0o644); err != nil {
 		t.Fatal(err)
@@ -274,7 +275,7 @@ func ingestAprilMay(t *testing.T, bin, root, dir string) string {
 			t.Fatal(err)
 		}
 	}
-	db := filepath.Join(dir, "obs.db")
+	db = filepath.Join(dir, "obs.db")
 	for _, args := range [][]string{
 		{"ingest", "--db", db, "--data", april, "--month", "2014-04", "--all-time", "--participants", parts, "--quiet"},
 		{"ingest", "--db", db, "--data", may, "--month", "2014-05", "--participants", parts, "--quiet"},
@@ -284,7 +285,7 @@ func ingestAprilMay(t *testing.T, bin, root, dir string) string {
 			t.Fatalf("observatory %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
 		}
 	}
-	return db
+	return bin, dir, db
 }
 
 func get(t *testing.T, url, token string) (int, string, []byte) {
