@@ -67,6 +67,12 @@ var wireTypes = map[string]reflect.Type{
 	"ApplicationList":       reflect.TypeFor[wire.ApplicationList](),
 	"ApplicationReview":     reflect.TypeFor[wire.ApplicationReview](),
 	"ApplicationRecheck":    reflect.TypeFor[wire.ApplicationRecheck](),
+	"Report":                reflect.TypeFor[wire.Report](),
+	"ReportASN":             reflect.TypeFor[wire.ReportASN](),
+	"ReportScore":           reflect.TypeFor[wire.ReportScore](),
+	"ReportIncident":        reflect.TypeFor[wire.ReportIncident](),
+	"ReportPrefix":          reflect.TypeFor[wire.ReportPrefix](),
+	"ReportFinding":         reflect.TypeFor[wire.ReportFinding](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

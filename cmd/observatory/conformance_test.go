@@ -5,12 +5,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,7 +20,6 @@ import (
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
-	"github.com/observatory-net/observatory/internal/testenv"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -58,44 +55,7 @@ func binCLI(t *testing.T, bin string, args ...string) (int, string, string) {
 // independent reading of the three months, a participant key's view, and
 // the notification to a webhook that fails the first attempt, sent once.
 func TestConformance_E2E(t *testing.T) {
-	root := testenv.SharedData(t)
-	gobin := testenv.Tool(t, "go")
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "observatory")
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	parts := filepath.Join(dir, "participants.csv")
-	if err := os.WriteFile(parts, []byte(conformanceParticipants), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	may, april := filepath.Join(dir, "may"), filepath.Join(dir, "april")
-	for _, d := range []string{may, april} {
-		if err := os.Mkdir(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := linkSmallData(root, may); err != nil {
-		t.Fatal(err)
-	}
-	for _, rel := range smallInputs {
-		if strings.Contains(rel, "route-views") {
-			continue // April: the RIS file alone, kept whole with --all-time
-		}
-		if err := os.Symlink(filepath.Join(root, rel), filepath.Join(april, filepath.Base(rel))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db := filepath.Join(dir, "obs.db")
-	for _, args := range [][]string{
-		{"ingest", "--db", db, "--data", april, "--month", "2014-04", "--all-time", "--participants", parts, "--quiet"},
-		{"ingest", "--db", db, "--data", may, "--month", "2014-05", "--participants", parts, "--quiet"},
-		{"participants", "import", "--db", db, parts},
-	} {
-		if code, _, stderr := binCLI(t, bin, args...); code != 0 {
-			t.Fatalf("observatory %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
-		}
-	}
+	bin, _, db := aprilMayStore(t)
 	want := writeMarchAndExpect(t, db)
 	t.Logf("expected flags of May 2014: %q", want)
 	if len(want) == 0 {
@@ -325,21 +285,9 @@ func tokenOf(t *testing.T, out string) string {
 
 func apiFlags(t *testing.T, url, token string, status int) *wire.ConformanceFlags {
 	t.Helper()
-	req, err := http.NewRequest("GET", url+"/api/v2/conformance/flags?month=2014-05", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != status {
-		t.Fatalf("GET flags: %d, want %d: %s", resp.StatusCode, status, b)
+	code, _, b := get(t, url+"/api/v2/conformance/flags?month=2014-05", token)
+	if code != status {
+		t.Fatalf("GET flags: %d, want %d: %s", code, status, b)
 	}
 	var r wire.ConformanceFlags
 	if status == http.StatusOK {

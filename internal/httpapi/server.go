@@ -217,6 +217,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/applications/{id}", nil, s.getApplication},
 		{"POST", "/api/v2/applications/{id}/recheck", nil, s.recheckApplication},
 		{"POST", "/api/v2/applications/{id}/review", nil, s.reviewApplication},
+		{"GET", "/api/v2/reports/{participant}", with(month, []string{"format"}), s.getReport},
 	}
 }
 

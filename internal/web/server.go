@@ -139,6 +139,8 @@ func (s *Server) routes() {
 	s.page("GET /conformance.csv", s.conformanceCSV)
 	s.page("GET /outreach", s.outreachPage)
 	s.page("GET /outreach.csv", s.outreachCSV)
+	s.page("GET /report", s.reportHTML)
+	s.page("GET /report.pdf", s.reportPDF)
 	s.page("GET /growth", s.growthPage)
 	s.page("GET /apply", s.applyForm)
 	s.page("POST /apply", s.apply)
