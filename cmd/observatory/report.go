@@ -140,11 +140,12 @@ type reportSendOptions struct {
 func newReportSendCmd() *cobra.Command {
 	var o reportSendOptions
 	cmd := &cobra.Command{
-		Use:   "send --db DSN --month YYYY-MM --smtp HOST:PORT --from ADDR --contacts FILE",
+		Use:   "send --db DSN --month YYYY-MM --smtp HOST:PORT --from ADDR [--contacts FILE]",
 		Short: "Queue the month's report of every participant with a contact, and deliver the pending ones",
-		Long: `send queues one e-mail, the report as PDF, per participant and recipient of the
-contacts file (lines "ID ADDRESS": the registry keeps no e-mail address) into the
-store's outbox, once (month, participant and recipient are unique there), then
+		Long: `send queues one e-mail, the report as PDF, per participant and recipient into
+the store's outbox: the contact address of every participant approved through an
+application, and those of the contacts file (lines "ID ADDRESS": the registry
+keeps no e-mail address). Each is queued once (month, participant and recipient are unique there), then
 delivers the month's pending e-mails over SMTP, each marked sent in its own
 transaction. A failed delivery stays pending, with one more attempt and the error,
 and is retried on the next run (exit status 1 until then); after --max-attempts it
@@ -160,9 +161,6 @@ is failed. A sent e-mail is never sent again.`,
 			if a, err := mail.ParseAddress(o.from); err != nil || a.Name != "" {
 				return usageError(fmt.Errorf("--from %q: want an e-mail address", o.from))
 			}
-			if o.contacts == "" {
-				return usageError(errors.New("--contacts FILE is required: the registry keeps no e-mail address"))
-			}
 			return runReportSend(cmd.Context(), cmd.OutOrStdout(), o)
 		},
 	}
@@ -170,21 +168,33 @@ is failed. A sent e-mail is never sent again.`,
 	f := cmd.Flags()
 	f.StringVar(&o.smtp, "smtp", "", "the SMTP server, HOST:PORT")
 	f.StringVar(&o.from, "from", "", "the sender's e-mail address")
-	f.StringVar(&o.contacts, "contacts", "", `the recipients: a file of lines "PARTICIPANT-ID ADDRESS"`)
+	f.StringVar(&o.contacts, "contacts", "", `more recipients: a file of lines "PARTICIPANT-ID ADDRESS"`)
 	f.IntVar(&o.maxAttempts, "max-attempts", 10, "give an e-mail up after so many failed deliveries (0: never)")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "per delivery")
 	return cmd
 }
 
-func runReportSend(ctx context.Context, out io.Writer, o reportSendOptions) error {
-	cf, err := os.Open(o.contacts)
-	if err != nil {
-		return usageError(err)
+// contactsFile reads the --contacts file; none is no contact.
+func contactsFile(path string) (report.Contacts, error) {
+	if path == "" {
+		return report.Contacts{}, nil
 	}
-	contacts, err := report.ParseContacts(cf, o.contacts)
-	cf.Close()
+	f, err := os.Open(path)
 	if err != nil {
-		return usageError(err)
+		return nil, usageError(err)
+	}
+	defer f.Close()
+	c, err := report.ParseContacts(f, path)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return c, nil
+}
+
+func runReportSend(ctx context.Context, out io.Writer, o reportSendOptions) error {
+	contacts, err := contactsFile(o.contacts)
+	if err != nil {
+		return err
 	}
 	st, m, err := openMonth(ctx, o.db, o.month, o.spec)
 	if err != nil {
@@ -208,6 +218,11 @@ func runReportSend(ctx context.Context, out io.Writer, o reportSendOptions) erro
 			return usageError(fmt.Errorf("%s: participant %d is not in the registry", o.contacts, id))
 		}
 	}
+	apps, err := svc.ApplicationList(ctx)
+	if err != nil {
+		return err
+	}
+	contacts.Merge(report.ApplicantContacts(apps))
 	month := vocab.MonthOf(m)
 	q, err := report.Queue(ctx, report.QueueInput{Store: st, Outbox: ob, Registry: reg, Contacts: contacts,
 		Month: month, Spec: o.spec, Now: time.Now().UTC()})

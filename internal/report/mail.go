@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,9 +23,39 @@ import (
 )
 
 // Contacts are the report recipients of each participant, by registry ID.
-// The registry keeps no e-mail address (store.Participant has none), so
-// the secretariat gives them in a file (ParseContacts).
+// The registry keeps no e-mail address (store.Participant has none): a
+// participant approved through an application is reached at the
+// application's address (ApplicantContacts), and the secretariat gives
+// the others in a file (ParseContacts).
 type Contacts map[int64][]string
+
+// ApplicantContacts returns the contact address of every participant
+// registered by the approval of an application.
+func ApplicantContacts(apps []store.Application) Contacts {
+	out := Contacts{}
+	for _, a := range apps {
+		if a.State == store.AppApproved && a.ParticipantID > 0 && a.Email != "" {
+			out.Add(a.ParticipantID, a.Email)
+		}
+	}
+	return out
+}
+
+// Add gives participant id the address addr, once.
+func (c Contacts) Add(id int64, addr string) {
+	if !slices.Contains(c[id], addr) {
+		c[id] = append(c[id], addr)
+	}
+}
+
+// Merge adds every address of other.
+func (c Contacts) Merge(other Contacts) {
+	for id, addrs := range other {
+		for _, a := range addrs {
+			c.Add(id, a)
+		}
+	}
+}
 
 // ParseContacts reads a contacts file: one "ID ADDRESS" a line (the
 // participant's registry ID, an e-mail address), blank lines and lines
@@ -46,7 +77,7 @@ func ParseContacts(r io.Reader, name string) (Contacts, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %q: %w", name, n, strings.TrimSpace(addr), err)
 		}
-		out[pid] = append(out[pid], a.Address)
+		out.Add(pid, a.Address)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/postgres"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
+	"github.com/observatory-net/observatory/internal/testenv"
 )
 
 // Issue 13 item 1: applications to a programme, through the real binary
@@ -199,7 +200,52 @@ func TestApplications_EndToEnd(t *testing.T) {
 				t.Errorf("applications show lacks %q:\n%s", want, out)
 			}
 		}
+		// The new participant's report of the month is delivered to the
+		// application's address, exactly once, though the first attempt
+		// fails (no SMTP server yet).
+		deliverOnce(t, dsn, "2014-06", "noc@example.net")
 	})
+}
+
+// deliverOnce runs report send for month three times: with no SMTP
+// server (the one mail queued stays pending), with Mailpit (sent), and
+// again (nothing); Mailpit then holds exactly one message, to addr.
+func deliverOnce(t *testing.T, dsn, month, addr string) {
+	t.Helper()
+	smtpPort, httpPort := testenv.FreePort(t), testenv.FreePort(t)
+	send := func() result {
+		return run(t, "report", "send", "--db", dsn, "--month", month, "--smtp", "127.0.0.1:"+smtpPort,
+			"--from", "reports@observatory.example", "--timeout", "5s")
+	}
+	if r := send(); r.code != 1 || !strings.Contains(r.stdout, "queued 1,") || !strings.Contains(r.stdout, "failed 1") {
+		t.Fatalf("report send, SMTP down: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	mailpit := testenv.StartMailpit(t, smtpPort, httpPort)
+	if r := send(); r.code != 0 || !strings.Contains(r.stdout, "queued 0, 1 queued before") || !strings.Contains(r.stdout, "sent 1, failed 0") {
+		t.Fatalf("report send, SMTP up: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := send(); r.code != 0 || !strings.Contains(r.stdout, "sent 0, failed 0") {
+		t.Fatalf("report send again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	resp, err := http.Get(mailpit + "/api/v1/messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var msgs struct {
+		Total    int
+		Messages []struct {
+			To      []struct{ Address string }
+			Subject string
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&msgs); err != nil {
+		t.Fatal(err)
+	}
+	if msgs.Total != 1 || len(msgs.Messages) != 1 || len(msgs.Messages[0].To) != 1 || msgs.Messages[0].To[0].Address != addr ||
+		!strings.Contains(msgs.Messages[0].Subject, month) {
+		t.Errorf("Mailpit holds %d messages %+v; want one, to %s, of %s", msgs.Total, msgs.Messages, addr, month)
+	}
 }
 
 // TestApplications_Authorization is the matrix of every application
