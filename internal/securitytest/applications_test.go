@@ -315,12 +315,16 @@ func TestApplications_Authorization(t *testing.T) {
 			t.Errorf("an applicant key lists feedback: %.300s", r.body)
 		}
 		// Nor on the programme's other new operations: no conformance flag
-		// (it is no participant), no outreach targets, the public growth.
+		// (it is no participant), no outreach targets, no participant's
+		// report, the public growth.
 		if r := srv.get(t, "/api/v2/conformance/flags?month="+month, mine.ApplicantKey); r.status != http.StatusOK || strings.Contains(r.body, `"asn"`) {
 			t.Errorf("conformance flags as an applicant: %d %.300s, want 200 with no flag", r.status, r.body)
 		}
 		if r := srv.get(t, "/api/v2/outreach?month="+month, mine.ApplicantKey); r.status != http.StatusForbidden {
 			t.Errorf("outreach as an applicant: %d %.200s, want 403", r.status, r.body)
+		}
+		if r := srv.get(t, "/api/v2/reports/"+ids["Qualitynet"]+"?month="+month, mine.ApplicantKey); r.status != http.StatusForbidden {
+			t.Errorf("a participant's report as an applicant: %d %.200s, want 403", r.status, r.body)
 		}
 		if r := srv.get(t, "/api/v2/growth", mine.ApplicantKey); r.status != http.StatusOK {
 			t.Errorf("growth as an applicant: %d %.200s, want 200 (public)", r.status, r.body)
