@@ -22,6 +22,7 @@ const pdfRows = 40
 // is the report's month, so that the same report gives the same bytes.
 func PDF(w io.Writer, r *wire.Report) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCatalogSort(true) // fonts and resources in one order: the same report, the same bytes
 	pdf.SetCreationDate(r.Month)
 	pdf.SetModificationDate(r.Month)
 	pdf.SetTitle(latin1(Title(r)), false)
