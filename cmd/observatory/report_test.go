@@ -190,10 +190,14 @@ func TestReport_E2E(t *testing.T) {
 		return binCLI(t, bin, "report", "send", "--db", db, "--month", "2014-05", "--smtp", "127.0.0.1:"+smtpPort,
 			"--from", "reports@observatory.example", "--contacts", contacts, "--timeout", "5s")
 	}
+	stranger := filepath.Join(dir, "stranger")
+	if err := os.WriteFile(stranger, []byte("99999 noc@stranger.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, bad := range [][]string{
 		{"--smtp", "nohost", "--from", "a@b.example", "--contacts", contacts},
 		{"--smtp", "127.0.0.1:1", "--from", "not an address", "--contacts", contacts},
-		{"--smtp", "127.0.0.1:1", "--from", "a@b.example"},
+		{"--smtp", "127.0.0.1:1", "--from", "a@b.example", "--contacts", stranger}, // no such participant
 		{"--smtp", "127.0.0.1:1", "--from", "a@b.example", "--contacts", filepath.Join(dir, "none.txt")},
 	} {
 		args := append([]string{"report", "send", "--db", db, "--month", "2014-05"}, bad...)
