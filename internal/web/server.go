@@ -145,6 +145,8 @@ func (s *Server) routes() {
 	s.page("GET /apply", s.applyForm)
 	s.page("POST /apply", s.apply)
 	s.page("GET /applications", s.applications)
+	s.page("GET /applications/{id}", s.application)
+	s.page("POST /applications/{id}/review", s.reviewApplication)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 

@@ -71,6 +71,20 @@ func TestApplications_ApplyAndList(t *testing.T) {
 		if got := states[fmt.Sprint(app.ID)]; got != app.State {
 			t.Errorf("the Applications page shows application %d as %q, the API %q", app.ID, got, app.State)
 		}
+		// One application's page: its state and checks as the API has
+		// them, the review form, clean and within its layout.
+		s.click(fmt.Sprintf(`a[href="/applications/%d"]`, app.ID))
+		s.checkClean()
+		s.checkLayout()
+		if st := attrValues(s, "state", "state"); st[app.State] != app.State {
+			t.Errorf("the application's page shows state %v, the API %q", st, app.State)
+		}
+		if got := attrValues(s, "check", "passed"); len(got) != len(app.Checks) {
+			t.Errorf("the application's page shows %d checks, the API %d", len(got), len(app.Checks))
+		}
+		if n := eval[int](s, `document.querySelectorAll("#review-form").length`); n != 1 {
+			t.Errorf("%d review forms for the secretariat, want 1", n)
+		}
 		if len(opts) > 0 {
 			if l := backgroundLuminance(s); l > 0.4 {
 				t.Errorf("background luminance %.2f in dark mode", l)
