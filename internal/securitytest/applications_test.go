@@ -227,21 +227,7 @@ func deliverOnce(t *testing.T, dsn, month, addr string) {
 	if r := send(); r.code != 0 || !strings.Contains(r.stdout, "sent 0, failed 0") {
 		t.Fatalf("report send again: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	resp, err := http.Get(mailpit + "/api/v1/messages")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var msgs struct {
-		Total    int
-		Messages []struct {
-			To      []struct{ Address string }
-			Subject string
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&msgs); err != nil {
-		t.Fatal(err)
-	}
+	msgs := mailpitMessages(t, mailpit)
 	if msgs.Total != 1 || len(msgs.Messages) != 1 || len(msgs.Messages[0].To) != 1 || msgs.Messages[0].To[0].Address != addr ||
 		!strings.Contains(msgs.Messages[0].Subject, month) {
 		t.Errorf("Mailpit holds %d messages %+v; want one, to %s, of %s", msgs.Total, msgs.Messages, addr, month)

@@ -110,18 +110,7 @@ func TestReport_RealBinary(t *testing.T) {
 		if r := send(); r.code != 0 || !strings.Contains(r.stdout, "sent 0, failed 0") {
 			t.Fatalf("send again: exit %d %s %s", r.code, r.stdout, r.stderr)
 		}
-		resp, err := http.Get(mailpit + "/api/v1/messages")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var msgs struct {
-			Total    int
-			Messages []struct{ To []struct{ Address string } }
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&msgs); err != nil {
-			t.Fatal(err)
-		}
+		msgs := mailpitMessages(t, mailpit)
 		per := map[string]int{}
 		for _, m := range msgs.Messages {
 			for _, to := range m.To {
@@ -132,4 +121,28 @@ func TestReport_RealBinary(t *testing.T) {
 			t.Errorf("Mailpit holds %d messages %v; want one per participant", msgs.Total, per)
 		}
 	})
+}
+
+// mailbox is what Mailpit's /api/v1/messages lists.
+type mailbox struct {
+	Total    int
+	Messages []struct {
+		To      []struct{ Address string }
+		Subject string
+	}
+}
+
+// mailpitMessages reads the messages the Mailpit at base holds.
+func mailpitMessages(t *testing.T, base string) mailbox {
+	t.Helper()
+	resp, err := http.Get(base + "/api/v1/messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m mailbox
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
