@@ -153,13 +153,7 @@ func Registered(ctx context.Context, svc store.Service) (map[uint32]bool, error)
 	if err != nil {
 		return nil, fmt.Errorf("read the participants registry: %w", err)
 	}
-	out := map[uint32]bool{}
-	for _, p := range reg {
-		for _, a := range p.ASNs {
-			out[a] = true
-		}
-	}
-	return out, nil
+	return store.RegisteredASNs(reg), nil
 }
 
 // Load reads a stored month's networks and incidents and ranks them

@@ -91,6 +91,18 @@ type Registered struct {
 	UpdatedAt time.Time
 }
 
+// RegisteredASNs returns the set of the ASNs the registry's participants
+// hold.
+func RegisteredASNs(list []Registered) map[uint32]bool {
+	out := map[uint32]bool{}
+	for _, p := range list {
+		for _, a := range p.ASNs {
+			out[a] = true
+		}
+	}
+	return out
+}
+
 // Verdict is the state of a feedback.
 type Verdict string
 

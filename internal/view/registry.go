@@ -90,13 +90,7 @@ func (v *View) readRegistry(ctx context.Context) (*Registry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the participants registry: %w", err)
 	}
-	asns := map[uint32]bool{}
-	for _, p := range list {
-		for _, a := range p.ASNs {
-			asns[a] = true
-		}
-	}
-	return &Registry{List: list, ASNs: asns, Version: RegistryVersion(list)}, nil
+	return &Registry{List: list, ASNs: store.RegisteredASNs(list), Version: RegistryVersion(list)}, nil
 }
 
 // RegistryVersion names one state of the registry list: it changes when
