@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/mail"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/atomicfile"
 	"github.com/observatory-net/observatory/internal/report"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/vocab"
@@ -60,7 +60,7 @@ finding. -o writes a file, whole or not at all.`,
 				_, err := cmd.OutOrStdout().Write(b.Bytes())
 				return err
 			}
-			return writeFileWhole(o.out, b.Bytes())
+			return atomicfile.Write(o.out, b.Bytes(), 0o644)
 		},
 	}
 	o.monthFlags.register(cmd)
@@ -107,27 +107,6 @@ func renderReport(w io.Writer, r *wire.Report, format string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
-}
-
-// writeFileWhole writes data to path through a temporary file renamed
-// into place: the file is whole or not there.
-func writeFileWhole(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 type reportSendOptions struct {
