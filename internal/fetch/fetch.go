@@ -32,6 +32,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/observatory-net/observatory/internal/atomicfile"
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/sources"
@@ -325,11 +326,10 @@ func writeManifest(path string, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := atomicfile.Write(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
-	return os.Rename(tmp, path)
+	return nil
 }
 
 // ReadManifest reads a manifest written by Fetch.
