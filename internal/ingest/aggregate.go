@@ -8,6 +8,7 @@ import (
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/bogon"
 	"github.com/observatory-net/observatory/internal/rov"
+	"github.com/observatory-net/observatory/internal/rovinfer"
 	"github.com/observatory-net/observatory/internal/score"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/vocab"
@@ -54,6 +55,7 @@ func (m *month) aggregate(out *store.Month) {
 func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 	valid := m.originsWithValid()
 	transit, propagated := m.transitInvalid()
+	rovVerdicts := m.rovVerdicts()
 	groups := map[[3]string]*store.Aggregate{}
 	add := func(g score.Group, id vocab.ScoreID, pass, judged bool) {
 		k := [3]string{string(g.Scope), g.Key, string(id)}
@@ -77,6 +79,8 @@ func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 		for _, g := range score.Groups(rec, m.programmes(a)) {
 			add(g, vocab.ROAValidShare, valid[a], rec.Announced > 0)
 			add(g, vocab.ROVFilteringShare, propagated[a] == 0, transit[a] >= MinTransitRoutes)
+			v := rovVerdicts[a]
+			add(g, vocab.ROVDeployedShare, v == rovinfer.Deploys, v != "" && v != rovinfer.NotEnoughEvidence)
 		}
 	}
 	out := make([]store.Aggregate, 0, len(groups))
@@ -85,6 +89,26 @@ func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 			a.Value = float64(a.Ready) / float64(n)
 		}
 		out = append(out, *a)
+	}
+	return out
+}
+
+// rovVerdicts infers ROV deployment per transit AS from the month's
+// classified routes and their kept paths (internal/rovinfer) for
+// vocab.ROVDeployedShare.
+func (m *month) rovVerdicts() map[bgp.ASN]rovinfer.Verdict {
+	routes := make([]rovinfer.Route, len(m.keys))
+	for i, k := range m.keys {
+		rf := m.routeFacts[i]
+		paths := make([][]bgp.ASN, len(rf.Paths))
+		for j, pid := range rf.Paths {
+			paths[j] = flatHops(&m.facts.Paths[pid].Path)
+		}
+		routes[i] = rovinfer.Route{Prefix: k.Prefix, Origin: k.Origin, State: m.classes[i].RPKI, Paths: paths}
+	}
+	out := map[bgp.ASN]rovinfer.Verdict{}
+	for _, r := range rovinfer.Infer(routes, rovinfer.Options{MaxEvidence: -1}) {
+		out[r.ASN] = r.Verdict
 	}
 	return out
 }

@@ -82,7 +82,7 @@ type Options struct {
 	// (default 3).
 	MinEvidence int
 	// MaxEvidence bounds the observations of each kind kept per AS
-	// (default 5); the counts count them all.
+	// (default 5, negative: none); the counts count them all.
 	MaxEvidence int
 	// Rel, when set, names the relationship of a dropping AS to the
 	// origin in the evidence.

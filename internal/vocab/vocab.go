@@ -34,13 +34,18 @@ const (
 	// ROVFilteringShare: networks never seen propagating an RPKI-invalid
 	// route, among networks seen as a transit hop of enough routes.
 	ROVFilteringShare ScoreID = "rovFilteringShare"
+	// ROVDeployedShare: networks judged to deploy route origin
+	// validation by internal/rovinfer (never seen propagating an
+	// RPKI-invalid route, seen dropping its neighbours' ones), among the
+	// networks it could judge (deploys, partial, does not).
+	ROVDeployedShare ScoreID = "rovDeployedShare"
 )
 
 // Scores are the five Action scores, in their order.
 var Scores = []ScoreID{Filtering, AntiSpoofing, Coordination, RoutingInformationIRR, RoutingInformationRPKI}
 
 // Shares are the network-share aggregates.
-var Shares = []ScoreID{ROAValidShare, ROVFilteringShare}
+var Shares = []ScoreID{ROAValidShare, ROVFilteringShare, ROVDeployedShare}
 
 // MetricID names a metric (§4.1–§4.4, §13.3).
 type MetricID string

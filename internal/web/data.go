@@ -31,6 +31,7 @@ var scoreNames = map[string]string{
 	string(vocab.RoutingInformationRPKI): "Routing information (RPKI)",
 	string(vocab.ROAValidShare):          "Networks with a valid ROA",
 	string(vocab.ROVFilteringShare):      "Networks filtering RPKI-invalid routes",
+	string(vocab.ROVDeployedShare):       "Networks inferred to deploy ROV",
 }
 
 // summaryScopes are the aggregate scopes a region key is looked up in,

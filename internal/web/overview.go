@@ -174,7 +174,7 @@ func shareRows(v *monthView, cur map[string]store.Aggregate) []shareRow {
 	progs := slices.Clone(v.keys["participants"])
 	slices.Sort(progs)
 	var out []shareRow
-	for _, id := range []string{"roaValidShare", "rovFilteringShare"} {
+	for _, id := range []string{"roaValidShare", "rovFilteringShare", "rovDeployedShare"} {
 		a, ok := cur[id]
 		if !ok {
 			continue
