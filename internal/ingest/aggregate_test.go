@@ -190,6 +190,12 @@ func TestCompute_Aggregates(t *testing.T) {
 	if a := aggs["world/world/"+string(vocab.ROVFilteringShare)]; a.Ready != 1 || a.Lag != 5 || a.Value != 1.0/6 {
 		t.Errorf("world ROV-filtering share = %+v, want 1 of 6", a)
 	}
+	// ROV inferred (rovinfer): the five peers propagated AS12654's invalid
+	// route and dropped none (does not); AS174 carries only valid and
+	// not-found routes of an origin with no invalid one (no evidence).
+	if a := aggs["world/world/"+string(vocab.ROVDeployedShare)]; a.Ready != 0 || a.Lag != 5 || a.Value != 0 {
+		t.Errorf("world ROV-deployed share = %+v, want 0 of 5 judged", a)
+	}
 }
 
 var exportScoreIDs = []string{"filtering", "antiSpoofing", "coordination", "routingInformationIRR", "routingInformationRPKI"}
