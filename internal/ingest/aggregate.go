@@ -55,7 +55,6 @@ func (m *month) aggregate(out *store.Month) {
 func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 	valid := m.originsWithValid()
 	transit, propagated := m.transitInvalid()
-	rovVerdicts := m.rovVerdicts()
 	groups := map[[3]string]*store.Aggregate{}
 	add := func(g score.Group, id vocab.ScoreID, pass, judged bool) {
 		k := [3]string{string(g.Scope), g.Key, string(id)}
@@ -79,7 +78,7 @@ func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 		for _, g := range score.Groups(rec, m.programmes(a)) {
 			add(g, vocab.ROAValidShare, valid[a], rec.Announced > 0)
 			add(g, vocab.ROVFilteringShare, propagated[a] == 0, transit[a] >= MinTransitRoutes)
-			v := rovVerdicts[a]
+			v := rovinfer.Verdict(rec.ROV)
 			add(g, vocab.ROVDeployedShare, v == rovinfer.Deploys, v != "" && v != rovinfer.NotEnoughEvidence)
 		}
 	}
@@ -93,10 +92,10 @@ func (m *month) shareAggregates(asns []store.ASN) []store.Aggregate {
 	return out
 }
 
-// rovVerdicts infers ROV deployment per transit AS from the month's
-// classified routes and their kept paths (internal/rovinfer) for
-// vocab.ROVDeployedShare.
-func (m *month) rovVerdicts() map[bgp.ASN]rovinfer.Verdict {
+// rovResults infers ROV deployment per transit AS from the month's
+// classified routes and their kept paths (internal/rovinfer): the ASN
+// records' ROV fields and vocab.ROVDeployedShare.
+func (m *month) rovResults() map[bgp.ASN]rovinfer.Result {
 	routes := make([]rovinfer.Route, len(m.keys))
 	for i, k := range m.keys {
 		rf := m.routeFacts[i]
@@ -106,9 +105,9 @@ func (m *month) rovVerdicts() map[bgp.ASN]rovinfer.Verdict {
 		}
 		routes[i] = rovinfer.Route{Prefix: k.Prefix, Origin: k.Origin, State: m.classes[i].RPKI, Paths: paths}
 	}
-	out := map[bgp.ASN]rovinfer.Verdict{}
+	out := map[bgp.ASN]rovinfer.Result{}
 	for _, r := range rovinfer.Infer(routes, rovinfer.Options{MaxEvidence: -1}) {
-		out[r.ASN] = r.Verdict
+		out[r.ASN] = r
 	}
 	return out
 }

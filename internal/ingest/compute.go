@@ -261,11 +261,15 @@ func (m *month) build() *store.Month {
 	peers := m.facts.PeersOf()
 	tests := spooferTests(m.cfg.Data.Spoofer)
 	space := m.originSpace()
+	rovs := m.rovResults()
 	for _, a := range m.measured(peers) {
 		f := get(a)
 		f.Spoofer, f.Contacts = tests[a], contacts(m.cfg.Data, a)
 		rec, incidents := m.score(f, peers[a])
 		m.reach(&rec, space)
+		if r, ok := rovs[a]; ok {
+			rec.ROV, rec.ROVPropagated, rec.ROVDropped, rec.ROVConfidence = string(r.Verdict), r.PropagatedAll(), r.Dropped, r.Confidence
+		}
 		out.ASNs = append(out.ASNs, rec)
 		out.Incidents = append(out.Incidents, incidents...)
 	}

@@ -125,7 +125,16 @@ type ASN struct {
 	// (IPv4 addresses, IPv6 /64s). Outreach ranks by them (docs/outreach.md).
 	Cone           int
 	Space4, Space6 int64
-	Metrics        []Metric
+	// ROV is the route origin validation deployment inferred for the ASN
+	// as a transit hop of the month's paths (internal/rovinfer: deploys,
+	// partial, does-not, not-enough-evidence), "" when it was never seen
+	// as one. ROVPropagated counts the RPKI-invalid routes it was seen
+	// passing on, ROVDropped its neighbours' invalid routes it was not
+	// seen on, ROVConfidence the verdict's confidence in [0, 1].
+	ROV                       string
+	ROVPropagated, ROVDropped int
+	ROVConfidence             float64
+	Metrics                   []Metric
 	Scores         []Score
 }
 

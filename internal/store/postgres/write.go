@@ -187,7 +187,7 @@ func (w *writer) asns(m *store.Month) error {
 	return w.copyRows("asns", []string{"asn", "holder", "country", "rir", "region", "sub_region", "participant",
 		"peers", "announced", "metric_ids", "metric_raws", "metric_scores", "metric_has_data", "metric_counted",
 		"score_ids", "score_values", "score_has_data", "score_levels", "metric_evidence",
-		"cone", "space4", "space6"}, len(m.ASNs), func(i int, r []any) {
+		"cone", "space4", "space6", "rov", "rov_propagated", "rov_dropped", "rov_confidence"}, len(m.ASNs), func(i int, r []any) {
 		a := &m.ASNs[order[i]]
 		ms.set(a.Metrics)
 		ss.set(a.Scores)
@@ -196,6 +196,7 @@ func (w *writer) asns(m *store.Month) error {
 		r[9], r[10], r[11], r[12], r[13] = ms.ids, ms.raws, ms.scores, ms.hasData, ms.counted
 		r[14], r[15], r[16], r[17], r[18] = ss.ids, ss.values, ss.hasData, ss.levels, ms.evidence
 		r[19], r[20], r[21] = int64(a.Cone), a.Space4, a.Space6
+		r[22], r[23], r[24], r[25] = a.ROV, int64(a.ROVPropagated), int64(a.ROVDropped), a.ROVConfidence
 	})
 }
 

@@ -21,11 +21,13 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 		err = each(ctx, q, func(rows *sql.Rows) error {
 			var a store.ASN
 			err := rows.Scan(intOf(&a.ASN), &a.Holder, &a.Country, &a.RIR, &a.Region, &a.SubRegion, &a.Participant,
-				intOf(&a.Peers), intOf(&a.Announced), intOf(&a.Cone), intOf(&a.Space4), intOf(&a.Space6))
+				intOf(&a.Peers), intOf(&a.Announced), intOf(&a.Cone), intOf(&a.Space4), intOf(&a.Space6),
+				&a.ROV, intOf(&a.ROVPropagated), intOf(&a.ROVDropped), &a.ROVConfidence)
 			out = append(out, a)
 			return err
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
-			a.cone, a.space4, a.space6 FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
+			a.cone, a.space4, a.space6, a.rov, a.rov_propagated, a.rov_dropped, a.rov_confidence
+			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
 		if err != nil || len(out) == 0 {
 			return err
 		}

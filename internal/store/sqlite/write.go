@@ -121,11 +121,12 @@ func (w *writer) asns(m *store.Month) error {
 	}
 	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(m.ASNs[i].ASN, m.ASNs[j].ASN) })
 	asns := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced",
-		"cone", "space4", "space6")
+		"cone", "space4", "space6", "rov", "rov_propagated", "rov_dropped", "rov_confidence")
 	for _, i := range order {
 		a := &m.ASNs[i]
 		if err := asns.add(int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion,
-			b2i(a.Participant), int64(a.Peers), int64(a.Announced), int64(a.Cone), a.Space4, a.Space6); err != nil {
+			b2i(a.Participant), int64(a.Peers), int64(a.Announced), int64(a.Cone), a.Space4, a.Space6,
+			a.ROV, int64(a.ROVPropagated), int64(a.ROVDropped), a.ROVConfidence); err != nil {
 			return err
 		}
 	}
