@@ -22,6 +22,7 @@ var wireTypes = map[string]reflect.Type{
 	"ASNList":               reflect.TypeFor[wire.Page[wire.ASN]](),
 	"Score":                 reflect.TypeFor[wire.Score](),
 	"AS":                    reflect.TypeFor[wire.AS](),
+	"ROVInference":          reflect.TypeFor[wire.ROVInference](),
 	"ASRecord":              reflect.TypeFor[wire.ASRecord](),
 	"ASList":                reflect.TypeFor[wire.Page[wire.AS]](),
 	"LevelCounts":           reflect.TypeFor[wire.LevelCounts](),

@@ -17,16 +17,28 @@ type Score struct {
 // ASN without a key of its own, only the Actions the specification marks
 // public.
 type AS struct {
-	ASN         ASN     `json:"asn"`
-	Holder      string  `json:"holder"`
-	Country     string  `json:"country"`
-	RIR         string  `json:"rir"`
-	Region      string  `json:"region"`
-	SubRegion   string  `json:"subRegion"`
-	Participant bool    `json:"participant"`
-	Peers       int     `json:"peers"`
-	Announced   int     `json:"announced"`
-	Scores      []Score `json:"scores"`
+	ASN         ASN    `json:"asn"`
+	Holder      string `json:"holder"`
+	Country     string `json:"country"`
+	RIR         string `json:"rir"`
+	Region      string `json:"region"`
+	SubRegion   string `json:"subRegion"`
+	Participant bool   `json:"participant"`
+	Peers       int    `json:"peers"`
+	Announced   int    `json:"announced"`
+	// ROV is the ROV deployment inferred for it as a transit hop; left
+	// out (zero) when it was never seen as one.
+	ROV    ROVInference `json:"rov,omitzero"`
+	Scores []Score      `json:"scores"`
+}
+
+// ROVInference is the route origin validation deployment inferred from
+// the month's AS paths (internal/rovinfer).
+type ROVInference struct {
+	Verdict    string  `json:"verdict"` // deploys, partial, does-not, not-enough-evidence
+	Propagated int     `json:"propagated"`
+	Dropped    int     `json:"dropped"`
+	Confidence float64 `json:"confidence"`
 }
 
 // Score returns the network's score id, and false when not visible.

@@ -78,7 +78,7 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 		ASNs: []store.ASN{
 			rec(asnRIPE, "RIPE-NCC-AS Réseaux IP Européens", "NL", "Europe", "Western Europe", "RIPE NCC", true, 0.95),
 			rec(asnGoogle, "GOOGLE", "US", "Americas", "Northern America", "ARIN", true, 0.9),
-			rec(asnNL, "EXAMPLE-NL", "NL", "Europe", "Western Europe", "RIPE NCC", false, 0.85),
+			withROV(rec(asnNL, "EXAMPLE-NL", "NL", "Europe", "Western Europe", "RIPE NCC", false, 0.85)),
 			rec(asnUS, "EXAMPLE-US", "US", "Americas", "Northern America", "ARIN", false, 0.7),
 		},
 		Incidents: []store.Incident{inc("3333-M2-1", asnRIPE), inc("15169-M2-1", asnGoogle), inc("64500-M2-1", asnNL), inc("64501-M2-1", asnUS)},
@@ -194,4 +194,11 @@ func dump(t *testing.T, st store.Store) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// withROV gives a fixture record an inferred ROV verdict (does-not: four
+// invalid routes passed on, none dropped).
+func withROV(a store.ASN) store.ASN {
+	a.ROV, a.ROVPropagated, a.ROVConfidence = "does-not", 4, 4.0/6
+	return a
 }

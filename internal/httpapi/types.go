@@ -149,7 +149,7 @@ func publicAS(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) 
 	participant, full := view.Visibility(a, &who.Principal, reg)
 	return asJSON{ASN: wire.ASN(a.ASN), Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
 		SubRegion: a.SubRegion, Participant: participant, Peers: a.Peers, Announced: a.Announced,
-		Scores: scoresOf(a, sp, full)}
+		ROV: rovOf(a), Scores: scoresOf(a, sp, full)}
 }
 
 func toIncident(in *store.Incident) incidentJSON {
@@ -169,4 +169,13 @@ func toFeedback(f *store.Feedback) feedbackJSON {
 	return feedbackJSON{ID: f.ID, IncidentID: f.IncidentID, Month: f.Month.UTC(), Spec: f.Spec,
 		ASN: wire.ASN(f.ASN), Reason: f.Reason, SubmittedBy: f.SubmittedBy, SubmittedAt: f.SubmittedAt.UTC(),
 		Verdict: wire.Verdict(f.Verdict), ReviewedBy: f.ReviewedBy, ReviewedAt: f.ReviewedAt.UTC(), ReviewNote: f.ReviewNote}
+}
+
+// rovOf is a's inferred ROV deployment, zero (left out) when it was never
+// seen as a transit hop.
+func rovOf(a *store.ASN) wire.ROVInference {
+	if a.ROV == "" {
+		return wire.ROVInference{}
+	}
+	return wire.ROVInference{Verdict: a.ROV, Propagated: a.ROVPropagated, Dropped: a.ROVDropped, Confidence: a.ROVConfidence}
 }
