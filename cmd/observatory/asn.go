@@ -83,7 +83,12 @@ func printASN(w io.Writer, r store.ASN, rep asnReport, maxRoutes int) error {
 	if r.Participant {
 		fmt.Fprintln(w, "MANRS participant")
 	}
-	fmt.Fprintf(w, "seen by %d collector peers, %d announced prefixes\n\nSCORES\n", r.Peers, r.Announced)
+	fmt.Fprintf(w, "seen by %d collector peers, %d announced prefixes\n", r.Peers, r.Announced)
+	if r.ROV != "" {
+		fmt.Fprintf(w, "ROV inferred from the paths: %s (confidence %.2f; %d RPKI-invalid routes passed on, %d of its neighbours' dropped)\n",
+			r.ROV, r.ROVConfidence, r.ROVPropagated, r.ROVDropped)
+	}
+	fmt.Fprint(w, "\nSCORES\n")
 	for _, s := range r.Scores {
 		fmt.Fprintf(w, "  %-24s %-6s %s\n", s.ID, scoreText(s, true), levelMark(s.Level))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/manrsexport"
 	"github.com/observatory-net/observatory/internal/spec"
@@ -236,6 +237,7 @@ type jsonASN struct {
 	Participant bool                   `json:"participant"`
 	Peers       int                    `json:"peers"`
 	Announced   int                    `json:"announced"`
+	ROV         wire.ROVInference      `json:"rov,omitzero"` // as the API's AS record has it
 	Scores      map[string]*jsonScore  `json:"scores"`
 	Metrics     map[string]*jsonMetric `json:"metrics,omitempty"`
 }
@@ -255,6 +257,9 @@ type jsonMetric struct {
 func toJSONASN(r store.ASN, withMetrics bool) jsonASN {
 	j := jsonASN{ASN: r.ASN, Holder: r.Holder, Country: r.Country, Region: r.Region, SubRegion: r.SubRegion, RIR: r.RIR,
 		Participant: r.Participant, Peers: r.Peers, Announced: r.Announced, Scores: map[string]*jsonScore{}}
+	if r.ROV != "" {
+		j.ROV = wire.ROVInference{Verdict: r.ROV, Propagated: r.ROVPropagated, Dropped: r.ROVDropped, Confidence: r.ROVConfidence}
+	}
 	for _, s := range r.Scores {
 		js := &jsonScore{Level: s.Level}
 		if s.HasData {

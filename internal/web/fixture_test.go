@@ -82,7 +82,7 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 		ASNs: []store.ASN{
 			rec(asnRIPE, "RIPE-NCC-AS Réseaux IP Européens", "NL", "Europe", "Western Europe", "RIPE NCC", true, 0.95),
 			rec(asnGoogle, "GOOGLE", "US", "Americas", "Northern America", "ARIN", true, 0.9),
-			rec(asnNL, "EXAMPLE-NL", "NL", "Europe", "Western Europe", "RIPE NCC", false, 0.85),
+			withROV(rec(asnNL, "EXAMPLE-NL", "NL", "Europe", "Western Europe", "RIPE NCC", false, 0.85)),
 			rec(asnUS, "EXAMPLE-US <script>", "US", "Americas", "Northern America", "ARIN", false, 0.7),
 		},
 		Incidents: []store.Incident{inc("3333-M2-1", asnRIPE), inc("15169-M2-1", asnGoogle), inc("64500-M2-1", asnNL), inc("64501-M2-1", asnUS)},
@@ -271,4 +271,10 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// withROV gives a fixture record an inferred ROV verdict.
+func withROV(a store.ASN) store.ASN {
+	a.ROV, a.ROVDropped, a.ROVConfidence = "deploys", 5, 5.0/7
+	return a
 }

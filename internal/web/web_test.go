@@ -195,6 +195,19 @@ func TestWeb_ASNHistoryAndTimeline(t *testing.T) {
 	}
 }
 
+// TestWeb_ASNROV: the ASN page shows the inferred ROV deployment of a
+// network seen as a transit hop, and nothing for one that was not.
+func TestWeb_ASNROV(t *testing.T) {
+	e := newEnv(t)
+	_, body := get(t, e.client(t, ""), e.srv.URL, "/asn/AS64500")
+	if want := `data-rov="deploys">deploys, confidence 0.71: 0 RPKI-invalid routes passed on, 5 of its neighbours' dropped`; !strings.Contains(body, want) {
+		t.Errorf("AS64500 page lacks %q", want)
+	}
+	if _, body := get(t, e.client(t, ""), e.srv.URL, "/asn/AS3333"); strings.Contains(body, `id="rov"`) {
+		t.Error("AS3333, never a transit hop, shows a ROV verdict")
+	}
+}
+
 func TestWeb_NotFound(t *testing.T) {
 	e := newEnv(t)
 	c := e.client(t, "")
