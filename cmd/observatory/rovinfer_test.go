@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -100,4 +101,61 @@ func TestROVCmd_errors(t *testing.T) {
 			t.Errorf("%v: exit status %d, stderr %q; want 2 and %q", tc.args[1:], code, stderr, tc.want)
 		}
 	}
+}
+
+// TestROV_IngestAgreesWithCommand: the verdicts a month stores (ingest,
+// then scores --format json) equal those of the rov command on the same
+// MRT file and VRPs, for every measured network the command judged.
+func TestROV_IngestAgreesWithCommand(t *testing.T) {
+	vrps := testenv.File(t, "rpki/vrps-20200217-bgpsquelch-roa.csv")
+	upd := testenv.File(t, "mrt/updates/routeviews.updates.20260222.1530.bz2")
+	db := filepath.Join(t.TempDir(), "rov.db")
+	if code, out := runCLI(t, "ingest", "--db", db, "--month", "2026-02", "--quiet", "--mrt", upd, "--vrps", vrps); code != 0 {
+		t.Fatalf("ingest: exit %d: %s", code, out)
+	}
+	code, out := runCLI(t, "scores", "--db", db, "--format", "json")
+	if code != 0 {
+		t.Fatalf("scores: exit %d: %s", code, out)
+	}
+	var stored struct {
+		ASNs []jsonASN `json:"asns"`
+	}
+	if err := json.Unmarshal([]byte(out), &stored); err != nil {
+		t.Fatalf("scores JSON: %v\n%.500s", err, out)
+	}
+	cmdOut, stderr, code := execute(t, "", "rov", "--vrps", vrps, "--skip-invalid", "--mrt", upd, "--format", "json")
+	if code != 0 {
+		t.Fatalf("rov: exit %d: %s", code, stderr)
+	}
+	var inferred struct {
+		ASes []rovJSON `json:"ases"`
+	}
+	if err := json.Unmarshal([]byte(cmdOut), &inferred); err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint32]rovJSON{}
+	for _, a := range inferred.ASes {
+		want[uint32(a.ASN)] = a
+	}
+	compared, judged := 0, 0
+	for _, a := range stored.ASNs {
+		w, ok := want[a.ASN]
+		if !ok {
+			if a.ROV.Verdict != "" {
+				t.Errorf("AS%d: stored verdict %s, the command saw no transit", a.ASN, a.ROV.Verdict)
+			}
+			continue
+		}
+		compared++
+		if w.Verdict != "not-enough-evidence" {
+			judged++
+		}
+		if a.ROV.Verdict != string(w.Verdict) || a.ROV.Propagated != w.PropagatedAlt+w.PropagatedNoAlt || a.ROV.Dropped != w.Dropped {
+			t.Errorf("AS%d: stored %+v, command %s propagated %d dropped %d", a.ASN, a.ROV, w.Verdict, w.PropagatedAlt+w.PropagatedNoAlt, w.Dropped)
+		}
+	}
+	if compared < 50 || judged == 0 {
+		t.Errorf("compared %d networks, %d judged: too few", compared, judged)
+	}
+	t.Logf("%d stored networks compared with the command, %d judged", compared, judged)
 }

@@ -20,6 +20,7 @@ type Collector struct {
 	RPKI   *rpki.Snapshot
 	index  map[routeKey]int
 	routes []Route
+	raw    [][][]bgp.ASN // per route, the distinct paths as sent
 }
 
 type routeKey struct {
@@ -29,7 +30,8 @@ type routeKey struct {
 
 // Add reads the RIB entries and announcements of one dump: each distinct
 // prefix and origin becomes a route (a path ending in an AS_SET has
-// rov.NoOrigin), with up to MaxPaths distinct paths without prepends. The
+// rov.NoOrigin), with its paths without prepends: those of the first
+// MaxPaths distinct paths as sent. The
 // scanner's error, if any, is returned.
 func (c *Collector) Add(sc *mrt.Scanner) error {
 	if c.index == nil {
@@ -56,10 +58,16 @@ func (c *Collector) Add(sc *mrt.Scanner) error {
 			i = len(c.routes)
 			c.index[k] = i
 			c.routes = append(c.routes, Route{Prefix: e.Prefix, Origin: origin, State: rov.Validate(c.RPKI, e.Prefix, origin)})
+			c.raw = append(c.raw, nil)
 		}
-		r := &c.routes[i]
-		if len(r.Paths) < MaxPaths && !slices.ContainsFunc(r.Paths, func(p []bgp.ASN) bool { return slices.Equal(p, hops) }) {
-			r.Paths = append(r.Paths, slices.Clone(hops))
+		// Paths are told apart as sent, prepends included, as ingest
+		// keeps them (ingest.RouteFact.Paths), and kept without prepends.
+		r, raw := &c.routes[i], c.raw[i]
+		if len(raw) < MaxPaths && !slices.ContainsFunc(raw, func(p []bgp.ASN) bool { return slices.Equal(p, e.Attrs.Path.ASNs) }) {
+			c.raw[i] = append(raw, slices.Clone(e.Attrs.Path.ASNs))
+			if !slices.ContainsFunc(r.Paths, func(p []bgp.ASN) bool { return slices.Equal(p, hops) }) {
+				r.Paths = append(r.Paths, slices.Clone(hops))
+			}
 		}
 	}
 	return sc.Err()
