@@ -135,7 +135,7 @@ type ASN struct {
 	ROVPropagated, ROVDropped int
 	ROVConfidence             float64
 	Metrics                   []Metric
-	Scores         []Score
+	Scores                    []Score
 }
 
 // Incident is a scored run of events of one metric for one ASN (§4.1).
