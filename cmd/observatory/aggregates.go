@@ -59,12 +59,14 @@ func newAggregatesCmd() *cobra.Command {
 		Short: "Print the month's scores per region, economy, RIR and participant programme",
 		Long: `aggregates prints, per scope (world, region, subregion, rir, economy,
 participants) and key, each score's mean over the networks with data and how
-many networks are ready, aspiring, lagging or without data. Two network shares
-compare participants with all networks: roaValidShare (networks with at least
-one RPKI-valid announcement, among those announcing anything) and
+many networks are ready, aspiring, lagging or without data. Three network
+shares compare participants with all networks: roaValidShare (networks with at
+least one RPKI-valid announcement, among those announcing anything),
 rovFilteringShare (networks never seen passing on an RPKI-invalid route, among
-those seen passing on at least 100 routes); for them "ready" counts the
-networks that pass and "lagging" those that do not.`,
+those seen passing on at least 100 routes) and rovDeployedShare (networks
+inferred to deploy ROV, among those the inference could judge: see
+"observatory rov"); for them "ready" counts the networks that pass and
+"lagging" those that do not.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := o.check(aggregateScopes); err != nil {
