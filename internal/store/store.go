@@ -165,6 +165,25 @@ type Route struct {
 	LastSeen  time.Time
 }
 
+// Upstream is an AS that an ASN's routes were seen through in the
+// month's paths (internal/ingest, read by internal/audit). Hop 1 is the
+// AS next to the origin; hop 2 the AS next to a hop-1 AS, Via. Prefixes
+// counts the ASN's distinct prefixes with a path through Upstream at that
+// hop (via Via), Paths the distinct paths. Rel is how Upstream relates to
+// the AS below it (the ASN, or Via) in the CAIDA relationships: provider,
+// peer, customer, or "" when they do not link them. Example is one such
+// path, ASNs separated by spaces, collector peer first.
+type Upstream struct {
+	ASN      uint32
+	Hop      int
+	Via      uint32 // 0 for hop 1
+	Upstream uint32
+	Rel      string
+	Prefixes int
+	Paths    int
+	Example  string
+}
+
 // ROAStat is ROA coverage in the manner of ROAST for one scope and
 // address family: announcements (distinct prefix/origin pairs) and address
 // space valid, invalid (either reason) and not found.
@@ -214,6 +233,7 @@ type Month struct {
 	ROAStats     []ROAStat
 	Aggregates   []Aggregate
 	Participants []Participant
+	Upstreams    []Upstream
 }
 
 // Filter selects ASN records.
@@ -239,6 +259,12 @@ type Store interface {
 	Incidents(ctx context.Context, month time.Time, spec string, asn uint32) ([]Incident, error)
 	// Routes returns the month's route evidence of an ASN.
 	Routes(ctx context.Context, month time.Time, spec string, asn uint32) ([]Route, error)
+	// AllRoutes returns the month's route evidence of every ASN, by ASN
+	// and, within an ASN, in the order written.
+	AllRoutes(ctx context.Context, month time.Time, spec string) ([]Route, error)
+	// Upstreams returns the month's upstreams of an ASN (all ASNs for 0),
+	// by ASN and, within an ASN, in the order written.
+	Upstreams(ctx context.Context, month time.Time, spec string, asn uint32) ([]Upstream, error)
 	// ROAStats returns the month's ROA statistics of a scope ("" for all).
 	ROAStats(ctx context.Context, month time.Time, spec, scope string) ([]ROAStat, error)
 	// Aggregates returns the month's aggregates of a scope ("" for all).

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/vocab"
@@ -147,7 +149,27 @@ func ValidateMonth(m *Month) error {
 			return invalid("incident %q: evidence is not valid JSON", in.ID)
 		}
 	}
+	for _, u := range m.Upstreams {
+		if err := validUpstream(&u); err != nil {
+			return err
+		}
+	}
 	return noNaN(nil, m.Aggregates)
+}
+
+// validUpstream checks an upstream record's hop, via, relationship and counts.
+func validUpstream(u *Upstream) error {
+	switch {
+	case u.Hop != 1 && u.Hop != 2:
+		return invalid("AS%d upstream AS%d: hop %d is neither 1 nor 2", u.ASN, u.Upstream, u.Hop)
+	case (u.Hop == 1) != (u.Via == 0):
+		return invalid("AS%d upstream AS%d: hop %d with via AS%d", u.ASN, u.Upstream, u.Hop, u.Via)
+	case !slices.Contains([]string{"", "provider", "peer", "customer"}, u.Rel):
+		return invalid("AS%d upstream AS%d: unknown relationship %q", u.ASN, u.Upstream, u.Rel)
+	case u.Prefixes < 0 || u.Paths < 0:
+		return invalid("AS%d upstream AS%d: negative count", u.ASN, u.Upstream)
+	}
+	return nil
 }
 
 // ValidateMonthKey checks that the meta names a month and a specification.
@@ -215,4 +237,15 @@ func CheckReviewOf(r *Review, f *Feedback) error {
 		return invalid("review of feedback %d on AS%d carries the record of AS%d", f.ID, f.ASN, r.ASN.ASN)
 	}
 	return nil
+}
+
+// UpstreamOrder returns the indexes of us sorted by ASN, then by index:
+// the order of the stores' upstream tables, whose key is (ASN, position).
+func UpstreamOrder(us []Upstream) []int {
+	order := make([]int, len(us))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(us[a].ASN, us[b].ASN) })
+	return order
 }

@@ -59,6 +59,7 @@ func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
 		{"copy ASNs", w.asns},
 		{"copy incidents", w.incidents},
 		{"copy routes", w.routes},
+		{"copy upstreams", w.upstreams},
 		{"copy ROA statistics", w.roaStats},
 		{"copy aggregates", w.aggregates},
 		{"copy participants", w.participants},
@@ -93,7 +94,7 @@ type writer struct {
 
 // monthTables are the tables of month records, keyed by month_id.
 var monthTables = []string{"month_inputs", "asns", "incidents", "routes",
-	"roa_stats", "aggregates", "participants"}
+	"roa_stats", "aggregates", "participants", "upstreams"}
 
 // meta waits for any other writer of the month, deletes the previous
 // version with all its records, and inserts the new months row. Without the
@@ -277,6 +278,19 @@ func (w *writer) routes(m *store.Month) error {
 		rt := &m.Routes[i]
 		r[0], r[1], r[2], r[3], r[4], r[5] = int64(rt.ASN), i, rt.Prefix, rt.RPKI, rt.IRR, textList(rt.IRRSource)
 		r[6], r[7], r[8], r[9] = rt.Bogon, int64(rt.Peers), rt.FirstSeen, rt.LastSeen
+	})
+}
+
+// upstreams copies the upstream records sorted by (ASN, position), the
+// order of the table's primary key.
+func (w *writer) upstreams(m *store.Month) error {
+	order := store.UpstreamOrder(m.Upstreams)
+	return w.copyRows("upstreams", []string{"asn", "pos", "hop", "via", "upstream", "rel", "prefixes", "paths",
+		"example"}, len(order), func(k int, r []any) {
+		i := order[k]
+		u := &m.Upstreams[i]
+		r[0], r[1], r[2], r[3], r[4] = int64(u.ASN), i, u.Hop, int64(u.Via), int64(u.Upstream)
+		r[5], r[6], r[7], r[8] = u.Rel, int64(u.Prefixes), int64(u.Paths), u.Example
 	})
 }
 

@@ -204,6 +204,47 @@ func (s *Store) Routes(ctx context.Context, month time.Time, spec string, asn ui
 	return done(out, err, "routes", month, spec)
 }
 
+// AllRoutes returns the month's route evidence of every ASN, by ASN and
+// position.
+func (s *Store) AllRoutes(ctx context.Context, month time.Time, spec string) ([]store.Route, error) {
+	var out []store.Route
+	err := s.inMonth(ctx, month, spec, func(q querier, id int64) error {
+		return each(ctx, q, func(rows *sql.Rows) error {
+			var (
+				r           store.Route
+				first, last int64
+				sources     sql.RawBytes // decoded, so copied, at once
+			)
+			err := rows.Scan(&r.ASN, &r.Prefix, &r.RPKI, &r.IRR, &sources, &r.Bogon, intOf(&r.Peers), &first, &last)
+			if err != nil {
+				return err
+			}
+			r.FirstSeen, r.LastSeen = fromMicros(first), fromMicros(last)
+			r.IRRSource, err = decodeStrings(sources)
+			out = append(out, r)
+			return err
+		}, `SELECT asn, prefix, rpki, irr, irr_source, bogon, peers, first_seen, last_seen
+			FROM routes WHERE month_id = ? ORDER BY asn, pos`, id)
+	})
+	return done(out, err, "routes", month, spec)
+}
+
+// Upstreams returns the month's upstream records of an ASN, or of every
+// ASN for 0, by ASN and position.
+func (s *Store) Upstreams(ctx context.Context, month time.Time, spec string, asn uint32) ([]store.Upstream, error) {
+	var out []store.Upstream
+	err := s.inMonth(ctx, month, spec, func(q querier, id int64) error {
+		return each(ctx, q, func(rows *sql.Rows) error {
+			var u store.Upstream
+			err := rows.Scan(&u.ASN, intOf(&u.Hop), &u.Via, &u.Upstream, &u.Rel, intOf(&u.Prefixes), intOf(&u.Paths), &u.Example)
+			out = append(out, u)
+			return err
+		}, `SELECT asn, hop, via, upstream, rel, prefixes, paths, example FROM upstreams
+			WHERE month_id = ?1 AND (?2 = 0 OR asn = ?2) ORDER BY asn, pos`, id, int64(asn))
+	})
+	return done(out, err, "upstreams", month, spec)
+}
+
 // ROAStats returns the month's ROA statistics of a scope, or of every
 // scope for "", in the order written.
 func (s *Store) ROAStats(ctx context.Context, month time.Time, spec, scope string) ([]store.ROAStat, error) {

@@ -48,6 +48,7 @@ func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
 		{"insert ASNs", w.asns},
 		{"insert incidents", w.incidents},
 		{"insert routes", w.routes},
+		{"insert upstreams", w.upstreams},
 		{"insert ROA statistics", w.roaStats},
 		{"insert aggregates", w.aggregates},
 		{"insert participants", w.participants},
@@ -202,6 +203,20 @@ func (w *writer) routes(m *store.Month) error {
 		}
 		if err := b.add(int64(r.ASN), int64(i), r.Prefix, r.RPKI, r.IRR, sources, r.Bogon, int64(r.Peers),
 			micros(r.FirstSeen), micros(r.LastSeen)); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+// upstreams inserts the upstream records sorted by (ASN, position), the
+// order of the table's primary key.
+func (w *writer) upstreams(m *store.Month) error {
+	b := w.batch("upstreams", "asn", "pos", "hop", "via", "upstream", "rel", "prefixes", "paths", "example")
+	for _, i := range store.UpstreamOrder(m.Upstreams) {
+		u := &m.Upstreams[i]
+		if err := b.add(int64(u.ASN), int64(i), int64(u.Hop), int64(u.Via), int64(u.Upstream), u.Rel,
+			int64(u.Prefixes), int64(u.Paths), u.Example); err != nil {
 			return err
 		}
 	}

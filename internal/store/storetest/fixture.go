@@ -41,6 +41,19 @@ func fullMonth(month time.Time, spec string) *store.Month {
 		ROAStats:     fullROAStats(),
 		Aggregates:   fullAggregates(),
 		Participants: fullParticipants(),
+		Upstreams:    fullUpstreams(),
+	}
+}
+
+// fullUpstreams returns upstream records of both hops and every
+// relationship, ASNs out of order.
+func fullUpstreams() []store.Upstream {
+	return []store.Upstream{
+		{ASN: 64500, Hop: 1, Upstream: 3333, Rel: "provider", Prefixes: 2, Paths: 7, Example: "6939 3333 64500"},
+		{ASN: 3333, Hop: 1, Upstream: 1299, Rel: "peer", Prefixes: 1 << 30, Paths: math.MaxInt32, Example: "1299 3333"},
+		{ASN: 64500, Hop: 2, Via: 3333, Upstream: 6939, Rel: "", Prefixes: 1, Paths: 1, Example: "6939 3333 64500"},
+		{ASN: 3333, Hop: 2, Via: 1299, Upstream: 4294967295, Rel: "customer", Prefixes: 0, Paths: 0, Example: ""},
+		{ASN: 64500, Hop: 1, Upstream: 15169, Rel: "", Prefixes: 1, Paths: 1, Example: "15169 64500"},
 	}
 }
 

@@ -66,6 +66,14 @@ var readers = []reader{
 		r, err := s.Routes(ctx, m, spec, 99)
 		return len(r), err
 	}},
+	{"AllRoutes", func(ctx context.Context, s store.Store, m time.Time, spec string) (int, error) {
+		r, err := s.AllRoutes(ctx, m, spec)
+		return len(r), err
+	}},
+	{"Upstreams", func(ctx context.Context, s store.Store, m time.Time, spec string) (int, error) {
+		r, err := s.Upstreams(ctx, m, spec, 99)
+		return len(r), err
+	}},
 	{"ROAStats", func(ctx context.Context, s store.Store, m time.Time, spec string) (int, error) {
 		r, err := s.ROAStats(ctx, m, spec, "nowhere")
 		return len(r), err
@@ -181,6 +189,15 @@ func testScopedReads(t *testing.T, s store.Store) {
 		if diff := Diff(wantRoutes, routes); err != nil || diff != "" {
 			t.Errorf("Routes(AS%d) = %v, mismatch (-want +got):\n%s", asn, err, diff)
 		}
+		ups, err := s.Upstreams(t.Context(), march, specA, asn)
+		wantUps := filter(w.Upstreams, func(u store.Upstream) bool { return asn == 0 || u.ASN == asn })
+		if diff := Diff(wantUps, ups); err != nil || diff != "" {
+			t.Errorf("Upstreams(AS%d) = %v, mismatch (-want +got):\n%s", asn, err, diff)
+		}
+	}
+	all, err := s.AllRoutes(t.Context(), march, specA)
+	if diff := Diff(sortedRoutes(m, func(uint32) bool { return true }), all); err != nil || diff != "" {
+		t.Errorf("AllRoutes() = %v, mismatch (-want +got):\n%s", err, diff)
 	}
 	for _, scope := range []string{"", "world", "economy", "asn", "region", "participants", "World"} {
 		got, err := s.ROAStats(t.Context(), march, specA, scope)

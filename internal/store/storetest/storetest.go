@@ -96,6 +96,9 @@ func ReadMonth(ctx context.Context, s store.Store, month time.Time, spec string)
 	if m.Participants, err = s.Participants(ctx, month, spec); err != nil {
 		return nil, fmt.Errorf("read participants: %w", err)
 	}
+	if m.Upstreams, err = s.Upstreams(ctx, month, spec, 0); err != nil {
+		return nil, fmt.Errorf("read upstreams: %w", err)
+	}
 	return m, nil
 }
 
@@ -133,6 +136,8 @@ func Expected(m *store.Month) *store.Month {
 		in.Start, in.End = in.Start.UTC(), in.End.UTC()
 	}
 	w.Routes = expectedRoutes(m)
+	w.Upstreams = slices.Clone(m.Upstreams)
+	slices.SortStableFunc(w.Upstreams, func(a, b store.Upstream) int { return cmp.Compare(a.ASN, b.ASN) })
 	w.Participants = slices.Clone(m.Participants)
 	for i := range w.Participants {
 		w.Participants[i].Approved = w.Participants[i].Approved.UTC()
@@ -146,9 +151,15 @@ func expectedRoutes(m *store.Month) []store.Route {
 	for _, a := range m.ASNs {
 		has[a.ASN] = true
 	}
+	return sortedRoutes(m, func(a uint32) bool { return has[a] })
+}
+
+// sortedRoutes returns the routes of m whose ASN keep accepts, times in
+// UTC, grouped by ASN in the order written: what AllRoutes reads back.
+func sortedRoutes(m *store.Month, keep func(uint32) bool) []store.Route {
 	var rs []store.Route
 	for _, r := range m.Routes {
-		if has[r.ASN] {
+		if keep(r.ASN) {
 			r.FirstSeen, r.LastSeen = r.FirstSeen.UTC(), r.LastSeen.UTC()
 			rs = append(rs, r)
 		}
