@@ -274,6 +274,7 @@ func (m *month) build() *store.Month {
 		out.Incidents = append(out.Incidents, incidents...)
 	}
 	m.aggregate(out)
+	out.Upstreams = m.upstreamRecords()
 	out.Participants = participantRecords(m.cfg.Participants)
 	out.Meta.Stats = store.Stats{RIBEntries: m.facts.RIBEntries, Updates: m.facts.Updates, Routes: int64(len(m.keys)),
 		Peers: len(m.facts.Peers), MeasuredASN: len(out.ASNs), Incidents: len(out.Incidents)}
