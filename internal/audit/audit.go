@@ -117,7 +117,9 @@ type providerAcc struct {
 }
 
 // chain adds the upstreams of origins (not themselves audited) and the
-// graph's edges: a hop-1 upstream's weight is the share of the audited
+// graph's edges. Hop 1 keeps every neighbour the paths show (providers,
+// peers at IXPs, and those the CAIDA relationships do not link); hop 2
+// only the providers of a hop-1 AS and the unlinked ones. A hop-1 upstream's weight is the share of the audited
 // prefixes seen through it; a hop-2 upstream's sums its rows over the
 // hop-1 ASes below it, capped at 1 (a prefix seen through two hop-1 ASes
 // to one hop-2 AS counts twice before the cap; docs/audit.md).
@@ -129,6 +131,9 @@ func (m *Month) chain(origins []uint32, out *wire.Audit) {
 	acc := map[uint32]*providerAcc{}
 	for _, a := range origins {
 		for _, u := range m.upstreams[a] {
+			if u.Hop == 2 && (u.Rel == "customer" || u.Rel == "peer") {
+				continue // a hop-1 AS's customer or peer receives the routes: not a provider's provider
+			}
 			from := a
 			if u.Hop == 2 {
 				from = u.Via

@@ -56,6 +56,8 @@ func handMonth() *store.Month {
 		{ASN: 64500, Hop: 1, Upstream: 200, Rel: "provider", Prefixes: 1, Paths: 3, Example: "400 200 64500"},
 		{ASN: 64500, Hop: 2, Via: 100, Upstream: 300, Rel: "provider", Prefixes: 4, Paths: 20, Example: "300 100 64500"},
 		{ASN: 64500, Hop: 2, Via: 200, Upstream: 400, Prefixes: 1, Paths: 3, Example: "400 200 64500"},
+		// A collector peer that is AS100's customer: it receives the routes, it is no upstream.
+		{ASN: 64500, Hop: 2, Via: 100, Upstream: 500, Rel: "customer", Prefixes: 4, Paths: 4, Example: "500 100 64500"},
 	}
 	return m
 }
