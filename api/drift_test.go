@@ -74,6 +74,17 @@ var wireTypes = map[string]reflect.Type{
 	"ReportIncident":        reflect.TypeFor[wire.ReportIncident](),
 	"ReportPrefix":          reflect.TypeFor[wire.ReportPrefix](),
 	"ReportFinding":         reflect.TypeFor[wire.ReportFinding](),
+	"Audit":                 reflect.TypeFor[wire.Audit](),
+	"AuditQuery":            reflect.TypeFor[wire.AuditQuery](),
+	"AuditPrefix":           reflect.TypeFor[wire.AuditPrefix](),
+	"AuditNetwork":          reflect.TypeFor[wire.AuditNetwork](),
+	"AuditROA":              reflect.TypeFor[wire.AuditROA](),
+	"AuditControl":          reflect.TypeFor[wire.AuditControl](),
+	"AuditEvidence":         reflect.TypeFor[wire.AuditEvidence](),
+	"AuditProvider":         reflect.TypeFor[wire.AuditProvider](),
+	"AuditEdge":             reflect.TypeFor[wire.AuditEdge](),
+	"AuditSLAItem":          reflect.TypeFor[wire.AuditSLAItem](),
+	"AuditSummary":          reflect.TypeFor[wire.AuditSummary](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

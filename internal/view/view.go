@@ -38,6 +38,7 @@ type View struct {
 	opt    Options
 	months monthList
 	reg    registry
+	audits auditMonths
 	gen    atomic.Uint64
 	wg     sync.WaitGroup // background re-reads in flight, for Close
 }

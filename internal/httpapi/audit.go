@@ -1,0 +1,68 @@
+package httpapi
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/observatory-net/observatory/internal/audit"
+	"github.com/observatory-net/observatory/internal/view"
+)
+
+// getAudit: GET /api/v2/audits, the supply-chain audit of the ASNs and
+// prefixes asked for (asn and prefix, each repeatable or comma-separated)
+// in a month (internal/audit, docs/audit.md), for the secretariat and
+// partners only (view.MaySeeAudits). The month is loaded once for audits;
+// each audit then reads memory.
+func (s *Server) getAudit(c *call) error {
+	if err := view.MaySeeAudits(&c.who.Principal); err != nil {
+		return err
+	}
+	q, err := auditQuery(c)
+	if err != nil {
+		return err
+	}
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	c.heavy = true // the first audit of a month loads all of it
+	return c.serveMonth(m, viewAll, func() (any, error) {
+		return s.view.Audit(c.ctx(), &c.who.Principal, m, q)
+	})
+}
+
+// auditQuery reads the asn and prefix parameters.
+func auditQuery(c *call) (audit.Query, error) {
+	var q audit.Query
+	for _, v := range splitParams(c.q["asn"]) {
+		a, err := parseASN(v)
+		if err != nil {
+			return q, err
+		}
+		q.ASNs = append(q.ASNs, a)
+	}
+	for _, v := range splitParams(c.q["prefix"]) {
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			return q, badRequest("prefix %s: want an IPv4 or IPv6 prefix such as 192.0.2.0/24", quote(v))
+		}
+		q.Prefixes = append(q.Prefixes, p)
+	}
+	if err := q.Validate(); err != nil {
+		return q, badRequest("%s", err.Error())
+	}
+	return q, nil
+}
+
+// splitParams splits repeated, comma-separated parameter values.
+func splitParams(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for part := range strings.SplitSeq(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
