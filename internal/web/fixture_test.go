@@ -89,6 +89,10 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 		Routes: []store.Route{route(asnRIPE, "193.0.0.0/21", "valid"), route(asnRIPE, "2001:67c:2e8::/48", "valid"),
 			route(asnGoogle, "8.8.8.0/24", "valid"), route(asnNL, "192.0.2.0/24", "invalid-asn"),
 			route(asnUS, "198.51.100.0/24", "not-found")},
+		// AS64501's route is seen through AS64500 (ROV inferred, an
+		// incident) and, above it, AS3333.
+		Upstreams: []store.Upstream{{ASN: asnUS, Hop: 1, Upstream: asnNL, Rel: "provider", Prefixes: 1, Paths: 3, Example: "3333 64500 64501"},
+			{ASN: asnUS, Hop: 2, Via: asnNL, Upstream: asnRIPE, Rel: "provider", Prefixes: 1, Paths: 3, Example: "3333 64500 64501"}},
 		ROAStats: []store.ROAStat{
 			{Scope: "world", Key: "world", Family: 4, Valid: 3, Invalid: 1, NotFound: 1, ValidSpace: 3000, InvalidSpace: 256, NotFoundSpace: 256},
 			{Scope: "world", Key: "world", Family: 6, Valid: 1, ValidSpace: 65536, NotFoundSpace: 65536},

@@ -1,0 +1,61 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/observatory-net/observatory/api/wire"
+)
+
+// TestWeb_Audit: the Supply chain page for the secretariat and partners
+// only, its providers and control results equal to GET /api/v2/audits,
+// its graph drawn, and bad input refused.
+func TestWeb_Audit(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		who, token string
+		want       int
+	}{{"anonymous", "", 401}, {"participant", e.pRIPE, 403}, {"partner", e.partner, 200}, {"secretariat", e.sec, 200}} {
+		status, body := get(t, e.client(t, c.token), e.srv.URL, "/audit?asn=AS64501")
+		if status != c.want {
+			t.Errorf("%s GET /audit: %d, want %d", c.who, status, c.want)
+		}
+		if status != 200 && strings.Contains(body, "EXAMPLE-") {
+			t.Errorf("%s GET /audit: a refusal names a network", c.who)
+		}
+	}
+	var api wire.Audit
+	e.apiJSON(t, e.partner, "/api/v2/audits?asn=AS64501", &api)
+	if len(api.Providers) != 2 {
+		t.Fatalf("API providers %+v: want AS64500 and AS3333", api.Providers)
+	}
+	cl := e.client(t, e.sec)
+	_, body := get(t, cl, e.srv.URL, "/audit?asn=AS64501")
+	for _, p := range api.Providers {
+		row := `<tr data-asn="` + p.ASN.String() + `" data-risk="` + p.RiskLevel + `">`
+		i := strings.Index(body, row)
+		if i < 0 {
+			t.Errorf("no row %s in the page", row)
+			continue
+		}
+		part := body[i:]
+		part = part[:strings.Index(part, "</tr>")]
+		for _, ctl := range p.Controls {
+			if !strings.Contains(part, `data-control="`+ctl.ID+`" data-result="`+ctl.Result+`"`) {
+				t.Errorf("%s %s: the page lacks result %s of the API", p.ASN, ctl.ID, ctl.Result)
+			}
+		}
+	}
+	if n := strings.Count(body, `<g class="node"`); n != 3 || strings.Count(body, "<line ") != 2 {
+		t.Errorf("graph: %d nodes, %d edges; want 3 and 2", n, strings.Count(body, "<line "))
+	}
+	_, empty := get(t, cl, e.srv.URL, "/audit")
+	if !strings.Contains(empty, `action="/audit"`) || strings.Contains(empty, `id="providers"`) {
+		t.Errorf("GET /audit without networks: want the form alone")
+	}
+	for _, bad := range []string{"/audit?asn=ASX", "/audit?prefix=300.0.0.0/8", "/audit?asn=0"} {
+		if status, _ := get(t, cl, e.srv.URL, bad); status != 400 {
+			t.Errorf("GET %s: %d, want 400", bad, status)
+		}
+	}
+}
