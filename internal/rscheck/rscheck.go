@@ -128,11 +128,17 @@ type Member struct {
 	Counts
 }
 
+// File is one input file's counts.
+type File struct {
+	Name string `json:"name"`
+	Counts
+}
+
 // Report is the result of a check: totals, per member counts (by ASN)
 // and every finding (by member, prefix, then path).
 type Report struct {
 	IXP        string    `json:"ixp,omitempty"`
-	Files      []string  `json:"files,omitempty"`
+	Files      []File    `json:"files"`
 	IRRChecked bool      `json:"irrChecked"`
 	Total      Counts    `json:"total"`
 	Members    []Member  `json:"members"`
@@ -146,6 +152,7 @@ type Checker struct {
 	members  map[bgp.ASN]*Counts
 	findings []Finding
 	total    Counts
+	files    []File
 	sets     map[string][]bgp.ASN // expanded member as-sets
 	matches  []irr.Match          // scratch for IRR lookups
 }
@@ -196,6 +203,9 @@ func (c *Checker) Add(r *Route) {
 	for _, k := range [...]*Counts{m, &c.total} {
 		k.count(reasons[:n], hasOrigin)
 	}
+	if len(c.files) > 0 {
+		c.files[len(c.files)-1].count(reasons[:n], hasOrigin)
+	}
 	if n == 0 {
 		return
 	}
@@ -217,6 +227,10 @@ func (c *Checker) Add(r *Route) {
 	}
 	c.findings = append(c.findings, f)
 }
+
+// StartFile names the file the routes added next come from, so that the
+// report counts them per file too.
+func (c *Checker) StartFile(name string) { c.files = append(c.files, File{Name: name}) }
 
 // count adds one route with its reasons.
 func (k *Counts) count(reasons []Reason, hasOrigin bool) {
@@ -314,7 +328,10 @@ func (c *Checker) irrEvidence(r *Route, origin bgp.ASN, hasOrigin bool) *IRRResu
 // Report returns the counts and findings so far, sorted.
 func (c *Checker) Report() Report {
 	rep := Report{IRRChecked: c.src.IRR != nil, Total: c.total, Members: make([]Member, 0, len(c.members)),
-		Findings: slices.Clone(c.findings)}
+		Files: slices.Clone(c.files), Findings: slices.Clone(c.findings)}
+	if rep.Files == nil {
+		rep.Files = []File{}
+	}
 	for a, k := range c.members {
 		rep.Members = append(rep.Members, Member{ASN: a, Counts: *k})
 	}
