@@ -19,6 +19,9 @@ type Route struct {
 	PeerIP netip.Addr // the member's address on the route server session
 	Prefix netip.Prefix
 	Path   bgp.Path // owned by the Route (Clone a reused path)
+	// PeerAS is the MRT entry's peer AS, when it is not the member: the
+	// member was then taken from the path (see MRTRoutes). Zero otherwise.
+	PeerAS bgp.ASN
 }
 
 // Origin returns the route's origin as internal/rov validates it: the
@@ -87,7 +90,9 @@ type IRRObject struct {
 
 // Finding is a route the route server accepted but should have rejected.
 type Finding struct {
-	Member    bgp.ASN       `json:"member"`
+	Member bgp.ASN `json:"member"`
+	// PeerAS is the MRT entry\'s peer AS when it is not the member.
+	PeerAS    bgp.ASN       `json:"peerAS,omitempty"`
 	PeerIP    netip.Addr    `json:"peerIP"`
 	Prefix    netip.Prefix  `json:"prefix"`
 	Origin    bgp.ASN       `json:"origin"` // rov.NoOrigin when NoOrigin
@@ -114,7 +119,8 @@ type VRP struct {
 // each reason.
 type Counts struct {
 	Routes          int `json:"routes"`
-	NoOrigin        int `json:"noOrigin"` // paths ending in an AS_SET (or empty)
+	NoOrigin        int `json:"noOrigin"`       // paths ending in an AS_SET (or empty)
+	MemberFromPath  int `json:"memberFromPath"` // member taken from the path, not the peer AS
 	Rejectable      int `json:"rejectable"`
 	RPKIInvalid     int `json:"rpkiInvalid"`
 	BogonPrefix     int `json:"bogonPrefix"`
@@ -201,15 +207,15 @@ func (c *Checker) Add(r *Route) {
 		c.members[r.Member] = m
 	}
 	for _, k := range [...]*Counts{m, &c.total} {
-		k.count(reasons[:n], hasOrigin)
+		k.count(r, reasons[:n], hasOrigin)
 	}
 	if len(c.files) > 0 {
-		c.files[len(c.files)-1].count(reasons[:n], hasOrigin)
+		c.files[len(c.files)-1].count(r, reasons[:n], hasOrigin)
 	}
 	if n == 0 {
 		return
 	}
-	f := Finding{Member: r.Member, PeerIP: r.PeerIP, Prefix: r.Prefix, Origin: origin, NoOrigin: !hasOrigin,
+	f := Finding{Member: r.Member, PeerAS: r.PeerAS, PeerIP: r.PeerIP, Prefix: r.Prefix, Origin: origin, NoOrigin: !hasOrigin,
 		Path: r.Path.String(), Reasons: slices.Clone(reasons[:n]), RPKI: st.String()}
 	if c.src.RPKI != nil {
 		for v := range c.src.RPKI.CoveringVRPs(r.Prefix) {
@@ -233,8 +239,11 @@ func (c *Checker) Add(r *Route) {
 func (c *Checker) StartFile(name string) { c.files = append(c.files, File{Name: name}) }
 
 // count adds one route with its reasons.
-func (k *Counts) count(reasons []Reason, hasOrigin bool) {
+func (k *Counts) count(r *Route, reasons []Reason, hasOrigin bool) {
 	k.Routes++
+	if r.PeerAS != 0 {
+		k.MemberFromPath++
+	}
 	if !hasOrigin {
 		k.NoOrigin++
 	}

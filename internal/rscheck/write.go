@@ -47,8 +47,8 @@ func WriteText(w io.Writer, rep *Report) error {
 
 // text renders counts as key=value pairs.
 func (k Counts) text() string {
-	return fmt.Sprintf("routes=%d no-origin=%d rejectable=%d rpki-invalid=%d bogon-prefix=%d bogon-asn=%d irr-unregistered=%d",
-		k.Routes, k.NoOrigin, k.Rejectable, k.RPKIInvalid, k.BogonPrefix, k.BogonASN, k.IRRUnregistered)
+	return fmt.Sprintf("routes=%d no-origin=%d member-from-path=%d rejectable=%d rpki-invalid=%d bogon-prefix=%d bogon-asn=%d irr-unregistered=%d",
+		k.Routes, k.NoOrigin, k.MemberFromPath, k.Rejectable, k.RPKIInvalid, k.BogonPrefix, k.BogonASN, k.IRRUnregistered)
 }
 
 // text renders a finding on one line: member, peer, prefix, origin, path,
@@ -59,7 +59,11 @@ func (f *Finding) text() string {
 	if f.NoOrigin {
 		origin = "none (AS_SET)"
 	}
-	fmt.Fprintf(&b, "%s %s %s origin=%s path=%q reasons=%s rpki=%s", f.Member, f.PeerIP, f.Prefix, origin, f.Path,
+	peer := f.PeerIP.String()
+	if f.PeerAS != 0 {
+		peer += " (peer " + f.PeerAS.String() + ")"
+	}
+	fmt.Fprintf(&b, "%s %s %s origin=%s path=%q reasons=%s rpki=%s", f.Member, peer, f.Prefix, origin, f.Path,
 		joinReasons(f.Reasons), f.RPKI)
 	b.WriteString(" " + f.Evidence())
 	return b.String()
