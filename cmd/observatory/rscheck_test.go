@@ -170,3 +170,41 @@ func bogonList(t *testing.T, prefixes ...string) string {
 	}
 	return p
 }
+
+// TestRSCheckCmd_irr runs the IRR rule on the NL-ix excerpt with a
+// two-object registry: of 23 routes one is registered (185.186.205.0/24
+// by AS206350); the AS_SET route never is; with an as-set for AS8529 that
+// lacks AS206350, the registered route is unregistered for that member.
+func TestRSCheckCmd_irr(t *testing.T) {
+	vrps := testenv.File(t, vrps2020)
+	rib := testenv.File(t, "mrt/ribs/185.186.nlix.mrt")
+	rpsl := filepath.Join(t.TempDir(), "test.rpsl")
+	const registry = "route: 185.186.205.0/24\norigin: AS206350\nsource: TEST\n\n" +
+		"route: 185.186.206.0/24\norigin: AS206350\nsource: TEST\n\n" +
+		"as-set: AS-OTHER\nmembers: AS64496\nsource: TEST\n"
+	if err := os.WriteFile(rpsl, []byte(registry), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name  string
+		args  []string
+		total string
+		line  string
+	}{
+		{"route objects", nil, "irr-unregistered=22; IRR checked",
+			`185.186.206.0/24 origin=none (AS_SET) path="8529 28885 {206350}" reasons=rpki-invalid,irr-unregistered rpki=invalid-asn vrps=185.186.206.0/24-24 AS206350; irr=none`},
+		{"member as-set", []string{"--as-set", "AS8529=AS-OTHER"}, "irr-unregistered=23; IRR checked",
+			`185.186.205.0/24 origin=AS206350 path="8529 28885 206350" reasons=irr-unregistered rpki=not-found irr=exact TEST:185.186.205.0/24 as-set=AS-OTHER in=false`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"rs-check", "--vrps", vrps, "--skip-invalid", "--mrt", rib, "--irr", rpsl}, tt.args...)
+			stdout, stderr, code := execute(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stdout, tt.total) || !strings.Contains(stdout, tt.line) {
+				t.Errorf("report lacks %q or %q:\n%s", tt.total, tt.line, stdout)
+			}
+		})
+	}
+}
