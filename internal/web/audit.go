@@ -59,7 +59,9 @@ func (s *Server) auditPageHandler(q *request) error {
 // or spaces.
 func auditFormQuery(asns, prefixes string) (audit.Query, error) {
 	var q audit.Query
-	split := func(s string) []string { return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) }
+	split := func(s string) []string {
+		return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+	}
 	for _, f := range split(asns) {
 		a, err := vocab.ParseASN(f)
 		if err != nil || a == 0 {
