@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/rovinfer"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
 )
@@ -210,5 +211,17 @@ func TestAudit_render(t *testing.T) {
 	g := Layout(a)
 	if len(g.Nodes) != 5 || len(g.Edges) != 4 {
 		t.Errorf("graph: %d nodes, %d edges; want 5, 4", len(g.Nodes), len(g.Edges))
+	}
+}
+
+// TestAudit_rovVerdicts: the verdict names controls.go matches are
+// rovinfer's (audit may not import it: the serving layer links audit).
+func TestAudit_rovVerdicts(t *testing.T) {
+	for _, v := range []rovinfer.Verdict{rovinfer.Deploys, rovinfer.Partial, rovinfer.DoesNot, rovinfer.NotEnoughEvidence} {
+		m := &Month{}
+		c := m.originValidation(&wire.AuditNetwork{ROV: wire.ROVInference{Verdict: string(v)}})
+		if strings.HasPrefix(c.Reason, "never seen") {
+			t.Errorf("verdict %q is not recognised", v)
+		}
 	}
 }

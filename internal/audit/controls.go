@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/observatory-net/observatory/api/wire"
-	"github.com/observatory-net/observatory/internal/rovinfer"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -52,12 +51,14 @@ func (m *Month) originValidation(n *wire.AuditNetwork) wire.AuditControl {
 	c := wire.AuditControl{ID: OriginValidation, Evidence: []wire.AuditEvidence{record(n)}}
 	r := n.ROV
 	counts := fmt.Sprintf("seen passing on %d RPKI-invalid routes, not seen on %d invalid routes of its neighbours", r.Propagated, r.Dropped)
-	switch rovinfer.Verdict(r.Verdict) {
-	case rovinfer.Deploys:
+	// The verdicts of internal/rovinfer, whose MRT collector the serving
+	// layer must not link.
+	switch r.Verdict {
+	case "deploys":
 		c.Result, c.Reason = Pass, "drops RPKI-invalid routes (inferred, confidence "+pct(r.Confidence)+"): "+counts
-	case rovinfer.Partial, rovinfer.DoesNot:
+	case "partial", "does-not":
 		c.Result, c.Reason = Fail, "ROV "+r.Verdict+" (inferred, confidence "+pct(r.Confidence)+"): "+counts
-	case rovinfer.NotEnoughEvidence:
+	case "not-enough-evidence":
 		c.Result, c.Reason = Unknown, "not enough evidence to infer ROV: "+counts
 	default:
 		c.Result, c.Reason = Unknown, "never seen as a transit hop this month: no ROV evidence"
