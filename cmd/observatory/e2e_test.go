@@ -103,7 +103,7 @@ func TestE2E_ScoresMatchIndependentReference(t *testing.T) {
 
 	sp := readSpecJSON(t, "netops@2024.1")
 	from := time.Date(2014, 5, 1, 0, 0, 0, 0, time.UTC)
-	ref := newRefRoutes(e2eASNs())
+	ref := newRefRoutes(append(e2eASNs(), auditASNs...))
 	for _, p := range in.mrt {
 		ref.readBgpdump(t, bgpdump, p, from.Unix(), from.AddDate(0, 1, 0).Unix())
 	}
@@ -162,6 +162,8 @@ func TestE2E_ScoresMatchIndependentReference(t *testing.T) {
 			e2eCompare(t, sp, c, r, got, rep)
 		}
 	})
+
+	t.Run("audit", func(t *testing.T) { e2eAudit(t, db, ref) })
 
 	t.Run("measured ASNs", func(t *testing.T) {
 		// §13.7: seen by at least minPeers collector peers, plus the assigned
@@ -552,16 +554,18 @@ func (s *specJSON) level(v refValue) string {
 type refRoutes struct {
 	chosen   map[uint32]bool
 	peerIDs  map[[2]string]int
-	peers    map[uint32]uint64                  // every origin → the peers that saw any of its routes
-	routes   map[uint32]map[netip.Prefix]uint64 // chosen origins → prefix → peers
-	setOnly  map[uint32]map[netip.Prefix]bool   // chosen ASNs → prefixes seen with a path ending in an AS_SET holding them
-	inPaths  map[uint32]bool                    // every ASN of every path
+	peers    map[uint32]uint64                           // every origin → the peers that saw any of its routes
+	routes   map[uint32]map[netip.Prefix]uint64          // chosen origins → prefix → peers
+	setOnly  map[uint32]map[netip.Prefix]bool            // chosen ASNs → prefixes seen with a path ending in an AS_SET holding them
+	inPaths  map[uint32]bool                             // every ASN of every path
+	hop1     map[uint32]map[uint32]map[netip.Prefix]bool // audited origins → hop-1 AS → prefixes (addUpstream)
 	ribLines int
 }
 
 func newRefRoutes(chosen []uint32) *refRoutes {
 	r := &refRoutes{chosen: map[uint32]bool{}, peerIDs: map[[2]string]int{}, peers: map[uint32]uint64{},
-		routes: map[uint32]map[netip.Prefix]uint64{}, setOnly: map[uint32]map[netip.Prefix]bool{}, inPaths: map[uint32]bool{}}
+		routes: map[uint32]map[netip.Prefix]uint64{}, setOnly: map[uint32]map[netip.Prefix]bool{}, inPaths: map[uint32]bool{},
+		hop1: map[uint32]map[uint32]map[netip.Prefix]bool{}}
 	for _, a := range chosen {
 		r.chosen[a] = true
 	}
@@ -674,6 +678,7 @@ func (r *refRoutes) add(t *testing.T, peer uint64, prefix, path string) {
 		r.routes[origin] = map[netip.Prefix]uint64{}
 	}
 	r.routes[origin][p] |= peer
+	r.addUpstream(origin, p, path)
 }
 
 // refASN is what the reference finds for one ASN.

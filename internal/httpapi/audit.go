@@ -9,7 +9,7 @@ import (
 )
 
 // getAudit: GET /api/v2/audits, the supply-chain audit of the ASNs and
-// prefixes asked for (asn and prefix, each repeatable or comma-separated)
+// prefixes asked for (asn and prefix, each comma-separated)
 // in a month (internal/audit, docs/audit.md), for the secretariat and
 // partners only (view.MaySeeAudits). The month is loaded once for audits;
 // each audit then reads memory.
@@ -54,7 +54,7 @@ func auditQuery(c *call) (audit.Query, error) {
 	return q, nil
 }
 
-// splitParams splits repeated, comma-separated parameter values.
+// splitParams splits comma-separated parameter values.
 func splitParams(vs []string) []string {
 	var out []string
 	for _, v := range vs {

@@ -32,36 +32,57 @@ type upstreamAcc struct {
 	example         []bgp.ASN
 }
 
-// upstreamRecords lists, per origin, the ASes its routes were seen through
-// in the kept paths (at most maxPathsPerRoute a route, as sent, prepends
-// collapsed): hop 1 is the AS next to the origin, hop 2 the AS next to
-// that one. The audit's supply chain is drawn from them (store.Upstream).
+// upstreamRecords lists, per origin, the ASes its routes were seen
+// through: hop 1 is the AS next to the origin, hop 2 the AS next to that
+// one. Hop 1's prefixes come from every path of the route (RouteFact.
+// Upstreams, exact); paths, examples and hop 2 from the kept paths (at
+// most maxPathsPerRoute a route, as sent, prepends collapsed), so a hop-2
+// AS seen only on paths past the cap is missed. The audit's supply chain
+// is drawn from them (store.Upstream).
 func (m *month) upstreamRecords() []store.Upstream {
 	acc := map[upstreamKey]*upstreamAcc{}
-	add := func(i int, k upstreamKey, hops []bgp.ASN) {
+	get := func(k upstreamKey) *upstreamAcc {
 		a := acc[k]
 		if a == nil {
-			a = &upstreamAcc{last: -1, example: hops}
+			a = &upstreamAcc{last: -1}
 			acc[k] = a
 		}
+		return a
+	}
+	prefix := func(i int, a *upstreamAcc) {
 		if a.last != i {
 			a.prefixes, a.last = a.prefixes+1, i
 		}
+	}
+	path := func(a *upstreamAcc, hops []bgp.ASN) {
 		a.paths++
+		if a.example == nil {
+			a.example = hops
+		}
 	}
 	for i, k := range m.keys {
 		if k.Origin == 0 {
 			continue
 		}
-		for _, pid := range m.routeFacts[i].Paths {
+		rf := m.routeFacts[i]
+		for _, up := range rf.Upstreams {
+			if up != k.Origin {
+				prefix(i, get(upstreamKey{origin: k.Origin, up: up, hop: 1}))
+			}
+		}
+		for _, pid := range rf.Paths {
 			hops := flatHops(&m.facts.Paths[pid].Path)
 			n := len(hops)
 			if n < 2 || hops[n-1] != k.Origin || hops[n-2] == k.Origin {
 				continue
 			}
-			add(i, upstreamKey{origin: k.Origin, up: hops[n-2], hop: 1}, hops)
+			if a := acc[upstreamKey{origin: k.Origin, up: hops[n-2], hop: 1}]; a != nil {
+				path(a, hops)
+			}
 			if n >= 3 && hops[n-3] != hops[n-2] && hops[n-3] != k.Origin {
-				add(i, upstreamKey{origin: k.Origin, via: hops[n-2], up: hops[n-3], hop: 2}, hops)
+				a := get(upstreamKey{origin: k.Origin, via: hops[n-2], up: hops[n-3], hop: 2})
+				prefix(i, a)
+				path(a, hops)
 			}
 		}
 	}

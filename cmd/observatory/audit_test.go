@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/store/sqlite"
+)
+
+// auditASNs are three enterprises of the shared data (PeeringDB 2026
+// info_type Enterprise) that originate routes in the May 2014 jinx RIB:
+// Walmart, Mozilla and Forcepoint.
+var auditASNs = []uint32{17374, 36856, 35788}
+
+// addUpstream records, for an audited origin, the AS next to it in a path
+// (prepends skipped; paths ending in an AS_SET have no origin and were
+// left out before): the reference of the audit's hop-1 providers.
+func (r *refRoutes) addUpstream(origin uint32, p netip.Prefix, path string) {
+	if !slices.Contains(auditASNs, origin) {
+		return
+	}
+	hops := strings.Fields(path)
+	for i := len(hops) - 2; i >= 0; i-- {
+		if strings.HasPrefix(hops[i], "{") {
+			return
+		}
+		a, _ := strconv.ParseUint(hops[i], 10, 32)
+		if uint32(a) == origin {
+			continue
+		}
+		if r.hop1[origin] == nil {
+			r.hop1[origin] = map[uint32]map[netip.Prefix]bool{}
+		}
+		if r.hop1[origin][uint32(a)] == nil {
+			r.hop1[origin][uint32(a)] = map[netip.Prefix]bool{}
+		}
+		r.hop1[origin][uint32(a)][p] = true
+		return
+	}
+}
+
+// e2eAudit checks `observatory audit` of the three enterprises on the
+// ingested May 2014 month against bgpdump's reading of the same files
+// (the audited announcements, each hop-1 provider and the prefixes it
+// carries), that every claim has its evidence, and that the API's GET
+// /api/v2/audits answers the same document.
+func e2eAudit(t *testing.T, db string, ref *refRoutes) {
+	args := []string{"audit", "--db", db, "--month", e2eMonth, "--format", "json"}
+	for _, a := range auditASNs {
+		args = append(args, "--asn", strconv.FormatUint(uint64(a), 10))
+	}
+	var out bytes.Buffer
+	if code := runWithOutput(args, &out); code != 0 {
+		t.Fatalf("audit: exit %d", code)
+	}
+	var a wire.Audit
+	if err := json.Unmarshal(out.Bytes(), &a); err != nil {
+		t.Fatalf("audit JSON: %v\n%.300s", err, out.String())
+	}
+	total := 0
+	want := map[uint32]int{} // hop-1 provider → audited prefixes it carries
+	for _, o := range auditASNs {
+		total += len(ref.routes[o])
+		for up, ps := range ref.hop1[o] {
+			if !slices.Contains(auditASNs, up) {
+				want[up] += len(ps)
+			}
+		}
+	}
+	if a.Prefixes != total || total == 0 {
+		t.Errorf("audit counts %d announcements of the three, bgpdump %d", a.Prefixes, total)
+	}
+	got := map[uint32]int{}
+	for _, p := range a.Providers {
+		checkEvidence(t, p)
+		if p.Hop != 1 {
+			continue
+		}
+		got[uint32(p.ASN)] = p.Prefixes
+		if w := float64(p.Prefixes) / float64(total); p.Weight != w {
+			t.Errorf("%s: weight %v, want %d/%d", p.ASN, p.Weight, p.Prefixes, total)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("hop-1 providers and their prefixes:\naudit   %v\nbgpdump %v", got, want)
+	}
+	if len(a.Providers) < 3 || len(a.Checklist) != 4 {
+		t.Errorf("%d providers, %d checklist items: too few", len(a.Providers), len(a.Checklist))
+	}
+	t.Logf("audit of %v: %d announcements, %d providers (%d hop 1), summary %+v", auditASNs, a.Prefixes, len(a.Providers), len(got), a.Summary)
+
+	// The API, on the same store, with a partner key.
+	code, keyOut := runCLI(t, "keys", "create", "--db", db, "--role", "partner")
+	if code != 0 {
+		t.Fatalf("keys create: exit %d: %s", code, keyOut)
+	}
+	st, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	api, err := httpapi.New(httpapi.Options{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer api.Close()
+	srv := httptest.NewServer(api.Handler())
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v2/audits?month="+e2eMonth+"&asn=17374,36856,AS35788", nil)
+	req.Header.Set("Authorization", "Bearer "+tokenOf(t, keyOut))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	var fromAPI wire.Audit
+	if err == nil {
+		err = json.Unmarshal(body, &fromAPI)
+	}
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /api/v2/audits: %d, %v: %.300s", resp.StatusCode, err, body)
+	}
+	if x, y := mustJSON(t, a), mustJSON(t, fromAPI); x != y {
+		t.Errorf("the API's audit differs from the command's:\n%.500s\n%.500s", y, x)
+	}
+
+	// HTML and PDF, written whole to files.
+	dir := t.TempDir()
+	for _, f := range []string{"html", "pdf"} {
+		path := filepath.Join(dir, "audit."+f)
+		if code := runWithOutput(append(args[:len(args):len(args)], "--format", f, "-o", path), &bytes.Buffer{}); code != 0 {
+			t.Fatalf("audit --format %s: exit %d", f, code)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !(bytes.HasPrefix(b, []byte("%PDF-")) || bytes.Contains(b, []byte(`<svg id="chain"`))) {
+			t.Errorf("audit --format %s: %v, %d bytes", f, err, len(b))
+		}
+	}
+}
+
+// checkEvidence fails a provider whose failed or passed control has no
+// evidence with a link, or whose example path does not pass through it.
+func checkEvidence(t *testing.T, p wire.AuditProvider) {
+	t.Helper()
+	for _, c := range p.Controls {
+		if c.Result == "unknown" {
+			continue
+		}
+		if !slices.ContainsFunc(c.Evidence, func(e wire.AuditEvidence) bool { return strings.HasPrefix(e.Link, "/api/v2/") }) {
+			t.Errorf("%s %s %s: no evidence linking to the API: %+v", p.ASN, c.ID, c.Result, c.Evidence)
+		}
+	}
+	hops := strings.Fields(p.Example)
+	if p.Example != "" && !slices.Contains(hops, strconv.FormatUint(uint64(p.ASN), 10)) {
+		t.Errorf("%s: example path %q does not pass through it", p.ASN, p.Example)
+	}
+}
