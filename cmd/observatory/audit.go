@@ -82,6 +82,7 @@ whole or not at all.`,
 	f.StringArrayVar(&o.peeringdb, "peeringdb", nil, "PeeringDB net page or dump for --org (repeatable)")
 	f.StringVar(&o.format, "format", "text", "text, json, html or pdf")
 	f.StringVarP(&o.out, "output", "o", "", "write to FILE instead of the standard output")
+	cmd.AddCommand(newAuditSectorsCmd())
 	return cmd
 }
 
@@ -120,6 +121,19 @@ func (o *auditOptions) query(ctx context.Context) (audit.Query, error) {
 
 // orgASNs returns the ASNs of PeeringDB organisation id's networks.
 func orgASNs(ctx context.Context, files []string, id int) ([]uint32, error) {
+	db, err := loadPeeringDB(ctx, files)
+	if err != nil {
+		return nil, err
+	}
+	out := networksOf(db, id)
+	if len(out) == 0 {
+		return nil, usageError(fmt.Errorf("--org %d: no network of that organisation in the PeeringDB files", id))
+	}
+	return out, nil
+}
+
+// loadPeeringDB reads PeeringDB pages or dumps.
+func loadPeeringDB(ctx context.Context, files []string) (*peeringdb.DB, error) {
 	var b peeringdb.Builder
 	var damaged inputerr.Log
 	for _, f := range files {
@@ -127,21 +141,32 @@ func orgASNs(ctx context.Context, files []string, id int) ([]uint32, error) {
 			return nil, fmt.Errorf("--peeringdb %s: %w", f, err)
 		}
 	}
-	db := b.Build()
+	return b.Build(), nil
+}
+
+// networksOf returns the ASNs of organisation id's networks in db.
+func networksOf(db *peeringdb.DB, id int) []uint32 {
 	var out []uint32
 	for _, a := range db.ASNs() {
 		if n, ok := db.Net(a); ok && n.OrgID == id {
 			out = append(out, uint32(a))
 		}
 	}
-	if len(out) == 0 {
-		return nil, usageError(fmt.Errorf("--org %d: no network of that organisation in the PeeringDB files", id))
-	}
-	return out, nil
+	return out
 }
 
 // runAudit loads the month and audits q.
 func runAudit(ctx context.Context, o monthFlags, q audit.Query) (*wire.Audit, error) {
+	am, err := loadAuditMonth(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return am.Audit(q)
+}
+
+// loadAuditMonth loads the month of o for audits, the registry's
+// participants marked as such.
+func loadAuditMonth(ctx context.Context, o monthFlags) (*audit.Month, error) {
 	st, m, err := openMonth(ctx, o.db, o.month, o.spec)
 	if err != nil {
 		return nil, err
@@ -159,11 +184,7 @@ func runAudit(ctx context.Context, o monthFlags, q audit.Query) (*wire.Audit, er
 		}
 		reg = store.RegisteredASNs(ps)
 	}
-	am, err := audit.Load(ctx, st, meta, reg)
-	if err != nil {
-		return nil, err
-	}
-	return am.Audit(q)
+	return audit.Load(ctx, st, meta, reg)
 }
 
 // findMonthMeta returns the stored meta of month m under specRef.

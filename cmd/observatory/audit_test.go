@@ -16,8 +16,10 @@ import (
 	"testing"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/audit"
 	"github.com/observatory-net/observatory/internal/httpapi"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
+	"github.com/observatory-net/observatory/internal/testenv"
 )
 
 // auditASNs are three enterprises of the shared data (PeeringDB 2026
@@ -58,6 +60,7 @@ func (r *refRoutes) addUpstream(origin uint32, p netip.Prefix, path string) {
 // carries), that every claim has its evidence, and that the API's GET
 // /api/v2/audits answers the same document.
 func e2eAudit(t *testing.T, db string, ref *refRoutes) {
+	auditDB = db
 	args := []string{"audit", "--db", db, "--month", e2eMonth, "--format", "json"}
 	for _, a := range auditASNs {
 		args = append(args, "--asn", strconv.FormatUint(uint64(a), 10))
@@ -138,9 +141,11 @@ func e2eAudit(t *testing.T, db string, ref *refRoutes) {
 		t.Errorf("the API's audit differs from the command's:\n%.500s\n%.500s", y, x)
 	}
 
-	// HTML and PDF, written whole to files.
+	e2eSectors(t, ref)
+
+	// The PDF, written whole to a file.
 	dir := t.TempDir()
-	for _, f := range []string{"html", "pdf"} {
+	for _, f := range []string{"pdf"} { // HTML: internal/audit TestAudit_render
 		path := filepath.Join(dir, "audit."+f)
 		if code := runWithOutput(append(args[:len(args):len(args)], "--format", f, "-o", path), &bytes.Buffer{}); code != 0 {
 			t.Fatalf("audit --format %s: exit %d", f, code)
@@ -167,5 +172,51 @@ func checkEvidence(t *testing.T, p wire.AuditProvider) {
 	hops := strings.Fields(p.Example)
 	if p.Example != "" && !slices.Contains(hops, strconv.FormatUint(uint64(p.ASN), 10)) {
 		t.Errorf("%s: example path %q does not pass through it", p.ASN, p.Example)
+	}
+}
+
+// auditDB is the store e2eAudit reads, for e2eSectors.
+var auditDB string
+
+// e2eSectors checks `audit sectors` on the three enterprises, Mozilla
+// named by its PeeringDB organisation: each sector's announcements are
+// bgpdump's, and a bad list is refused with nothing written.
+func e2eSectors(t *testing.T, ref *refRoutes) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "sectors.csv")
+	if err := os.WriteFile(list, []byte("organisation,sector,asns\nWalmart,Retail,AS17374\nMozilla,technology,peeringdb:1153\n"+
+		"Forcepoint,technology,AS35788\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pdb1 := testenv.File(t, "peeringdb/20260416/prod-anon/net-page-1.json")
+	pdb2 := testenv.File(t, "peeringdb/20260416/prod-anon/net-page-2.json")
+	var out bytes.Buffer
+	if code := runWithOutput([]string{"audit", "sectors", "--db", auditDB, "--month", e2eMonth, "--csv", list,
+		"--peeringdb", pdb1, "--peeringdb", pdb2, "--format", "json"}, &out); code != 0 {
+		t.Fatalf("audit sectors: exit %d", code)
+	}
+	var got struct {
+		Sectors []audit.SectorRow `json:"sectors"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"retail": int64(len(ref.routes[17374])), "technology": int64(len(ref.routes[36856]) + len(ref.routes[35788]))}
+	for _, r := range got.Sectors {
+		if r.Announcements != want[r.Sector] || r.Upstreams == 0 || r.UpstreamROVJudged == nil {
+			t.Errorf("sector %+v: want %d announcements (bgpdump) and upstreams", r, want[r.Sector])
+		}
+	}
+	if len(got.Sectors) != 2 {
+		t.Errorf("sectors %+v, want retail and technology", got.Sectors)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("organisation,sector,asns\nX,y,ASX\n"), 0o644) //nolint:errcheck // read next
+	res := filepath.Join(dir, "out.csv")
+	if code := runWithOutput([]string{"audit", "sectors", "--db", auditDB, "--csv", bad, "-o", res}, &bytes.Buffer{}); code != 2 {
+		t.Errorf("audit sectors on a bad list: exit %d, want 2", code)
+	}
+	if _, err := os.Stat(res); !os.IsNotExist(err) {
+		t.Errorf("audit sectors on a bad list wrote %s", res)
 	}
 }
