@@ -9,6 +9,11 @@
 // Only the verdict rule lives here so far: ingest, the store, the API and the
 // dashboard do not carry it yet, and the CustomerRoutes and ASPAMissing
 // inputs are not computed anywhere yet.
+//
+// Limit for "leaks propagated" (an AS after the leaking hop, toward the
+// collector): ingest keeps a leak event's paths in its evidence ("path",
+// then "paths", at most maxEvidencePaths of them, with "pathCount"), so a
+// count drawn from evidence is a lower bound when pathCount exceeds the cap.
 package leakprot
 
 // Verdict is the leak-protection judgement of one AS in one month.
