@@ -134,8 +134,24 @@ type ASN struct {
 	ROV                       string
 	ROVPropagated, ROVDropped int
 	ROVConfidence             float64
-	Metrics                   []Metric
-	Scores                    []Score
+	// Leak is its route-leak protection (internal/leakprot).
+	Leak    LeakProtection
+	Metrics []Metric
+	Scores  []Score
+}
+
+// LeakProtection is an ASN's route-leak protection (internal/leakprot):
+// the verdict (protects, partial, does-not, not-enough-evidence; "" for
+// months ingested before), the leak events it caused (M1) and its
+// customers' leaks it passed on (M1C), the customer routes it was seen
+// carrying, and its ASPA object: whether it has one, the providers it
+// lists, and the providers seen above it in paths (CAIDA provider links)
+// that it does not list.
+type LeakProtection struct {
+	Verdict                                   string
+	Originated, CustomerLeaks, CustomerRoutes int
+	ASPA                                      bool
+	ASPAProviders, ASPAMissing                int
 }
 
 // Incident is a scored run of events of one metric for one ASN (§4.1).

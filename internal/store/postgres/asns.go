@@ -33,7 +33,8 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 			return err
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
 			`+metrics+`, a.score_ids, a.score_values, a.score_has_data, a.score_levels, `+evidence+`,
-			a.cone, a.space4, a.space6, a.rov, a.rov_propagated, a.rov_dropped, a.rov_confidence
+			a.cone, a.space4, a.space6, a.rov, a.rov_propagated, a.rov_dropped, a.rov_confidence,
+			a.leak, a.leaks, a.customer_leaks, a.customer_routes, a.aspa, a.aspa_providers, a.aspa_missing
 			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
 	})
 	return done(out, err, "ASNs", month, spec)
@@ -53,7 +54,9 @@ func (r *asnRow) scan(rows pgx.Rows) (store.ASN, error) {
 	err := rows.Scan(&a.ASN, &a.Holder, &a.Country, &a.RIR, &a.Region, &a.SubRegion, &a.Participant,
 		&a.Peers, &a.Announced, &r.metricIDs, &r.raws, &r.scores, &r.metricHas, &r.counted,
 		&r.scoreIDs, &r.values, &r.hasData, &r.levels, &r.evidence, &a.Cone, &a.Space4, &a.Space6,
-		&a.ROV, &a.ROVPropagated, &a.ROVDropped, &a.ROVConfidence)
+		&a.ROV, &a.ROVPropagated, &a.ROVDropped, &a.ROVConfidence,
+		&a.Leak.Verdict, &a.Leak.Originated, &a.Leak.CustomerLeaks, &a.Leak.CustomerRoutes, &a.Leak.ASPA,
+		&a.Leak.ASPAProviders, &a.Leak.ASPAMissing)
 	if err != nil {
 		return a, err
 	}

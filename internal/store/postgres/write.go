@@ -188,7 +188,8 @@ func (w *writer) asns(m *store.Month) error {
 	return w.copyRows("asns", []string{"asn", "holder", "country", "rir", "region", "sub_region", "participant",
 		"peers", "announced", "metric_ids", "metric_raws", "metric_scores", "metric_has_data", "metric_counted",
 		"score_ids", "score_values", "score_has_data", "score_levels", "metric_evidence",
-		"cone", "space4", "space6", "rov", "rov_propagated", "rov_dropped", "rov_confidence"}, len(m.ASNs), func(i int, r []any) {
+		"cone", "space4", "space6", "rov", "rov_propagated", "rov_dropped", "rov_confidence",
+		"leak", "leaks", "customer_leaks", "customer_routes", "aspa", "aspa_providers", "aspa_missing"}, len(m.ASNs), func(i int, r []any) {
 		a := &m.ASNs[order[i]]
 		ms.set(a.Metrics)
 		ss.set(a.Scores)
@@ -198,6 +199,9 @@ func (w *writer) asns(m *store.Month) error {
 		r[14], r[15], r[16], r[17], r[18] = ss.ids, ss.values, ss.hasData, ss.levels, ms.evidence
 		r[19], r[20], r[21] = int64(a.Cone), a.Space4, a.Space6
 		r[22], r[23], r[24], r[25] = a.ROV, int64(a.ROVPropagated), int64(a.ROVDropped), a.ROVConfidence
+		l := &a.Leak
+		r[26], r[27], r[28], r[29], r[30], r[31], r[32] = l.Verdict, int64(l.Originated), int64(l.CustomerLeaks),
+			int64(l.CustomerRoutes), l.ASPA, int64(l.ASPAProviders), int64(l.ASPAMissing)
 	})
 }
 
