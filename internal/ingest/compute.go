@@ -262,6 +262,8 @@ func (m *month) build() *store.Month {
 	tests := spooferTests(m.cfg.Data.Spoofer)
 	space := m.originSpace()
 	rovs := m.rovResults()
+	ups := m.upstreamRecords()
+	leaks := m.leakEvidence(ups)
 	for _, a := range m.measured(peers) {
 		f := get(a)
 		f.Spoofer, f.Contacts = tests[a], contacts(m.cfg.Data, a)
@@ -270,11 +272,12 @@ func (m *month) build() *store.Month {
 		if r, ok := rovs[a]; ok {
 			rec.ROV, rec.ROVPropagated, rec.ROVDropped, rec.ROVConfidence = string(r.Verdict), r.PropagatedAll(), r.Dropped, r.Confidence
 		}
+		rec.Leak = leakRecord(leaks[a])
 		out.ASNs = append(out.ASNs, rec)
 		out.Incidents = append(out.Incidents, incidents...)
 	}
 	m.aggregate(out)
-	out.Upstreams = m.upstreamRecords()
+	out.Upstreams = ups
 	out.Participants = participantRecords(m.cfg.Participants)
 	out.Meta.Stats = store.Stats{RIBEntries: m.facts.RIBEntries, Updates: m.facts.Updates, Routes: int64(len(m.keys)),
 		Peers: len(m.facts.Peers), MeasuredASN: len(out.ASNs), Incidents: len(out.Incidents)}

@@ -40,6 +40,9 @@ type Evidence struct {
 	CustomerRoutes int
 	// ASPA tells whether the AS has an ASPA object in the month's RPKI.
 	ASPA bool
+	// ASPAProviders counts the providers its ASPA object lists (AS0 not
+	// counted); it does not enter the verdict.
+	ASPAProviders int
 	// ASPAMissing counts providers seen upstream of it in paths that its
 	// ASPA object does not list (meaningful only when ASPA is true).
 	ASPAMissing int
