@@ -23,6 +23,7 @@ var wireTypes = map[string]reflect.Type{
 	"Score":                 reflect.TypeFor[wire.Score](),
 	"AS":                    reflect.TypeFor[wire.AS](),
 	"ROVInference":          reflect.TypeFor[wire.ROVInference](),
+	"LeakProtection":        reflect.TypeFor[wire.LeakProtection](),
 	"ASRecord":              reflect.TypeFor[wire.ASRecord](),
 	"ASList":                reflect.TypeFor[wire.Page[wire.AS]](),
 	"LevelCounts":           reflect.TypeFor[wire.LevelCounts](),

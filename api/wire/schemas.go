@@ -28,8 +28,24 @@ type AS struct {
 	Announced   int    `json:"announced"`
 	// ROV is the ROV deployment inferred for it as a transit hop; left
 	// out (zero) when it was never seen as one.
-	ROV    ROVInference `json:"rov,omitzero"`
-	Scores []Score      `json:"scores"`
+	ROV ROVInference `json:"rov,omitzero"`
+	// Leak is its route-leak protection; left out (zero) for months
+	// ingested before it was measured.
+	Leak   LeakProtection `json:"leakProtection,omitzero"`
+	Scores []Score        `json:"scores"`
+}
+
+// LeakProtection is a network's route-leak protection (internal/leakprot):
+// the verdict, the leak events it caused (M1) and its customers' leaks it
+// passed on (M1C), the customer routes it carried, and its ASPA object.
+type LeakProtection struct {
+	Verdict        string `json:"verdict"` // protects, partial, does-not, not-enough-evidence
+	Leaks          int    `json:"leaks"`
+	CustomerLeaks  int    `json:"customerLeaks"`
+	CustomerRoutes int    `json:"customerRoutes"`
+	ASPA           bool   `json:"aspa"`
+	ASPAProviders  int    `json:"aspaProviders"`
+	ASPAMissing    int    `json:"aspaMissing"`
 }
 
 // ROVInference is the route origin validation deployment inferred from

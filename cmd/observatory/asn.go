@@ -88,6 +88,14 @@ func printASN(w io.Writer, r store.ASN, rep asnReport, maxRoutes int) error {
 		fmt.Fprintf(w, "ROV inferred from the paths: %s (confidence %.2f; %d RPKI-invalid routes passed on, %d of its neighbours' dropped)\n",
 			r.ROV, r.ROVConfidence, r.ROVPropagated, r.ROVDropped)
 	}
+	if l := r.Leak; l.Verdict != "" {
+		aspa := "no ASPA object"
+		if l.ASPA {
+			aspa = fmt.Sprintf("ASPA lists %d providers, leaves out %d seen above it", l.ASPAProviders, l.ASPAMissing)
+		}
+		fmt.Fprintf(w, "route-leak protection: %s (%d leaks caused, %d customer leaks passed on, %d customer routes carried; %s)\n",
+			l.Verdict, l.Originated, l.CustomerLeaks, l.CustomerRoutes, aspa)
+	}
 	fmt.Fprint(w, "\nSCORES\n")
 	for _, s := range r.Scores {
 		fmt.Fprintf(w, "  %-24s %-6s %s\n", s.ID, scoreText(s, true), levelMark(s.Level))

@@ -238,6 +238,7 @@ type jsonASN struct {
 	Peers       int                    `json:"peers"`
 	Announced   int                    `json:"announced"`
 	ROV         wire.ROVInference      `json:"rov,omitzero"` // as the API's AS record has it
+	Leak        wire.LeakProtection    `json:"leakProtection,omitzero"`
 	Scores      map[string]*jsonScore  `json:"scores"`
 	Metrics     map[string]*jsonMetric `json:"metrics,omitempty"`
 }
@@ -259,6 +260,10 @@ func toJSONASN(r store.ASN, withMetrics bool) jsonASN {
 		Participant: r.Participant, Peers: r.Peers, Announced: r.Announced, Scores: map[string]*jsonScore{}}
 	if r.ROV != "" {
 		j.ROV = wire.ROVInference{Verdict: r.ROV, Propagated: r.ROVPropagated, Dropped: r.ROVDropped, Confidence: r.ROVConfidence}
+	}
+	if l := r.Leak; l.Verdict != "" {
+		j.Leak = wire.LeakProtection{Verdict: l.Verdict, Leaks: l.Originated, CustomerLeaks: l.CustomerLeaks,
+			CustomerRoutes: l.CustomerRoutes, ASPA: l.ASPA, ASPAProviders: l.ASPAProviders, ASPAMissing: l.ASPAMissing}
 	}
 	for _, s := range r.Scores {
 		js := &jsonScore{Level: s.Level}

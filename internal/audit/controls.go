@@ -96,6 +96,14 @@ func (m *Month) leakProtection(a uint32, n *wire.AuditNetwork) wire.AuditControl
 	default:
 		c.Result, c.Reason = Unknown, "no record this month"
 	}
+	if rec := m.asns[a]; rec != nil && rec.Leak.Verdict != "" {
+		l := rec.Leak
+		aspa := "no ASPA object"
+		if l.ASPA {
+			aspa = fmt.Sprintf("an ASPA object of %d providers, %d seen above it left out", l.ASPAProviders, l.ASPAMissing)
+		}
+		c.Reason += fmt.Sprintf("; leak protection %s, %d customer routes carried, %s", l.Verdict, l.CustomerRoutes, aspa)
+	}
 	return c
 }
 

@@ -200,5 +200,6 @@ func dump(t *testing.T, st store.Store) string {
 // invalid routes passed on, none dropped).
 func withROV(a store.ASN) store.ASN {
 	a.ROV, a.ROVPropagated, a.ROVConfidence = "does-not", 4, 4.0/6
+	a.Leak = store.LeakProtection{Verdict: "partial", CustomerLeaks: 2, CustomerRoutes: 40, ASPA: true, ASPAProviders: 2, ASPAMissing: 1}
 	return a
 }

@@ -26,3 +26,20 @@ func TestAS_ROVInference(t *testing.T) {
 		}
 	})
 }
+
+// TestAS_LeakProtection: a network's route-leak protection is in its
+// record for every caller, and left out for a month without it.
+func TestAS_LeakProtection(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		e := newEnv(t, st, Options{})
+		var a wire.ASRecord
+		decode(t, e.get(fmt.Sprintf("/api/v2/ases/%d", asnNL), 200), &a)
+		want := wire.LeakProtection{Verdict: "partial", CustomerLeaks: 2, CustomerRoutes: 40, ASPA: true, ASPAProviders: 2, ASPAMissing: 1}
+		if a.Leak != want {
+			t.Errorf("AS%d leakProtection = %+v, want %+v", asnNL, a.Leak, want)
+		}
+		if body := string(e.get(fmt.Sprintf("/api/v2/ases/%d", asnRIPE), 200)); strings.Contains(body, `"leakProtection"`) {
+			t.Errorf("AS%d, without a verdict, has a leakProtection object: %s", asnRIPE, body)
+		}
+	})
+}

@@ -149,7 +149,7 @@ func publicAS(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) 
 	participant, full := view.Visibility(a, &who.Principal, reg)
 	return asJSON{ASN: wire.ASN(a.ASN), Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
 		SubRegion: a.SubRegion, Participant: participant, Peers: a.Peers, Announced: a.Announced,
-		ROV: rovOf(a), Scores: scoresOf(a, sp, full)}
+		ROV: rovOf(a), Leak: leakOf(a), Scores: scoresOf(a, sp, full)}
 }
 
 func toIncident(in *store.Incident) incidentJSON {
@@ -178,4 +178,15 @@ func rovOf(a *store.ASN) wire.ROVInference {
 		return wire.ROVInference{}
 	}
 	return wire.ROVInference{Verdict: a.ROV, Propagated: a.ROVPropagated, Dropped: a.ROVDropped, Confidence: a.ROVConfidence}
+}
+
+// leakOf is a's route-leak protection, zero (left out) for a month
+// ingested before it was measured.
+func leakOf(a *store.ASN) wire.LeakProtection {
+	l := &a.Leak
+	if l.Verdict == "" {
+		return wire.LeakProtection{}
+	}
+	return wire.LeakProtection{Verdict: l.Verdict, Leaks: l.Originated, CustomerLeaks: l.CustomerLeaks,
+		CustomerRoutes: l.CustomerRoutes, ASPA: l.ASPA, ASPAProviders: l.ASPAProviders, ASPAMissing: l.ASPAMissing}
 }

@@ -280,5 +280,6 @@ func (w testWriter) Write(p []byte) (int, error) {
 // withROV gives a fixture record an inferred ROV verdict.
 func withROV(a store.ASN) store.ASN {
 	a.ROV, a.ROVDropped, a.ROVConfidence = "deploys", 5, 5.0/7
+	a.Leak = store.LeakProtection{Verdict: "protects", CustomerRoutes: 12, ASPA: true, ASPAProviders: 2}
 	return a
 }

@@ -540,3 +540,16 @@ func TestWeb_APIBridge(t *testing.T) {
 		t.Errorf("another's details through the cookie: %d, want 403", status)
 	}
 }
+
+// TestWeb_ASNLeak: the ASN page shows the route-leak protection of a
+// network with a verdict, and nothing for one without.
+func TestWeb_ASNLeak(t *testing.T) {
+	e := newEnv(t)
+	_, body := get(t, e.client(t, ""), e.srv.URL, "/asn/AS64500")
+	if want := `data-leak="protects">protects: 0 leaks caused, 0 customer leaks passed on, 12 customer routes carried; ASPA lists 2 providers, leaves out 0 seen above it`; !strings.Contains(body, want) {
+		t.Errorf("AS64500 page lacks %q", want)
+	}
+	if _, body := get(t, e.client(t, ""), e.srv.URL, "/asn/AS3333"); strings.Contains(body, `id="leak"`) {
+		t.Error("AS3333, without a verdict, shows a leak protection")
+	}
+}
