@@ -18,6 +18,7 @@ import (
 	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/audit"
 	"github.com/observatory-net/observatory/internal/httpapi"
+	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
@@ -115,6 +116,7 @@ func e2eAudit(t *testing.T, db string, ref *refRoutes) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	checkLeakInvariants(t, st)
 	api, err := httpapi.New(httpapi.Options{Store: st})
 	if err != nil {
 		t.Fatal(err)
@@ -219,4 +221,35 @@ func e2eSectors(t *testing.T, ref *refRoutes) {
 	if _, err := os.Stat(res); !os.IsNotExist(err) {
 		t.Errorf("audit sectors on a bad list wrote %s", res)
 	}
+}
+
+// checkLeakInvariants checks the stored route-leak protection of every
+// network of the real month against leakprot's rule: does-not exactly for
+// the networks that caused a leak, protects only with customer routes, no
+// leak passed on and an ASPA object that lists every provider seen.
+func checkLeakInvariants(t *testing.T, st *sqlite.Store) {
+	t.Helper()
+	m, err := parseMonth(e2eMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := st.ASNs(t.Context(), m, "netops@2024.1", store.Filter{ScoresOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, r := range recs {
+		l := r.Leak
+		count[l.Verdict]++
+		if (l.Verdict == "does-not") != (l.Originated > 0) {
+			t.Errorf("AS%d: %+v: does-not must mean a leak caused", r.ASN, l)
+		}
+		if l.Verdict == "protects" && (l.CustomerLeaks > 0 || l.CustomerRoutes == 0 || !l.ASPA || l.ASPAMissing > 0) {
+			t.Errorf("AS%d: %+v: protects without the evidence", r.ASN, l)
+		}
+	}
+	if count["does-not"] == 0 || count["protects"] == 0 || count[""] != 0 {
+		t.Errorf("leak verdicts %v: want some of each and none missing", count)
+	}
+	t.Logf("leak protection verdicts on %d networks: %v", len(recs), count)
 }
