@@ -7,16 +7,16 @@ import (
 )
 
 // TestAudit_PageMatchesAPI signs in as the secretariat, loads the Supply
-// chain page of AS3333 and AS15169, light and dark, clean and within its
+// chain page of AS8151 (Uninet) and AS9829 (BSNL), light and dark, clean and within its
 // boxes, and compares its providers, their control results and the graph
 // with GET /api/v2/audits; a participant is refused.
 func TestAudit_PageMatchesAPI(t *testing.T) {
 	dashboard(t)
-	path := "/audit?month=" + month + "&asn=AS3333,AS15169"
+	path := "/audit?month=" + month + "&asn=AS8151,AS9829"
 	var api wire.Audit
-	getJSON(t, "partner", "/api/v2/audits?month="+month+"&asn=AS3333,AS15169", &api)
+	getJSON(t, "partner", "/api/v2/audits?month="+month+"&asn=AS8151,AS9829", &api)
 	if len(api.Providers) == 0 {
-		t.Fatalf("the API finds no upstream of AS3333 and AS15169 in %s", month)
+		t.Fatalf("the API finds no upstream of AS8151 (Uninet) and AS9829 (BSNL) in %s", month)
 	}
 	for name, opts := range map[string][]pageOption{"light": nil, "dark": {darkMode}} {
 		t.Run(name, func(t *testing.T) {
