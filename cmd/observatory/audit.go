@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/api/wire"
-	"github.com/observatory-net/observatory/internal/atomicfile"
 	"github.com/observatory-net/observatory/internal/audit"
 	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/peeringdb"
@@ -67,11 +66,7 @@ whole or not at all.`,
 			if err := renderAudit(&b, a, o.format); err != nil {
 				return err
 			}
-			if o.out == "" {
-				_, err := cmd.OutOrStdout().Write(b.Bytes())
-				return err
-			}
-			return atomicfile.Write(o.out, b.Bytes(), 0o644)
+			return writeOutput(cmd, o.out, b.Bytes())
 		},
 	}
 	o.monthFlags.register(cmd)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/observatory-net/observatory/internal/atomicfile"
 	"github.com/observatory-net/observatory/internal/audit"
 )
 
@@ -75,11 +74,7 @@ verdict, and passing the ROA-coverage control (docs/audit.md).`,
 			if err != nil {
 				return err
 			}
-			if o.out == "" {
-				_, err := cmd.OutOrStdout().Write(b.Bytes())
-				return err
-			}
-			return atomicfile.Write(o.out, b.Bytes(), 0o644)
+			return writeOutput(cmd, o.out, b.Bytes())
 		},
 	}
 	o.monthFlags.register(cmd)

@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/observatory-net/observatory/api/wire"
-	"github.com/observatory-net/observatory/internal/atomicfile"
 	"github.com/observatory-net/observatory/internal/report"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/vocab"
@@ -56,11 +55,7 @@ finding. -o writes a file, whole or not at all.`,
 			if err := renderReport(&b, r, o.format); err != nil {
 				return err
 			}
-			if o.out == "" {
-				_, err := cmd.OutOrStdout().Write(b.Bytes())
-				return err
-			}
-			return atomicfile.Write(o.out, b.Bytes(), 0o644)
+			return writeOutput(cmd, o.out, b.Bytes())
 		},
 	}
 	o.monthFlags.register(cmd)

@@ -9,7 +9,11 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/report"
 )
+
+// latin1 is the core fonts' encoding of s (report.Latin1).
+var latin1 = report.Latin1
 
 // PDF writes the audit as a PDF document in pure Go (fpdf's core
 // Helvetica, text outside Latin-1 as "?"): the summary, the providers'
@@ -84,18 +88,4 @@ func asnList(as []wire.ASN) string {
 		s[i] = a.String()
 	}
 	return strings.Join(s, ", ")
-}
-
-// latin1 maps s to the core fonts' encoding: Latin-1 runes as they are,
-// others as "?".
-func latin1(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 256 {
-			b.WriteByte(byte(r))
-		} else {
-			b.WriteByte('?')
-		}
-	}
-	return b.String()
 }

@@ -25,17 +25,17 @@ func PDF(w io.Writer, r *wire.Report) error {
 	pdf.SetCatalogSort(true) // fonts and resources in one order: the same report, the same bytes
 	pdf.SetCreationDate(r.Month)
 	pdf.SetModificationDate(r.Month)
-	pdf.SetTitle(latin1(Title(r)), false)
+	pdf.SetTitle(Latin1(Title(r)), false)
 	pdf.SetAutoPageBreak(true, 15)
 	pdf.AddPage()
 	pdf.SetFont("Helvetica", "B", 15)
-	pdf.MultiCell(0, 7, latin1(Title(r)), "", "L", false)
+	pdf.MultiCell(0, 7, Latin1(Title(r)), "", "L", false)
 	pdf.SetFont("Helvetica", "", 10)
 	since := "no previous month stored"
 	if p := previousText(r); p != "" {
 		since = "changes since " + p
 	}
-	pdf.MultiCell(0, 5, latin1(fmt.Sprintf("Participant %d (%s), month %s, specification %s; %s.",
+	pdf.MultiCell(0, 5, Latin1(fmt.Sprintf("Participant %d (%s), month %s, specification %s; %s.",
 		r.Participant, r.Programme, vocab.MonthOf(r.Month), r.Spec, since)), "", "L", false)
 	if len(r.ASNs) == 0 {
 		pdf.Ln(3)
@@ -59,7 +59,7 @@ func pdfASN(pdf *fpdf.Fpdf, a *wire.ReportASN) {
 	if a.Holder != "" {
 		head += " " + a.Holder
 	}
-	pdf.MultiCell(0, 6, latin1(head), "", "L", false)
+	pdf.MultiCell(0, 6, Latin1(head), "", "L", false)
 	pdf.SetFont("Helvetica", "", 9)
 	if !a.Measured {
 		pdf.MultiCell(0, 5, "Not measured this month: no route of it was seen.", "", "L", false)
@@ -110,7 +110,7 @@ func pdfASN(pdf *fpdf.Fpdf, a *wire.ReportASN) {
 		pdf.MultiCell(0, 5, "Nothing to do: no finding this month.", "", "L", false)
 	}
 	for _, f := range a.Findings {
-		pdf.MultiCell(0, 4.5, latin1(fmt.Sprintf("%s (%d): %s", f.Kind, f.Count, f.Advice)), "", "L", false)
+		pdf.MultiCell(0, 4.5, Latin1(fmt.Sprintf("%s (%d): %s", f.Kind, f.Count, f.Advice)), "", "L", false)
 		pdf.Ln(1)
 	}
 }
@@ -118,7 +118,7 @@ func pdfASN(pdf *fpdf.Fpdf, a *wire.ReportASN) {
 func subhead(pdf *fpdf.Fpdf, s string) {
 	pdf.Ln(2)
 	pdf.SetFont("Helvetica", "B", 10)
-	pdf.Cell(0, 6, latin1(s))
+	pdf.Cell(0, 6, Latin1(s))
 	pdf.Ln(6)
 	pdf.SetFont("Helvetica", "", 9)
 }
@@ -129,14 +129,14 @@ func table(pdf *fpdf.Fpdf, widths []float64, cells []string, head bool) {
 		defer pdf.SetFont("Helvetica", "", 9)
 	}
 	for i, c := range cells {
-		pdf.CellFormat(widths[i], 5, latin1(c), "1", 0, "L", false, 0, "")
+		pdf.CellFormat(widths[i], 5, Latin1(c), "1", 0, "L", false, 0, "")
 	}
 	pdf.Ln(5)
 }
 
-// latin1 maps s to the core fonts' encoding: runes of Latin-1 as they
-// are, others as "?".
-func latin1(s string) string {
+// Latin1 maps s to the core fonts' encoding: runes of Latin-1 as they
+// are, others as "?". The audit's PDF uses it too.
+func Latin1(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r < 256 {
