@@ -86,6 +86,10 @@ var wireTypes = map[string]reflect.Type{
 	"AuditEdge":             reflect.TypeFor[wire.AuditEdge](),
 	"AuditSLAItem":          reflect.TypeFor[wire.AuditSLAItem](),
 	"AuditSummary":          reflect.TypeFor[wire.AuditSummary](),
+	"AuditSectorsRequest":   reflect.TypeFor[wire.AuditSectorsRequest](),
+	"AuditOrganisation":     reflect.TypeFor[wire.AuditOrganisation](),
+	"AuditSectors":          reflect.TypeFor[wire.AuditSectors](),
+	"AuditSector":           reflect.TypeFor[wire.AuditSector](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

@@ -129,3 +129,42 @@ type AuditSummary struct {
 	Riskiest  []ASN  `json:"riskiest"` // the high-risk providers, riskiest first
 	Verdict   string `json:"verdict"`  // one sentence
 }
+
+// AuditSectorsRequest is the body of POST /audits/sectors: organisations
+// with their sector and ASNs.
+type AuditSectorsRequest struct {
+	Organisations []AuditOrganisation `json:"organisations"`
+}
+
+// AuditOrganisation is an organisation of a sector list.
+type AuditOrganisation struct {
+	Name   string `json:"name"`
+	Sector string `json:"sector"`
+	ASNs   []ASN  `json:"asns"`
+}
+
+// AuditSectors is POST /audits/sectors: the month's routing security per
+// sector (internal/audit.Month.Sectors).
+type AuditSectors struct {
+	MonthData
+	Sectors []AuditSector `json:"sectors"`
+}
+
+// AuditSector is a sector's routing security and that of its upstreams:
+// ROA coverage of the organisations' own announcements, and, over their
+// hop-1 upstreams weighted by the prefixes they carry (each
+// organisation's weights summed to one, then averaged over the
+// organisations with upstreams), the shares inferred to deploy ROV, with
+// a ROV verdict at all, and passing the ROA-coverage control.
+type AuditSector struct {
+	Sector            string   `json:"sector"`
+	Organisations     int      `json:"organisations"`
+	Networks          int      `json:"networks"`
+	Announcements     int64    `json:"announcements"`
+	ROAValid          *float64 `json:"roaValid"` // valid / all announcements; null without any
+	Upstreams         int      `json:"upstreams"`
+	UpstreamROV       *float64 `json:"upstreamROV"`       // weight share inferred to deploy ROV
+	UpstreamROVJudged *float64 `json:"upstreamROVJudged"` // weight share with a ROV verdict
+	UpstreamROA       *float64 `json:"upstreamROA"`       // weight share passing roaCoverage
+	Unresolved        []string `json:"unresolved"`
+}

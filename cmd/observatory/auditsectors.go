@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/audit"
 )
 
@@ -65,7 +66,7 @@ verdict, and passing the ROA-coverage control (docs/audit.md).`,
 			case "json":
 				enc := json.NewEncoder(&b)
 				enc.SetIndent("", "  ")
-				err = enc.Encode(map[string]any{"month": am.Meta.Month.UTC(), "spec": am.Meta.Spec, "sectors": rows})
+				err = enc.Encode(wire.AuditSectors{MonthData: wire.MonthData{Month: am.Meta.Month.UTC(), Spec: am.Meta.Spec}, Sectors: rows})
 			case "csv":
 				err = audit.WriteSectorsCSV(&b, rows)
 			default:

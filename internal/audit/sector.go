@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -90,24 +91,9 @@ func parseOrg(rec []string) (Org, error) {
 	return o, nil
 }
 
-// SectorRow is a sector's routing security and that of its upstreams:
-// ROA coverage of the organisations' own announcements, and, over their
-// hop-1 upstreams weighted by the prefixes they carry (each
-// organisation's weights summed to one, then averaged over the
-// organisations with upstreams), the shares inferred to deploy ROV, with
-// a ROV verdict at all, and passing the ROA-coverage control.
-type SectorRow struct {
-	Sector            string   `json:"sector"`
-	Organisations     int      `json:"organisations"`
-	Networks          int      `json:"networks"`
-	Announcements     int64    `json:"announcements"`
-	ROAValid          *float64 `json:"roaValid"` // valid / all announcements; null without any
-	Upstreams         int      `json:"upstreams"`
-	UpstreamROV       *float64 `json:"upstreamROV"`       // weight share inferred to deploy ROV
-	UpstreamROVJudged *float64 `json:"upstreamROVJudged"` // weight share with a ROV verdict
-	UpstreamROA       *float64 `json:"upstreamROA"`       // weight share passing roaCoverage
-	Unresolved        []string `json:"unresolved"`
-}
+// SectorRow is a sector's routing security and that of its upstreams,
+// in the API's shape (wire.AuditSector).
+type SectorRow = wire.AuditSector
 
 // sectorAcc sums a sector's organisations.
 type sectorAcc struct {

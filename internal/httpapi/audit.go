@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"net/http"
 	"net/netip"
 	"strings"
 
+	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/audit"
 	"github.com/observatory-net/observatory/internal/view"
 )
@@ -65,4 +67,56 @@ func splitParams(vs []string) []string {
 		}
 	}
 	return out
+}
+
+// auditSectors: POST /api/v2/audits/sectors, the month's ROA coverage
+// and upstream ROV per sector of the organisations in the body
+// (audit.Month.Sectors), for the secretariat and partners only.
+func (s *Server) auditSectors(c *call) error {
+	if err := view.MaySeeAudits(&c.who.Principal); err != nil {
+		return err
+	}
+	var req wire.AuditSectorsRequest
+	if err := c.decodeBody(&req); err != nil {
+		return err
+	}
+	orgs, err := sectorOrgs(req)
+	if err != nil {
+		return err
+	}
+	m, err := c.month()
+	if err != nil {
+		return err
+	}
+	rows, err := s.view.Sectors(c.ctx(), &c.who.Principal, m, orgs)
+	if err != nil {
+		return err
+	}
+	return c.writeJSON(http.StatusOK, wire.AuditSectors{MonthData: head(m), Sectors: rows})
+}
+
+// sectorOrgs checks the organisations of a sectors request.
+func sectorOrgs(req wire.AuditSectorsRequest) ([]audit.Org, error) {
+	if len(req.Organisations) == 0 || len(req.Organisations) > audit.MaxOrgs {
+		return nil, badRequest("organisations: want 1 to %d", audit.MaxOrgs)
+	}
+	orgs := make([]audit.Org, 0, len(req.Organisations))
+	for i, o := range req.Organisations {
+		name, sector := strings.TrimSpace(o.Name), strings.ToLower(strings.TrimSpace(o.Sector))
+		if name == "" || sector == "" || len(name) > 200 || len(sector) > 100 || !view.CleanText(name, sector) {
+			return nil, badRequest("organisations[%d]: a name and a sector of plain text are required", i)
+		}
+		if len(o.ASNs) == 0 || len(o.ASNs) > audit.MaxASNs {
+			return nil, badRequest("organisations[%d]: want 1 to %d ASNs", i, audit.MaxASNs)
+		}
+		g := audit.Org{Name: name, Sector: sector}
+		for _, a := range o.ASNs {
+			if a == 0 {
+				return nil, badRequest("organisations[%d]: AS0 cannot be audited", i)
+			}
+			g.ASNs = append(g.ASNs, uint32(a))
+		}
+		orgs = append(orgs, g)
+	}
+	return orgs, nil
 }

@@ -99,3 +99,47 @@ func jsonRoundTrip(t *testing.T, a *wire.Audit) any {
 	}
 	return v
 }
+
+// TestAuditSectors_API: POST /api/v2/audits/sectors for partners and the
+// secretariat, its rows equal to the audit package's, bad bodies refused.
+func TestAuditSectors_API(t *testing.T) {
+	forEachStore(t, func(t *testing.T, st store.Store) {
+		k := setupKeys(t, st)
+		meta := auditMonth(t, st)
+		e := newEnv(t, st, Options{})
+		const path = "/api/v2/audits/sectors?month=2014-05"
+		body := `{"organisations":[{"name":"Bank","sector":"Finance","asns":[64500]},{"name":"Clinic","sector":"health","asns":[64999]}]}`
+		for _, c := range []struct {
+			name, token string
+			want        int
+		}{{"anonymous", "", 401}, {"participant", k.pRIPE, 403}, {"partner", k.partner, 200}, {"secretariat", k.sec, 200}} {
+			if resp, b := e.do(http.MethodPost, path, body, bearer(c.token)...); resp.StatusCode != c.want {
+				t.Errorf("%s POST %s: %d, want %d: %.200s", c.name, path, resp.StatusCode, c.want, b)
+			}
+		}
+		resp, b := e.do(http.MethodPost, path, body, bearer(k.sec)...)
+		var got wire.AuditSectors
+		if err := json.Unmarshal(b, &got); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("POST %s: %d %v", path, resp.StatusCode, err)
+		}
+		am, err := audit.Load(t.Context(), st, meta, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := am.Sectors([]audit.Org{{Name: "Bank", Sector: "finance", ASNs: []uint32{64500}},
+			{Name: "Clinic", Sector: "health", ASNs: []uint32{64999}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Sectors, want) || len(want) != 2 || want[0].Announcements != 2 {
+			t.Errorf("sectors %+v, want %+v", got.Sectors, want)
+		}
+		for _, bad := range []string{``, `{}`, `{"organisations":[]}`, `{"organisations":[{"name":"","sector":"x","asns":[1]}]}`,
+			`{"organisations":[{"name":"A","sector":"x","asns":[]}]}`, `{"organisations":[{"name":"A","sector":"x","asns":[0]}]}`,
+			`{"organisations":[{"name":"A","sector":"x","asns":["AS1"]}]}`, `{"organisations":[{"name":"A","sector":"x","asns":[1],"extra":1}]}`} {
+			if resp, b := e.do(http.MethodPost, path, bad, bearer(k.sec)...); resp.StatusCode != 400 {
+				t.Errorf("POST %s %s: %d, want 400: %.200s", path, bad, resp.StatusCode, b)
+			}
+		}
+	})
+}

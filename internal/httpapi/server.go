@@ -219,6 +219,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v2/applications/{id}/review", nil, s.reviewApplication},
 		{"GET", "/api/v2/reports/{participant}", with(month, []string{"format"}), s.getReport},
 		{"GET", "/api/v2/audits", with(month, []string{"asn", "prefix"}), s.getAudit},
+		{"POST", "/api/v2/audits/sectors", month, s.auditSectors},
 	}
 }
 

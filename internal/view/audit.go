@@ -71,3 +71,17 @@ func (v *View) auditMonth(ctx context.Context, m *store.MonthMeta) (*audit.Month
 	a.key, a.m = key, am
 	return am, nil
 }
+
+// Sectors computes the month's routing security per sector of orgs for
+// who (audit.Month.Sectors); the organisations name ASNs, as the API
+// has no PeeringDB to resolve organisation ids.
+func (v *View) Sectors(ctx context.Context, who *access.Principal, m *store.MonthMeta, orgs []audit.Org) ([]audit.SectorRow, error) {
+	if err := MaySeeAudits(who); err != nil {
+		return nil, err
+	}
+	am, err := v.auditMonth(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return am.Sectors(orgs)
+}
