@@ -81,3 +81,54 @@ func auditFormQuery(asns, prefixes string) (audit.Query, error) {
 	}
 	return q, nil
 }
+
+// sectorsPage is the Sectors page: the organisations typed, and their rows.
+type sectorsPage struct {
+	Month  string
+	Months []string
+	Orgs   string
+	Rows   []audit.SectorRow
+}
+
+func (p sectorsPage) PageTitle() string { return "Sectors, " + p.Month }
+
+// maxSectorsForm is the most bytes of organisations the page's form takes;
+// longer lists go through the CLI or POST /api/v2/audits/sectors.
+const maxSectorsForm = 20000
+
+// sectorsPageHandler: GET /audit/sectors?orgs=…&month=, ROA coverage and
+// upstream ROV per sector of the organisations typed, one per line as
+// "organisation,sector,ASNs" (audit.ReadOrgs without the header), for the
+// secretariat and partners; the rows of POST /api/v2/audits/sectors.
+func (s *Server) sectorsPageHandler(q *request) error {
+	if err := view.MaySeeAudits(&q.who.Principal); err != nil {
+		return refusal(err)
+	}
+	p := &sectorsPage{Orgs: strings.TrimSpace(q.r.URL.Query().Get("orgs"))}
+	if len(p.Orgs) > maxSectorsForm {
+		return badRequest("at most %d bytes of organisations here: use the CLI or the API for more", maxSectorsForm)
+	}
+	m, err := q.month()
+	if err != nil {
+		return err
+	}
+	p.Month = m.Month.Format(vocab.MonthLayout)
+	if p.Months, err = s.monthNames(q); err != nil {
+		return err
+	}
+	if p.Orgs != "" {
+		orgs, err := audit.ReadOrgs(strings.NewReader("organisation,sector,asns\n"+p.Orgs), "the list")
+		if err != nil {
+			return badRequest("%s", err.Error())
+		}
+		for _, o := range orgs {
+			if len(o.PeeringDB) > 0 {
+				return badRequest("%s: PeeringDB organisations are resolved by `observatory audit sectors --peeringdb` only", o.Name)
+			}
+		}
+		if p.Rows, err = s.shared.Sectors(q.ctx(), &q.who.Principal, m, orgs); err != nil {
+			return refusal(err)
+		}
+	}
+	return q.render(http.StatusOK, "sectors", p)
+}

@@ -1,6 +1,10 @@
 package web
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -57,5 +61,53 @@ func TestWeb_Audit(t *testing.T) {
 		if status, _ := get(t, cl, e.srv.URL, bad); status != 400 {
 			t.Errorf("GET %s: %d, want 400", bad, status)
 		}
+	}
+}
+
+// TestWeb_Sectors: the Sectors page for the secretariat and partners
+// only, its rows equal to POST /api/v2/audits/sectors, bad lists refused.
+func TestWeb_Sectors(t *testing.T) {
+	e := newEnv(t)
+	q := "/audit/sectors?orgs=" + url.QueryEscape("Example US,Finance,AS64501\nRIPE NCC,research,AS3333")
+	for _, c := range []struct {
+		who, token string
+		want       int
+	}{{"anonymous", "", 401}, {"participant", e.pRIPE, 403}, {"partner", e.partner, 200}, {"secretariat", e.sec, 200}} {
+		if status, _ := get(t, e.client(t, c.token), e.srv.URL, q); status != c.want {
+			t.Errorf("%s GET /audit/sectors: %d, want %d", c.who, status, c.want)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/api/v2/audits/sectors",
+		strings.NewReader(`{"organisations":[{"name":"Example US","sector":"finance","asns":[64501]},{"name":"RIPE NCC","sector":"research","asns":[3333]}]}`))
+	req.Header.Set("Authorization", "Bearer "+e.partner)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var api wire.AuditSectors
+	if err := json.NewDecoder(resp.Body).Decode(&api); err != nil || len(api.Sectors) != 2 {
+		t.Fatalf("POST /api/v2/audits/sectors: %d %v %+v", resp.StatusCode, err, api)
+	}
+	_, body := get(t, e.client(t, e.sec), e.srv.URL, q)
+	for _, s := range api.Sectors {
+		row := `<tr data-sector="` + s.Sector + `">`
+		i := strings.Index(body, row)
+		if i < 0 {
+			t.Errorf("no row %s", row)
+			continue
+		}
+		if want := `<td data-col="announcements">` + strconv.FormatInt(s.Announcements, 10) + `</td>`; !strings.Contains(body[i:], want) {
+			t.Errorf("sector %s: the page lacks %s", s.Sector, want)
+		}
+	}
+	cl := e.client(t, e.sec)
+	for _, bad := range []string{"Bank,finance", "Bank,,AS1", "Bank,finance,ASX", "Bank,finance,peeringdb:42"} {
+		if status, _ := get(t, cl, e.srv.URL, "/audit/sectors?orgs="+url.QueryEscape(bad)); status != 400 {
+			t.Errorf("GET /audit/sectors with %q: %d, want 400", bad, status)
+		}
+	}
+	if status, body := get(t, cl, e.srv.URL, "/audit/sectors"); status != 200 || strings.Contains(body, `id="sectors"`) {
+		t.Errorf("GET /audit/sectors without a list: %d, want the form alone", status)
 	}
 }

@@ -140,6 +140,7 @@ func (s *Server) routes() {
 	s.page("GET /outreach", s.outreachPage)
 	s.page("GET /outreach.csv", s.outreachCSV)
 	s.page("GET /audit", s.auditPageHandler)
+	s.page("GET /audit/sectors", s.sectorsPageHandler)
 	s.page("GET /report", s.reportHTML)
 	s.page("GET /report.pdf", s.reportPDF)
 	s.page("GET /growth", s.growthPage)
