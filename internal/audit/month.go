@@ -109,8 +109,7 @@ func (m *Month) loadRoutes(ctx context.Context, st store.Store) error {
 		m.roa[r.ASN] = c
 	}
 	slices.SortFunc(m.routes, func(a, b route) int {
-		return cmp.Or(a.prefix.Addr().Compare(b.prefix.Addr()), cmp.Compare(a.prefix.Bits(), b.prefix.Bits()),
-			cmp.Compare(a.origin, b.origin))
+		return cmp.Or(comparePrefix(a, b.prefix), cmp.Compare(a.origin, b.origin))
 	})
 	return nil
 }
@@ -119,9 +118,7 @@ func (m *Month) loadRoutes(ctx context.Context, st store.Store) error {
 // there are none, the most specific routes covering it ("covering").
 func (m *Month) lookup(p netip.Prefix) ([]route, string) {
 	p = p.Masked()
-	i, _ := slices.BinarySearchFunc(m.routes, p, func(r route, q netip.Prefix) int {
-		return cmp.Or(r.prefix.Addr().Compare(q.Addr()), cmp.Compare(r.prefix.Bits(), q.Bits()))
-	})
+	i, _ := slices.BinarySearchFunc(m.routes, p, comparePrefix)
 	var inside []route
 	for j := i; j < len(m.routes) && p.Contains(m.routes[j].prefix.Addr()); j++ {
 		if r := m.routes[j]; r.prefix.Bits() >= p.Bits() && r.prefix.Addr().Is4() == p.Addr().Is4() {
@@ -133,9 +130,7 @@ func (m *Month) lookup(p netip.Prefix) ([]route, string) {
 	}
 	for bits := p.Bits() - 1; bits >= 0; bits-- {
 		q, _ := p.Addr().Prefix(bits)
-		j, found := slices.BinarySearchFunc(m.routes, q, func(r route, q netip.Prefix) int {
-			return cmp.Or(r.prefix.Addr().Compare(q.Addr()), cmp.Compare(r.prefix.Bits(), q.Bits()))
-		})
+		j, found := slices.BinarySearchFunc(m.routes, q, comparePrefix)
 		if !found {
 			continue
 		}
@@ -146,4 +141,10 @@ func (m *Month) lookup(p netip.Prefix) ([]route, string) {
 		return out, "covering"
 	}
 	return nil, ""
+}
+
+// comparePrefix orders a route by its prefix's address, then length: the
+// order of Month.routes, which lookup searches.
+func comparePrefix(r route, q netip.Prefix) int {
+	return cmp.Or(r.prefix.Addr().Compare(q.Addr()), cmp.Compare(r.prefix.Bits(), q.Bits()))
 }

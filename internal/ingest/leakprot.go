@@ -49,13 +49,11 @@ func (m *month) leakEvidence(ups []store.Upstream) map[bgp.ASN]*leakprot.Evidenc
 	if snap == nil || snap.NumASPAs() == 0 {
 		return out
 	}
+	for a := range seenProviders {
+		get(a) // an AS with providers but no other evidence still has its ASPA judged
+	}
 	for a, e := range out {
 		m.aspaOf(a, e, seenProviders[a])
-	}
-	for a, provs := range seenProviders {
-		if out[a] == nil {
-			m.aspaOf(a, get(a), provs)
-		}
 	}
 	return out
 }
