@@ -90,6 +90,19 @@ var wireTypes = map[string]reflect.Type{
 	"AuditOrganisation":     reflect.TypeFor[wire.AuditOrganisation](),
 	"AuditSectors":          reflect.TypeFor[wire.AuditSectors](),
 	"AuditSector":           reflect.TypeFor[wire.AuditSector](),
+	"RSCheckList":           reflect.TypeFor[wire.RSCheckList](),
+	"RSCheckMeta":           reflect.TypeFor[wire.RSCheckMeta](),
+	"RSCheck":               reflect.TypeFor[wire.RSCheck](),
+	"RSCheckReport":         reflect.TypeFor[wire.RSCheckReport](),
+	"RSCheckCounts":         reflect.TypeFor[wire.RSCheckCounts](),
+	"RSCheckFile":           reflect.TypeFor[wire.RSCheckFile](),
+	"RSCheckMember":         reflect.TypeFor[wire.RSCheckMember](),
+	"RSCheckFinding":        reflect.TypeFor[wire.RSCheckFinding](),
+	"RSCheckVRP":            reflect.TypeFor[wire.RSCheckVRP](),
+	"RSCheckBogon":          reflect.TypeFor[wire.RSCheckBogon](),
+	"RSCheckBogonASN":       reflect.TypeFor[wire.RSCheckBogonASN](),
+	"RSCheckIRR":            reflect.TypeFor[wire.RSCheckIRR](),
+	"RSCheckIRRObject":      reflect.TypeFor[wire.RSCheckIRRObject](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

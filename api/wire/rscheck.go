@@ -9,14 +9,15 @@ type RSCheckList struct {
 }
 
 // RSCheckMeta is one stored route-server check: which IXP, when it was
-// stored, its files and totals, and the link to the whole report.
+// stored, the routes checked and those that should have been rejected,
+// and the link to the whole report.
 type RSCheckMeta struct {
-	ID        int64         `json:"id"`
-	IXP       string        `json:"ixp"`
-	CheckedAt time.Time     `json:"checkedAt"`
-	Files     []RSCheckFile `json:"files"`
-	Total     RSCheckCounts `json:"total"`
-	Report    string        `json:"report"` // link to GET /rs-checks/{id}
+	ID         int64     `json:"id"`
+	IXP        string    `json:"ixp"`
+	CheckedAt  time.Time `json:"checkedAt"`
+	Routes     int       `json:"routes"`
+	Rejectable int       `json:"rejectable"`
+	Report     string    `json:"report"` // link to GET /rs-checks/{id}
 }
 
 // RSCheck is GET /rs-checks/{id}: a stored route-server check whole, its
@@ -77,9 +78,9 @@ type RSCheckFinding struct {
 	Reasons   []string          `json:"reasons"`
 	RPKI      string            `json:"rpki"`
 	VRPs      []RSCheckVRP      `json:"vrps,omitempty"`
-	Bogon     *RSCheckBogon     `json:"bogon,omitempty"`
+	Bogon     RSCheckBogon      `json:"bogon,omitzero"`
 	BogonASNs []RSCheckBogonASN `json:"bogonASNs,omitempty"`
-	IRR       *RSCheckIRR       `json:"irr,omitempty"`
+	IRR       RSCheckIRR        `json:"irr,omitzero"`
 }
 
 // RSCheckVRP is a VRP covering a finding's prefix.

@@ -8,9 +8,11 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/atomicfile"
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/bogon"
@@ -19,21 +21,23 @@ import (
 	"github.com/observatory-net/observatory/internal/irr"
 	"github.com/observatory-net/observatory/internal/mrt"
 	"github.com/observatory-net/observatory/internal/rscheck"
+	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/view"
 )
 
 func init() { register(newRSCheckCmd) }
 
 // rsCheckOptions are the flags of the rs-check command.
 type rsCheckOptions struct {
-	vrps, ixp, format, out string
-	mrt, bogons, irr, sets []string
-	skipInvalid, failOn    bool
+	vrps, ixp, format, out, db string
+	mrt, bogons, irr, sets     []string
+	skipInvalid, failOn        bool
 }
 
 func newRSCheckCmd() *cobra.Command {
 	var o rsCheckOptions
 	cmd := &cobra.Command{
-		Use:   "rs-check --vrps FILE --mrt FILE [--mrt FILE…] [--bogons FILE…] [--irr FILE…] [--ixp NAME] [--format text|json|html] [-o FILE]",
+		Use:   "rs-check --vrps FILE --mrt FILE [--mrt FILE…] [--bogons FILE…] [--irr FILE…] [--ixp NAME] [--db DB] [--format text|json|html] [-o FILE]",
 		Short: "Check an IXP route server's RIB for routes it should have rejected (MANRS IXP Action 1)",
 		Long: `rs-check reads the RIB of an IXP route server from MRT dumps (TABLE_DUMP or
 TABLE_DUMP_V2, compressed or not) and reports every route the route server
@@ -59,6 +63,10 @@ The check ran: exit 0, whatever it found, unless --fail-on-violation, which
 exits 1 when any route should have been rejected. Bad input exits 2 and
 names the file. -o writes the report whole or not at all.
 
+With --db (and --ixp) the report is also stored, in one transaction, where
+GET /api/v2/rs-checks and the dashboard's /rs-checks page serve it to
+participant, partner and secretariat keys; stderr names its id.
+
 A RIB shows only what the route server accepted and kept, not what it
 rejected; the reference data must be of the RIB's time. See docs/rs-check.md.`,
 		Args: cobra.NoArgs,
@@ -70,7 +78,8 @@ rejected; the reference data must be of the RIB's time. See docs/rs-check.md.`,
 	f.StringArrayVar(&o.bogons, "bogons", nil, "bogon prefix list (one prefix a line, # comments), repeatable")
 	f.StringArrayVar(&o.irr, "irr", nil, "IRR dump in RPSL (route, route6, as-set objects), repeatable")
 	f.StringArrayVar(&o.sets, "as-set", nil, "a member's as-set, MEMBER=AS-SET (repeatable; needs --irr)")
-	f.StringVar(&o.ixp, "ixp", "", "name of the IXP, for the report")
+	f.StringVar(&o.ixp, "ixp", "", "name of the IXP, for the report (required with --db)")
+	f.StringVar(&o.db, "db", "", "also store the report in this store (SQLite file or postgres:// URL)")
 	f.StringVar(&o.format, "format", "text", "output format: text, json or html")
 	f.StringVarP(&o.out, "output", "o", "", "write the report to this file instead of standard output")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip damaged VRP, bogon and IRR records (reported on stderr) instead of failing")
@@ -85,6 +94,9 @@ func runRSCheck(cmd *cobra.Command, o rsCheckOptions) error {
 	}
 	if o.vrps == "" || len(o.mrt) == 0 {
 		return usageError(errors.New("--vrps and at least one --mrt are required"))
+	}
+	if o.db != "" && strings.TrimSpace(o.ixp) == "" {
+		return usageError(errors.New("--db needs --ixp: a stored check names its IXP"))
 	}
 	ctx := cmd.Context()
 	if ctx == nil {
@@ -105,6 +117,11 @@ func runRSCheck(cmd *cobra.Command, o rsCheckOptions) error {
 	var buf bytes.Buffer
 	if err := write(&buf, &rep); err != nil {
 		return fmt.Errorf("write report: %w", err)
+	}
+	if o.db != "" {
+		if err := storeRSCheck(ctx, o.db, &rep, cmd.ErrOrStderr()); err != nil {
+			return err
+		}
 	}
 	if o.out != "" {
 		err = atomicfile.Write(o.out, buf.Bytes(), 0o644)
@@ -222,7 +239,9 @@ func rsAddMRT(c *rscheck.Checker, path string, stderr io.Writer) error {
 	warn := func(err error) { fmt.Fprintln(stderr, "observatory rs-check: skipped:", err) }
 	c.StartFile(path)
 	sc := mrt.NewScanner(mrt.NewReader(dr, path, mrt.Options{Resync: true, Warn: warn}), false)
+	n := 0
 	for r, err := range rscheck.MRTRoutes(sc) {
+		n++
 		if err != nil {
 			var ie *inputerr.Error
 			if errors.As(err, &ie) {
@@ -232,5 +251,34 @@ func rsAddMRT(c *rscheck.Checker, path string, stderr io.Writer) error {
 		}
 		c.Add(&r)
 	}
+	if n == 0 {
+		return usageError(fmt.Errorf("MRT file %s: no RIB entries: not a route server's RIB dump (TABLE_DUMP or TABLE_DUMP_V2)", path))
+	}
+	return nil
+}
+
+// storeRSCheck stores rep in the store db (store.RSChecks), as the JSON
+// that --format json writes, once the API's types have read it back
+// strictly; stderr names the stored check.
+func storeRSCheck(ctx context.Context, db string, rep *rscheck.Report, stderr io.Writer) error {
+	var js bytes.Buffer
+	if err := rscheck.WriteJSON(&js, rep); err != nil {
+		return fmt.Errorf("store report: %w", err)
+	}
+	var check wire.RSCheckReport
+	if err := view.DecodeRSCheckReport(js.Bytes(), &check); err != nil {
+		return fmt.Errorf("store report: %w", err)
+	}
+	svc, err := openService(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	id, err := svc.RecordRSCheck(ctx, &store.RSCheck{IXP: strings.TrimSpace(rep.IXP), CheckedAt: time.Now().UTC(),
+		Routes: rep.Total.Routes, Rejectable: rep.Total.Rejectable, Report: js.Bytes()})
+	if err != nil {
+		return fmt.Errorf("store report: %w", err)
+	}
+	fmt.Fprintf(stderr, "observatory rs-check: stored as check %d (GET /api/v2/rs-checks/%d)\n", id, id)
 	return nil
 }

@@ -220,6 +220,8 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/reports/{participant}", with(month, []string{"format"}), s.getReport},
 		{"GET", "/api/v2/audits", with(month, []string{"asn", "prefix"}), s.getAudit},
 		{"POST", "/api/v2/audits/sectors", month, s.auditSectors},
+		{"GET", "/api/v2/rs-checks", nil, s.listRSChecks},
+		{"GET", "/api/v2/rs-checks/{id}", nil, s.getRSCheck},
 	}
 }
 

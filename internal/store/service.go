@@ -159,6 +159,7 @@ type Review struct {
 // through internal/rescore, which re-scores the month and calls Review.
 type Service interface {
 	Store
+	RSChecks
 
 	// CreateKey stores a new key; its ID must be unique. A participant
 	// key is bound, in the same transaction, to the UID of the registered
