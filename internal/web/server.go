@@ -141,6 +141,8 @@ func (s *Server) routes() {
 	s.page("GET /outreach.csv", s.outreachCSV)
 	s.page("GET /audit", s.auditPageHandler)
 	s.page("GET /audit/sectors", s.sectorsPageHandler)
+	s.page("GET /rs-checks", s.rsChecksHandler)
+	s.page("GET /rs-checks/{id}", s.rsCheckHandler)
 	s.page("GET /report", s.reportHTML)
 	s.page("GET /report.pdf", s.reportPDF)
 	s.page("GET /growth", s.growthPage)
