@@ -370,7 +370,7 @@ func (m *month) score(f *metric.Facts, peers int) (store.ASN, []store.Incident) 
 // the delegated statistics' country; where they give none, or only a
 // pseudo-code (EU, AP, ZZ), the AS name list's country. The keys are
 // canonical (region.Locate). The holder is the
-// AS name list's name, else PeeringDB's.
+// AS name list's name, else PeeringDB's; the organisation PeeringDB's.
 func (m *month) describe(rec *store.ASN) {
 	a := bgp.ASN(rec.ASN)
 	var cc, registry string
@@ -390,9 +390,15 @@ func (m *month) describe(rec *store.ASN) {
 	if named {
 		rec.Holder = name.Name
 	}
-	if db := m.cfg.Data.PeeringDB; db != nil && rec.Holder == "" {
+	if db := m.cfg.Data.PeeringDB; db != nil {
 		if n, ok := db.Net(a); ok {
-			rec.Holder = n.Name
+			if rec.Holder == "" {
+				rec.Holder = n.Name
+			}
+			rec.Org.ID = n.OrgID
+			if o, ok := db.Org(n.OrgID); ok {
+				rec.Org.Name = o.Name
+			}
 		}
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/dataset"
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
@@ -31,6 +33,7 @@ func jinxSet(t *testing.T) *dataset.Set {
 		"bogons/fullbogons-ipv4.txt",
 		"peeringdb/20260416/prod-anon/net-page-1.json",
 		"peeringdb/20260416/prod-anon/poc-page-1.json",
+		"peeringdb/20260416/prod-anon/org-page-1.json",
 	} {
 		f, err := dataset.Identify(ctx, filepath.Join(root, rel))
 		if err != nil {
@@ -47,11 +50,38 @@ func jinxSet(t *testing.T) *dataset.Set {
 
 func TestCompute_Smoke(t *testing.T) {
 	s, _ := spec.Get(spec.Default)
-	m, err := Compute(context.Background(), Config{Month: time.Date(2014, 5, 1, 0, 0, 0, 0, time.UTC), Spec: s, Data: jinxSet(t), Workers: 2})
+	data := jinxSet(t)
+	m, err := Compute(context.Background(), Config{Month: time.Date(2014, 5, 1, 0, 0, 0, 0, time.UTC), Spec: s, Data: data, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("stats %+v, %d routes, %d warnings", m.Meta.Stats, len(m.Routes), len(m.Meta.Warnings))
+	// Each record's organisation is its PeeringDB network's, named when
+	// the organisation page holds it.
+	withOrg, named := 0, 0
+	for _, a := range m.ASNs {
+		n, ok := data.PeeringDB.Net(bgp.ASN(a.ASN))
+		want := store.Org{}
+		if ok {
+			want.ID = n.OrgID
+			if o, ok := data.PeeringDB.Org(n.OrgID); ok {
+				want.Name = o.Name
+			}
+		}
+		if a.Org != want {
+			t.Errorf("AS%d: organisation %+v, PeeringDB %+v", a.ASN, a.Org, want)
+		}
+		if a.Org.ID != 0 {
+			withOrg++
+		}
+		if a.Org.Name != "" {
+			named++
+		}
+	}
+	t.Logf("%d of %d records with a PeeringDB organisation, %d named", withOrg, len(m.ASNs), named)
+	if withOrg == 0 || named == 0 {
+		t.Errorf("%d records with a PeeringDB organisation, %d named: want some of each", withOrg, named)
+	}
 	stale := 0
 	for _, w := range m.Meta.Warnings {
 		if strings.Contains(w, "rpki-client-prepdev-20230504") && strings.Contains(w, "days from the routes") {

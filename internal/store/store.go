@@ -135,9 +135,18 @@ type ASN struct {
 	ROVPropagated, ROVDropped int
 	ROVConfidence             float64
 	// Leak is its route-leak protection (internal/leakprot).
-	Leak    LeakProtection
+	Leak LeakProtection
+	// Org is the PeeringDB organisation of its network record, zero
+	// when PeeringDB has none or was not read.
+	Org     Org
 	Metrics []Metric
 	Scores  []Score
+}
+
+// Org is a PeeringDB organisation: its id and name.
+type Org struct {
+	ID   int
+	Name string // "" when the organisation's record was not read
 }
 
 // LeakProtection is an ASN's route-leak protection (internal/leakprot):

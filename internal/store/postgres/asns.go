@@ -34,7 +34,8 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
 			`+metrics+`, a.score_ids, a.score_values, a.score_has_data, a.score_levels, `+evidence+`,
 			a.cone, a.space4, a.space6, a.rov, a.rov_propagated, a.rov_dropped, a.rov_confidence,
-			a.leak, a.leaks, a.customer_leaks, a.customer_routes, a.aspa, a.aspa_providers, a.aspa_missing
+			a.leak, a.leaks, a.customer_leaks, a.customer_routes, a.aspa, a.aspa_providers, a.aspa_missing,
+			a.org_id, a.org_name
 			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
 	})
 	return done(out, err, "ASNs", month, spec)
@@ -56,7 +57,7 @@ func (r *asnRow) scan(rows pgx.Rows) (store.ASN, error) {
 		&r.scoreIDs, &r.values, &r.hasData, &r.levels, &r.evidence, &a.Cone, &a.Space4, &a.Space6,
 		&a.ROV, &a.ROVPropagated, &a.ROVDropped, &a.ROVConfidence,
 		&a.Leak.Verdict, &a.Leak.Originated, &a.Leak.CustomerLeaks, &a.Leak.CustomerRoutes, &a.Leak.ASPA,
-		&a.Leak.ASPAProviders, &a.Leak.ASPAMissing)
+		&a.Leak.ASPAProviders, &a.Leak.ASPAMissing, &a.Org.ID, &a.Org.Name)
 	if err != nil {
 		return a, err
 	}

@@ -189,7 +189,8 @@ func (w *writer) asns(m *store.Month) error {
 		"peers", "announced", "metric_ids", "metric_raws", "metric_scores", "metric_has_data", "metric_counted",
 		"score_ids", "score_values", "score_has_data", "score_levels", "metric_evidence",
 		"cone", "space4", "space6", "rov", "rov_propagated", "rov_dropped", "rov_confidence",
-		"leak", "leaks", "customer_leaks", "customer_routes", "aspa", "aspa_providers", "aspa_missing"}, len(m.ASNs), func(i int, r []any) {
+		"leak", "leaks", "customer_leaks", "customer_routes", "aspa", "aspa_providers", "aspa_missing",
+		"org_id", "org_name"}, len(m.ASNs), func(i int, r []any) {
 		a := &m.ASNs[order[i]]
 		ms.set(a.Metrics)
 		ss.set(a.Scores)
@@ -202,6 +203,7 @@ func (w *writer) asns(m *store.Month) error {
 		l := &a.Leak
 		r[26], r[27], r[28], r[29], r[30], r[31], r[32] = l.Verdict, int64(l.Originated), int64(l.CustomerLeaks),
 			int64(l.CustomerRoutes), l.ASPA, int64(l.ASPAProviders), int64(l.ASPAMissing)
+		r[33], r[34] = int64(a.Org.ID), a.Org.Name
 	})
 }
 

@@ -24,12 +24,13 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 				intOf(&a.Peers), intOf(&a.Announced), intOf(&a.Cone), intOf(&a.Space4), intOf(&a.Space6),
 				&a.ROV, intOf(&a.ROVPropagated), intOf(&a.ROVDropped), &a.ROVConfidence,
 				&a.Leak.Verdict, intOf(&a.Leak.Originated), intOf(&a.Leak.CustomerLeaks), intOf(&a.Leak.CustomerRoutes),
-				&a.Leak.ASPA, intOf(&a.Leak.ASPAProviders), intOf(&a.Leak.ASPAMissing))
+				&a.Leak.ASPA, intOf(&a.Leak.ASPAProviders), intOf(&a.Leak.ASPAMissing), intOf(&a.Org.ID), &a.Org.Name)
 			out = append(out, a)
 			return err
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
 			a.cone, a.space4, a.space6, a.rov, a.rov_propagated, a.rov_dropped, a.rov_confidence,
-			a.leak, a.leaks, a.customer_leaks, a.customer_routes, a.aspa, a.aspa_providers, a.aspa_missing
+			a.leak, a.leaks, a.customer_leaks, a.customer_routes, a.aspa, a.aspa_providers, a.aspa_missing,
+			a.org_id, a.org_name
 			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
 		if err != nil || len(out) == 0 {
 			return err

@@ -115,7 +115,8 @@ func fullASNs() []store.ASN {
 		{ASN: 64500, Holder: "EXAMPLE-AS Example Networks", Country: "NL", RIR: "RIPE NCC",
 			Region: "Europe", SubRegion: "Western Europe", Peers: 12, Announced: 3,
 			Cone: 1, Space4: 768, ROV: "partial", ROVPropagated: 2, ROVDropped: 7, ROVConfidence: 2.0 / 3,
-			Leak: store.LeakProtection{Verdict: "partial", CustomerLeaks: 3, CustomerRoutes: 1 << 20, ASPA: true, ASPAProviders: 2, ASPAMissing: 1}, Metrics: metrics[:3], Scores: scores[:2]},
+			Leak: store.LeakProtection{Verdict: "partial", CustomerLeaks: 3, CustomerRoutes: 1 << 20, ASPA: true, ASPAProviders: 2, ASPAMissing: 1},
+			Org: store.Org{ID: 31337, Name: "Example Networks B.V. (Ümlaut)"}, Metrics: metrics[:3], Scores: scores[:2]},
 		{ASN: 3333, Holder: "RIPE-NCC-AS Réseaux IP Européens", Country: "NL", RIR: "RIPE NCC",
 			Region: "Europe", SubRegion: "Western Europe", Participant: true, Peers: 1400,
 			Announced: 2, Metrics: metrics, Scores: scores},
@@ -124,7 +125,7 @@ func fullASNs() []store.ASN {
 		{ASN: 15169, Holder: "GOOGLE", Country: "US", RIR: "ARIN", Region: "Americas",
 			SubRegion: "Northern America", Participant: true, Peers: 1499, Announced: 1 << 30,
 			Cone: 51234, ROV: "deploys", ROVDropped: 12, ROVConfidence: 12.0 / 14,
-			Leak: store.LeakProtection{Verdict: "does-not", Originated: 5}, Space4: 1 << 32, Space6: 1<<62 + 3, Scores: scores[2:]},
+			Leak: store.LeakProtection{Verdict: "does-not", Originated: 5}, Org: store.Org{ID: 1 << 30}, Space4: 1 << 32, Space6: 1<<62 + 3, Scores: scores[2:]},
 	}
 }
 
