@@ -116,7 +116,7 @@ func fullASNs() []store.ASN {
 			Region: "Europe", SubRegion: "Western Europe", Peers: 12, Announced: 3,
 			Cone: 1, Space4: 768, ROV: "partial", ROVPropagated: 2, ROVDropped: 7, ROVConfidence: 2.0 / 3,
 			Leak: store.LeakProtection{Verdict: "partial", CustomerLeaks: 3, CustomerRoutes: 1 << 20, ASPA: true, ASPAProviders: 2, ASPAMissing: 1},
-			Org: store.Org{ID: 31337, Name: "Example Networks B.V. (Ümlaut)"}, Metrics: metrics[:3], Scores: scores[:2]},
+			Org:  store.Org{ID: 31337, Name: "Example Networks B.V. (Ümlaut)"}, Metrics: metrics[:3], Scores: scores[:2]},
 		{ASN: 3333, Holder: "RIPE-NCC-AS Réseaux IP Européens", Country: "NL", RIR: "RIPE NCC",
 			Region: "Europe", SubRegion: "Western Europe", Participant: true, Peers: 1400,
 			Announced: 2, Metrics: metrics, Scores: scores},
