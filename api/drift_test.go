@@ -24,6 +24,7 @@ var wireTypes = map[string]reflect.Type{
 	"AS":                    reflect.TypeFor[wire.AS](),
 	"ROVInference":          reflect.TypeFor[wire.ROVInference](),
 	"LeakProtection":        reflect.TypeFor[wire.LeakProtection](),
+	"Organisation":          reflect.TypeFor[wire.Organisation](),
 	"ASRecord":              reflect.TypeFor[wire.ASRecord](),
 	"ASList":                reflect.TypeFor[wire.Page[wire.AS]](),
 	"LevelCounts":           reflect.TypeFor[wire.LevelCounts](),

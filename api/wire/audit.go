@@ -27,6 +27,8 @@ type Audit struct {
 type AuditQuery struct {
 	ASNs     []ASN    `json:"asns"`
 	Prefixes []string `json:"prefixes"`
+	// Org is the PeeringDB organisation asked for; left out when none.
+	Org int `json:"org,omitempty"`
 }
 
 // AuditPrefix is a prefix of the query and a stored route it matched.
@@ -42,17 +44,19 @@ type AuditPrefix struct {
 // the five scores, the inferred ROV deployment, ROA coverage of its own
 // announcements, incidents per metric, and the MANRS+ controls.
 type AuditNetwork struct {
-	ASN         ASN            `json:"asn"`
-	Holder      string         `json:"holder"`
-	Country     string         `json:"country"`
-	Participant bool           `json:"participant"`
-	Measured    bool           `json:"measured"` // the month has a record of it
-	Scores      []Score        `json:"scores"`
-	ROV         ROVInference   `json:"rov,omitzero"`
-	ROA         AuditROA       `json:"roa"`
-	Incidents   map[string]int `json:"incidents"` // per metric, excluded ones not counted
-	Controls    []AuditControl `json:"controls"`
-	Record      string         `json:"record"` // link to its /ases record
+	ASN         ASN          `json:"asn"`
+	Holder      string       `json:"holder"`
+	Country     string       `json:"country"`
+	Participant bool         `json:"participant"`
+	Measured    bool         `json:"measured"` // the month has a record of it
+	Scores      []Score      `json:"scores"`
+	ROV         ROVInference `json:"rov,omitzero"`
+	// Organisation is its PeeringDB organisation; left out when none.
+	Organisation Organisation   `json:"organisation,omitzero"`
+	ROA          AuditROA       `json:"roa"`
+	Incidents    map[string]int `json:"incidents"` // per metric, excluded ones not counted
+	Controls     []AuditControl `json:"controls"`
+	Record       string         `json:"record"` // link to its /ases record
 }
 
 // AuditROA is ROA coverage of a network's own announcements, IPv4 and
@@ -140,7 +144,10 @@ type AuditSectorsRequest struct {
 type AuditOrganisation struct {
 	Name   string `json:"name"`
 	Sector string `json:"sector"`
-	ASNs   []ASN  `json:"asns"`
+	ASNs   []ASN  `json:"asns,omitempty"`
+	// PeeringDB are PeeringDB organisation ids: their networks are those
+	// the month's records give them.
+	PeeringDB []int `json:"peeringdb,omitempty"`
 }
 
 // AuditSectors is POST /audits/sectors: the month's routing security per

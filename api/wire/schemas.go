@@ -31,8 +31,19 @@ type AS struct {
 	ROV ROVInference `json:"rov,omitzero"`
 	// Leak is its route-leak protection; left out (zero) for months
 	// ingested before it was measured.
-	Leak   LeakProtection `json:"leakProtection,omitzero"`
-	Scores []Score        `json:"scores"`
+	Leak LeakProtection `json:"leakProtection,omitzero"`
+	// Organisation is the PeeringDB organisation of its network; left
+	// out when PeeringDB has none.
+	Organisation Organisation `json:"organisation,omitzero"`
+	Scores       []Score      `json:"scores"`
+}
+
+// Organisation is the organisation a network belongs to: its PeeringDB
+// organisation id and name ("" when the organisation's record was not
+// read).
+type Organisation struct {
+	PeeringDB int    `json:"peeringdb"`
+	Name      string `json:"name"`
 }
 
 // LeakProtection is a network's route-leak protection (internal/leakprot):

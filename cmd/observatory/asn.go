@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,6 +83,9 @@ func printASN(w io.Writer, r store.ASN, rep asnReport, maxRoutes int) error {
 	fmt.Fprintf(w, "%s %s — %s, %s, %s, %s (%s)\n", bgp.ASN(r.ASN), r.Holder, r.Country, r.SubRegion, r.Region, r.RIR, rep.Month[:7])
 	if r.Participant {
 		fmt.Fprintln(w, "MANRS participant")
+	}
+	if r.Org.ID != 0 {
+		fmt.Fprintf(w, "organisation: %s (PeeringDB organisation %d)\n", cmp.Or(r.Org.Name, "unnamed"), r.Org.ID)
 	}
 	fmt.Fprintf(w, "seen by %d collector peers, %d announced prefixes\n", r.Peers, r.Announced)
 	if r.ROV != "" {

@@ -36,11 +36,12 @@ type auditOptions struct {
 func newAuditCmd() *cobra.Command {
 	var o auditOptions
 	cmd := &cobra.Command{
-		Use:   "audit --db DSN [--month YYYY-MM] (--asn ASN… | --prefix P… | --org ID --peeringdb FILE…) [--format text|json|html|pdf] [-o FILE]",
+		Use:   "audit --db DSN [--month YYYY-MM] (--asn ASN… | --prefix P… | --org ID [--peeringdb FILE…]) [--format text|json|html|pdf] [-o FILE]",
 		Short: "An enterprise's routing-security supply-chain audit (MANRS+) from a stored month",
 		Long: `audit finds, in a stored month's AS paths, the upstream providers of an
 enterprise's networks (its ASNs, the origins of the routes its prefixes match, or
-the networks of a PeeringDB organisation) and judges each against the MANRS+
+the networks of a PeeringDB organisation: those the month's records give it, as
+the API does, or with --peeringdb those of the PeeringDB files) and judges each against the MANRS+
 controls: origin validation (the ROV deployment inferred from the paths), leak
 protection (route leaks M1 and M1C), ROA coverage of its own space (the RPKI
 score) and coordination (contact information). Providers are weighted by the
@@ -73,8 +74,8 @@ whole or not at all.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&o.asns, "asn", nil, "an ASN of the enterprise (repeatable; 123, AS123 or asdot)")
 	f.StringArrayVar(&o.prefixes, "prefix", nil, "a prefix of the enterprise (repeatable)")
-	f.IntVar(&o.org, "org", 0, "a PeeringDB organisation id: audit its networks (needs --peeringdb)")
-	f.StringArrayVar(&o.peeringdb, "peeringdb", nil, "PeeringDB net page or dump for --org (repeatable)")
+	f.IntVar(&o.org, "org", 0, "a PeeringDB organisation id: audit its networks (the month's records', or --peeringdb's)")
+	f.StringArrayVar(&o.peeringdb, "peeringdb", nil, "PeeringDB net page or dump resolving --org instead of the month's records (repeatable)")
 	f.StringVar(&o.format, "format", "text", "text, json, html or pdf")
 	f.StringVarP(&o.out, "output", "o", "", "write to FILE instead of the standard output")
 	cmd.AddCommand(newAuditSectorsCmd())
@@ -98,10 +99,14 @@ func (o *auditOptions) query(ctx context.Context) (audit.Query, error) {
 		}
 		q.Prefixes = append(q.Prefixes, p)
 	}
-	if (o.org != 0) != (len(o.peeringdb) > 0) {
-		return q, usageError(errors.New("--org and --peeringdb go together"))
-	}
-	if o.org != 0 {
+	switch {
+	case len(o.peeringdb) > 0 && o.org == 0:
+		return q, usageError(errors.New("--peeringdb needs --org: it resolves an organisation's networks"))
+	case o.org < 0:
+		return q, usageError(fmt.Errorf("--org %d: want a PeeringDB organisation id, a positive integer", o.org))
+	case o.org != 0 && len(o.peeringdb) == 0:
+		q.Org = o.org // the networks the month's records give it, as GET /api/v2/audits?org= does
+	case o.org != 0:
 		org, err := orgASNs(ctx, o.peeringdb, o.org)
 		if err != nil {
 			return q, err

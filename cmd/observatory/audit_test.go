@@ -143,6 +143,7 @@ func e2eAudit(t *testing.T, db string, ref *refRoutes) {
 		t.Errorf("the API's audit differs from the command's:\n%.500s\n%.500s", y, x)
 	}
 
+	e2eAuditOrg(t, db, srv.URL, tokenOf(t, keyOut))
 	e2eSectors(t, ref)
 
 	// The PDF, written whole to a file.
@@ -157,6 +158,63 @@ func e2eAudit(t *testing.T, db string, ref *refRoutes) {
 			t.Errorf("audit --format %s: %v, %d bytes", f, err, len(b))
 		}
 	}
+}
+
+// mozillaOrg is Mozilla's PeeringDB organisation (AS36856 among its
+// networks).
+const mozillaOrg = "1153"
+
+// e2eAuditOrg audits Mozilla's PeeringDB organisation three ways: by the
+// month's records (--org alone, as GET /api/v2/audits?org= does), by the
+// PeeringDB files (--org --peeringdb), and through the API: the same
+// providers each time, AS36856 among the networks, and the API's document
+// equal to the command's.
+func e2eAuditOrg(t *testing.T, db, api, token string) {
+	read := func(args ...string) wire.Audit {
+		t.Helper()
+		var out bytes.Buffer
+		if code := runWithOutput(append([]string{"audit", "--db", db, "--month", e2eMonth, "--format", "json"}, args...), &out); code != 0 {
+			t.Fatalf("audit %v: exit %d", args, code)
+		}
+		var a wire.Audit
+		if err := json.Unmarshal(out.Bytes(), &a); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	stored := read("--org", mozillaOrg)
+	files := read("--org", mozillaOrg, "--peeringdb", testenv.File(t, "peeringdb/20260416/prod-anon/net-page-1.json"),
+		"--peeringdb", testenv.File(t, "peeringdb/20260416/prod-anon/net-page-2.json"))
+	providers := func(a wire.Audit) map[wire.ASN]int {
+		m := map[wire.ASN]int{}
+		for _, p := range a.Providers {
+			m[p.ASN] = p.Prefixes
+		}
+		return m
+	}
+	if !slices.ContainsFunc(stored.Networks, func(n wire.AuditNetwork) bool {
+		return n.ASN == 36856 && strconv.Itoa(n.Organisation.PeeringDB) == mozillaOrg
+	}) {
+		t.Errorf("audit --org %s: networks %+v, want AS36856 of that organisation", mozillaOrg, stored.Networks)
+	}
+	if got, want := providers(stored), providers(files); len(got) == 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("audit --org %s: providers by the month's records %v, by the PeeringDB files %v", mozillaOrg, got, want)
+	}
+	req, _ := http.NewRequest(http.MethodGet, api+"/api/v2/audits?month="+e2eMonth+"&org="+mozillaOrg, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var fromAPI wire.Audit
+	if err := json.NewDecoder(resp.Body).Decode(&fromAPI); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /api/v2/audits?org=%s: %d, %v", mozillaOrg, resp.StatusCode, err)
+	}
+	if x, y := mustJSON(t, stored), mustJSON(t, fromAPI); x != y {
+		t.Errorf("org audit: the API's differs from the command's:\n%.400s\n%.400s", y, x)
+	}
+	t.Logf("audit of PeeringDB organisation %s: %d networks, %d providers", mozillaOrg, len(stored.Networks), len(stored.Providers))
 }
 
 // checkEvidence fails a provider whose failed or passed control has no
@@ -211,6 +269,24 @@ func e2eSectors(t *testing.T, ref *refRoutes) {
 	}
 	if len(got.Sectors) != 2 {
 		t.Errorf("sectors %+v, want retail and technology", got.Sectors)
+	}
+	// Without --peeringdb, peeringdb:1153 stands for the networks the
+	// month's records give Mozilla's organisation: the same rows.
+	var stored bytes.Buffer
+	if code := runWithOutput([]string{"audit", "sectors", "--db", auditDB, "--month", e2eMonth, "--csv", list, "--format", "json"}, &stored); code != 0 {
+		t.Fatalf("audit sectors without --peeringdb: exit %d", code)
+	}
+	var byRecords struct {
+		Sectors []audit.SectorRow `json:"sectors"`
+	}
+	if err := json.Unmarshal(stored.Bytes(), &byRecords); err != nil {
+		t.Fatal(err)
+	}
+	for i := range byRecords.Sectors {
+		byRecords.Sectors[i].Unresolved, got.Sectors[i].Unresolved = nil, nil
+	}
+	if !reflect.DeepEqual(byRecords.Sectors, got.Sectors) {
+		t.Errorf("sectors by the month's records %+v, by the PeeringDB files %+v", byRecords.Sectors, got.Sectors)
 	}
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("organisation,sector,asns\nX,y,ASX\n"), 0o644) //nolint:errcheck // read next

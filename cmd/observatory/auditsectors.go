@@ -28,7 +28,8 @@ func newAuditSectorsCmd() *cobra.Command {
 		Short: "ROA coverage and upstream ROV per sector, from a list of organisations",
 		Long: `sectors reads a list of organisations (CSV organisation,sector,asns; the
 asns field holds ASNs and PeeringDB organisation ids as peeringdb:ID, separated
-by spaces or semicolons; those ids need --peeringdb) and audits each one's
+by spaces or semicolons; those ids are resolved to the networks the month's
+records give them, or with --peeringdb to those of the PeeringDB files) and audits each one's
 supply chain in the month. Per sector: the ROA-valid share of the
 organisations' own announcements, and over their hop-1 upstreams weighted by
 the prefixes they carry, the shares inferred to deploy ROV, with any ROV
@@ -81,7 +82,7 @@ verdict, and passing the ROA-coverage control (docs/audit.md).`,
 	o.monthFlags.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.csv, "csv", "", "the organisations: CSV organisation,sector,asns")
-	f.StringArrayVar(&o.peeringdb, "peeringdb", nil, "PeeringDB net page or dump for peeringdb:ID entries (repeatable)")
+	f.StringArrayVar(&o.peeringdb, "peeringdb", nil, "PeeringDB net page or dump resolving peeringdb:ID entries instead of the month's records (repeatable)")
 	f.StringVar(&o.format, "format", "text", "text, json or csv")
 	f.StringVarP(&o.out, "output", "o", "", "write to FILE instead of the standard output")
 	return cmd
@@ -94,7 +95,7 @@ func (o *auditSectorsOptions) resolve(cmd *cobra.Command, orgs []audit.Org) erro
 		return nil
 	}
 	if len(o.peeringdb) == 0 {
-		return usageError(fmt.Errorf("%s names PeeringDB organisations: --peeringdb is required", o.csv))
+		return nil // the month's records resolve them (audit.Month.Sectors)
 	}
 	db, err := loadPeeringDB(cmd.Context(), o.peeringdb)
 	if err != nil {
@@ -104,6 +105,7 @@ func (o *auditSectorsOptions) resolve(cmd *cobra.Command, orgs []audit.Org) erro
 		for _, id := range orgs[i].PeeringDB {
 			orgs[i].ASNs = append(orgs[i].ASNs, networksOf(db, id)...)
 		}
+		orgs[i].PeeringDB = nil
 	}
 	return nil
 }

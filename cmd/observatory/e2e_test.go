@@ -471,13 +471,16 @@ func e2eASNReport(t *testing.T, db string, asn uint32) asnReportJSON {
 	if code != 0 {
 		t.Fatalf("asn %s: exit %d", as, code)
 	}
-	lines := strings.SplitN(text, "\n", 3)
-	if len(lines) < 2 {
-		t.Fatalf("asn %s: short text report %q", as, text)
+	for line := range strings.Lines(text) {
+		if !strings.HasPrefix(line, "seen by ") {
+			continue
+		}
+		if _, err := fmt.Sscanf(line, "seen by %d collector peers, %d announced prefixes", &rep.peers, &rep.announced); err != nil {
+			t.Fatalf("asn %s: line %q: %v", as, line, err)
+		}
+		return rep
 	}
-	if _, err := fmt.Sscanf(lines[1], "seen by %d collector peers, %d announced prefixes", &rep.peers, &rep.announced); err != nil {
-		t.Fatalf("asn %s: line %q: %v", as, lines[1], err)
-	}
+	t.Fatalf("asn %s: no \"seen by\" line in %q", as, text)
 	return rep
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/observatory-net/observatory/api/wire"
 	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/manrsexport"
+	"github.com/observatory-net/observatory/internal/recwire"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 )
@@ -228,19 +229,20 @@ type jsonScores struct {
 }
 
 type jsonASN struct {
-	ASN         uint32                 `json:"asn"`
-	Holder      string                 `json:"holder"`
-	Country     string                 `json:"country"`
-	Region      string                 `json:"region"`
-	SubRegion   string                 `json:"subRegion"`
-	RIR         string                 `json:"rir"`
-	Participant bool                   `json:"participant"`
-	Peers       int                    `json:"peers"`
-	Announced   int                    `json:"announced"`
-	ROV         wire.ROVInference      `json:"rov,omitzero"` // as the API's AS record has it
-	Leak        wire.LeakProtection    `json:"leakProtection,omitzero"`
-	Scores      map[string]*jsonScore  `json:"scores"`
-	Metrics     map[string]*jsonMetric `json:"metrics,omitempty"`
+	ASN          uint32                 `json:"asn"`
+	Holder       string                 `json:"holder"`
+	Country      string                 `json:"country"`
+	Region       string                 `json:"region"`
+	SubRegion    string                 `json:"subRegion"`
+	RIR          string                 `json:"rir"`
+	Participant  bool                   `json:"participant"`
+	Peers        int                    `json:"peers"`
+	Announced    int                    `json:"announced"`
+	ROV          wire.ROVInference      `json:"rov,omitzero"` // as the API's AS record has it
+	Leak         wire.LeakProtection    `json:"leakProtection,omitzero"`
+	Organisation wire.Organisation      `json:"organisation,omitzero"`
+	Scores       map[string]*jsonScore  `json:"scores"`
+	Metrics      map[string]*jsonMetric `json:"metrics,omitempty"`
 }
 
 type jsonScore struct {
@@ -258,13 +260,7 @@ type jsonMetric struct {
 func toJSONASN(r store.ASN, withMetrics bool) jsonASN {
 	j := jsonASN{ASN: r.ASN, Holder: r.Holder, Country: r.Country, Region: r.Region, SubRegion: r.SubRegion, RIR: r.RIR,
 		Participant: r.Participant, Peers: r.Peers, Announced: r.Announced, Scores: map[string]*jsonScore{}}
-	if r.ROV != "" {
-		j.ROV = wire.ROVInference{Verdict: r.ROV, Propagated: r.ROVPropagated, Dropped: r.ROVDropped, Confidence: r.ROVConfidence}
-	}
-	if l := r.Leak; l.Verdict != "" {
-		j.Leak = wire.LeakProtection{Verdict: l.Verdict, Leaks: l.Originated, CustomerLeaks: l.CustomerLeaks,
-			CustomerRoutes: l.CustomerRoutes, ASPA: l.ASPA, ASPAProviders: l.ASPAProviders, ASPAMissing: l.ASPAMissing}
-	}
+	j.ROV, j.Leak, j.Organisation = recwire.ROV(&r), recwire.Leak(&r), recwire.Org(r.Org)
 	for _, s := range r.Scores {
 		js := &jsonScore{Level: s.Level}
 		if s.HasData {

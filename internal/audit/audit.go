@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/recwire"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -25,16 +26,22 @@ const Method = "docs/audit.md: upstreams from the month's AS paths (hop 1 and 2,
 type Query struct {
 	ASNs     []uint32
 	Prefixes []netip.Prefix
+	// Org, when not zero, is a PeeringDB organisation: the networks the
+	// month's records say are its (store.ASN.Org) are audited too.
+	Org int
 }
 
-// ErrEmpty is returned for a query that names neither an ASN nor a prefix.
-var ErrEmpty = errors.New("an audit needs at least one ASN or prefix")
+// ErrEmpty is returned for a query that names no ASN, prefix or
+// organisation.
+var ErrEmpty = errors.New("an audit needs at least one ASN, prefix or PeeringDB organisation")
 
 // Validate checks the query's size and contents.
 func (q *Query) Validate() error {
 	switch {
-	case len(q.ASNs) == 0 && len(q.Prefixes) == 0:
+	case len(q.ASNs) == 0 && len(q.Prefixes) == 0 && q.Org == 0:
 		return ErrEmpty
+	case q.Org < 0:
+		return errors.New("a PeeringDB organisation id is a positive integer")
 	case len(q.ASNs) > MaxASNs:
 		return fmt.Errorf("%d ASNs: at most %d an audit", len(q.ASNs), MaxASNs)
 	case len(q.Prefixes) > MaxPrefixes:
@@ -77,6 +84,16 @@ func (m *Month) Audit(q Query) (*wire.Audit, error) {
 // origins of the routes its prefixes matched, and records what matched.
 func (m *Month) resolve(q Query, out *wire.Audit) []uint32 {
 	set := map[uint32]bool{}
+	if q.Org != 0 {
+		out.Query.Org = q.Org
+		orgASNs := m.orgs[q.Org]
+		if len(orgASNs) == 0 {
+			out.Unresolved = append(out.Unresolved, fmt.Sprintf("PeeringDB organisation %d: no network of it this month", q.Org))
+		}
+		for _, a := range orgASNs {
+			set[a] = true
+		}
+	}
 	for _, a := range q.ASNs {
 		out.Query.ASNs = append(out.Query.ASNs, wire.ASN(a))
 		set[a] = true
@@ -185,11 +202,9 @@ func (m *Month) network(a uint32) wire.AuditNetwork {
 		for _, s := range rec.Scores {
 			n.Scores = append(n.Scores, scoreOf(s.ID, s.Value, s.HasData, s.Level))
 		}
-		if rec.ROV != "" {
-			n.ROV = wire.ROVInference{Verdict: rec.ROV, Propagated: rec.ROVPropagated, Dropped: rec.ROVDropped,
-				Confidence: rec.ROVConfidence}
-		}
+		n.ROV = recwire.ROV(rec)
 	}
+	n.Organisation = recwire.Org(m.orgOf[a])
 	c := m.roa[a]
 	n.ROA = wire.AuditROA{Valid: c.valid, Invalid: c.invalid, NotFound: c.notFound,
 		Link: fmt.Sprintf("/api/v2/roas/asn/%d?month=%s", a, month)}

@@ -24,6 +24,8 @@ type Month struct {
 	incidents map[uint32]map[string]int
 	firstIDs  map[uint32]map[string][]string // a few incident ids per ASN and metric
 	reg       map[uint32]bool
+	orgs      map[int][]uint32 // the networks of each PeeringDB organisation (store.Orgs), by ASN
+	orgOf     map[uint32]store.Org
 }
 
 // route is a stored route reduced to what a prefix lookup needs.
@@ -44,7 +46,7 @@ const maxIncidentIDs = 5
 func Load(ctx context.Context, st store.Store, meta store.MonthMeta, reg map[uint32]bool) (*Month, error) {
 	m := &Month{Meta: meta, asns: map[uint32]*store.ASN{}, upstreams: map[uint32][]store.Upstream{},
 		announced: map[uint32]int{}, roa: map[uint32]roaCount{}, incidents: map[uint32]map[string]int{},
-		firstIDs: map[uint32]map[string][]string{}, reg: reg}
+		firstIDs: map[uint32]map[string][]string{}, reg: reg, orgs: map[int][]uint32{}, orgOf: map[uint32]store.Org{}}
 	key := fmt.Sprintf("%s %q", vocab.MonthOf(meta.Month), meta.Spec)
 	asns, err := st.ASNs(ctx, meta.Month, meta.Spec, store.Filter{ScoresOnly: true})
 	if err != nil {
@@ -52,6 +54,14 @@ func Load(ctx context.Context, st store.Store, meta store.MonthMeta, reg map[uin
 	}
 	for i := range asns {
 		m.asns[asns[i].ASN] = &asns[i]
+	}
+	orgs, err := st.Orgs(ctx, meta.Month, meta.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("audit: month %s: %w", key, err)
+	}
+	for _, o := range orgs { // by ASN
+		m.orgs[o.Org.ID] = append(m.orgs[o.Org.ID], o.ASN)
+		m.orgOf[o.ASN] = o.Org
 	}
 	ups, err := st.Upstreams(ctx, meta.Month, meta.Spec, 0)
 	if err != nil {

@@ -103,11 +103,17 @@ type sectorAcc struct {
 	upstreams                 map[uint32]bool
 }
 
-// Sectors computes the rows of orgs, whose PeeringDB ids are resolved
-// already (their ASNs in ASNs), sorted by sector.
+// Sectors computes the rows of orgs, sorted by sector. The PeeringDB ids
+// an organisation still holds are resolved to the networks the month's
+// records give them (store.ASN.Org); a caller that resolved them from
+// PeeringDB files clears them.
 func (m *Month) Sectors(orgs []Org) ([]SectorRow, error) {
 	acc := map[string]*sectorAcc{}
 	for _, o := range orgs {
+		o.ASNs = slices.Clone(o.ASNs)
+		for _, id := range o.PeeringDB {
+			o.ASNs = append(o.ASNs, m.orgs[id]...)
+		}
 		s := acc[o.Sector]
 		if s == nil {
 			s = &sectorAcc{row: SectorRow{Sector: o.Sector, Unresolved: []string{}}, upstreams: map[uint32]bool{}}
@@ -115,7 +121,7 @@ func (m *Month) Sectors(orgs []Org) ([]SectorRow, error) {
 		}
 		s.row.Organisations++
 		if len(o.ASNs) == 0 {
-			s.row.Unresolved = append(s.row.Unresolved, o.Name+": no ASN")
+			s.row.Unresolved = append(s.row.Unresolved, o.Name+": no ASN, and no network of its PeeringDB organisations this month")
 			continue
 		}
 		a, err := m.Audit(Query{ASNs: o.ASNs})

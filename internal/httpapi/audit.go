@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"net/netip"
 	"strings"
 
 	"github.com/observatory-net/observatory/api/wire"
@@ -10,8 +9,9 @@ import (
 	"github.com/observatory-net/observatory/internal/view"
 )
 
-// getAudit: GET /api/v2/audits, the supply-chain audit of the ASNs and
-// prefixes asked for (asn and prefix, each comma-separated)
+// getAudit: GET /api/v2/audits, the supply-chain audit of the ASNs,
+// prefixes and PeeringDB organisation asked for (asn and prefix, each
+// comma-separated, and org)
 // in a month (internal/audit, docs/audit.md), for the secretariat and
 // partners only (view.MaySeeAudits). The month is loaded once for audits;
 // each audit then reads memory.
@@ -33,40 +33,13 @@ func (s *Server) getAudit(c *call) error {
 	})
 }
 
-// auditQuery reads the asn and prefix parameters.
+// auditQuery reads the asn, prefix and org parameters (audit.ParseQuery).
 func auditQuery(c *call) (audit.Query, error) {
-	var q audit.Query
-	for _, v := range splitParams(c.q["asn"]) {
-		a, err := parseASN(v)
-		if err != nil {
-			return q, err
-		}
-		q.ASNs = append(q.ASNs, a)
-	}
-	for _, v := range splitParams(c.q["prefix"]) {
-		p, err := netip.ParsePrefix(v)
-		if err != nil {
-			return q, badRequest("prefix %s: want an IPv4 or IPv6 prefix such as 192.0.2.0/24", quote(v))
-		}
-		q.Prefixes = append(q.Prefixes, p)
-	}
-	if err := q.Validate(); err != nil {
+	q, err := audit.ParseQuery(c.q["asn"], c.q["prefix"], c.q.Get("org"))
+	if err != nil {
 		return q, badRequest("%s", err.Error())
 	}
 	return q, nil
-}
-
-// splitParams splits comma-separated parameter values.
-func splitParams(vs []string) []string {
-	var out []string
-	for _, v := range vs {
-		for part := range strings.SplitSeq(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				out = append(out, part)
-			}
-		}
-	}
-	return out
 }
 
 // auditSectors: POST /api/v2/audits/sectors, the month's ROA coverage
@@ -106,10 +79,16 @@ func sectorOrgs(req wire.AuditSectorsRequest) ([]audit.Org, error) {
 		if name == "" || sector == "" || len(name) > 200 || len(sector) > 100 || !view.CleanText(name, sector) {
 			return nil, badRequest("organisations[%d]: a name and a sector of plain text are required", i)
 		}
-		if len(o.ASNs) == 0 || len(o.ASNs) > audit.MaxASNs {
-			return nil, badRequest("organisations[%d]: want 1 to %d ASNs", i, audit.MaxASNs)
+		if len(o.ASNs)+len(o.PeeringDB) == 0 || len(o.ASNs) > audit.MaxASNs || len(o.PeeringDB) > audit.MaxASNs {
+			return nil, badRequest("organisations[%d]: want 1 to %d ASNs or PeeringDB organisations", i, audit.MaxASNs)
 		}
 		g := audit.Org{Name: name, Sector: sector}
+		for _, id := range o.PeeringDB {
+			if id < 1 {
+				return nil, badRequest("organisations[%d]: PeeringDB organisation %d: want a positive id", i, id)
+			}
+			g.PeeringDB = append(g.PeeringDB, id)
+		}
 		for _, a := range o.ASNs {
 			if a == 0 {
 				return nil, badRequest("organisations[%d]: AS0 cannot be audited", i)

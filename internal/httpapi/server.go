@@ -218,7 +218,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v2/applications/{id}/recheck", nil, s.recheckApplication},
 		{"POST", "/api/v2/applications/{id}/review", nil, s.reviewApplication},
 		{"GET", "/api/v2/reports/{participant}", with(month, []string{"format"}), s.getReport},
-		{"GET", "/api/v2/audits", with(month, []string{"asn", "prefix"}), s.getAudit},
+		{"GET", "/api/v2/audits", with(month, []string{"asn", "prefix", "org"}), s.getAudit},
 		{"POST", "/api/v2/audits/sectors", month, s.auditSectors},
 		{"GET", "/api/v2/rs-checks", nil, s.listRSChecks},
 		{"GET", "/api/v2/rs-checks/{id}", nil, s.getRSCheck},

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/recwire"
 	"github.com/observatory-net/observatory/internal/spec"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/view"
@@ -149,7 +150,7 @@ func publicAS(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool) 
 	participant, full := view.Visibility(a, &who.Principal, reg)
 	return asJSON{ASN: wire.ASN(a.ASN), Holder: a.Holder, Country: a.Country, RIR: a.RIR, Region: a.Region,
 		SubRegion: a.SubRegion, Participant: participant, Peers: a.Peers, Announced: a.Announced,
-		ROV: rovOf(a), Leak: leakOf(a), Scores: scoresOf(a, sp, full)}
+		ROV: recwire.ROV(a), Leak: recwire.Leak(a), Organisation: recwire.Org(a.Org), Scores: scoresOf(a, sp, full)}
 }
 
 func toIncident(in *store.Incident) incidentJSON {
@@ -169,24 +170,4 @@ func toFeedback(f *store.Feedback) feedbackJSON {
 	return feedbackJSON{ID: f.ID, IncidentID: f.IncidentID, Month: f.Month.UTC(), Spec: f.Spec,
 		ASN: wire.ASN(f.ASN), Reason: f.Reason, SubmittedBy: f.SubmittedBy, SubmittedAt: f.SubmittedAt.UTC(),
 		Verdict: wire.Verdict(f.Verdict), ReviewedBy: f.ReviewedBy, ReviewedAt: f.ReviewedAt.UTC(), ReviewNote: f.ReviewNote}
-}
-
-// rovOf is a's inferred ROV deployment, zero (left out) when it was never
-// seen as a transit hop.
-func rovOf(a *store.ASN) wire.ROVInference {
-	if a.ROV == "" {
-		return wire.ROVInference{}
-	}
-	return wire.ROVInference{Verdict: a.ROV, Propagated: a.ROVPropagated, Dropped: a.ROVDropped, Confidence: a.ROVConfidence}
-}
-
-// leakOf is a's route-leak protection, zero (left out) for a month
-// ingested before it was measured.
-func leakOf(a *store.ASN) wire.LeakProtection {
-	l := &a.Leak
-	if l.Verdict == "" {
-		return wire.LeakProtection{}
-	}
-	return wire.LeakProtection{Verdict: l.Verdict, Leaks: l.Originated, CustomerLeaks: l.CustomerLeaks,
-		CustomerRoutes: l.CustomerRoutes, ASPA: l.ASPA, ASPAProviders: l.ASPAProviders, ASPAMissing: l.ASPAMissing}
 }

@@ -278,10 +278,46 @@ func (m *month) build() *store.Month {
 	}
 	m.aggregate(out)
 	out.Upstreams = ups
+	out.Orgs = m.orgRecords(out)
 	out.Participants = participantRecords(m.cfg.Participants)
 	out.Meta.Stats = store.Stats{RIBEntries: m.facts.RIBEntries, Updates: m.facts.Updates, Routes: int64(len(m.keys)),
 		Peers: len(m.facts.Peers), MeasuredASN: len(out.ASNs), Incidents: len(out.Incidents)}
 	return out
+}
+
+// orgRecords returns the PeeringDB organisations of the month's networks
+// (store.Month.Orgs): of every ASN with a record, a route or an upstream
+// record that PeeringDB knows, by ASN; describe gave the records the
+// same.
+func (m *month) orgRecords(out *store.Month) []store.ASNOrg {
+	db := m.cfg.Data.PeeringDB
+	if db == nil {
+		return nil
+	}
+	seen := map[uint32]bool{}
+	for i := range out.ASNs {
+		seen[out.ASNs[i].ASN] = true
+	}
+	for i := range out.Routes {
+		seen[out.Routes[i].ASN] = true
+	}
+	for i := range out.Upstreams {
+		seen[out.Upstreams[i].ASN], seen[out.Upstreams[i].Upstream] = true, true
+	}
+	var orgs []store.ASNOrg
+	for a := range seen {
+		n, ok := db.Net(bgp.ASN(a))
+		if !ok || n.OrgID <= 0 {
+			continue
+		}
+		o := store.ASNOrg{ASN: a, Org: store.Org{ID: n.OrgID}}
+		if org, ok := db.Org(n.OrgID); ok {
+			o.Org.Name = org.Name
+		}
+		orgs = append(orgs, o)
+	}
+	slices.SortFunc(orgs, func(x, y store.ASNOrg) int { return cmp.Compare(x.ASN, y.ASN) })
+	return orgs
 }
 
 // measured lists the ASNs scored (§13.7): seen by at least MinPeers
@@ -395,9 +431,11 @@ func (m *month) describe(rec *store.ASN) {
 			if rec.Holder == "" {
 				rec.Holder = n.Name
 			}
-			rec.Org.ID = n.OrgID
-			if o, ok := db.Org(n.OrgID); ok {
-				rec.Org.Name = o.Name
+			if n.OrgID > 0 {
+				rec.Org.ID = n.OrgID
+				if o, ok := db.Org(n.OrgID); ok {
+					rec.Org.Name = o.Name
+				}
 			}
 		}
 	}

@@ -32,6 +32,7 @@ func jinxSet(t *testing.T) *dataset.Set {
 		"rir-delegated/2014/delegated-apnic-latest",
 		"bogons/fullbogons-ipv4.txt",
 		"peeringdb/20260416/prod-anon/net-page-1.json",
+		"peeringdb/20260416/prod-anon/net-page-2.json",
 		"peeringdb/20260416/prod-anon/poc-page-1.json",
 		"peeringdb/20260416/prod-anon/org-page-1.json",
 	} {

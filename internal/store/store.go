@@ -136,8 +136,8 @@ type ASN struct {
 	ROVConfidence             float64
 	// Leak is its route-leak protection (internal/leakprot).
 	Leak LeakProtection
-	// Org is the PeeringDB organisation of its network record, zero
-	// when PeeringDB has none or was not read.
+	// Org is the PeeringDB organisation of its network record (its
+	// Month.Orgs entry), zero when PeeringDB has none or was not read.
 	Org     Org
 	Metrics []Metric
 	Scores  []Score
@@ -259,6 +259,16 @@ type Month struct {
 	Aggregates   []Aggregate
 	Participants []Participant
 	Upstreams    []Upstream
+	// Orgs are the PeeringDB organisations of the month's networks: of
+	// every ASN with a record, a route or an upstream record that
+	// PeeringDB knows, by ASN. A record's Org is its entry's.
+	Orgs []ASNOrg
+}
+
+// ASNOrg is the PeeringDB organisation of a network.
+type ASNOrg struct {
+	ASN uint32
+	Org Org
 }
 
 // Filter selects ASN records.
@@ -290,6 +300,8 @@ type Store interface {
 	// Upstreams returns the month's upstreams of an ASN (all ASNs for 0),
 	// by ASN and, within an ASN, in the order written.
 	Upstreams(ctx context.Context, month time.Time, spec string, asn uint32) ([]Upstream, error)
+	// Orgs returns the month's PeeringDB organisations, by ASN.
+	Orgs(ctx context.Context, month time.Time, spec string) ([]ASNOrg, error)
 	// ROAStats returns the month's ROA statistics of a scope ("" for all).
 	ROAStats(ctx context.Context, month time.Time, spec, scope string) ([]ROAStat, error)
 	// Aggregates returns the month's aggregates of a scope ("" for all).

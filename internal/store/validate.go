@@ -154,7 +154,34 @@ func ValidateMonth(m *Month) error {
 			return err
 		}
 	}
+	if err := validOrgs(m); err != nil {
+		return err
+	}
 	return noNaN(nil, m.Aggregates)
+}
+
+// validOrgs checks that the organisations are by ASN, once each, with an
+// id, and that every record's organisation is its entry's.
+func validOrgs(m *Month) error {
+	for i, o := range m.Orgs {
+		switch {
+		case o.Org.ID <= 0:
+			return invalid("AS%d: PeeringDB organisation id %d", o.ASN, o.Org.ID)
+		case i > 0 && m.Orgs[i-1].ASN >= o.ASN:
+			return invalid("organisations not sorted by ASN, or AS%d twice", o.ASN)
+		}
+	}
+	for i := range m.ASNs {
+		a := &m.ASNs[i]
+		var want Org
+		if j, ok := slices.BinarySearchFunc(m.Orgs, a.ASN, func(o ASNOrg, asn uint32) int { return cmp.Compare(o.ASN, asn) }); ok {
+			want = m.Orgs[j].Org
+		}
+		if a.Org != want {
+			return invalid("AS%d: record organisation %+v, its Orgs entry %+v", a.ASN, a.Org, want)
+		}
+	}
+	return nil
 }
 
 // validUpstream checks an upstream record's hop, via, relationship and counts.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/netip"
 	"strings"
 
 	"github.com/observatory-net/observatory/api/wire"
@@ -18,6 +17,7 @@ type auditPage struct {
 	Months   []string
 	ASNs     string // the form's fields as typed
 	Prefixes string
+	Org      string
 	Audit    *wire.Audit
 	Graph    audit.Graph
 	Controls []string
@@ -33,8 +33,9 @@ func (s *Server) auditPageHandler(q *request) error {
 		return refusal(err)
 	}
 	v := q.r.URL.Query()
-	p := &auditPage{ASNs: strings.TrimSpace(v.Get("asn")), Prefixes: strings.TrimSpace(v.Get("prefix")), Controls: audit.Controls}
-	query, err := auditFormQuery(p.ASNs, p.Prefixes)
+	p := &auditPage{ASNs: strings.TrimSpace(v.Get("asn")), Prefixes: strings.TrimSpace(v.Get("prefix")),
+		Org: strings.TrimSpace(v.Get("org")), Controls: audit.Controls}
+	query, err := auditFormQuery(p.ASNs, p.Prefixes, p.Org)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func (s *Server) auditPageHandler(q *request) error {
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}
-	if len(query.ASNs)+len(query.Prefixes) > 0 {
+	if len(query.ASNs)+len(query.Prefixes) > 0 || query.Org != 0 {
 		if p.Audit, err = s.shared.Audit(q.ctx(), &q.who.Principal, m, query); err != nil {
 			return refusal(err)
 		}
@@ -56,28 +57,15 @@ func (s *Server) auditPageHandler(q *request) error {
 }
 
 // auditFormQuery reads the form's ASNs and prefixes, separated by commas
-// or spaces.
-func auditFormQuery(asns, prefixes string) (audit.Query, error) {
-	var q audit.Query
-	split := func(s string) []string {
-		return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+// or spaces, and its PeeringDB organisation (audit.ParseQuery); an empty
+// form is no query.
+func auditFormQuery(asns, prefixes, org string) (audit.Query, error) {
+	if asns == "" && prefixes == "" && org == "" {
+		return audit.Query{}, nil
 	}
-	for _, f := range split(asns) {
-		a, err := vocab.ParseASN(f)
-		if err != nil || a == 0 {
-			return q, badRequest("ASN %q: want AS followed by a number, or a number", f)
-		}
-		q.ASNs = append(q.ASNs, a)
-	}
-	for _, f := range split(prefixes) {
-		p, err := netip.ParsePrefix(f)
-		if err != nil {
-			return q, badRequest("prefix %q: want an IPv4 or IPv6 prefix such as 192.0.2.0/24", f)
-		}
-		q.Prefixes = append(q.Prefixes, p)
-	}
-	if len(q.ASNs) > audit.MaxASNs || len(q.Prefixes) > audit.MaxPrefixes {
-		return q, badRequest("at most %d ASNs and %d prefixes an audit", audit.MaxASNs, audit.MaxPrefixes)
+	q, err := audit.ParseQuery([]string{asns}, []string{prefixes}, org)
+	if err != nil {
+		return q, badRequest("%s", err.Error())
 	}
 	return q, nil
 }
@@ -120,11 +108,6 @@ func (s *Server) sectorsPageHandler(q *request) error {
 		orgs, err := audit.ReadOrgs(strings.NewReader("organisation,sector,asns\n"+p.Orgs), "the list")
 		if err != nil {
 			return badRequest("%s", err.Error())
-		}
-		for _, o := range orgs {
-			if len(o.PeeringDB) > 0 {
-				return badRequest("%s: PeeringDB organisations are resolved by `observatory audit sectors --peeringdb` only", o.Name)
-			}
 		}
 		if p.Rows, err = s.shared.Sectors(q.ctx(), &q.who.Principal, m, orgs); err != nil {
 			return refusal(err)

@@ -57,7 +57,20 @@ func TestWeb_Audit(t *testing.T) {
 	if !strings.Contains(empty, `action="/audit"`) || strings.Contains(empty, `id="providers"`) {
 		t.Errorf("GET /audit without networks: want the form alone")
 	}
-	for _, bad := range []string{"/audit?asn=ASX", "/audit?prefix=300.0.0.0/8", "/audit?asn=0"} {
+	var byOrg wire.Audit
+	e.apiJSON(t, e.partner, "/api/v2/audits?org=42", &byOrg)
+	if len(byOrg.Networks) != 1 || byOrg.Networks[0].ASN != 64501 || byOrg.Networks[0].Organisation.PeeringDB != 42 ||
+		byOrg.Query.Org != 42 || len(byOrg.Providers) != len(api.Providers) {
+		t.Errorf("API audit of organisation 42: %+v, want AS64501 with its providers", byOrg.Networks)
+	}
+	if _, asnPage := get(t, cl, e.srv.URL, "/asn/AS64501"); !strings.Contains(asnPage, `data-org="42">Example US Holdings &lt;b&gt; (PeeringDB organisation 42)`) {
+		t.Errorf("GET /asn/AS64501: the organisation is not shown, escaped")
+	}
+	_, orgPage := get(t, cl, e.srv.URL, "/audit?org=42")
+	if strings.Count(orgPage, `data-risk=`) != len(api.Providers) || !strings.Contains(orgPage, `value="42"`) {
+		t.Errorf("GET /audit?org=42: want the providers of AS64501 and the form filled")
+	}
+	for _, bad := range []string{"/audit?asn=ASX", "/audit?prefix=300.0.0.0/8", "/audit?asn=0", "/audit?org=x", "/audit?org=-1"} {
 		if status, _ := get(t, cl, e.srv.URL, bad); status != 400 {
 			t.Errorf("GET %s: %d, want 400", bad, status)
 		}
@@ -102,7 +115,17 @@ func TestWeb_Sectors(t *testing.T) {
 		}
 	}
 	cl := e.client(t, e.sec)
-	for _, bad := range []string{"Bank,finance", "Bank,,AS1", "Bank,finance,ASX", "Bank,finance,peeringdb:42"} {
+	// A PeeringDB organisation stands for the networks the month's
+	// records give it: organisation 42 is AS64501's.
+	_, byOrg := get(t, cl, e.srv.URL, "/audit/sectors?orgs="+url.QueryEscape("Example US,Finance,peeringdb:42\nNobody,retail,peeringdb:43"))
+	_, byASN := get(t, cl, e.srv.URL, "/audit/sectors?orgs="+url.QueryEscape("Example US,Finance,AS64501"))
+	if text(byOrg, `<tr data-sector="finance">`) != text(byASN, `<tr data-sector="finance">`) || text(byASN, `<tr data-sector="finance">`) == "" {
+		t.Errorf("sectors: peeringdb:42 gives %q, AS64501 %q", text(byOrg, `<tr data-sector="finance">`), text(byASN, `<tr data-sector="finance">`))
+	}
+	if !strings.Contains(byOrg, "Nobody: no ASN, and no network of its PeeringDB organisations this month") {
+		t.Errorf("sectors: an organisation without networks is not reported")
+	}
+	for _, bad := range []string{"Bank,finance", "Bank,,AS1", "Bank,finance,ASX", "Bank,finance,peeringdb:x"} {
 		if status, _ := get(t, cl, e.srv.URL, "/audit/sectors?orgs="+url.QueryEscape(bad)); status != 400 {
 			t.Errorf("GET /audit/sectors with %q: %d, want 400", bad, status)
 		}

@@ -83,8 +83,9 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 			rec(asnRIPE, "RIPE-NCC-AS Réseaux IP Européens", "NL", "Europe", "Western Europe", "RIPE NCC", true, 0.95),
 			rec(asnGoogle, "GOOGLE", "US", "Americas", "Northern America", "ARIN", true, 0.9),
 			withROV(rec(asnNL, "EXAMPLE-NL", "NL", "Europe", "Western Europe", "RIPE NCC", false, 0.85)),
-			rec(asnUS, "EXAMPLE-US <script>", "US", "Americas", "Northern America", "ARIN", false, 0.7),
+			withOrg(rec(asnUS, "EXAMPLE-US <script>", "US", "Americas", "Northern America", "ARIN", false, 0.7)),
 		},
+		Orgs:      []store.ASNOrg{{ASN: asnUS, Org: exampleOrg}},
 		Incidents: []store.Incident{inc("3333-M2-1", asnRIPE), inc("15169-M2-1", asnGoogle), inc("64500-M2-1", asnNL), inc("64501-M2-1", asnUS)},
 		Routes: []store.Route{route(asnRIPE, "193.0.0.0/21", "valid"), route(asnRIPE, "2001:67c:2e8::/48", "valid"),
 			route(asnGoogle, "8.8.8.0/24", "valid"), route(asnNL, "192.0.2.0/24", "invalid-asn"),
@@ -281,5 +282,14 @@ func (w testWriter) Write(p []byte) (int, error) {
 func withROV(a store.ASN) store.ASN {
 	a.ROV, a.ROVDropped, a.ROVConfidence = "deploys", 5, 5.0/7
 	a.Leak = store.LeakProtection{Verdict: "protects", CustomerRoutes: 12, ASPA: true, ASPAProviders: 2}
+	return a
+}
+
+// exampleOrg is the PeeringDB organisation of AS64501 (Month.Orgs).
+var exampleOrg = store.Org{ID: 42, Name: "Example US Holdings <b>"}
+
+// withOrg gives a the PeeringDB organisation 42.
+func withOrg(a store.ASN) store.ASN {
+	a.Org = exampleOrg
 	return a
 }

@@ -35,8 +35,8 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 			`+metrics+`, a.score_ids, a.score_values, a.score_has_data, a.score_levels, `+evidence+`,
 			a.cone, a.space4, a.space6, a.rov, a.rov_propagated, a.rov_dropped, a.rov_confidence,
 			a.leak, a.leaks, a.customer_leaks, a.customer_routes, a.aspa, a.aspa_providers, a.aspa_missing,
-			a.org_id, a.org_name
-			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
+			COALESCE(o.org_id, 0), COALESCE(o.org_name, '')
+			FROM asns a LEFT JOIN asn_orgs o ON o.month_id = a.month_id AND o.asn = a.asn WHERE `+where+` ORDER BY a.asn`, args...)
 	})
 	return done(out, err, "ASNs", month, spec)
 }

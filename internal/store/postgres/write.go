@@ -60,6 +60,7 @@ func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
 		{"copy incidents", w.incidents},
 		{"copy routes", w.routes},
 		{"copy upstreams", w.upstreams},
+		{"copy organisations", w.orgs},
 		{"copy ROA statistics", w.roaStats},
 		{"copy aggregates", w.aggregates},
 		{"copy participants", w.participants},
@@ -94,7 +95,7 @@ type writer struct {
 
 // monthTables are the tables of month records, keyed by month_id.
 var monthTables = []string{"month_inputs", "asns", "incidents", "routes",
-	"roa_stats", "aggregates", "participants", "upstreams"}
+	"roa_stats", "aggregates", "participants", "upstreams", "asn_orgs"}
 
 // meta waits for any other writer of the month, deletes the previous
 // version with all its records, and inserts the new months row. Without the
@@ -189,8 +190,7 @@ func (w *writer) asns(m *store.Month) error {
 		"peers", "announced", "metric_ids", "metric_raws", "metric_scores", "metric_has_data", "metric_counted",
 		"score_ids", "score_values", "score_has_data", "score_levels", "metric_evidence",
 		"cone", "space4", "space6", "rov", "rov_propagated", "rov_dropped", "rov_confidence",
-		"leak", "leaks", "customer_leaks", "customer_routes", "aspa", "aspa_providers", "aspa_missing",
-		"org_id", "org_name"}, len(m.ASNs), func(i int, r []any) {
+		"leak", "leaks", "customer_leaks", "customer_routes", "aspa", "aspa_providers", "aspa_missing"}, len(m.ASNs), func(i int, r []any) {
 		a := &m.ASNs[order[i]]
 		ms.set(a.Metrics)
 		ss.set(a.Scores)
@@ -203,7 +203,6 @@ func (w *writer) asns(m *store.Month) error {
 		l := &a.Leak
 		r[26], r[27], r[28], r[29], r[30], r[31], r[32] = l.Verdict, int64(l.Originated), int64(l.CustomerLeaks),
 			int64(l.CustomerRoutes), l.ASPA, int64(l.ASPAProviders), int64(l.ASPAMissing)
-		r[33], r[34] = int64(a.Org.ID), a.Org.Name
 	})
 }
 
@@ -332,4 +331,12 @@ func textList(ss []string) any {
 		return nil
 	}
 	return ss
+}
+
+// orgs copies the PeeringDB organisations of the month's networks.
+func (w *writer) orgs(m *store.Month) error {
+	return w.copyRows("asn_orgs", []string{"asn", "org_id", "org_name"}, len(m.Orgs), func(i int, r []any) {
+		o := &m.Orgs[i]
+		r[0], r[1], r[2] = int64(o.ASN), int64(o.Org.ID), o.Org.Name
+	})
 }

@@ -30,8 +30,8 @@ func (s *Store) ASNs(ctx context.Context, month time.Time, spec string, f store.
 		}, `SELECT a.asn, a.holder, a.country, a.rir, a.region, a.sub_region, a.participant, a.peers, a.announced,
 			a.cone, a.space4, a.space6, a.rov, a.rov_propagated, a.rov_dropped, a.rov_confidence,
 			a.leak, a.leaks, a.customer_leaks, a.customer_routes, a.aspa, a.aspa_providers, a.aspa_missing,
-			a.org_id, a.org_name
-			FROM asns a WHERE `+where+` ORDER BY a.asn`, args...)
+			COALESCE(o.org_id, 0), COALESCE(o.org_name, '')
+			FROM asns a LEFT JOIN asn_orgs o ON o.month_id = a.month_id AND o.asn = a.asn WHERE `+where+` ORDER BY a.asn`, args...)
 		if err != nil || len(out) == 0 {
 			return err
 		}

@@ -229,6 +229,20 @@ func (s *Store) AllRoutes(ctx context.Context, month time.Time, spec string) ([]
 	return done(out, err, "routes", month, spec)
 }
 
+// Orgs returns the month's PeeringDB organisations, by ASN.
+func (s *Store) Orgs(ctx context.Context, month time.Time, spec string) ([]store.ASNOrg, error) {
+	var out []store.ASNOrg
+	err := s.inMonth(ctx, month, spec, func(q querier, id int64) error {
+		return each(ctx, q, func(rows *sql.Rows) error {
+			var o store.ASNOrg
+			err := rows.Scan(&o.ASN, intOf(&o.Org.ID), &o.Org.Name)
+			out = append(out, o)
+			return err
+		}, `SELECT asn, org_id, org_name FROM asn_orgs WHERE month_id = ? ORDER BY asn`, id)
+	})
+	return done(out, err, "organisations", month, spec)
+}
+
 // Upstreams returns the month's upstream records of an ASN, or of every
 // ASN for 0, by ASN and position.
 func (s *Store) Upstreams(ctx context.Context, month time.Time, spec string, asn uint32) ([]store.Upstream, error) {

@@ -49,6 +49,7 @@ func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
 		{"insert incidents", w.incidents},
 		{"insert routes", w.routes},
 		{"insert upstreams", w.upstreams},
+		{"insert organisations", w.orgs},
 		{"insert ROA statistics", w.roaStats},
 		{"insert aggregates", w.aggregates},
 		{"insert participants", w.participants},
@@ -123,14 +124,14 @@ func (w *writer) asns(m *store.Month) error {
 	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(m.ASNs[i].ASN, m.ASNs[j].ASN) })
 	asns := w.batch("asns", "asn", "holder", "country", "rir", "region", "sub_region", "participant", "peers", "announced",
 		"cone", "space4", "space6", "rov", "rov_propagated", "rov_dropped", "rov_confidence",
-		"leak", "leaks", "customer_leaks", "customer_routes", "aspa", "aspa_providers", "aspa_missing", "org_id", "org_name")
+		"leak", "leaks", "customer_leaks", "customer_routes", "aspa", "aspa_providers", "aspa_missing")
 	for _, i := range order {
 		a := &m.ASNs[i]
 		if err := asns.add(int64(a.ASN), a.Holder, a.Country, a.RIR, a.Region, a.SubRegion,
 			b2i(a.Participant), int64(a.Peers), int64(a.Announced), int64(a.Cone), a.Space4, a.Space6,
 			a.ROV, int64(a.ROVPropagated), int64(a.ROVDropped), a.ROVConfidence,
 			a.Leak.Verdict, int64(a.Leak.Originated), int64(a.Leak.CustomerLeaks), int64(a.Leak.CustomerRoutes),
-			b2i(a.Leak.ASPA), int64(a.Leak.ASPAProviders), int64(a.Leak.ASPAMissing), int64(a.Org.ID), a.Org.Name); err != nil {
+			b2i(a.Leak.ASPA), int64(a.Leak.ASPAProviders), int64(a.Leak.ASPAMissing)); err != nil {
 			return err
 		}
 	}
@@ -363,4 +364,15 @@ func insertSQL(table string, cols []string, rows int) string {
 		sb.WriteString(row)
 	}
 	return sb.String()
+}
+
+// orgs inserts the PeeringDB organisations of the month's networks.
+func (w *writer) orgs(m *store.Month) error {
+	b := w.batch("asn_orgs", "asn", "org_id", "org_name")
+	for _, o := range m.Orgs {
+		if err := b.add(int64(o.ASN), int64(o.Org.ID), o.Org.Name); err != nil {
+			return err
+		}
+	}
+	return b.close()
 }

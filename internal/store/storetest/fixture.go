@@ -42,6 +42,7 @@ func fullMonth(month time.Time, spec string) *store.Month {
 		Aggregates:   fullAggregates(),
 		Participants: fullParticipants(),
 		Upstreams:    fullUpstreams(),
+		Orgs:         []store.ASNOrg{{ASN: 15169, Org: store.Org{ID: 1 << 30}}, {ASN: 64500, Org: store.Org{ID: 31337, Name: "Example Networks B.V. (Ümlaut)"}}, {ASN: 64999, Org: store.Org{ID: 31337, Name: "Example Networks B.V. (Ümlaut)"}}},
 	}
 }
 

@@ -74,6 +74,10 @@ var readers = []reader{
 		r, err := s.Upstreams(ctx, m, spec, 99)
 		return len(r), err
 	}},
+	{"Orgs", func(ctx context.Context, s store.Store, m time.Time, spec string) (int, error) {
+		r, err := s.Orgs(ctx, m, spec)
+		return len(r), err
+	}},
 	{"ROAStats", func(ctx context.Context, s store.Store, m time.Time, spec string) (int, error) {
 		r, err := s.ROAStats(ctx, m, spec, "nowhere")
 		return len(r), err

@@ -99,6 +99,9 @@ func ReadMonth(ctx context.Context, s store.Store, month time.Time, spec string)
 	if m.Upstreams, err = s.Upstreams(ctx, month, spec, 0); err != nil {
 		return nil, fmt.Errorf("read upstreams: %w", err)
 	}
+	if m.Orgs, err = s.Orgs(ctx, month, spec); err != nil {
+		return nil, fmt.Errorf("read organisations: %w", err)
+	}
 	return m, nil
 }
 
@@ -136,6 +139,7 @@ func Expected(m *store.Month) *store.Month {
 		in.Start, in.End = in.Start.UTC(), in.End.UTC()
 	}
 	w.Routes = expectedRoutes(m)
+	w.Orgs = slices.Clone(m.Orgs)
 	w.Upstreams = slices.Clone(m.Upstreams)
 	slices.SortStableFunc(w.Upstreams, func(a, b store.Upstream) int { return cmp.Compare(a.ASN, b.ASN) })
 	w.Participants = slices.Clone(m.Participants)

@@ -1,11 +1,16 @@
--- The PeeringDB organisation of each ASN's network record (store.ASN.Org):
--- its id and name, 0 and '' when PeeringDB has none, was not read, or the
--- month was ingested before.
+-- The PeeringDB organisations of a month's networks (store.Month.Orgs,
+-- store.ASN.Org): of every ASN with a record, a route or an upstream
+-- record that PeeringDB knows; read by internal/audit to audit an
+-- organisation's networks. Empty for months ingested before.
 
 -- +goose Up
-ALTER TABLE asns ADD COLUMN org_id bigint NOT NULL DEFAULT 0 CHECK (org_id >= 0);
-ALTER TABLE asns ADD COLUMN org_name text NOT NULL DEFAULT '';
+CREATE TABLE asn_orgs (
+    month_id bigint NOT NULL,
+    asn      bigint NOT NULL,
+    org_id   bigint NOT NULL CHECK (org_id > 0),
+    org_name text   NOT NULL,
+    PRIMARY KEY (month_id, asn)
+);
 
 -- +goose Down
-ALTER TABLE asns DROP COLUMN org_name;
-ALTER TABLE asns DROP COLUMN org_id;
+DROP TABLE asn_orgs;
