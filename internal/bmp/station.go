@@ -179,6 +179,7 @@ type session struct {
 	router Router
 	peers  map[peerKey]*peer
 	dec    Decoder
+	routes []mrt.Elem // of the message being applied
 	buf    []byte
 	n, off int64 // messages read, bytes read
 	counts [7]int64
@@ -420,9 +421,9 @@ func (ss *session) routeMonitoring(m *Message) error {
 	p := ss.peerFor(&m.Peer)
 	sess := p.session
 	ss.st.mu.Unlock()
-	var routes []mrt.Elem
+	ss.routes = ss.routes[:0]
 	upd, err := ss.dec.Routes(m, sess, func(e *mrt.Elem) bool {
-		routes = append(routes, *e)
+		ss.routes = append(ss.routes, *e)
 		return true
 	})
 	if err != nil {
@@ -440,7 +441,7 @@ func (ss *session) routeMonitoring(m *Message) error {
 	if upd.Announced > 0 {
 		owned = ss.ownAttrs()
 	}
-	for _, r := range routes {
+	for _, r := range ss.routes {
 		k := routeKey{r.Prefix, r.PathID}
 		ev := Event{Router: ss.router, Peer: m.Peer, Kind: KindWithdraw, Time: t}
 		if r.Kind == mrt.KindAnnounce {
