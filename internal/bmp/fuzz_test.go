@@ -21,6 +21,8 @@ func fuzzSeeds() [][]byte {
 	return [][]byte{
 		gobgpInitiation,
 		gobgpLocRIB,
+		gobgpPrePolicy[1],
+		gobgpPrePolicy[3],
 		bmptest.PeerUp(peer4, id, 179, 40000, open4, open4),
 		bmptest.PeerUp(peer6, netip.MustParseAddr("2001:db8::9"), 179, 40000, open4, bmptest.Open(65002, id)),
 		bmptest.RouteMonitoring(peer6, mrttest.Update([]byte{0x18, 192, 0, 2}, slices.Concat(origin, mrttest.ASPath4(65002), mp), nil)),

@@ -337,7 +337,7 @@ func TestParsePeerDown(t *testing.T) {
 		text   string
 		err    bool
 	}{
-		{"local notification", 1, bmptest.Notification(6, 2), "local system closed the session with a NOTIFICATION", false},
+		{"local notification", 1, bmptest.Notification(6, 2), "local system closed the session with a NOTIFICATION (Cease, subcode 2)", false},
 		{"local FSM event", 2, []byte{0, 18}, "local system closed the session (FSM event 18)", false},
 		{"remote without data", 4, nil, "remote system closed the session without a NOTIFICATION", false},
 		{"deconfigured", 5, nil, "peer de-configured", false},

@@ -173,6 +173,9 @@ type PeerDown struct {
 	Reason uint8
 	// Notification is the BGP NOTIFICATION (reasons 1 and 3), whole.
 	Notification []byte
+	// Code and Subcode are the NOTIFICATION's error code and subcode
+	// (RFC 4271 §4.5).
+	Code, Subcode uint8
 	// FSMEvent is the FSM event code of reason 2.
 	FSMEvent uint16
 }
@@ -186,14 +189,14 @@ func ParsePeerDown(body []byte) (PeerDown, error) {
 	data := body[1:]
 	switch d.Reason {
 	case DownLocalNotify, DownRemoteNotify:
-		typ, _, err := bgp.SplitMessage(data)
+		typ, n, err := bgp.SplitMessage(data)
 		if err != nil {
 			return d, fmt.Errorf("peer down reason %d: %w", d.Reason, err)
 		}
-		if typ != bgp.MsgNotification {
-			return d, fmt.Errorf("peer down reason %d: %w: BGP message type %d, want NOTIFICATION", d.Reason, ErrBadMessage, typ)
+		if typ != bgp.MsgNotification || len(n) < 2 {
+			return d, fmt.Errorf("peer down reason %d: %w: BGP message type %d of %d bytes, want NOTIFICATION", d.Reason, ErrBadMessage, typ, len(n))
 		}
-		d.Notification = data
+		d.Notification, d.Code, d.Subcode = data, n[0], n[1]
 	case DownLocalNoNotify:
 		if len(data) < 2 {
 			return d, fmt.Errorf("peer down reason 2: %w: FSM event code of %d bytes", ErrBadMessage, len(data))
@@ -207,11 +210,11 @@ func ParsePeerDown(body []byte) (PeerDown, error) {
 func (d PeerDown) ReasonText() string {
 	switch d.Reason {
 	case DownLocalNotify:
-		return "local system closed the session with a NOTIFICATION"
+		return "local system closed the session with a NOTIFICATION " + d.notification()
 	case DownLocalNoNotify:
 		return fmt.Sprintf("local system closed the session (FSM event %d)", d.FSMEvent)
 	case DownRemoteNotify:
-		return "remote system closed the session with a NOTIFICATION"
+		return "remote system closed the session with a NOTIFICATION " + d.notification()
 	case DownRemoteNoNotify:
 		return "remote system closed the session without a NOTIFICATION"
 	case DownDeconfigured:
@@ -266,4 +269,15 @@ func statValue(t uint16, v []byte) Stat {
 		s.AFI, s.SAFI, s.Value = bgp.AFI(binary.BigEndian.Uint16(v)), bgp.SAFI(v[2]), binary.BigEndian.Uint64(v[3:])
 	}
 	return s
+}
+
+// notification names a NOTIFICATION's code (RFC 4271 §4.5) and subcode.
+func (d PeerDown) notification() string {
+	names := [...]string{1: "Message Header Error", 2: "OPEN Message Error", 3: "UPDATE Message Error",
+		4: "Hold Timer Expired", 5: "Finite State Machine Error", 6: "Cease", 7: "ROUTE-REFRESH Message Error"}
+	name := fmt.Sprintf("code %d", d.Code)
+	if int(d.Code) < len(names) && names[d.Code] != "" {
+		name = names[d.Code]
+	}
+	return fmt.Sprintf("(%s, subcode %d)", name, d.Subcode)
 }
