@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -103,10 +104,20 @@ type gobgpRIB map[string][]struct {
 	} `json:"attrs"`
 }
 
-// bestPaths returns "prefix|path" of gobgp's best path per prefix.
+// bestPaths returns "prefix|path" of gobgp's best path per prefix, IPv4
+// and IPv6.
 func (g *gobgpd) bestPaths(t *testing.T) map[string]bool {
 	t.Helper()
-	out, err := g.run("global", "rib", "-a", "ipv4", "-j")
+	best := map[string]bool{}
+	for _, family := range []string{"ipv4", "ipv6"} {
+		maps.Copy(best, g.familyBest(t, family))
+	}
+	return best
+}
+
+func (g *gobgpd) familyBest(t *testing.T, family string) map[string]bool {
+	t.Helper()
+	out, err := g.run("global", "rib", "-a", family, "-j")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +182,7 @@ func stationSet(ts *testStation) map[string]bool {
 // withdrawal; and that stopping gobgpd ends the session, every route
 // withdrawn and the peer reported down.
 func TestStation_GoBGP(t *testing.T) {
-	routes := readRIB(t, namexRIB)
+	routes := append(readRIB(t, namexRIB), readRIB(t, namexRIB6)...)
 	injected := map[string]bool{} // "prefix|path" of every route of the file
 	prefixes := map[string]bool{}
 	for _, r := range routes {
@@ -205,14 +216,29 @@ func TestStation_GoBGP(t *testing.T) {
 	drain(ts, folded, 300*time.Millisecond) // the last best-path changes
 	want = g.bestPaths(t)
 	got := stationSet(ts)
-	t.Logf("%d routes injected (%d prefixes); gobgp's Loc-RIB and the station's table: %d and %d routes, %.2f s after the inject",
-		len(routes), len(prefixes), len(want), len(got), time.Since(start).Seconds())
+	t.Logf("%d routes injected (%d prefixes, %d IPv6); gobgp's Loc-RIB and the station's table: %d and %d routes, %.2f s after the inject",
+		len(routes), len(prefixes), prefixes6(prefixes), len(want), len(got), time.Since(start).Seconds())
 	diffSets(t, "station table vs gobgp global rib (best)", want, got)
 	fromEvents := map[string]bool{}
 	for p, path := range folded {
 		fromEvents[p+"|"+path] = true
 	}
 	diffSets(t, "events folded vs station table", got, fromEvents)
+	v6 := 0
+	for _, tb := range ts.Tables() {
+		for _, r := range tb.Routes {
+			if !r.Prefix.Addr().Is6() {
+				continue
+			}
+			v6++
+			if nh, ok := r.NextHop(); !r.FromMP || !ok || !nh.Is6() {
+				t.Errorf("IPv6 route %s: from MP_REACH %v, next hop %v", r.Prefix, r.FromMP, nh)
+			}
+		}
+	}
+	if v6 != prefixes6(prefixes) {
+		t.Errorf("station holds %d IPv6 routes, want %d", v6, prefixes6(prefixes))
+	}
 	for r := range got {
 		if !injected[r] {
 			t.Errorf("station route %s is not in the injected RIB", r)
@@ -263,6 +289,17 @@ func TestStation_GoBGP(t *testing.T) {
 	if !strings.Contains(ts.logs.String(), "sys_name=GoBGP") {
 		t.Errorf("gobgpd's Initiation not read:\n%s", ts.logs)
 	}
+}
+
+// prefixes6 counts the IPv6 prefixes of a set.
+func prefixes6(set map[string]bool) int {
+	n := 0
+	for p := range set {
+		if strings.Contains(p, ":") {
+			n++
+		}
+	}
+	return n
 }
 
 // drain applies the events that arrive within quiet of each other.

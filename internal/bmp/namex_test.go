@@ -13,10 +13,14 @@ import (
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
-// namexRIB is a small real RIB: the NAMEX route server (OpenBGPD), 2020,
-// TABLE_DUMP v1 IPv4, 3,426 routes of 94 peers, 2,929 prefixes
+// namexRIB and namexRIB6 are small real RIBs of the NAMEX route server
+// (OpenBGPD), 2020, TABLE_DUMP v1: IPv4, 3,426 routes of 94 peers, 2,929
+// prefixes; IPv6, 432 routes of 57 peers, 359 prefixes
 // (shared/data/PROVENANCE.md).
-const namexRIB = "mrt/ribs/namex-bgpd-rib-inet.mrt"
+const (
+	namexRIB  = "mrt/ribs/namex-bgpd-rib-inet.mrt"
+	namexRIB6 = "mrt/ribs/namex-bgpd-rib-inet6.mrt"
+)
 
 // ribRoute is one route of the RIB with its attributes re-encoded for a
 // 4-octet session: ORIGIN, AS_PATH (AS4_PATH merged), NEXT_HOP and
@@ -49,7 +53,7 @@ func readRIB(tb testing.TB, rel string) []ribRoute {
 }
 
 // encodeAttrs writes the attributes of a with standard flags and 4-octet
-// ASNs.
+// ASNs, an IPv6 next hop in an MP_REACH_NLRI without NLRI.
 func encodeAttrs(a *bgp.Attrs) []byte {
 	b := mrttest.Attr(0x40, 1, []byte{byte(a.Origin)})
 	var path []byte
@@ -60,8 +64,16 @@ func encodeAttrs(a *bgp.Attrs) []byte {
 		}
 	}
 	b = append(b, mrttest.Attr(0x40, 2, path)...)
-	nh := a.NextHop.As4()
-	b = append(b, mrttest.Attr(0x40, 3, nh[:])...)
+	if nh, ok := a.MPReach.NextHopAddr(); ok && nh.Is6() {
+		// The full MP_REACH_NLRI (AFI, SAFI, next hop, no NLRI): gobgp 3.10's
+		// inject misreads RFC 6396 §4.3.4's abbreviated form (next-hop
+		// length and next hop only) as a family "AFI 4128".
+		v := append([]byte{0, 2, 1, 16}, nh.AsSlice()...)
+		b = append(b, mrttest.Attr(0x80, 14, append(v, 0))...)
+	} else {
+		v4 := a.NextHop.As4()
+		b = append(b, mrttest.Attr(0x40, 3, v4[:])...)
+	}
 	if len(a.Communities) > 0 {
 		b = append(b, mrttest.Attr(0xc0, 8, a.Communities)...)
 	}
@@ -105,7 +117,11 @@ func writeTDv2(tb testing.TB, path string, routes []ribRoute, pad int) {
 	out := mrttest.Record(ts, mrttest.TypeTableDumpV2, 1, 0, mrttest.PeerIndex(netip.MustParseAddr("127.0.0.1"), "", peers))
 	var last []byte
 	for seq, p := range order {
-		last = mrttest.Record(ts, mrttest.TypeTableDumpV2, 2, 0, mrttest.RIB(uint32(seq), p, false, byPrefix[p]))
+		sub := uint16(2) // RIB_IPV4_UNICAST
+		if p.Addr().Is6() {
+			sub = 4 // RIB_IPV6_UNICAST
+		}
+		last = mrttest.Record(ts, mrttest.TypeTableDumpV2, sub, 0, mrttest.RIB(uint32(seq), p, false, byPrefix[p]))
 		out = append(out, last...)
 	}
 	for range pad {
@@ -116,8 +132,9 @@ func writeTDv2(tb testing.TB, path string, routes []ribRoute, pad int) {
 	}
 }
 
-// monitoringMessages builds one Route Monitoring message per route, as a
-// router exporting its pre-policy Adj-RIB-In of each peer would send them.
+// monitoringMessages builds one Route Monitoring message per IPv4 route,
+// as a router exporting its pre-policy Adj-RIB-In of each peer would send
+// them.
 func monitoringMessages(routes []ribRoute) [][]byte {
 	out := make([][]byte, len(routes))
 	for i, r := range routes {
