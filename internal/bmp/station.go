@@ -358,6 +358,10 @@ func (ss *session) peerUp(m *Message) error {
 	ss.st.mu.Lock()
 	defer ss.st.mu.Unlock()
 	p := ss.peerFor(&m.Peer)
+	// A Peer Up starts a new BGP session: routes kept from an earlier one
+	// (whose Peer Down was missed, or that the station joined late) are
+	// gone, and the router sends the new session's table.
+	ss.withdrawAll(p, peerTime(&m.Peer, time.Now()))
 	p.up, p.hdr, p.session = true, m.Peer, Negotiate(sent, recv, m.Peer.AdjRIBOut())
 	ss.st.emit(Event{Router: ss.router, Peer: m.Peer, Kind: KindPeerUp, Time: peerTime(&m.Peer, time.Now()),
 		Reason: fmt.Sprintf("local %s port %d, remote port %d", u.LocalAddr, u.LocalPort, u.RemotePort)})

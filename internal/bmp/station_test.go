@@ -291,3 +291,20 @@ func TestStation_Tables(t *testing.T) {
 		t.Errorf("Tables() mismatch (-want +got):\n%s", d)
 	}
 }
+
+// TestStation_PeerUpAgain: a second Peer Up without a Peer Down between
+// them starts a new session: the old session's routes are withdrawn.
+func TestStation_PeerUpAgain(t *testing.T) {
+	ts := startStation(t)
+	c := dial(t, ts.addr)
+	open := bmptest.Open(64512, rid, bmptest.AS4(64512))
+	up := bmptest.PeerUp(peer4, rid, 179, 40000, open, bmptest.Open(65001, peer4.BGPID, bmptest.AS4(65001)))
+	if err := c.Send(announce(peer4, []byte{0x18, 192, 0, 2}, 65001), up, announce(peer4, []byte{0x18, 192, 0, 3}, 65001)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"announce 192.0.2.1 192.0.2.0/24 id=0 [65001]", "withdraw 192.0.2.1 192.0.2.0/24 id=0", "peer-up 192.0.2.1",
+		"announce 192.0.2.1 192.0.3.0/24 id=0 [65001]"}
+	if d := cmp.Diff(want, ts.next(t, 4)); d != "" {
+		t.Errorf("events mismatch (-want +got):\n%s", d)
+	}
+}
