@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -48,13 +49,27 @@ func BenchmarkStation_Session(b *testing.B) {
 	stream := slices.Concat(monitoringMessages(routes)...)
 	b.SetBytes(int64(len(stream)))
 	b.ReportAllocs()
-	for b.Loop() {
+	run := func() *session {
 		ss := &session{st: &Station{}, r: bufio.NewReader(bytes.NewReader(stream)), peers: map[peerKey]*peer{}}
 		if err := ss.run(); err != nil || ss.damaged != 0 {
 			b.Fatal(err, ss.damaged)
 		}
+		return ss
+	}
+	for b.Loop() {
+		run()
 	}
 	reportRoutes(b, len(routes))
+	// What the tables keep: the heap a session holds once it has read
+	// the routes, per route.
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	ss := run()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(routes)), "kept-B/route")
+	runtime.KeepAlive(ss)
 }
 
 // BenchmarkScanner_NamexRIB is the reference: the MRT reader on the same

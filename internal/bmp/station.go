@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/observatory-net/observatory/internal/bgp"
 	"github.com/observatory-net/observatory/internal/inputerr"
 	"github.com/observatory-net/observatory/internal/mrt"
 )
@@ -98,26 +97,11 @@ func (s *Station) Tables() []Table {
 	for ss := range s.sessions {
 		for _, p := range ss.peers {
 			for _, v := range p.views {
-				t := Table{Router: ss.router, Peer: v.hdr}
-				for _, r := range v.routes {
-					t.Routes = append(t.Routes, r)
-				}
-				slices.SortFunc(t.Routes, compareRoutes)
-				out = append(out, t)
+				out = append(out, Table{Router: ss.router, Peer: v.hdr, Routes: v.elems()})
 			}
 		}
 	}
 	return out
-}
-
-func compareRoutes(a, b mrt.Elem) int {
-	if c := a.Prefix.Addr().Compare(b.Prefix.Addr()); c != 0 {
-		return c
-	}
-	if c := a.Prefix.Bits() - b.Prefix.Bits(); c != 0 {
-		return c
-	}
-	return int(int64(a.PathID) - int64(b.PathID))
 }
 
 // emit hands an event to the handler; the caller holds s.mu.
@@ -180,6 +164,7 @@ type session struct {
 	peers  map[peerKey]*peer
 	dec    Decoder
 	routes []mrt.Elem // of the message being applied
+	attrs  interner
 	buf    []byte
 	n, off int64 // messages read, bytes read
 	counts [7]int64
@@ -205,17 +190,6 @@ type peer struct {
 	hdr     PeerHeader
 	session Session
 	views   map[uint8]*view
-}
-
-// view is one RIB of a peer.
-type view struct {
-	hdr    PeerHeader
-	routes map[routeKey]mrt.Elem
-}
-
-type routeKey struct {
-	prefix netip.Prefix
-	pathID uint32
 }
 
 func newSession(st *Station, c net.Conn) *session {
@@ -389,16 +363,11 @@ func (ss *session) peerDown(m *Message) error {
 // The caller holds the lock.
 func (ss *session) withdrawAll(p *peer, t time.Time) {
 	for _, v := range p.views {
-		routes := make([]mrt.Elem, 0, len(v.routes))
-		for _, r := range v.routes {
-			routes = append(routes, r)
-		}
-		slices.SortFunc(routes, compareRoutes)
-		for _, r := range routes {
+		for _, r := range v.elems() {
 			r.Kind, r.Attrs = mrt.KindWithdraw, nil
 			ss.st.emit(Event{Router: ss.router, Peer: v.hdr, Kind: KindWithdraw, Route: r, Time: t})
 		}
-		clear(v.routes)
+		v.clear(&ss.attrs)
 	}
 }
 
@@ -441,21 +410,23 @@ func (ss *session) routeMonitoring(m *Message) error {
 		return nil
 	}
 	v := p.view(&m.Peer)
-	var owned *bgp.Attrs
-	if upd.Announced > 0 {
-		owned = ss.ownAttrs()
-	}
-	for _, r := range ss.routes {
-		k := routeKey{r.Prefix, r.PathID}
+	var a *shared
+	for i := range ss.routes {
+		r := &ss.routes[i]
 		ev := Event{Router: ss.router, Peer: m.Peer, Kind: KindWithdraw, Time: t}
 		if r.Kind == mrt.KindAnnounce {
-			r.Attrs, ev.Kind = owned, KindAnnounce
-			v.routes[k] = r
+			if a == nil {
+				a = ss.attrs.get(ss.dec.attrs.Raw, ss.dec.ASSize())
+			} else {
+				a.refs++
+			}
+			v.put(&ss.attrs, r, a)
+			r.Attrs, ev.Kind = &a.a, KindAnnounce
 		} else {
+			v.remove(&ss.attrs, r)
 			r.Attrs = nil
-			delete(v.routes, k)
 		}
-		ev.Route = r
+		ev.Route = *r
 		ss.st.emit(ev)
 	}
 	return nil
@@ -469,18 +440,9 @@ func (p *peer) view(h *PeerHeader) *view {
 	}
 	v := p.views[f]
 	if v == nil {
-		v = &view{hdr: *h, routes: map[routeKey]mrt.Elem{}}
+		v = &view{hdr: *h, routes: map[routeKey]stored{}}
 		p.views[f] = v
 	}
 	return v
 }
 
-// ownAttrs copies the decoder's attributes into storage of their own, for
-// the table and the events to keep.
-func (ss *session) ownAttrs() *bgp.Attrs {
-	raw := append([]byte(nil), ss.dec.attrs.Raw...)
-	a := new(bgp.Attrs)
-	// The bytes decoded a moment ago at this width, so this cannot fail.
-	a.Decode(raw, bgp.DecodeOptions{ASSize: ss.dec.ASSize()}) //nolint:errcheck
-	return a
-}

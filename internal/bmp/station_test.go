@@ -1,12 +1,14 @@
 package bmp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -306,5 +308,37 @@ func TestStation_PeerUpAgain(t *testing.T) {
 		"announce 192.0.2.1 192.0.3.0/24 id=0 [65001]"}
 	if d := cmp.Diff(want, ts.next(t, 4)); d != "" {
 		t.Errorf("events mismatch (-want +got):\n%s", d)
+	}
+}
+
+// TestSession_SharedAttributes: routes whose UPDATEs carry the same
+// attribute bytes share one decoded copy, counted, and forgotten when the
+// last route holding it goes.
+func TestSession_SharedAttributes(t *testing.T) {
+	stream := slices.Concat(
+		announce(peer4, []byte{0x18, 192, 0, 2}, 65001, 64496),
+		announce(peer4, []byte{0x18, 192, 0, 3}, 65001, 64496),
+		announce(peer4, []byte{0x18, 192, 0, 4, 0x18, 192, 0, 5}, 65001, 64496),
+		announce(peer4, []byte{0x18, 192, 0, 5}, 65001, 64499), // replaces 192.0.5.0/24
+	)
+	ss := &session{st: &Station{}, r: bufio.NewReader(bytes.NewReader(stream)), peers: map[peerKey]*peer{}}
+	if err := ss.run(); err != nil {
+		t.Fatal(err)
+	}
+	refs := func() map[string]int {
+		out := map[string]int{}
+		for _, s := range ss.attrs.m[1] {
+			out[s.a.Path.String()] = s.refs
+		}
+		return out
+	}
+	if d := cmp.Diff(map[string]int{"65001 64496": 3, "65001 64499": 1}, refs()); d != "" {
+		t.Errorf("shared attributes mismatch (-want +got):\n%s", d)
+	}
+	ss.st.mu.Lock()
+	ss.end("test")
+	ss.st.mu.Unlock()
+	if n := len(ss.attrs.m[1]); n != 0 {
+		t.Errorf("%d attribute sets left after the session ended: %v", n, refs())
 	}
 }
