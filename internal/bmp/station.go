@@ -445,4 +445,3 @@ func (p *peer) view(h *PeerHeader) *view {
 	}
 	return v
 }
-
