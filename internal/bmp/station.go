@@ -186,7 +186,6 @@ const viewFlags = FlagL | FlagO
 
 // peer is a monitored peer: its session parameters and its tables.
 type peer struct {
-	up      bool
 	hdr     PeerHeader
 	session Session
 	views   map[uint8]*view
@@ -336,7 +335,7 @@ func (ss *session) peerUp(m *Message) error {
 	// (whose Peer Down was missed, or that the station joined late) are
 	// gone, and the router sends the new session's table.
 	ss.withdrawAll(p, peerTime(&m.Peer, time.Now()))
-	p.up, p.hdr, p.session = true, m.Peer, Negotiate(sent, recv, m.Peer.AdjRIBOut())
+	p.hdr, p.session = m.Peer, Negotiate(sent, recv, m.Peer.AdjRIBOut())
 	ss.st.emit(Event{Router: ss.router, Peer: m.Peer, Kind: KindPeerUp, Time: peerTime(&m.Peer, time.Now()),
 		Reason: fmt.Sprintf("local %s port %d, remote port %d", u.LocalAddr, u.LocalPort, u.RemotePort)})
 	return nil
