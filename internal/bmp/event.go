@@ -73,7 +73,7 @@ type Event struct {
 // peerTime returns the time of a per-peer header, or now when it is zero.
 func peerTime(p *PeerHeader, now time.Time) time.Time {
 	if p.Sec == 0 && p.Micro == 0 {
-		return now
+		return now.UTC().Truncate(time.Microsecond)
 	}
 	return time.Unix(int64(p.Sec), int64(p.Micro)*1000).UTC()
 }

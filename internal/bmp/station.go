@@ -364,6 +364,7 @@ func (ss *session) withdrawAll(p *peer, t time.Time) {
 	for _, v := range p.views {
 		for _, r := range v.elems() {
 			r.Kind, r.Attrs = mrt.KindWithdraw, nil
+			r.Time, r.Micro = uint32(t.Unix()), uint32(t.Nanosecond()/1000)
 			ss.st.emit(Event{Router: ss.router, Peer: v.hdr, Kind: KindWithdraw, Route: r, Time: t})
 		}
 		v.clear(&ss.attrs)
@@ -373,7 +374,7 @@ func (ss *session) withdrawAll(p *peer, t time.Time) {
 // end withdraws every peer's routes and reports each peer down, as the
 // session is gone. The caller holds the lock.
 func (ss *session) end(reason string) {
-	now := time.Now().UTC()
+	now := time.Now().UTC().Truncate(time.Microsecond) // as BMP times are
 	keys := make([]peerKey, 0, len(ss.peers))
 	for k := range ss.peers {
 		keys = append(keys, k)

@@ -70,13 +70,23 @@ func startStation(t *testing.T) *testStation {
 func (ts *testStation) next(t *testing.T, n int) []string {
 	t.Helper()
 	var out []string
+	for _, e := range ts.nextEvents(t, n) {
+		out = append(out, describe(e))
+	}
+	return out
+}
+
+// nextEvents returns the next n events, failing after 5 s.
+func (ts *testStation) nextEvents(t *testing.T, n int) []Event {
+	t.Helper()
+	var out []Event
 	timeout := time.After(5 * time.Second)
 	for len(out) < n {
 		select {
 		case e := <-ts.events:
-			out = append(out, describe(e))
+			out = append(out, e)
 		case <-timeout:
-			t.Fatalf("got %d of %d events: %q\nlogs:\n%s", len(out), n, out, ts.logs)
+			t.Fatalf("got %d of %d events: %v\nlogs:\n%s", len(out), n, out, ts.logs)
 		}
 	}
 	return out
@@ -208,7 +218,13 @@ func TestStation_DropMidMessage(t *testing.T) {
 			if err := c.Drop(last, cut.at); err != nil {
 				t.Fatal(err)
 			}
-			got := ts.next(t, 2)
+			evs := ts.nextEvents(t, 2)
+			got := []string{describe(evs[0]), describe(evs[1])}
+			// The session's end withdraws at the time it ended, not at the
+			// announcement's.
+			if w := evs[0].Route; time.Since(time.Unix(int64(w.Time), 0)) > time.Minute || !evs[0].Time.Equal(time.Unix(int64(w.Time), int64(w.Micro)*1000)) {
+				t.Errorf("withdrawal at %d.%06d, event at %v", w.Time, w.Micro, evs[0].Time)
+			}
 			want := []string{"withdraw 192.0.2.1 192.0.2.0/24 id=0", "peer-down 192.0.2.1 session ended"}
 			if d := cmp.Diff(want, got); d != "" {
 				t.Errorf("events mismatch (-want +got):\n%s", d)
