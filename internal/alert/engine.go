@@ -45,7 +45,15 @@ type Engine struct {
 	pending  []*prefixState // visibility below threshold, not yet raised
 	now      time.Time
 	scratch  []incKey
-	stats    Stats
+	// vrpUpdates counts VRP updates, to tell apart two identical ROA
+	// changes at the same time.
+	vrpUpdates int
+	// instant counts the incidents opened per key and opening time while
+	// the engine's time stands still, so that an incident closed and
+	// opened again within one timestamp (MRT times have whole seconds)
+	// gets a new id; it is emptied whenever the time advances.
+	instant map[instantKey]int
+	stats   Stats
 }
 
 // Stats count what an Engine did.
@@ -63,6 +71,11 @@ type prefixState struct {
 	peers int       // peers with a route of exactly w.Prefix from an expected origin
 	seen  bool      // peers reached w.MinPeers at least once
 	below time.Time // since when peers < MinPeers; zero when not below
+}
+
+type instantKey struct {
+	key    incKey
+	opened int64
 }
 
 type routeKey struct {
@@ -86,7 +99,7 @@ type incident struct {
 // no VRP, so nothing is RPKI-invalid until a VRPUpdate).
 func NewEngine(w *Watch, vrps *rpki.Snapshot, o Options) *Engine {
 	e := &Engine{watch: w, opt: o, vrps: vrps, asns: map[bgp.ASN]*ASNWatch{},
-		routes: map[routeKey]*route{}, open: map[incKey]*incident{}}
+		routes: map[routeKey]*route{}, open: map[incKey]*incident{}, instant: map[instantKey]int{}}
 	e.stats.Opened, e.stats.Closed = map[Kind]int{}, map[Kind]int{}
 	for i := range w.Prefixes {
 		e.prefixes.Insert(w.Prefixes[i].Prefix, &prefixState{w: &w.Prefixes[i]})
@@ -104,6 +117,7 @@ func (e *Engine) Observe(dst []Event, o Observation) []Event {
 	defer e.mu.Unlock()
 	if t := o.When(); t.After(e.now) {
 		e.now = t
+		clear(e.instant)
 	}
 	e.stats.Observations++
 	n := len(dst)
@@ -387,7 +401,9 @@ func (e *Engine) close(dst []Event, key incKey, inc *incident) []Event {
 func (e *Engine) newIncident(key incKey, r *route, ps *prefixState, t time.Time) *incident {
 	inc := &incident{routes: map[routeKey]struct{}{}}
 	inc.Key = key.String()
-	inc.ID = incidentID(key.kind, inc.Key, t)
+	ik := instantKey{key, t.UnixNano()}
+	inc.ID = incidentID(key.kind, inc.Key, t, e.instant[ik])
+	e.instant[ik]++
 	inc.Kind, inc.Prefix, inc.Origin, inc.Opened = key.kind, key.prefix, key.origin, t
 	if ps != nil {
 		inc.Watches = append(inc.Watches, ps.w.Name)

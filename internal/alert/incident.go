@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/bgp"
@@ -148,6 +149,7 @@ type incKey struct {
 	origin bgp.ASN
 	leaker bgp.ASN  // route-leak only
 	at     int64    // roa-change only: the update's Unix nanoseconds
+	seq    int      // roa-change only: the update's number, counted from 1
 	digest [8]byte  // roa-change only: of the changed VRPs
 	_      struct{} // keep the literal keyed
 }
@@ -162,14 +164,19 @@ func (k incKey) String() string {
 		s += "|leaker " + k.leaker.String()
 	}
 	if k.kind == ROAChange {
-		s += fmt.Sprintf("|%d|%x", k.at, k.digest)
+		s += fmt.Sprintf("|%d|%d|%x", k.at, k.seq, k.digest)
 	}
 	return s
 }
 
-// incidentID is the id of the occurrence of key opened at t: the kind and
-// 16 hex digits of a SHA-256 of the key and the time.
-func incidentID(kind Kind, key string, t time.Time) string {
-	sum := sha256.Sum256([]byte(key + "|" + t.UTC().Format(time.RFC3339Nano)))
+// incidentID is the id of the n-th (from 0) occurrence of key opened at
+// t: the kind and 16 hex digits of a SHA-256 of the key, the time and n
+// when above 0.
+func incidentID(kind Kind, key string, t time.Time, n int) string {
+	s := key + "|" + t.UTC().Format(time.RFC3339Nano)
+	if n > 0 {
+		s += "|" + strconv.Itoa(n)
+	}
+	sum := sha256.Sum256([]byte(s))
 	return string(kind) + "-" + hex.EncodeToString(sum[:8])
 }

@@ -64,6 +64,7 @@ func (e *Engine) timers(dst []Event) []Event {
 // and ASes, and re-validates every kept route.
 func (e *Engine) vrpUpdate(dst []Event, u VRPUpdate) []Event {
 	old := e.vrps
+	e.vrpUpdates++
 	e.vrps = u.Snapshot
 	added, removed := u.Added, u.Removed
 	if added == nil && removed == nil {
@@ -120,7 +121,7 @@ func (e *Engine) roaChange(dst []Event, key incKey, ps *prefixState, aw *ASNWatc
 		h.Write([]byte{0})
 	}
 	copy(key.digest[:], h.Sum(nil))
-	key.at = e.now.UnixNano()
+	key.at, key.seq = e.now.UnixNano(), e.vrpUpdates
 	inc := e.newIncident(key, nil, ps, e.now)
 	if aw != nil {
 		inc.Watches = append(inc.Watches, aw.Name)
