@@ -239,6 +239,7 @@ func (d *Dispatcher) Deliver(ctx context.Context, ev Event, channel, target stri
 	for r.Attempts = 1; ; r.Attempts++ {
 		start := time.Now()
 		retryAfter, err := d.attempt(ctx, j)
+		r.Err = err
 		if err == nil {
 			d.mu.Lock()
 			d.done[k] = true
@@ -247,7 +248,6 @@ func (d *Dispatcher) Deliver(ctx context.Context, ev Event, channel, target stri
 			log.Info("alert delivered", "attempt", r.Attempts, "elapsed", time.Since(start))
 			return r
 		}
-		r.Err = err
 		if errors.Is(err, errPermanent) || r.Attempts >= d.o.Attempts || ctx.Err() != nil {
 			d.o.Metrics.delivered(channel, ResultFailed)
 			log.Error("alert not delivered", "attempt", r.Attempts, "error", err.Error(),
