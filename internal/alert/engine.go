@@ -3,6 +3,7 @@ package alert
 import (
 	"cmp"
 	"context"
+	"maps"
 	"net/netip"
 	"slices"
 	"sync"
@@ -169,19 +170,11 @@ func (e *Engine) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := Stats{Observations: e.stats.Observations, Routes: len(e.routes),
-		Opened: maps(e.stats.Opened), Closed: maps(e.stats.Closed), Open: map[Kind]int{}}
+		Opened: maps.Clone(e.stats.Opened), Closed: maps.Clone(e.stats.Closed), Open: map[Kind]int{}}
 	for k := range e.open {
 		s.Open[k.kind]++
 	}
 	return s
-}
-
-func maps(m map[Kind]int) map[Kind]int {
-	out := make(map[Kind]int, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // Run feeds e from in until in is closed or ctx is done, passing every
