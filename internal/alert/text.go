@@ -10,15 +10,16 @@ import (
 // 192.0.2.0/25 AS64511 (example-net)".
 func Summary(ev Event) string {
 	in := ev.Incident
-	s := fmt.Sprintf("%s %s %s", ev.Type, in.Kind, subject(in))
+	s := fmt.Sprintf("%s %s %s", ev.Type, in.Kind, in.Subject())
 	if len(in.Watches) > 0 {
 		s += " (" + strings.Join(in.Watches, ", ") + ")"
 	}
 	return s
 }
 
-// subject is what the incident is about: prefix and origin, or the AS.
-func subject(in Incident) string {
+// Subject is what the incident is about: "192.0.2.0/25 AS64511", the
+// prefix alone, or the AS alone.
+func (in Incident) Subject() string {
 	switch {
 	case in.Prefix.IsValid() && in.Origin != 0:
 		return in.Prefix.String() + " " + in.Origin.String()
@@ -107,4 +108,17 @@ func vrpStrings[T fmt.Stringer](vs []T) []string {
 		out[i] = v.String()
 	}
 	return out
+}
+
+// KindTest is the kind of the test alert of TestEvent; no rule raises it.
+const KindTest Kind = "test"
+
+// TestEvent is a test alert, sent by observatory watch --webhook-test to
+// check that a receiver takes alerts: an instant incident of kind "test"
+// at now, whose id (and so idempotency key) is new each second.
+func TestEvent(now time.Time, w *Watch) Event {
+	key := "test|" + now.UTC().Format(time.RFC3339)
+	in := Incident{ID: incidentID(KindTest, key, now, 0), Key: key, Kind: KindTest, Watches: []string{w.File},
+		Opened: now, Closed: now}
+	return Event{Type: EventOpen, Time: now, Incident: in}
 }
