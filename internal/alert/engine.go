@@ -180,8 +180,11 @@ func (e *Engine) Stats() Stats {
 // Run feeds e from in until in is closed or ctx is done, passing every
 // event to emit. With tick > 0 it also observes a Tick of now() every
 // tick, so that hold timers fire while no route changes; now is the
-// injected clock (time.Now in production).
+// injected clock (nil: time.Now).
 func (e *Engine) Run(ctx context.Context, in <-chan Observation, now func() time.Time, tick time.Duration, emit func(Event)) error {
+	if now == nil {
+		now = time.Now
+	}
 	var tc <-chan time.Time
 	if tick > 0 {
 		t := time.NewTicker(tick)
