@@ -214,6 +214,9 @@ func (e *Engine) Run(ctx context.Context, in <-chan Observation, now func() time
 
 func (e *Engine) announce(dst []Event, a Announce) []Event {
 	k := routeKey{a.Peer, a.Prefix.Masked()}
+	if !k.prefix.IsValid() {
+		return dst // no prefix: nothing to keep
+	}
 	ps := e.covering(k.prefix)
 	r := e.routes[k]
 	if !e.relevant(ps, a) {

@@ -401,3 +401,13 @@ func TestEngine_deterministic(t *testing.T) {
 		t.Errorf("%d events:\n%v", len(a), briefs(a))
 	}
 }
+
+func TestEngine_noPrefixIgnored(t *testing.T) {
+	e := NewEngine(mustWatch(t, hijackWatch), nil, Options{})
+	got := feed(e, Announce{Time: at(1), Peer: peer(1), Origin: 64511}, Withdraw{Time: at(2), Peer: peer(1)},
+		Announce{Time: at(3), Peer: peer(1), Prefix: netip.MustParsePrefix("192.0.2.77/24"), Path: []bgp.ASN{65001, 64511}, Origin: 64511})
+	// The prefix with host bits is masked on entry: 192.0.2.0/24.
+	if len(got) != 1 || got[0].Incident.Prefix != netip.MustParsePrefix("192.0.2.0/24") || e.Stats().Routes != 1 {
+		t.Errorf("events %v, %d routes", briefs(got), e.Stats().Routes)
+	}
+}

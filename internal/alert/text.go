@@ -10,7 +10,10 @@ import (
 // 192.0.2.0/25 AS64511 (example-net)".
 func Summary(ev Event) string {
 	in := ev.Incident
-	s := fmt.Sprintf("%s %s %s", ev.Type, in.Kind, in.Subject())
+	s := fmt.Sprintf("%s %s", ev.Type, in.Kind)
+	if sub := in.Subject(); sub != "" {
+		s += " " + sub
+	}
 	if len(in.Watches) > 0 {
 		s += " (" + strings.Join(in.Watches, ", ") + ")"
 	}
@@ -18,15 +21,17 @@ func Summary(ev Event) string {
 }
 
 // Subject is what the incident is about: "192.0.2.0/25 AS64511", the
-// prefix alone, or the AS alone.
+// prefix alone, the AS alone, or "" (a test alert).
 func (in Incident) Subject() string {
 	switch {
 	case in.Prefix.IsValid() && in.Origin != 0:
 		return in.Prefix.String() + " " + in.Origin.String()
 	case in.Prefix.IsValid():
 		return in.Prefix.String()
+	case in.Origin != 0:
+		return in.Origin.String()
 	}
-	return in.Origin.String()
+	return ""
 }
 
 // Line is the event as one line of the terminal view (observatory
