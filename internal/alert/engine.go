@@ -41,6 +41,7 @@ type Engine struct {
 	vrps     *rpki.Snapshot
 	prefixes bart.Table[*prefixState]
 	asns     map[bgp.ASN]*ASNWatch
+	asnIndex map[bgp.ASN]int // position in watch.ASNs
 	routes   map[routeKey]*route
 	open     map[incKey]*incident
 	pending  []*prefixState // visibility below threshold, not yet raised
@@ -69,6 +70,7 @@ type Stats struct {
 // prefixState is a watched prefix and its visibility.
 type prefixState struct {
 	w     *PrefixWatch
+	idx   int       // position in watch.Prefixes
 	peers int       // peers with a route of exactly w.Prefix from an expected origin
 	seen  bool      // peers reached w.MinPeers at least once
 	below time.Time // since when peers < MinPeers; zero when not below
@@ -99,14 +101,15 @@ type incident struct {
 // NewEngine returns an engine for w, validating routes against vrps (nil:
 // no VRP, so nothing is RPKI-invalid until a VRPUpdate).
 func NewEngine(w *Watch, vrps *rpki.Snapshot, o Options) *Engine {
-	e := &Engine{watch: w, opt: o, vrps: vrps, asns: map[bgp.ASN]*ASNWatch{},
+	e := &Engine{watch: w, opt: o, vrps: vrps, asns: map[bgp.ASN]*ASNWatch{}, asnIndex: map[bgp.ASN]int{},
 		routes: map[routeKey]*route{}, open: map[incKey]*incident{}, instant: map[instantKey]int{}}
 	e.stats.Opened, e.stats.Closed = map[Kind]int{}, map[Kind]int{}
 	for i := range w.Prefixes {
-		e.prefixes.Insert(w.Prefixes[i].Prefix, &prefixState{w: &w.Prefixes[i]})
+		e.prefixes.Insert(w.Prefixes[i].Prefix, &prefixState{w: &w.Prefixes[i], idx: i})
 	}
 	for i := range w.ASNs {
 		e.asns[w.ASNs[i].ASN] = &w.ASNs[i]
+		e.asnIndex[w.ASNs[i].ASN] = i
 	}
 	return e
 }

@@ -207,7 +207,7 @@ func TestEngine_invalidMoreSpecific(t *testing.T) {
 }
 
 func TestEngine_vrpUpdateInvalidAndBack(t *testing.T) {
-	e := NewEngine(mustWatch(t, hijackWatch), nil, Options{})
+	e := NewEngine(mustWatch(t, hijackWatch), snap(t), Options{}) // an empty set: updates are changes
 	only64500 := snap(t, "192.0.2.0/24-24 AS64500")
 	both := snap(t, "192.0.2.0/24-24 AS64500", "192.0.2.0/24-24 AS64496")
 	got := feed(e,
@@ -236,7 +236,7 @@ func TestEngine_vrpUpdateInvalidAndBack(t *testing.T) {
 
 func TestEngine_vrpUpdateGivenDiff(t *testing.T) {
 	w := mustWatch(t, hijackWatch+"asns:\n  - name: owner\n    asn: 64496\n")
-	e := NewEngine(w, nil, Options{})
+	e := NewEngine(w, snap(t), Options{})
 	s := snap(t, "192.0.2.0/23-24 AS64500")
 	got := feed(e, VRPUpdate{Time: at(5), Snapshot: s, Added: []rpki.VRP{vrp(t, "192.0.2.0/23-24 AS64500")}})
 	// One change for the prefix (a covering VRP overlaps it), none for AS64496.
@@ -248,6 +248,29 @@ func TestEngine_vrpUpdateGivenDiff(t *testing.T) {
 	want = []brief{{EventOpen, 6, ROAChange, "", 64496, 0, 0, 6, 0}}
 	if diff := cmp.Diff(want, briefs(got)); diff != "" {
 		t.Errorf("events of the AS's ROA mismatch (-want +got):\n%s", diff)
+	}
+	// A VRP inside the watched prefix added, the AS's VRP removed (the
+	// /23 stays): one change for each.
+	got = feed(e, VRPUpdate{Time: at(7), Snapshot: snap(t, "192.0.2.0/23-24 AS64500", "192.0.2.128/25 AS64511")})
+	want = []brief{{EventOpen, 7, ROAChange, "192.0.2.0/24", 0, 0, 0, 7, 0}, {EventOpen, 7, ROAChange, "", 64496, 0, 0, 7, 0}}
+	if diff := cmp.Diff(want, briefs(got)); diff != "" {
+		t.Errorf("events of the more-specific ROA mismatch (-want +got):\n%s", diff)
+	}
+	if ev := got[0].Incident.Evidence; len(ev.Added) != 1 || ev.Added[0] != vrp(t, "192.0.2.128/25 AS64511") || len(ev.Removed) != 0 {
+		t.Errorf("more-specific change: added %v removed %v", ev.Added, ev.Removed)
+	}
+	if ev := got[1].Incident.Evidence; len(ev.Removed) != 1 || ev.Removed[0] != vrp(t, "203.0.113.0/24 AS64496") {
+		t.Errorf("AS change: removed %v", ev.Removed)
+	}
+}
+
+func TestEngine_firstVRPSetIsBaseline(t *testing.T) {
+	e := NewEngine(mustWatch(t, hijackWatch), nil, Options{})
+	got := feed(e, ann(1, 1, "192.0.2.0/24", 64511), VRPUpdate{Time: at(5), Snapshot: snap(t, "192.0.2.0/24 AS64496")})
+	// The hijack, and under the first VRP set its rpki-invalid; no ROA change.
+	want := []brief{{EventOpen, 1, OriginHijack, "192.0.2.0/24", 64511, 1, 1, 1, 0}, {EventOpen, 5, RPKIInvalid, "192.0.2.0/24", 64511, 1, 1, 5, 0}}
+	if diff := cmp.Diff(want, briefs(got)); diff != "" {
+		t.Errorf("events mismatch (-want +got):\n%s", diff)
 	}
 }
 
@@ -397,7 +420,7 @@ func TestEngine_deterministic(t *testing.T) {
 	if diff := cmp.Diff(string(ja), string(jb)); diff != "" {
 		t.Errorf("two runs differ (-first +second):\n%s", diff)
 	}
-	if len(a) != 9 { // hijack and sub-prefix hijack, a ROA change, their rpki-invalid after it, and four closes
+	if len(a) != 8 { // hijack and sub-prefix hijack, their rpki-invalid under the first VRP set (a baseline, no ROA change), four closes
 		t.Errorf("%d events:\n%v", len(a), briefs(a))
 	}
 }

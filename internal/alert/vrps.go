@@ -66,11 +66,14 @@ func (e *Engine) vrpUpdate(dst []Event, u VRPUpdate) []Event {
 	old := e.vrps
 	e.vrpUpdates++
 	e.vrps = u.Snapshot
-	added, removed := u.Added, u.Removed
-	if added == nil && removed == nil {
-		added, removed = DiffVRPs(old, u.Snapshot)
+	// The first VRP set is the baseline, not a change.
+	if old != nil {
+		added, removed := u.Added, u.Removed
+		if added == nil && removed == nil {
+			added, removed = DiffVRPs(old, u.Snapshot)
+		}
+		dst = e.roaChanges(dst, added, removed)
 	}
-	dst = e.roaChanges(dst, added, removed)
 	keys := make([]routeKey, 0, len(e.routes))
 	for k := range e.routes {
 		keys = append(keys, k)
@@ -90,21 +93,39 @@ func (e *Engine) vrpUpdate(dst []Event, u VRPUpdate) []Event {
 }
 
 // roaChanges raises one roa-change per watched prefix overlapped by a
-// changed VRP, and per watched AS named by one, in watch-list order.
+// changed VRP (covering it or inside it), and per watched AS named by
+// one, in watch-list order. The watched prefixes of each VRP are found in
+// the prefix index, so a large change (a full reload) costs a look-up per
+// VRP, not a scan of the watch list.
 func (e *Engine) roaChanges(dst []Event, added, removed []rpki.VRP) []Event {
 	if len(added)+len(removed) == 0 {
 		return dst
 	}
+	np := len(e.watch.Prefixes)
+	byWatch := make([][2][]rpki.VRP, np+len(e.watch.ASNs))
+	for side, set := range [][]rpki.VRP{added, removed} {
+		for _, v := range set {
+			for _, ps := range e.prefixes.Supernets(v.Prefix) {
+				byWatch[ps.idx][side] = append(byWatch[ps.idx][side], v)
+			}
+			for p, ps := range e.prefixes.Subnets(v.Prefix) {
+				if p != v.Prefix { // the exact prefix came with the supernets
+					byWatch[ps.idx][side] = append(byWatch[ps.idx][side], v)
+				}
+			}
+			if aw := e.asns[v.ASN]; aw != nil {
+				i := np + e.asnIndex[v.ASN]
+				byWatch[i][side] = append(byWatch[i][side], v)
+			}
+		}
+	}
 	for i := range e.watch.Prefixes {
 		w := &e.watch.Prefixes[i]
-		ps := e.covering(w.Prefix)
-		in := func(v rpki.VRP) bool { return v.Prefix.Overlaps(w.Prefix) }
-		dst = e.roaChange(dst, incKey{kind: ROAChange, prefix: w.Prefix}, ps, nil, filter(added, in), filter(removed, in))
+		dst = e.roaChange(dst, incKey{kind: ROAChange, prefix: w.Prefix}, e.covering(w.Prefix), nil, byWatch[i][0], byWatch[i][1])
 	}
 	for i := range e.watch.ASNs {
 		w := &e.watch.ASNs[i]
-		in := func(v rpki.VRP) bool { return v.ASN == w.ASN }
-		dst = e.roaChange(dst, incKey{kind: ROAChange, origin: w.ASN}, nil, w, filter(added, in), filter(removed, in))
+		dst = e.roaChange(dst, incKey{kind: ROAChange, origin: w.ASN}, nil, w, byWatch[np+i][0], byWatch[np+i][1])
 	}
 	return dst
 }
@@ -132,16 +153,6 @@ func (e *Engine) roaChange(dst []Event, key incKey, ps *prefixState, aw *ASNWatc
 	e.stats.Opened[ROAChange]++
 	e.stats.Closed[ROAChange]++
 	return append(dst, Event{Type: EventOpen, Time: e.now, Incident: e.snapshot(inc)})
-}
-
-func filter(vs []rpki.VRP, keep func(rpki.VRP) bool) []rpki.VRP {
-	var out []rpki.VRP
-	for _, v := range vs {
-		if keep(v) {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // DiffVRPs returns the VRPs of b not in a (added) and of a not in b
