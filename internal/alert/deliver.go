@@ -36,8 +36,12 @@ type DeliveryOptions struct {
 	// Workers deliver in parallel, each target always by the same worker
 	// so that its events arrive in order; default 4.
 	Workers int
-	Logger  *slog.Logger
-	Metrics *Metrics
+	// Remember bounds the deliveries remembered as made (to never make
+	// them again); the oldest are forgotten first. Default 1,000,000,
+	// about 150 MB at most.
+	Remember int
+	Logger   *slog.Logger
+	Metrics  *Metrics
 }
 
 func (o *DeliveryOptions) fill() {
@@ -61,6 +65,9 @@ func (o *DeliveryOptions) fill() {
 	}
 	if o.Workers <= 0 {
 		o.Workers = 4
+	}
+	if o.Remember <= 0 {
+		o.Remember = 1 << 20
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -87,6 +94,7 @@ type Dispatcher struct {
 	closed  bool
 	pending int
 	done    map[string]bool // delivered
+	order   []string        // done's keys, oldest first, for Remember
 	queued  map[string]bool // queued or being attempted
 	results map[string]Result
 
@@ -241,9 +249,7 @@ func (d *Dispatcher) Deliver(ctx context.Context, ev Event, channel, target stri
 		retryAfter, err := d.attempt(ctx, j)
 		r.Err = err
 		if err == nil {
-			d.mu.Lock()
-			d.done[k] = true
-			d.mu.Unlock()
+			d.remember(k)
 			d.o.Metrics.delivered(channel, ResultDelivered)
 			log.Info("alert delivered", "attempt", r.Attempts, "elapsed", time.Since(start))
 			return r
@@ -266,6 +272,23 @@ func (d *Dispatcher) Deliver(ctx context.Context, ev Event, channel, target stri
 		case <-time.After(w):
 		}
 		wait = min(2*wait, d.o.MaxBackoff)
+	}
+}
+
+// remember records delivery k as made, forgetting the oldest beyond
+// Remember.
+func (d *Dispatcher) remember(k string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.done[k] {
+		return
+	}
+	d.done[k] = true
+	d.order = append(d.order, k)
+	if len(d.order) > d.o.Remember {
+		delete(d.done, d.order[0])
+		d.order[0] = ""
+		d.order = d.order[1:]
 	}
 }
 

@@ -274,3 +274,20 @@ func scrape(t *testing.T, m *Metrics) string {
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	return rec.Body.String()
 }
+
+func TestDispatcher_rememberBounded(t *testing.T) {
+	rc := newReceiver(t, []int{200})
+	o := fastOptions(nil, nil)
+	o.Remember = 1
+	d := NewDispatcher(context.Background(), o)
+	a := hijackEvent(t, Targets{Webhooks: []string{rc.srv.URL}})
+	b := a
+	b.Type = EventClose
+	for _, ev := range []Event{a, a, b, a} { // the second a is remembered; after b, a is forgotten
+		d.Deliver(context.Background(), ev, "webhook", rc.srv.URL)
+	}
+	d.Close()
+	if n := len(rc.requests()); n != 3 {
+		t.Errorf("receiver got %d requests, want 3", n)
+	}
+}
