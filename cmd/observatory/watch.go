@@ -17,6 +17,7 @@ import (
 	"github.com/observatory-net/observatory/internal/asrel"
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/mrt"
+	"github.com/observatory-net/observatory/internal/report"
 	"github.com/observatory-net/observatory/internal/rpki"
 )
 
@@ -30,6 +31,9 @@ type watchOptions struct {
 	webhookTest         bool
 	deliver             bool
 	smtp, from, baseURL string
+	registry, contacts  string
+	attempts            int
+	backoff, timeout    time.Duration
 }
 
 func newWatchCmd() *cobra.Command {
@@ -52,7 +56,9 @@ roa-change; docs/alerts.md gives their rules and the watch file format.
 with the retries of real alerts, and fails when one is not delivered;
 without --mrt it only does that. --deliver also delivers the replayed
 incidents to their webhooks and (with --smtp) e-mail addresses, and waits
-for the deliveries to end. The webhooks' HMAC secret is read from the
+for the deliveries to end. --registry also watches every ASN of the store's
+participants registry, alerts e-mailed to the addresses --contacts gives
+(lines "ID ADDRESS", as report send reads them). The webhooks' HMAC secret is read from the
 environment variable the watch file names (webhook_secret_env).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runWatch(cmd, o) },
@@ -67,6 +73,11 @@ environment variable the watch file names (webhook_secret_env).`,
 	f.BoolVar(&o.deliver, "deliver", false, "deliver the replayed incidents to the watch list's targets")
 	f.StringVar(&o.smtp, "smtp", "", "SMTP server HOST:PORT for e-mail targets (with --deliver)")
 	f.StringVar(&o.from, "from", "observatory@localhost", "sender address of alert e-mails")
+	f.StringVar(&o.registry, "registry", "", "also watch the ASNs of the participants registry of this store (DSN)")
+	f.StringVar(&o.contacts, "contacts", "", "with --registry: lines \"ID ADDRESS\", the participants' alert addresses")
+	f.IntVar(&o.attempts, "attempts", 8, "delivery attempts of one alert to one target, in all")
+	f.DurationVar(&o.backoff, "backoff", time.Second, "wait after the first failed attempt, doubled after each (at most 5m)")
+	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit of one delivery attempt")
 	f.StringVar(&o.baseURL, "base-url", "", "replaces {base} in the watch list's evidence_url (default: its base_url)")
 	return cmd
 }
@@ -81,6 +92,9 @@ func runWatch(cmd *cobra.Command, o watchOptions) error {
 	if len(o.mrt) == 0 && !o.webhookTest {
 		return usageError(errors.New("give at least one --mrt, or --webhook-test"))
 	}
+	if o.attempts < 1 || o.backoff <= 0 || o.timeout <= 0 {
+		return usageError(errors.New("--attempts, --backoff and --timeout must be positive"))
+	}
 	if o.smtp != "" && !o.deliver {
 		return usageError(errors.New("--smtp needs --deliver"))
 	}
@@ -92,8 +106,11 @@ func runWatch(cmd *cobra.Command, o watchOptions) error {
 		w.BaseURL = o.baseURL
 	}
 	ctx := cmd.Context()
+	if err := watchRegistry(ctx, w, o); err != nil {
+		return err
+	}
 	stderr := cmd.ErrOrStderr()
-	dopt := alert.DeliveryOptions{SMTP: o.smtp, From: o.from, Link: w.Link,
+	dopt := alert.DeliveryOptions{SMTP: o.smtp, From: o.from, Link: w.Link, Attempts: o.attempts, Backoff: o.backoff, Timeout: o.timeout,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil))}
 	if w.SecretEnv != "" {
 		if dopt.Secret = os.Getenv(w.SecretEnv); dopt.Secret == "" {
@@ -115,6 +132,38 @@ func runWatch(cmd *cobra.Command, o watchOptions) error {
 		return err
 	}
 	return replayWatch(ctx, out, stderr, w, s, o, dopt)
+}
+
+// watchRegistry adds the registry's participants to the watch list.
+func watchRegistry(ctx context.Context, w *alert.Watch, o watchOptions) error {
+	if o.registry == "" {
+		if o.contacts != "" {
+			return usageError(errors.New("--contacts needs --registry"))
+		}
+		return nil
+	}
+	contacts := report.Contacts{}
+	if o.contacts != "" {
+		f, err := os.Open(o.contacts)
+		if err != nil {
+			return usageError(fmt.Errorf("--contacts: %w", err))
+		}
+		defer f.Close()
+		if contacts, err = report.ParseContacts(f, o.contacts); err != nil {
+			return usageError(err)
+		}
+	}
+	svc, err := openService(ctx, o.registry)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	ps, err := svc.RegisteredParticipants(ctx)
+	if err != nil {
+		return fmt.Errorf("read the participants registry: %w", err)
+	}
+	w.AddParticipants(ps, contacts)
+	return nil
 }
 
 // webhookTest sends a test alert to every webhook and reports each.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,26 +30,24 @@ import (
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
-var watchBin struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// watchBinary builds the CLI once for the watch tests.
-func watchBinary(t *testing.T) string {
+// watchCLI runs the CLI as a real process, the test binary re-executed
+// through main's run (as kill_test.go does; no separate build), and
+// returns its exit status and output.
+func watchCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	gobin := testenv.Tool(t, "go")
-	watchBin.once.Do(func() {
-		watchBin.path = filepath.Join(shared.dir, "watch", "observatory")
-		if out, err := exec.Command(gobin, "build", "-o", watchBin.path, ".").CombinedOutput(); err != nil {
-			watchBin.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if watchBin.err != nil {
-		t.Fatal(watchBin.err)
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), cliChildEnv+"="+strings.Join(args, "\x1f"))
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return exit.ExitCode(), stdout.String(), stderr.String()
+	case err != nil:
+		t.Fatalf("observatory %s: %v", strings.Join(args, " "), err)
 	}
-	return watchBin.path
+	return 0, stdout.String(), stderr.String()
 }
 
 // realWatchList watches real ROA prefixes of the 2020 VRP set (as
@@ -79,11 +78,10 @@ var watchLine = regexp.MustCompile(`^(\S+) (OPEN|CLOSE) +(\S+) +(\S+) +(\S+) +pe
 // rpki-invalid lines are the watched routes internal/rov finds invalid,
 // and the summary counts them.
 func TestWatchCmd_realUpdates(t *testing.T) {
-	bin := watchBinary(t)
 	updates := testenv.File(t, "mrt/updates/updates.20160811.1600.gz")
 	vrpFile := testenv.File(t, "rpki/vrps-20200217-bgpsquelch-roa.csv")
 	watch := writeFile(t, "watch.yaml", realWatchList)
-	code, stdout, stderr := binCLI(t, bin, "watch", "--watch", watch, "--vrps", vrpFile, "--skip-invalid", "--mrt", updates)
+	code, stdout, stderr := watchCLI(t, "watch", "--watch", watch, "--vrps", vrpFile, "--skip-invalid", "--mrt", updates)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -197,10 +195,9 @@ func hijackMRT(t *testing.T) string {
 }
 
 func TestWatchCmd_opensAndCloses(t *testing.T) {
-	bin := watchBinary(t)
 	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS64496,192.0.2.0/24,24\n")
 	watch := writeFile(t, "watch.yaml", fmt.Sprintf(hijackWatchList, "http://127.0.0.1:9/unused"))
-	code, stdout, stderr := binCLI(t, bin, "watch", "--watch", watch, "--vrps", vrps, "--mrt", hijackMRT(t))
+	code, stdout, stderr := watchCLI(t, "watch", "--watch", watch, "--vrps", vrps, "--mrt", hijackMRT(t))
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -243,12 +240,11 @@ func newHook(t *testing.T, statuses ...int) (*hook, string) {
 }
 
 func TestWatchCmd_deliver(t *testing.T) {
-	bin := watchBinary(t)
 	h, url := newHook(t, 500, 200)
 	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS64496,192.0.2.0/24,24\n")
 	watch := writeFile(t, "watch.yaml", fmt.Sprintf(hijackWatchList, url)+
 		"evidence_url: \"{base}/incidents/{id}\"\nbase_url: https://obs.example\n")
-	code, stdout, stderr := binCLI(t, bin, "watch", "--watch", watch, "--vrps", vrps, "--mrt", hijackMRT(t), "--deliver")
+	code, stdout, stderr := watchCLI(t, "watch", "--watch", watch, "--vrps", vrps, "--mrt", hijackMRT(t), "--deliver", "--backoff", "10ms")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -274,16 +270,15 @@ func TestWatchCmd_deliver(t *testing.T) {
 }
 
 func TestWatchCmd_webhookTest(t *testing.T) {
-	bin := watchBinary(t)
 	_, ok := newHook(t, 503, 200)
 	_, refuses := newHook(t, 404)
 	watch := writeFile(t, "watch.yaml", fmt.Sprintf(hijackWatchList, ok))
-	code, stdout, stderr := binCLI(t, bin, "watch", "--watch", watch, "--webhook-test")
+	code, stdout, stderr := watchCLI(t, "watch", "--watch", watch, "--webhook-test", "--backoff", "10ms")
 	if code != 0 || stdout != "webhook-test "+ok+": delivered (attempt 2)\n" {
 		t.Errorf("exit %d, output %q\n%s", code, stdout, stderr)
 	}
 	watch = writeFile(t, "watch.yaml", fmt.Sprintf(hijackWatchList, refuses))
-	code, stdout, stderr = binCLI(t, bin, "watch", "--watch", watch, "--webhook-test")
+	code, stdout, stderr = watchCLI(t, "watch", "--watch", watch, "--webhook-test")
 	if code != 1 || !strings.Contains(stdout, "not delivered after 1 attempts: refused: "+refuses+" answered 404 Not Found") ||
 		!strings.Contains(stderr, "--webhook-test: 1 of 1 webhooks did not take the test alert") {
 		t.Errorf("exit %d, output %q\n%s", code, stdout, stderr)
@@ -291,7 +286,6 @@ func TestWatchCmd_webhookTest(t *testing.T) {
 }
 
 func TestWatchCmd_badInput(t *testing.T) {
-	bin := watchBinary(t)
 	good := writeFile(t, "watch.yaml", fmt.Sprintf(hijackWatchList, "http://127.0.0.1:9/x"))
 	bad := writeFile(t, "bad.yaml", "prefixes:\n  - name: x\n    prefix: 192.0.2.1/24\n    origin: [64496]\n")
 	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS64496,192.0.2.0/24,24\n")
@@ -307,13 +301,14 @@ func TestWatchCmd_badInput(t *testing.T) {
 		{"bad watch list", []string{"--watch", bad, "--vrps", vrps, "--mrt", notMRT},
 			[]string{bad + `:3: prefix "192.0.2.1/24" has host bits set (did you mean 192.0.2.0/24?)`,
 				bad + `:4: prefix entry: unknown key "origin"`}},
+		{"bad backoff", []string{"--watch", good, "--webhook-test", "--backoff", "0s"}, []string{"--attempts, --backoff and --timeout must be positive"}},
 		{"missing MRT", []string{"--watch", good, "--vrps", vrps, "--mrt", filepath.Join(t.TempDir(), "none")}, []string{"open MRT file"}},
 		{"unset secret", []string{"--watch", writeFile(t, "s.yaml", fmt.Sprintf(hijackWatchList, "http://127.0.0.1:9/x")+
 			"webhook_secret_env: OBSERVATORY_TEST_UNSET_SECRET\n"), "--webhook-test"},
 			[]string{"webhook_secret_env names OBSERVATORY_TEST_UNSET_SECRET, which is not set"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			code, stdout, stderr := binCLI(t, bin, append([]string{"watch"}, c.args...)...)
+			code, stdout, stderr := watchCLI(t, append([]string{"watch"}, c.args...)...)
 			if code != 2 || stdout != "" {
 				t.Errorf("exit %d, stdout %q; want 2 and nothing", code, stdout)
 			}
@@ -323,5 +318,30 @@ func TestWatchCmd_badInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestWatchCmd_registry(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "obs.db")
+	parts := writeFile(t, "participants.csv", "organisation,programme,asns,approved,areas\nExample Transit,netops,AS64511,2020-01-01,NL\n")
+	if code, _, stderr := watchCLI(t, "participants", "import", parts, "--db", db); code != 0 {
+		t.Fatalf("participants import: exit %d\n%s", code, stderr)
+	}
+	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS64496,192.0.2.0/24,24\n")
+	watch := writeFile(t, "watch.yaml", fmt.Sprintf(hijackWatchList, "http://127.0.0.1:9/unused"))
+	contacts := writeFile(t, "contacts", "1 noc@transit.example\n")
+	code, stdout, stderr := watchCLI(t, "watch", "--watch", watch, "--vrps", vrps, "--mrt", hijackMRT(t), "--registry", db, "--contacts", contacts)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	// The participant's AS originates the invalid route: its entry is
+	// named beside the prefix's.
+	want := "2025-12-04T00:00:01Z OPEN  rpki-invalid     192.0.2.0/24         AS64511   peers=1 watch=example-net,Example Transit #1\n"
+	if !strings.Contains(stdout, want) {
+		t.Errorf("output lacks %q:\n%s", want, stdout)
+	}
+	code, _, stderr = watchCLI(t, "watch", "--watch", watch, "--vrps", vrps, "--mrt", hijackMRT(t), "--contacts", contacts)
+	if code != 2 || !strings.Contains(stderr, "--contacts needs --registry") {
+		t.Errorf("--contacts alone: exit %d\n%s", code, stderr)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 // Watch is a watch list: the prefixes and ASes to raise incidents for,
@@ -335,4 +336,31 @@ func (w *Watch) Link(id string) string {
 	}
 	s := strings.ReplaceAll(w.EvidenceURL, "{base}", strings.TrimSuffix(w.BaseURL, "/"))
 	return strings.ReplaceAll(s, "{id}", url.PathEscape(id))
+}
+
+// AddParticipants watches the ASNs of the registry's participants (an
+// ASN already watched keeps its entry): one entry per ASN, named after
+// the organisation and the registry ID ("RIPE NCC #3"), its alerts
+// e-mailed to the participant's addresses in contacts (by registry ID:
+// the registry keeps no address). It returns the entries added.
+func (w *Watch) AddParticipants(ps []store.Registered, contacts map[int64][]string) int {
+	watched := map[bgp.ASN]bool{}
+	for _, a := range w.ASNs {
+		watched[a.ASN] = true
+	}
+	n := 0
+	for _, p := range ps {
+		for _, a := range p.ASNs {
+			asn := bgp.ASN(a)
+			if watched[asn] {
+				continue
+			}
+			watched[asn] = true
+			e := ASNWatch{Name: fmt.Sprintf("%s #%d", p.Organisation, p.ID), ASN: asn}
+			e.Targets.merge(Targets{Emails: contacts[p.ID]})
+			w.ASNs = append(w.ASNs, e)
+			n++
+		}
+	}
+	return n
 }
