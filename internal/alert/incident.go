@@ -3,6 +3,7 @@ package alert
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -101,19 +102,52 @@ type Evidence struct {
 	Paths []string `json:"paths,omitempty"`
 	// RPKI is the route's validation state (rov.State) and VRPs the VRPs
 	// covering it, for rpki-invalid.
-	RPKI string     `json:"rpki,omitempty"`
-	VRPs []rpki.VRP `json:"vrps,omitempty"`
+	RPKI string  `json:"rpki,omitempty"`
+	VRPs VRPList `json:"vrps,omitempty"`
 	// Leak is the first valley-free violation, for route-leak.
 	Leak *LeakEvidence `json:"leak,omitempty"`
 	// Added and Removed are the VRPs overlapping the watched prefix that
 	// changed, for roa-change.
-	Added   []rpki.VRP `json:"added,omitempty"`
-	Removed []rpki.VRP `json:"removed,omitempty"`
+	Added   VRPList `json:"added,omitempty"`
+	Removed VRPList `json:"removed,omitempty"`
 	// Visibility: the threshold, the hold and since when the prefix has
 	// been below it, for visibility-loss.
 	MinPeers int       `json:"minPeers,omitzero"`
 	Hold     Duration  `json:"hold,omitzero"`
 	Since    time.Time `json:"since,omitzero"`
+}
+
+// VRPList is VRPs written in JSON as rpki-client writes them:
+// {"prefix": "192.0.2.0/24", "maxLength": 24, "asn": 64496, "ta": "ripe"}.
+type VRPList []rpki.VRP
+
+type vrpJSON struct {
+	Prefix    netip.Prefix `json:"prefix"`
+	MaxLength uint8        `json:"maxLength"`
+	ASN       bgp.ASN      `json:"asn"`
+	TA        string       `json:"ta,omitempty"`
+}
+
+// MarshalJSON writes the list in rpki-client's VRP shape.
+func (l VRPList) MarshalJSON() ([]byte, error) {
+	out := make([]vrpJSON, len(l))
+	for i, v := range l {
+		out[i] = vrpJSON{v.Prefix, v.MaxLen, v.ASN, v.TA}
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (l *VRPList) UnmarshalJSON(b []byte) error {
+	var in []vrpJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*l = make(VRPList, len(in))
+	for i, v := range in {
+		(*l)[i] = rpki.VRP{Prefix: v.Prefix, MaxLen: v.MaxLength, ASN: v.ASN, TA: v.TA}
+	}
+	return nil
 }
 
 // LeakEvidence is an asrel.Leak in words.

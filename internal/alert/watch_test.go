@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/observatory-net/observatory/internal/bgp"
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 const exampleWatch = `# the example of docs/alerts.md
@@ -120,5 +121,24 @@ func TestParseWatch_duplicateAndEmpty(t *testing.T) {
 				t.Errorf("ParseWatch() error %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+func TestWatch_AddParticipants(t *testing.T) {
+	w := mustWatch(t, exampleWatch) // watches AS64496 already
+	ps := []store.Registered{
+		{ID: 3, Participant: store.Participant{Organisation: "RIPE NCC", ASNs: []uint32{3333, 64496}}},
+		{ID: 7, Participant: store.Participant{Organisation: "Other", ASNs: []uint32{3333, 65550}}},
+	}
+	if n := w.AddParticipants(ps, map[int64][]string{3: {"noc@ripe.example"}}); n != 2 {
+		t.Errorf("AddParticipants() = %d, want 2 (AS3333 once, AS65550)", n)
+	}
+	want := []ASNWatch{
+		{Name: "example-as", ASN: 64496, Line: 17, Targets: Targets{Emails: []string{"noc@example.net", "security@example.net"}}},
+		{Name: "RIPE NCC #3", ASN: 3333, Targets: Targets{Emails: []string{"noc@ripe.example"}}},
+		{Name: "Other #7", ASN: 65550},
+	}
+	if diff := cmp.Diff(want, w.ASNs); diff != "" {
+		t.Errorf("ASNs mismatch (-want +got):\n%s", diff)
 	}
 }
