@@ -214,9 +214,21 @@ func (d *Dispatcher) Pending() int {
 	return d.pending
 }
 
+// work delivers the jobs of q until q is closed (Close) or the
+// dispatcher's context is done; jobs still queued then are not attempted.
 func (d *Dispatcher) work(q chan job) {
 	defer d.wg.Done()
-	for j := range q {
+	for {
+		var j job
+		select {
+		case <-d.ctx.Done():
+			return
+		case jj, ok := <-q:
+			if !ok {
+				return
+			}
+			j = jj
+		}
 		r := d.Deliver(d.ctx, j.ev, j.channel, j.target)
 		k := j.key()
 		d.mu.Lock()
