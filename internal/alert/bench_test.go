@@ -3,6 +3,7 @@ package alert
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,4 +73,40 @@ func BenchmarkEngine_Observe(b *testing.B) {
 		}
 		b.ReportMetric(float64(e.Stats().Opened[SubPrefixHijack])/float64(b.N), "incidents/op")
 	})
+}
+
+// BenchmarkEngine_VRPUpdate measures a VRP update of a full reload (no
+// change list: the engine diffs 20,000 VRPs) with 4,096 kept routes
+// re-validated, alternating two sets that differ by the 256 watched
+// prefixes' VRPs.
+func BenchmarkEngine_VRPUpdate(b *testing.B) {
+	w, watched := benchWorld(b)
+	var base []rpki.VRP
+	for i := range 20000 - 256 {
+		base = append(base, rpki.VRP{Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{172, byte(i >> 8), byte(i), 0}), 24), MaxLen: 24, ASN: bgp.ASN(64512 + i%1000)})
+	}
+	with, err := rpki.NewSnapshot(append(base, slices.Collect(watched.VRPs())...), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	without, err := rpki.NewSnapshot(base, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := NewEngine(w, with, Options{})
+	var evs []Event
+	for i := range 4096 {
+		evs = e.Observe(evs[:0], Announce{Time: at(0), Peer: peer(i % 16), Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 0, byte(i / 16), 0}), 24),
+			Path: []bgp.ASN{65001, 64496}, Origin: 64496})
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		s := with
+		if i%2 == 0 {
+			s = without
+		}
+		evs = e.Observe(evs[:0], VRPUpdate{Time: at(i + 1), Snapshot: s})
+		i++
+	}
 }
