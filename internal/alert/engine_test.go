@@ -434,3 +434,20 @@ func TestEngine_noPrefixIgnored(t *testing.T) {
 		t.Errorf("events %v, %d routes", briefs(got), e.Stats().Routes)
 	}
 }
+
+func TestLine(t *testing.T) {
+	e := NewEngine(mustWatch(t, visWatch), nil, Options{})
+	const p = "198.51.100.0/24"
+	evs := feed(e, ann(0, 1, p, 64496), ann(0, 2, p, 64496), wd(1, 1, p), Tick{Time: at(61)}, ann(70, 1, p, 64496))
+	got := make([]string, len(evs))
+	for i, ev := range evs {
+		got[i] = Line(ev)
+	}
+	want := []string{
+		"2026-12-04T00:01:01Z OPEN  visibility-loss  198.51.100.0/24      -         peers=1 watch=anycast",
+		"2026-12-04T00:01:10Z CLOSE visibility-loss  198.51.100.0/24      -         peers=2 duration=1m9s watch=anycast",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Line() mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -35,7 +35,8 @@ func (in Incident) Subject() string {
 }
 
 // Line is the event as one line of the terminal view (observatory
-// watch): time, event, kind, prefix, origin, peers and, when closed, the
+// watch): time, event, kind, prefix, origin, peers (the most at once; for
+// a visibility loss, those carrying the prefix) and, when closed, the
 // duration.
 func Line(ev Event) string {
 	in := ev.Incident
@@ -47,8 +48,12 @@ func Line(ev Event) string {
 	if in.Prefix.IsValid() {
 		prefix = in.Prefix.String()
 	}
+	peers := in.Evidence.MaxPeers
+	if in.Kind == VisibilityLoss {
+		peers = in.Evidence.Peers // the peers still carrying the prefix
+	}
 	s := fmt.Sprintf("%s %-5s %-16s %-20s %-9s peers=%d", ev.Time.UTC().Format(time.RFC3339), strings.ToUpper(string(ev.Type)),
-		in.Kind, prefix, origin, in.Evidence.MaxPeers)
+		in.Kind, prefix, origin, peers)
 	switch {
 	case in.Kind == ROAChange:
 		s += fmt.Sprintf(" added=%d removed=%d", len(in.Evidence.Added), len(in.Evidence.Removed))
