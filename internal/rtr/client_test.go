@@ -356,3 +356,21 @@ func TestClient_Fetch(t *testing.T) {
 }
 
 func bgpASN(a uint32) bgp.ASN { return bgp.ASN(a) }
+
+// A Reset answer announcing a VRP twice is refused at End of Data with
+// Duplicate Announcement Received, and nothing is committed.
+func TestClient_DuplicateInReset(t *testing.T) {
+	cache := newFakeCache(t)
+	c := &Client{Addr: cache.ln.Addr().String(), Version: Version1}
+	startClient(t, c)
+	conn := cache.accept(t)
+	conn.expect(t, 1, TypeResetQuery)
+	a := v4(1, true, "192.0.2.0/24", 24, 64496)
+	conn.send(t, PDU{Version: 1, Type: TypeCacheResponse, Session: 7}, a, v4(1, true, "198.51.100.0/22", 24, 64497), a, eod(1, 7, 1))
+	if e := conn.expect(t, 1, TypeErrorReport); e.Code != CodeDuplicateAnnouncement || !strings.Contains(string(e.Text), "192.0.2.0/24-24 AS64496") {
+		t.Errorf("error report %s, want %s naming the VRP", &e, CodeDuplicateAnnouncement)
+	}
+	if snap, _ := c.Snapshot(); snap != nil {
+		t.Errorf("Snapshot() has %d VRPs, want none committed", snap.Len())
+	}
+}

@@ -275,7 +275,11 @@ func (r *runner) endOfData(s *conn, p *PDU) error {
 	}
 	d := s.delta
 	s.delta = nil
-	added, removed, aspas := d.commit(&r.data)
+	added, removed, aspas, err := d.commit(&r.data)
+	var pe *protocolError
+	if errors.As(err, &pe) {
+		return r.fail(s, pe.code, "%s", pe.msg)
+	}
 	if d.reset || len(added)+len(removed)+len(aspas) > 0 || r.snap == nil {
 		snap, err := r.data.snapshot()
 		if err != nil {
@@ -307,10 +311,7 @@ func (r *runner) endOfData(s *conn, p *PDU) error {
 // expire drops data older than the expire interval (RFC 8210 §6).
 func (r *runner) expire() {
 	r.log.Warn("rtr: data expired", "addr", r.c.Addr, "serial", r.state.Serial, "updated", r.state.Updated, "expire", r.state.Expire)
-	removed := make([]rpki.VRP, 0, len(r.data.vrps))
-	for v := range r.snap.VRPs() {
-		removed = append(removed, v)
-	}
+	removed := r.data.vrps
 	var aspas []bgp.ASN
 	for a := range r.snap.ASPAs() {
 		aspas = append(aspas, a.Customer)

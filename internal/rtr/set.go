@@ -28,13 +28,19 @@ type aspaKey struct {
 }
 
 // dataSet is the committed content of a session, owned by Client.Run.
+// The VRPs are sorted by rpki.Compare and distinct, without trust anchor,
+// so that diffs and snapshots come from merges rather than sorts.
 type dataSet struct {
-	vrps  map[vrpKey]struct{}
+	vrps  []rpki.VRP
 	aspas map[aspaKey][]bgp.ASN
 }
 
-func newDataSet() dataSet {
-	return dataSet{vrps: map[vrpKey]struct{}{}, aspas: map[aspaKey][]bgp.ASN{}}
+func newDataSet() dataSet { return dataSet{aspas: map[aspaKey][]bgp.ASN{}} }
+
+// has reports whether v is in the set.
+func (s dataSet) has(v rpki.VRP) bool {
+	_, ok := slices.BinarySearchFunc(s.vrps, v, rpki.Compare)
+	return ok
 }
 
 // aspaState is an ASPA record's state at the end of a transfer.
@@ -44,13 +50,14 @@ type aspaState struct {
 }
 
 // delta collects the records of one transfer until End of Data. A reset
-// delta replaces the whole set; an incremental one applies to it. Keys
-// map to their state after the transfer.
+// delta lists the announcements that replace the whole set; an incremental
+// one maps each VRP it touches to its state after the transfer.
 type delta struct {
 	reset   bool
 	session uint16
 	start   time.Time
-	vrps    map[vrpKey]bool
+	list    []rpki.VRP      // reset: the announcements, in PDU order
+	vrps    map[vrpKey]bool // incremental
 	aspas   map[aspaKey]aspaState
 }
 
@@ -67,23 +74,22 @@ type protocolError struct {
 
 func (e *protocolError) Error() string { return fmt.Sprintf("%s: %s", e.code, e.msg) }
 
-// hasVRP reports whether k is present at this point of the transfer.
-func (d *delta) hasVRP(base dataSet, k vrpKey) bool {
-	if v, ok := d.vrps[k]; ok {
-		return v
-	}
-	if d.reset {
-		return false
-	}
-	_, ok := base.vrps[k]
-	return ok
-}
-
 // prefix applies an IPv4 or IPv6 Prefix PDU: announcing a present VRP or
-// withdrawing an absent one is an error (RFC 8210 §5.6).
+// withdrawing an absent one is an error (RFC 8210 §5.6). The answer to a
+// Reset Query announces only; its duplicates are found at End of Data.
 func (d *delta) prefix(base dataSet, p *PDU) error {
 	k := vrpKey{prefix: p.Prefix, maxLen: p.MaxLen, asn: p.ASN}
-	has := d.hasVRP(base, k)
+	if d.reset {
+		if !p.Announce() {
+			return &protocolError{CodeWithdrawUnknown, "withdrawal of " + k.vrp().String() + " in the answer to a Reset Query"}
+		}
+		d.list = append(d.list, k.vrp())
+		return nil
+	}
+	has, ok := d.vrps[k]
+	if !ok {
+		has = base.has(k.vrp())
+	}
 	switch {
 	case p.Announce() && has:
 		return &protocolError{CodeDuplicateAnnouncement, "announcement of " + k.vrp().String() + ", already present"}
@@ -116,21 +122,103 @@ func (d *delta) aspa(base dataSet, p *PDU) error {
 }
 
 // commit applies the delta to base and returns the VRPs added and removed
-// (sorted by rpki.Compare) and the customers whose ASPA changed.
-func (d *delta) commit(base *dataSet) (added, removed []rpki.VRP, aspas []bgp.ASN) {
+// (sorted by rpki.Compare) and the customers whose ASPA changed. It fails,
+// changing nothing, when a reset delta announced a VRP twice.
+func (d *delta) commit(base *dataSet) (added, removed []rpki.VRP, aspas []bgp.ASN, err error) {
+	next := base.vrps
 	if d.reset {
-		return d.commitReset(base)
+		slices.SortFunc(d.list, rpki.Compare)
+		for i := 1; i < len(d.list); i++ {
+			if d.list[i] == d.list[i-1] {
+				return nil, nil, nil, &protocolError{CodeDuplicateAnnouncement, "announcement of " + d.list[i].String() + " twice in the answer to a Reset Query"}
+			}
+		}
+		next = d.list
+	} else if len(d.vrps) > 0 {
+		next = d.apply(base.vrps)
 	}
+	added, removed = mergeDiff(base.vrps, next)
+	base.vrps = next
+	aspas = d.commitASPAs(base)
+	slices.Sort(aspas)
+	return added, removed, slices.Compact(aspas), nil
+}
+
+// apply returns the sorted set after the incremental delta.
+func (d *delta) apply(old []rpki.VRP) []rpki.VRP {
+	var add []rpki.VRP
+	gone := map[rpki.VRP]bool{}
 	for k, present := range d.vrps {
-		_, had := base.vrps[k]
+		had := oldHas(old, k.vrp())
 		switch {
 		case present && !had:
-			base.vrps[k] = struct{}{}
-			added = append(added, k.vrp())
+			add = append(add, k.vrp())
 		case !present && had:
-			delete(base.vrps, k)
-			removed = append(removed, k.vrp())
+			gone[k.vrp()] = true
 		}
+	}
+	slices.SortFunc(add, rpki.Compare)
+	next := make([]rpki.VRP, 0, len(old)+len(add)-len(gone))
+	i := 0
+	for _, v := range old {
+		for i < len(add) && rpki.Compare(add[i], v) < 0 {
+			next = append(next, add[i])
+			i++
+		}
+		if !gone[v] {
+			next = append(next, v)
+		}
+	}
+	return append(next, add[i:]...)
+}
+
+func oldHas(old []rpki.VRP, v rpki.VRP) bool {
+	_, ok := slices.BinarySearchFunc(old, v, rpki.Compare)
+	return ok
+}
+
+// mergeDiff walks two sorted, distinct sets and returns what b adds to a
+// and what it drops.
+func mergeDiff(a, b []rpki.VRP) (added, removed []rpki.VRP) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch c := rpki.Compare(a[i], b[j]); {
+		case c < 0:
+			removed = append(removed, a[i])
+			i++
+		case c > 0:
+			added = append(added, b[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return append(added, b[j:]...), append(removed, a[i:]...)
+}
+
+// commitASPAs applies the delta's ASPA records and returns the customers
+// whose records changed.
+func (d *delta) commitASPAs(base *dataSet) (changed []bgp.ASN) {
+	if d.reset {
+		next := map[aspaKey][]bgp.ASN{}
+		for k, st := range d.aspas {
+			if st.present {
+				next[k] = st.providers
+			}
+		}
+		for k, p := range next {
+			if old, had := base.aspas[k]; !had || !slices.Equal(old, p) {
+				changed = append(changed, k.customer)
+			}
+		}
+		for k := range base.aspas {
+			if _, ok := next[k]; !ok {
+				changed = append(changed, k.customer)
+			}
+		}
+		base.aspas = next
+		return changed
 	}
 	for k, st := range d.aspas {
 		old, had := base.aspas[k]
@@ -140,65 +228,18 @@ func (d *delta) commit(base *dataSet) (added, removed []rpki.VRP, aspas []bgp.AS
 			delete(base.aspas, k)
 		}
 		if had != st.present || !slices.Equal(old, st.providers) {
-			aspas = append(aspas, k.customer)
+			changed = append(changed, k.customer)
 		}
 	}
-	return sortDiff(added, removed, aspas)
-}
-
-// commitReset replaces base by the delta's records.
-func (d *delta) commitReset(base *dataSet) (added, removed []rpki.VRP, aspas []bgp.ASN) {
-	next := newDataSet()
-	for k, present := range d.vrps {
-		if !present {
-			continue
-		}
-		next.vrps[k] = struct{}{}
-		if _, had := base.vrps[k]; !had {
-			added = append(added, k.vrp())
-		}
-	}
-	for k := range base.vrps {
-		if _, ok := next.vrps[k]; !ok {
-			removed = append(removed, k.vrp())
-		}
-	}
-	for k, st := range d.aspas {
-		if st.present {
-			next.aspas[k] = st.providers
-		}
-	}
-	for k, p := range next.aspas {
-		if old, had := base.aspas[k]; !had || !slices.Equal(old, p) {
-			aspas = append(aspas, k.customer)
-		}
-	}
-	for k := range base.aspas {
-		if _, ok := next.aspas[k]; !ok {
-			aspas = append(aspas, k.customer)
-		}
-	}
-	*base = next
-	return sortDiff(added, removed, aspas)
-}
-
-func sortDiff(added, removed []rpki.VRP, aspas []bgp.ASN) ([]rpki.VRP, []rpki.VRP, []bgp.ASN) {
-	slices.SortFunc(added, rpki.Compare)
-	slices.SortFunc(removed, rpki.Compare)
-	slices.Sort(aspas)
-	return added, removed, slices.Compact(aspas)
+	return changed
 }
 
 // snapshot indexes the set; ASPA records of both families merge into one
 // provider set per customer (rpki.NewSnapshot).
 func (s dataSet) snapshot() (*rpki.Snapshot, error) {
-	vrps := make([]rpki.VRP, 0, len(s.vrps))
-	for k := range s.vrps {
-		vrps = append(vrps, k.vrp())
-	}
 	aspas := make([]rpki.ASPA, 0, len(s.aspas))
 	for k, p := range s.aspas {
 		aspas = append(aspas, rpki.ASPA{Customer: k.customer, Providers: p})
 	}
-	return rpki.NewSnapshot(vrps, aspas)
+	return rpki.NewSnapshot(s.vrps, aspas)
 }
