@@ -19,8 +19,8 @@ type runner struct {
 	c       *Client
 	log     *slog.Logger
 	version Version
-	// negotiated is set once the cache answered in r.version: from then
-	// on, RFC 8210 §7, PDUs of another version are errors.
+	// negotiated is set once the cache answered on this connection: from
+	// then on, RFC 8210 §7, PDUs of another version are errors.
 	negotiated bool
 	data       dataSet
 	have       bool // session and serial are known: Serial Query possible
@@ -47,7 +47,9 @@ type conn struct {
 // session runs one connection until it fails, ctx ends or (Fetch) the
 // first End of Data.
 func (r *runner) session(ctx context.Context) error {
-	r.synced = false
+	// Each connection negotiates anew (RFC 8210 §7), from the version
+	// the last one settled on.
+	r.synced, r.negotiated = false, false
 	nc, err := r.dial(ctx)
 	if err != nil {
 		return fmt.Errorf("rtr: connect to %s: %w", r.c.Addr, err)
