@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -372,5 +373,87 @@ func TestClient_DuplicateInReset(t *testing.T) {
 	}
 	if snap, _ := c.Snapshot(); snap != nil {
 		t.Errorf("Snapshot() has %d VRPs, want none committed", snap.Len())
+	}
+}
+
+// ASPA records of draft-10 are kept per customer and family; the snapshot
+// merges the families, and a withdrawn family leaves the other.
+func TestClient_ASPA(t *testing.T) {
+	cache := newFakeCache(t)
+	c := &Client{Addr: cache.ln.Addr().String(), Version: Version2}
+	updates, _ := startClient(t, c)
+	conn := cache.accept(t)
+	conn.expect(t, 2, TypeResetQuery)
+	aspa := func(announce bool, ipv6 uint8, customer uint32, providers ...bgp.ASN) PDU {
+		p := PDU{Version: 2, Type: TypeASPA, AFIFlags: ipv6, ASN: bgp.ASN(customer), Data: EncodeProviders(providers)}
+		if announce {
+			p.Flags = FlagAnnounce
+		}
+		return p
+	}
+	conn.send(t, PDU{Version: 2, Type: TypeCacheResponse, Session: 7},
+		aspa(true, 0, 64496, 64500, 64501), aspa(true, AFIIPv6, 64496, 64502), aspa(true, 0, 64498, 0), eod(2, 7, 1))
+	u := waitUpdate(t, updates)
+	if p, _ := u.Snapshot.Providers(64496); !slices.Equal(p, []bgp.ASN{64500, 64501, 64502}) || u.Snapshot.NumASPAs() != 2 {
+		t.Errorf("providers of AS64496 %v (%d ASPAs), want both families merged", p, u.Snapshot.NumASPAs())
+	}
+	conn.send(t, PDU{Version: 2, Type: TypeSerialNotify, Session: 7, Serial: 2})
+	conn.expect(t, 2, TypeSerialQuery)
+	conn.send(t, PDU{Version: 2, Type: TypeCacheResponse, Session: 7}, aspa(false, 0, 64496), eod(2, 7, 2))
+	u = waitUpdate(t, updates)
+	if p, _ := u.Snapshot.Providers(64496); !slices.Equal(p, []bgp.ASN{64502}) || !slices.Equal(u.ASPAs, []bgp.ASN{64496}) {
+		t.Errorf("after the IPv4 withdrawal: providers %v, changed %v", p, u.ASPAs)
+	}
+	// Withdrawing it again is an error.
+	conn.send(t, PDU{Version: 2, Type: TypeSerialNotify, Session: 7, Serial: 3})
+	conn.expect(t, 2, TypeSerialQuery)
+	conn.send(t, PDU{Version: 2, Type: TypeCacheResponse, Session: 7}, aspa(false, 0, 64496))
+	if e := conn.expect(t, 2, TypeErrorReport); e.Code != CodeWithdrawUnknown {
+		t.Errorf("error report %s, want %s", &e, CodeWithdrawUnknown)
+	}
+}
+
+// A cache that stops answering: the data are kept until End of Data's
+// expire interval, then dropped with an update removing everything.
+func TestClient_Expire(t *testing.T) {
+	cache := newFakeCache(t)
+	c := &Client{Addr: cache.ln.Addr().String(), Version: Version1, Refresh: 50 * time.Millisecond, Timeout: 100 * time.Millisecond}
+	updates, logs := startClient(t, c)
+	go func() { // answer the first Reset Query, then only accept
+		first := true
+		var open []net.Conn
+		defer func() {
+			for _, c := range open {
+				c.Close()
+			}
+		}()
+		for conn := range cache.conns { // until the listener closes
+			if first {
+				var p PDU
+				NewReader(conn).Next(&p)
+				var b []byte
+				for _, q := range []PDU{{Version: 1, Type: TypeCacheResponse, Session: 7}, v4(1, true, "192.0.2.0/24", 24, 64496),
+					{Version: 1, Type: TypeEndOfData, Session: 7, Serial: 1, Refresh: 1, Retry: 1, Expire: 1}} {
+					b, _ = q.AppendBinary(b)
+				}
+				conn.Write(b)
+				first = false
+			}
+			open = append(open, conn)
+		}
+	}()
+	u := waitUpdate(t, updates)
+	if u.Snapshot.Len() != 1 || u.State.Expire != time.Second {
+		t.Fatalf("first update: %d VRPs, expire %s", u.Snapshot.Len(), u.State.Expire)
+	}
+	u = waitUpdate(t, updates)
+	if u.Snapshot != nil || !u.Reset || len(u.Removed) != 1 || time.Since(u.State.Updated) < 0 {
+		t.Errorf("expiry update: %+v", u)
+	}
+	if snap, st := c.Snapshot(); snap != nil || !st.Updated.IsZero() {
+		t.Errorf("after expiry Snapshot() = %d VRPs, %+v", snap.Len(), st)
+	}
+	if !strings.Contains(logs.String(), "rtr: data expired") || !strings.Contains(logs.String(), "no answer from the cache") {
+		t.Errorf("log lacks the expiry or the timeout:\n%s", logs)
 	}
 }
