@@ -34,7 +34,7 @@ func (r *Reader) Next(p *PDU) error {
 	}
 	length, err := checkHeader(r.buf[r.start:r.end])
 	if err != nil {
-		r.raw, r.rawOff = r.buf[r.start:r.end], r.off
+		r.raw, r.rawOff = r.buf[r.start:r.start+HeaderLen], r.off
 		return r.at(err)
 	}
 	if err := r.fill(int(length)); err != nil {

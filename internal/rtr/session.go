@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -125,8 +126,13 @@ func (r *runner) step(s *conn) error {
 		return r.query(s)
 	}
 	var de *DecodeError
-	if errors.As(err, &de) {
+	switch {
+	case errors.As(err, &de):
 		r.reportError(s, Code(err), s.rd.Raw(), err.Error())
+	case err == io.EOF:
+		return errors.New("rtr: the cache closed the connection")
+	case err == io.ErrUnexpectedEOF:
+		return fmt.Errorf("rtr: the cache closed the connection inside the PDU at offset %d", s.rd.Offset())
 	}
 	return err
 }
