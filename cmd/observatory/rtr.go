@@ -103,16 +103,24 @@ func runRTR(cmd *cobra.Command, o rtrOptions) error {
 	return followRTR(ctx, cmd, c, o)
 }
 
-// followRTR runs the client until ctx ends, printing a line per update.
+// followRTR runs the client until ctx ends, printing a line per update;
+// a failure to write -o ends it.
 func followRTR(ctx context.Context, cmd *cobra.Command, c *rtr.Client, o rtrOptions) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	var werr error
 	c.OnUpdate = func(u rtr.Update) {
+		// The file first: a line announces a file already in place.
+		if o.out != "" {
+			if err := writeOutput(cmd, o.out, encodeVRPs(o.format, u.Snapshot, u.State)); err != nil {
+				werr = fmt.Errorf("write %s at serial %d: %w", o.out, u.State.Serial, err)
+				cancel()
+				return
+			}
+		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%s session %d serial %d version %d vrps %d aspas %d added %d removed %d aspas_changed %d\n",
 			u.State.Updated.UTC().Format(time.RFC3339), u.State.Session, u.State.Serial, u.State.Version,
 			u.Snapshot.Len(), u.Snapshot.NumASPAs(), len(u.Added), len(u.Removed), len(u.ASPAs))
-		if o.out != "" && werr == nil {
-			werr = writeOutput(cmd, o.out, encodeVRPs(o.format, u.Snapshot, u.State))
-		}
 	}
 	err := c.Run(ctx)
 	if werr != nil {

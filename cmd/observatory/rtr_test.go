@@ -108,6 +108,10 @@ func TestRTRCmd_Once(t *testing.T) {
 			}
 		}
 	}
+	// Following, a file that cannot be written ends the command.
+	if _, stderr, code := rtrRun(t, "rtr", "--connect", addr, "-o", filepath.Join(t.TempDir(), "no", "such", "dir")); code != 1 || !strings.Contains(stderr, "at serial") {
+		t.Errorf("follow with an unwritable -o: exit %d, stderr %q", code, stderr)
+	}
 	stdout, _, code := rtrRun(t, "rtr", "--connect", addr, "--once")
 	if code != 0 || !strings.HasPrefix(stdout, `{"metadata":{`) || !strings.Contains(stdout, `"rtr_version":2`) {
 		t.Errorf("to stdout: exit %d, %q", code, stdout)
