@@ -291,6 +291,19 @@ func TestStayrtr_SerialChange(t *testing.T) {
 			break
 		}
 	}
+	// stayrtr 0.5.1 serving ASPAs bumps the serial at its next refresh
+	// with nothing changed: a new serial, empty diffs, the same snapshot.
+	last, _ := c.Snapshot()
+	select {
+	case u := <-updates:
+		if len(u.Added)+len(u.Removed)+len(u.ASPAs) != 0 || u.Snapshot != last {
+			t.Errorf("serial %d with the file unchanged: %d added, %d removed, %d ASPAs changed, new snapshot %v",
+				u.State.Serial, len(u.Added), len(u.Removed), len(u.ASPAs), u.Snapshot != last)
+		}
+		t.Logf("stayrtr's extra serial %d came with empty diffs", u.State.Serial)
+	case <-time.After(2500 * time.Millisecond):
+		t.Log("no extra serial within 2.5 s: stayrtr's ASPA serial bug did not show")
+	}
 	if diff := cmp.Diff(sortedVRPs(added), keysOf(got.added), cmpPrefix); diff != "" {
 		t.Errorf("added VRPs mismatch (-file +diffs):\n%s", diff)
 	}
