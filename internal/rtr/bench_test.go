@@ -31,12 +31,11 @@ func resetResponse(b *testing.B) ([]byte, int) {
 }
 
 // BenchmarkReader_Next decodes a full Reset response of the real VRP set
-// (129,9xx PDUs): framing and decoding only.
+// (130,041 Prefix PDUs, 2.8 MB): framing and decoding only.
 func BenchmarkReader_Next(b *testing.B) {
 	stream, n := resetResponse(b)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(stream)))
-	b.ReportMetric(float64(n), "vrps")
 	var p PDU
 	for b.Loop() {
 		rd := NewReader(bytes.NewReader(stream))
@@ -56,7 +55,6 @@ func BenchmarkReader_Next(b *testing.B) {
 func BenchmarkReset(b *testing.B) {
 	stream, n := resetResponse(b)
 	b.ReportAllocs()
-	b.ReportMetric(float64(n), "vrps")
 	var p PDU
 	for b.Loop() {
 		rd := NewReader(bytes.NewReader(stream))
