@@ -33,7 +33,7 @@ func resetResponse(b *testing.B) ([]byte, int) {
 // BenchmarkReader_Next decodes a full Reset response of the real VRP set
 // (130,041 Prefix PDUs, 2.8 MB): framing and decoding only.
 func BenchmarkReader_Next(b *testing.B) {
-	stream, n := resetResponse(b)
+	stream, _ := resetResponse(b)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(stream)))
 	var p PDU
