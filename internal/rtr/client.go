@@ -40,7 +40,8 @@ type Client struct {
 	// while an answer is awaited or a transfer is under way. Default 30 s.
 	Timeout time.Duration
 	// MinBackoff and MaxBackoff bound the wait before reconnecting, which
-	// doubles after each connection that ended without End of Data.
+	// doubles after each connection that ended without End of Data, up to
+	// MaxBackoff or the cache's retry interval, whichever is shorter.
 	// Defaults 1 s and 60 s.
 	MinBackoff, MaxBackoff time.Duration
 
@@ -125,7 +126,8 @@ func (c *Client) Run(ctx context.Context) error {
 		case r.synced:
 			wait, backoff = r.minBackoff, r.minBackoff
 		default:
-			backoff = min(2*backoff, r.maxBackoff)
+			// End of Data's retry interval (RFC 8210 §6) caps the backoff.
+			backoff = max(min(2*backoff, r.maxBackoff, r.state.Retry), r.minBackoff)
 		}
 		r.log.Warn("rtr: connection ended", "addr", c.Addr, "err", err, "retry_in", wait)
 		if err := r.sleep(ctx, wait); err != nil {
