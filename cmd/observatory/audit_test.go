@@ -88,8 +88,12 @@ func e2eAudit(t *testing.T, db string, ref *refRoutes) {
 		t.Errorf("audit counts %d announcements of the three, bgpdump %d", a.Prefixes, total)
 	}
 	got := map[uint32]int{}
+	judged := 0
 	for _, p := range a.Providers {
 		checkEvidence(t, p)
+		if v := p.ROV.Verdict; v == "deploys" || v == "partial" || v == "does-not" {
+			judged++
+		}
 		if p.Hop != 1 {
 			continue
 		}
@@ -100,6 +104,9 @@ func e2eAudit(t *testing.T, db string, ref *refRoutes) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("hop-1 providers and their prefixes:\naudit   %v\nbgpdump %v", got, want)
+	}
+	if judged == 0 {
+		t.Error("no provider with a judged ROV verdict: the evidence check checked nothing")
 	}
 	if len(a.Providers) < 3 || len(a.Checklist) != 4 {
 		t.Errorf("%d providers, %d checklist items: too few", len(a.Providers), len(a.Checklist))
@@ -227,6 +234,23 @@ func checkEvidence(t *testing.T, p wire.AuditProvider) {
 		}
 		if !slices.ContainsFunc(c.Evidence, func(e wire.AuditEvidence) bool { return strings.HasPrefix(e.Link, "/api/v2/") }) {
 			t.Errorf("%s %s %s: no evidence linking to the API: %+v", p.ASN, c.ID, c.Result, c.Evidence)
+		}
+	}
+	// A judged ROV verdict shows the invalid routes behind it, each on a
+	// path through the provider (propagated) or beside one (dropped).
+	if v := p.ROV.Verdict; v == "deploys" || v == "partial" || v == "does-not" {
+		routes := 0
+		for _, e := range p.Controls[0].Evidence {
+			if e.Kind != "route" {
+				continue
+			}
+			routes++
+			if !strings.Contains(e.Text, " "+strconv.FormatUint(uint64(p.ASN), 10)+" ") || !strings.HasPrefix(e.Link, "/api/v2/roas/asn/") {
+				t.Errorf("%s ROV %s: evidence %q (%s) names no path through it", p.ASN, v, e.Text, e.Link)
+			}
+		}
+		if routes == 0 {
+			t.Errorf("%s ROV %s: no route behind the verdict in %+v", p.ASN, v, p.Controls[0].Evidence)
 		}
 	}
 	hops := strings.Fields(p.Example)

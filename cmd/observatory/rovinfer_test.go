@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/observatory-net/observatory/internal/store/sqlite"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
@@ -158,4 +161,67 @@ func TestROV_IngestAgreesWithCommand(t *testing.T) {
 		t.Errorf("compared %d networks, %d judged: too few", compared, judged)
 	}
 	t.Logf("%d stored networks compared with the command, %d judged", compared, judged)
+	checkStoredROVEvidence(t, db, vrps, upd, stored.ASNs, want)
+}
+
+// checkStoredROVEvidence checks the ROV evidence the month stores for
+// each judged network against validate on the same file: min(3, count)
+// routes of each kind, each one validate calls invalid with the stated
+// state; a propagated route on a path through the network, a dropped one
+// on a path without it but with a route through it from the same
+// neighbour (Via).
+func checkStoredROVEvidence(t *testing.T, db, vrps, upd string, asns []jsonASN, want map[uint32]rovJSON) {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	metas, err := st.Months(t.Context())
+	if err != nil || len(metas) != 1 {
+		t.Fatalf("months: %v, %v", metas, err)
+	}
+	ev, err := st.ROVEvidence(t.Context(), metas[0].Month, metas[0].Spec, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	val, stderr, code := execute(t, "", "validate", "--vrps", vrps, "--skip-invalid", "--mrt", upd)
+	if code != 0 {
+		t.Fatalf("validate: exit status %d, stderr:\n%s", code, stderr)
+	}
+	state := map[string]string{}
+	for line := range strings.Lines(strings.TrimSpace(val)) {
+		f := strings.Fields(line)
+		state[f[0]+" "+f[1]] = f[2]
+	}
+	kinds := map[uint32]map[string]int{}
+	for _, e := range ev {
+		if kinds[e.ASN] == nil {
+			kinds[e.ASN] = map[string]int{}
+		}
+		kinds[e.ASN][e.Kind]++
+		k := fmt.Sprintf("%s %d", e.Prefix, e.Origin)
+		if s := state[k]; s != e.RPKI {
+			t.Errorf("AS%d %s evidence %s is %q, validate says %q", e.ASN, e.Kind, k, e.RPKI, s)
+		}
+		through := slices.Contains(strings.Fields(e.Path), strconv.FormatUint(uint64(e.ASN), 10))
+		via := slices.Contains(strings.Fields(e.Via), strconv.FormatUint(uint64(e.ASN), 10))
+		if (e.Kind == "propagated") != through || (e.Kind == "dropped" && !via) {
+			t.Errorf("AS%d %s %s: path %q, via %q", e.ASN, e.Kind, k, e.Path, e.Via)
+		}
+	}
+	for _, a := range asns {
+		w, ok := want[a.ASN]
+		if !ok {
+			continue
+		}
+		if got := kinds[a.ASN]; got["propagated"] != min(3, w.PropagatedAlt+w.PropagatedNoAlt) || got["dropped"] != min(3, w.Dropped) {
+			t.Errorf("AS%d: %v pieces of evidence stored, want min(3, %d) propagated and min(3, %d) dropped", a.ASN, got,
+				w.PropagatedAlt+w.PropagatedNoAlt, w.Dropped)
+		}
+	}
+	if len(ev) == 0 {
+		t.Error("no ROV evidence stored")
+	}
+	t.Logf("%d pieces of stored ROV evidence of %d networks checked with validate", len(ev), len(kinds))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,12 @@ func handMonth() *store.Month {
 	m.Incidents = []store.Incident{
 		{ID: "leak-1", ASN: 200, Metric: "M1", Start: may, End: may, Weight: 1, Score: 1},
 		{ID: "leak-2", ASN: 200, Metric: "M1", Start: may, End: may, Weight: 1, Score: 1, Excluded: true},
+	}
+	m.ROVEvidence = []store.ROVObservation{
+		{ASN: 100, Kind: "dropped", Prefix: netip.MustParsePrefix("203.0.113.0/24"), Origin: 64511, RPKI: "invalid-asn",
+			Path: "400 200 64511", ViaPrefix: "198.51.100.0/24", Via: "300 100 64511"},
+		{ASN: 200, Kind: "propagated", Prefix: netip.MustParsePrefix("192.0.2.0/25"), Origin: 64512, RPKI: "invalid-length",
+			Path: "400 200 64512", Alternative: "192.0.2.0/24 AS100 valid"},
 	}
 	m.Upstreams = []store.Upstream{
 		{ASN: 64500, Hop: 1, Upstream: 100, Rel: "provider", Prefixes: 4, Paths: 20, Example: "300 100 64500"},
@@ -133,6 +140,19 @@ func TestAudit_handMonth(t *testing.T) {
 	}
 	if ev := leaky.Controls[1].Evidence; len(ev) != 2 || ev[1].Text != "leak-1" || ev[1].Link != "/api/v2/incidents?asn=200&month=2014-05" {
 		t.Errorf("AS200 leak evidence %+v", ev)
+	}
+	// The stored ROV evidence: the route, its path, a link to its origin.
+	for _, c := range []struct {
+		p    wire.AuditProvider
+		text string
+		link string
+	}{
+		{leaky, "passed on 192.0.2.0/25 of AS64512 (RPKI invalid-length) on path 400 200 64512; an alternative existed: 192.0.2.0/24 AS100 valid", "/api/v2/roas/asn/64512?month=2014-05"},
+		{good, "not seen on 203.0.113.0/24 of AS64511 (RPKI invalid-asn, seen on path 400 200 64511), although it passed on 198.51.100.0/24 of the same origin on path 300 100 64511", "/api/v2/roas/asn/64511?month=2014-05"},
+	} {
+		if !slices.ContainsFunc(c.p.Controls[0].Evidence, func(e wire.AuditEvidence) bool { return e.Kind == "route" && e.Text == c.text && e.Link == c.link }) {
+			t.Errorf("%s originValidation evidence %+v: want %q", c.p.ASN, c.p.Controls[0].Evidence, c.text)
+		}
 	}
 	if a.Providers[0].ASN != 200 && a.Providers[0].ASN != 300 {
 		t.Errorf("riskiest first: got %s first", a.Providers[0].ASN)

@@ -5,8 +5,10 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/observatory-net/observatory/api/wire"
+	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -63,11 +65,32 @@ func (m *Month) originValidation(n *wire.AuditNetwork) wire.AuditControl {
 	default:
 		c.Result, c.Reason = Unknown, "never seen as a transit hop this month: no ROV evidence"
 	}
+	for _, e := range m.rovEv[uint32(n.ASN)] {
+		c.Evidence = append(c.Evidence, rovRoute(e, m.Meta.Month))
+	}
 	if r.Verdict != "" {
 		c.Evidence = append(c.Evidence, wire.AuditEvidence{Kind: "routes",
-			Text: fmt.Sprintf("observatory rov --asn %d lists the invalid routes behind the verdict", n.ASN)})
+			Text: fmt.Sprintf("observatory rov --asn %d lists every invalid route behind the verdict", n.ASN)})
 	}
 	return c
+}
+
+// rovRoute is a stored piece of ROV evidence as an audit's: the invalid
+// route, the path it was seen on, and a link to the ROA state of its
+// origin's announcements.
+func rovRoute(e store.ROVObservation, month time.Time) wire.AuditEvidence {
+	var text string
+	if e.Kind == "propagated" {
+		text = fmt.Sprintf("passed on %s of AS%d (RPKI %s) on path %s", e.Prefix, e.Origin, e.RPKI, e.Path)
+		if e.Alternative != "" {
+			text += "; an alternative existed: " + e.Alternative
+		}
+	} else {
+		text = fmt.Sprintf("not seen on %s of AS%d (RPKI %s, seen on path %s), although it passed on %s of the same origin on path %s",
+			e.Prefix, e.Origin, e.RPKI, e.Path, e.ViaPrefix, e.Via)
+	}
+	return wire.AuditEvidence{Kind: "route", Text: text,
+		Link: fmt.Sprintf("/api/v2/roas/asn/%d?month=%s", e.Origin, vocab.MonthOf(month))}
 }
 
 // leakProtection: a route leak by the network (M1) or by a customer it

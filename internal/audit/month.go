@@ -26,6 +26,7 @@ type Month struct {
 	reg       map[uint32]bool
 	orgs      map[int][]uint32 // the networks of each PeeringDB organisation (store.Orgs), by ASN
 	orgOf     map[uint32]store.Org
+	rovEv     map[uint32][]store.ROVObservation // the evidence kept behind each ROV verdict
 }
 
 // route is a stored route reduced to what a prefix lookup needs.
@@ -46,7 +47,7 @@ const maxIncidentIDs = 5
 func Load(ctx context.Context, st store.Store, meta store.MonthMeta, reg map[uint32]bool) (*Month, error) {
 	m := &Month{Meta: meta, asns: map[uint32]*store.ASN{}, upstreams: map[uint32][]store.Upstream{},
 		announced: map[uint32]int{}, roa: map[uint32]roaCount{}, incidents: map[uint32]map[string]int{},
-		firstIDs: map[uint32]map[string][]string{}, reg: reg, orgs: map[int][]uint32{}, orgOf: map[uint32]store.Org{}}
+		firstIDs: map[uint32]map[string][]string{}, reg: reg, orgs: map[int][]uint32{}, orgOf: map[uint32]store.Org{}, rovEv: map[uint32][]store.ROVObservation{}}
 	key := fmt.Sprintf("%s %q", vocab.MonthOf(meta.Month), meta.Spec)
 	asns, err := st.ASNs(ctx, meta.Month, meta.Spec, store.Filter{ScoresOnly: true})
 	if err != nil {
@@ -54,6 +55,13 @@ func Load(ctx context.Context, st store.Store, meta store.MonthMeta, reg map[uin
 	}
 	for i := range asns {
 		m.asns[asns[i].ASN] = &asns[i]
+	}
+	ev, err := st.ROVEvidence(ctx, meta.Month, meta.Spec, 0)
+	if err != nil {
+		return nil, fmt.Errorf("audit: month %s: %w", key, err)
+	}
+	for _, e := range ev {
+		m.rovEv[e.ASN] = append(m.rovEv[e.ASN], e)
 	}
 	orgs, err := st.Orgs(ctx, meta.Month, meta.Spec)
 	if err != nil {

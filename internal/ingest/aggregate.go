@@ -106,9 +106,29 @@ func (m *month) rovResults() map[bgp.ASN]rovinfer.Result {
 		routes[i] = rovinfer.Route{Prefix: k.Prefix, Origin: k.Origin, State: m.classes[i].RPKI, Paths: paths}
 	}
 	out := map[bgp.ASN]rovinfer.Result{}
-	for _, r := range rovinfer.Infer(routes, rovinfer.Options{MaxEvidence: -1}) {
+	for _, r := range rovinfer.Infer(routes, rovinfer.Options{MaxEvidence: rovEvidencePerKind}) {
 		out[r.ASN] = r
 	}
+	return out
+}
+
+// rovEvidencePerKind is how many routes of each kind (propagated,
+// dropped) are kept as the evidence of an ASN's ROV verdict; the counts
+// count them all.
+const rovEvidencePerKind = 3
+
+// rovEvidence converts the evidence of an ASN's ROV verdict for the store.
+func rovEvidence(r *rovinfer.Result) []store.ROVObservation {
+	var out []store.ROVObservation
+	add := func(kind string, os []rovinfer.Observation) {
+		for _, o := range os {
+			out = append(out, store.ROVObservation{ASN: uint32(r.ASN), Kind: kind, Prefix: o.Prefix, Origin: uint32(o.Origin),
+				RPKI: o.State, Path: joinASNs(o.Path), Alternative: o.Alternative, ViaPrefix: o.ViaPrefix,
+				Via: joinASNs(o.Via), Relationship: o.Relationship})
+		}
+	}
+	add("propagated", r.Propagated)
+	add("dropped", r.DroppedObs)
 	return out
 }
 

@@ -271,12 +271,14 @@ func (m *month) build() *store.Month {
 		m.reach(&rec, space)
 		if r, ok := rovs[a]; ok {
 			rec.ROV, rec.ROVPropagated, rec.ROVDropped, rec.ROVConfidence = string(r.Verdict), r.PropagatedAll(), r.Dropped, r.Confidence
+			out.ROVEvidence = append(out.ROVEvidence, rovEvidence(&r)...)
 		}
 		rec.Leak = leakRecord(leaks[a])
 		out.ASNs = append(out.ASNs, rec)
 		out.Incidents = append(out.Incidents, incidents...)
 	}
 	m.aggregate(out)
+	slices.SortStableFunc(out.ROVEvidence, func(x, y store.ROVObservation) int { return cmp.Compare(x.ASN, y.ASN) })
 	out.Upstreams = ups
 	out.Orgs = m.orgRecords(out)
 	out.Participants = participantRecords(m.cfg.Participants)

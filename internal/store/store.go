@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/netip"
 	"time"
 )
 
@@ -209,6 +210,27 @@ type Upstream struct {
 	Example  string
 }
 
+// ROVObservation is one piece of the evidence behind an ASN's inferred
+// ROV verdict (internal/rovinfer.Observation): an RPKI-invalid route it
+// was seen passing on (Kind "propagated"), or an invalid route of a
+// neighbour that it was not seen on (Kind "dropped").
+type ROVObservation struct {
+	ASN    uint32
+	Kind   string
+	Prefix netip.Prefix
+	Origin uint32
+	RPKI   string // the route's RFC 6811 state: invalid-asn or invalid-length
+	Path   string // a path it was seen on, ASNs separated by spaces, collector peer first
+	// Alternative is, for a propagated route, the valid or not-found
+	// route of the same or a covering prefix, when one existed.
+	Alternative string
+	// ViaPrefix and Via are, for a dropped route, a route the ASN was
+	// seen passing on from the same neighbour and its path (the evidence
+	// that it hears that neighbour); Relationship is how the ASN relates
+	// to the neighbour (CAIDA), when known.
+	ViaPrefix, Via, Relationship string
+}
+
 // ROAStat is ROA coverage in the manner of ROAST for one scope and
 // address family: announcements (distinct prefix/origin pairs) and address
 // space valid, invalid (either reason) and not found.
@@ -259,6 +281,9 @@ type Month struct {
 	Aggregates   []Aggregate
 	Participants []Participant
 	Upstreams    []Upstream
+	// ROVEvidence is the evidence kept behind the records' inferred ROV
+	// verdicts, by ASN.
+	ROVEvidence []ROVObservation
 	// Orgs are the PeeringDB organisations of the month's networks: of
 	// every ASN with a record, a route or an upstream record that
 	// PeeringDB knows, by ASN. A record's Org is its entry's.
@@ -302,6 +327,9 @@ type Store interface {
 	Upstreams(ctx context.Context, month time.Time, spec string, asn uint32) ([]Upstream, error)
 	// Orgs returns the month's PeeringDB organisations, by ASN.
 	Orgs(ctx context.Context, month time.Time, spec string) ([]ASNOrg, error)
+	// ROVEvidence returns the month's ROV evidence of an ASN (all ASNs
+	// for 0), by ASN and, within an ASN, in the order written.
+	ROVEvidence(ctx context.Context, month time.Time, spec string, asn uint32) ([]ROVObservation, error)
 	// ROAStats returns the month's ROA statistics of a scope ("" for all).
 	ROAStats(ctx context.Context, month time.Time, spec, scope string) ([]ROAStat, error)
 	// Aggregates returns the month's aggregates of a scope ("" for all).

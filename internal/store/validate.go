@@ -157,7 +157,28 @@ func ValidateMonth(m *Month) error {
 	if err := validOrgs(m); err != nil {
 		return err
 	}
+	if err := validROVEvidence(m.ROVEvidence); err != nil {
+		return err
+	}
 	return noNaN(nil, m.Aggregates)
+}
+
+// validROVEvidence checks that the ROV evidence is by ASN, of a known
+// kind, with a prefix and an invalid state.
+func validROVEvidence(es []ROVObservation) error {
+	for i, e := range es {
+		switch {
+		case i > 0 && es[i-1].ASN > e.ASN:
+			return invalid("ROV evidence not sorted by ASN at AS%d", e.ASN)
+		case e.Kind != "propagated" && e.Kind != "dropped":
+			return invalid("AS%d ROV evidence: unknown kind %q", e.ASN, e.Kind)
+		case !e.Prefix.IsValid():
+			return invalid("AS%d ROV evidence: no prefix", e.ASN)
+		case e.RPKI != "invalid-asn" && e.RPKI != "invalid-length":
+			return invalid("AS%d ROV evidence %s: state %q is not RPKI-invalid", e.ASN, e.Prefix, e.RPKI)
+		}
+	}
+	return nil
 }
 
 // validOrgs checks that the organisations are by ASN, once each, with an

@@ -61,6 +61,7 @@ func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
 		{"copy routes", w.routes},
 		{"copy upstreams", w.upstreams},
 		{"copy organisations", w.orgs},
+		{"copy ROV evidence", w.rovEvidence},
 		{"copy ROA statistics", w.roaStats},
 		{"copy aggregates", w.aggregates},
 		{"copy participants", w.participants},
@@ -95,7 +96,7 @@ type writer struct {
 
 // monthTables are the tables of month records, keyed by month_id.
 var monthTables = []string{"month_inputs", "asns", "incidents", "routes",
-	"roa_stats", "aggregates", "participants", "upstreams", "asn_orgs"}
+	"roa_stats", "aggregates", "participants", "upstreams", "asn_orgs", "rov_evidence"}
 
 // meta waits for any other writer of the month, deletes the previous
 // version with all its records, and inserts the new months row. Without the
@@ -338,5 +339,16 @@ func (w *writer) orgs(m *store.Month) error {
 	return w.copyRows("asn_orgs", []string{"asn", "org_id", "org_name"}, len(m.Orgs), func(i int, r []any) {
 		o := &m.Orgs[i]
 		r[0], r[1], r[2] = int64(o.ASN), int64(o.Org.ID), o.Org.Name
+	})
+}
+
+// rovEvidence copies the ROV evidence, by ASN (ValidateMonth) and
+// position.
+func (w *writer) rovEvidence(m *store.Month) error {
+	return w.copyRows("rov_evidence", []string{"asn", "pos", "kind", "prefix", "origin", "rpki", "path", "alternative",
+		"via_prefix", "via", "relationship"}, len(m.ROVEvidence), func(i int, r []any) {
+		e := &m.ROVEvidence[i]
+		r[0], r[1], r[2], r[3], r[4], r[5] = int64(e.ASN), i, e.Kind, e.Prefix.String(), int64(e.Origin), e.RPKI
+		r[6], r[7], r[8], r[9], r[10] = e.Path, e.Alternative, e.ViaPrefix, e.Via, e.Relationship
 	})
 }

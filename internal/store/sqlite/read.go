@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/store"
@@ -227,6 +228,31 @@ func (s *Store) AllRoutes(ctx context.Context, month time.Time, spec string) ([]
 			FROM routes WHERE month_id = ? ORDER BY asn, pos`, id)
 	})
 	return done(out, err, "routes", month, spec)
+}
+
+// ROVEvidence returns the month's ROV evidence of an ASN, or of every ASN
+// for 0, by ASN and position.
+func (s *Store) ROVEvidence(ctx context.Context, month time.Time, spec string, asn uint32) ([]store.ROVObservation, error) {
+	var out []store.ROVObservation
+	err := s.inMonth(ctx, month, spec, func(q querier, id int64) error {
+		return each(ctx, q, func(rows *sql.Rows) error {
+			var e store.ROVObservation
+			var prefix string
+			if err := rows.Scan(&e.ASN, &e.Kind, &prefix, &e.Origin, &e.RPKI, &e.Path, &e.Alternative,
+				&e.ViaPrefix, &e.Via, &e.Relationship); err != nil {
+				return err
+			}
+			p, err := netip.ParsePrefix(prefix)
+			if err != nil {
+				return fmt.Errorf("AS%d ROV evidence: %w", e.ASN, err)
+			}
+			e.Prefix = p
+			out = append(out, e)
+			return nil
+		}, `SELECT asn, kind, prefix, origin, rpki, path, alternative, via_prefix, via, relationship FROM rov_evidence
+			WHERE month_id = ?1 AND (?2 = 0 OR asn = ?2) ORDER BY asn, pos`, id, int64(asn))
+	})
+	return done(out, err, "ROV evidence", month, spec)
 }
 
 // Orgs returns the month's PeeringDB organisations, by ASN.

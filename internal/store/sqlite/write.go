@@ -50,6 +50,7 @@ func (s *Store) writeMonth(ctx context.Context, m *store.Month) error {
 		{"insert routes", w.routes},
 		{"insert upstreams", w.upstreams},
 		{"insert organisations", w.orgs},
+		{"insert ROV evidence", w.rovEvidence},
 		{"insert ROA statistics", w.roaStats},
 		{"insert aggregates", w.aggregates},
 		{"insert participants", w.participants},
@@ -371,6 +372,20 @@ func (w *writer) orgs(m *store.Month) error {
 	b := w.batch("asn_orgs", "asn", "org_id", "org_name")
 	for _, o := range m.Orgs {
 		if err := b.add(int64(o.ASN), int64(o.Org.ID), o.Org.Name); err != nil {
+			return err
+		}
+	}
+	return b.close()
+}
+
+// rovEvidence inserts the ROV evidence, by ASN (ValidateMonth) and
+// position.
+func (w *writer) rovEvidence(m *store.Month) error {
+	b := w.batch("rov_evidence", "asn", "pos", "kind", "prefix", "origin", "rpki", "path", "alternative",
+		"via_prefix", "via", "relationship")
+	for i, e := range m.ROVEvidence {
+		if err := b.add(int64(e.ASN), int64(i), e.Kind, e.Prefix.String(), int64(e.Origin), e.RPKI, e.Path,
+			e.Alternative, e.ViaPrefix, e.Via, e.Relationship); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -42,6 +43,7 @@ func fullMonth(month time.Time, spec string) *store.Month {
 		Aggregates:   fullAggregates(),
 		Participants: fullParticipants(),
 		Upstreams:    fullUpstreams(),
+		ROVEvidence:  fullROVEvidence(),
 		Orgs:         []store.ASNOrg{{ASN: 15169, Org: store.Org{ID: 1 << 30}}, {ASN: 64500, Org: store.Org{ID: 31337, Name: "Example Networks B.V. (Ümlaut)"}}, {ASN: 64999, Org: store.Org{ID: 31337, Name: "Example Networks B.V. (Ümlaut)"}}},
 	}
 }
@@ -238,5 +240,18 @@ func checkMonth(t *testing.T, s store.Store, want *store.Month) {
 	}
 	if diff := Diff(Expected(want), got); diff != "" {
 		t.Errorf("ReadMonth(%s %q) mismatch (-want +got):\n%s", want.Meta.Month.Format(vocab.MonthLayout), want.Meta.Spec, diff)
+	}
+}
+
+// fullROVEvidence returns ROV evidence of both kinds, every field set and
+// IPv6 among the prefixes, by ASN.
+func fullROVEvidence() []store.ROVObservation {
+	return []store.ROVObservation{
+		{ASN: 15169, Kind: "dropped", Prefix: netip.MustParsePrefix("2001:db8:f00::/48"), Origin: 64511, RPKI: "invalid-length",
+			Path: "3333 64511", ViaPrefix: "2001:db8:f00::/40", Via: "3333 15169 64511", Relationship: "peer"},
+		{ASN: 64500, Kind: "propagated", Prefix: netip.MustParsePrefix("192.0.2.0/24"), Origin: 64511, RPKI: "invalid-asn",
+			Path: "3333 64500 64511", Alternative: "192.0.2.0/23 AS64496 valid"},
+		{ASN: 64500, Kind: "propagated", Prefix: netip.MustParsePrefix("198.51.100.0/25"), Origin: 64512, RPKI: "invalid-length",
+			Path: "3333 64500 64500 64512"},
 	}
 }

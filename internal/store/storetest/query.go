@@ -74,6 +74,10 @@ var readers = []reader{
 		r, err := s.Upstreams(ctx, m, spec, 99)
 		return len(r), err
 	}},
+	{"ROVEvidence", func(ctx context.Context, s store.Store, m time.Time, spec string) (int, error) {
+		r, err := s.ROVEvidence(ctx, m, spec, 99)
+		return len(r), err
+	}},
 	{"Orgs", func(ctx context.Context, s store.Store, m time.Time, spec string) (int, error) {
 		r, err := s.Orgs(ctx, m, spec)
 		return len(r), err
@@ -197,6 +201,11 @@ func testScopedReads(t *testing.T, s store.Store) {
 		wantUps := filter(w.Upstreams, func(u store.Upstream) bool { return asn == 0 || u.ASN == asn })
 		if diff := Diff(wantUps, ups); err != nil || diff != "" {
 			t.Errorf("Upstreams(AS%d) = %v, mismatch (-want +got):\n%s", asn, err, diff)
+		}
+		ev, err := s.ROVEvidence(t.Context(), march, specA, asn)
+		wantEv := filter(w.ROVEvidence, func(e store.ROVObservation) bool { return asn == 0 || e.ASN == asn })
+		if diff := Diff(wantEv, ev); err != nil || diff != "" {
+			t.Errorf("ROVEvidence(AS%d) = %v, mismatch (-want +got):\n%s", asn, err, diff)
 		}
 	}
 	all, err := s.AllRoutes(t.Context(), march, specA)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"testing"
 	"time"
@@ -99,6 +100,9 @@ func ReadMonth(ctx context.Context, s store.Store, month time.Time, spec string)
 	if m.Upstreams, err = s.Upstreams(ctx, month, spec, 0); err != nil {
 		return nil, fmt.Errorf("read upstreams: %w", err)
 	}
+	if m.ROVEvidence, err = s.ROVEvidence(ctx, month, spec, 0); err != nil {
+		return nil, fmt.Errorf("read ROV evidence: %w", err)
+	}
 	if m.Orgs, err = s.Orgs(ctx, month, spec); err != nil {
 		return nil, fmt.Errorf("read organisations: %w", err)
 	}
@@ -140,6 +144,7 @@ func Expected(m *store.Month) *store.Month {
 	}
 	w.Routes = expectedRoutes(m)
 	w.Orgs = slices.Clone(m.Orgs)
+	w.ROVEvidence = slices.Clone(m.ROVEvidence)
 	w.Upstreams = slices.Clone(m.Upstreams)
 	slices.SortStableFunc(w.Upstreams, func(a, b store.Upstream) int { return cmp.Compare(a.ASN, b.ASN) })
 	w.Participants = slices.Clone(m.Participants)
@@ -178,6 +183,7 @@ func sortedRoutes(m *store.Month, keep func(uint32) bool) []store.Route {
 // equivalent JSON.
 var Options = gocmp.Options{
 	cmpopts.EquateEmpty(),
+	cmpopts.EquateComparable(netip.Prefix{}),
 	gocmp.Comparer(func(a, b time.Time) bool {
 		return a.Equal(b) && a.Location() == b.Location()
 	}),
