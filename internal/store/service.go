@@ -160,6 +160,7 @@ type Review struct {
 type Service interface {
 	Store
 	RSChecks
+	Alerts
 
 	// CreateKey stores a new key; its ID must be unique. A participant
 	// key is bound, in the same transaction, to the UID of the registered
