@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 // DeliveryOptions configure a Dispatcher.
@@ -42,6 +44,9 @@ type DeliveryOptions struct {
 	Remember int
 	Logger   *slog.Logger
 	Metrics  *Metrics
+	// Journal, when set, keeps the deliveries made beyond the process
+	// (store.Alerts): one made by an earlier run is not made again.
+	Journal store.Alerts
 }
 
 func (o *DeliveryOptions) fill() {
@@ -250,7 +255,14 @@ func (d *Dispatcher) Deliver(ctx context.Context, ev Event, channel, target stri
 	d.mu.Lock()
 	done := d.done[k]
 	d.mu.Unlock()
+	if !done && d.o.Journal != nil {
+		var err error
+		if done, err = d.o.Journal.AlertDelivered(ctx, k); err != nil {
+			d.o.Logger.Warn("alert journal unreadable: delivering", "key", k, "error", err.Error())
+		}
+	}
 	if done {
+		d.remember(k)
 		d.o.Metrics.delivered(channel, ResultDuplicate)
 		return r
 	}
@@ -262,6 +274,11 @@ func (d *Dispatcher) Deliver(ctx context.Context, ev Event, channel, target stri
 		r.Err = err
 		if err == nil {
 			d.remember(k)
+			if d.o.Journal != nil {
+				if err := d.o.Journal.MarkAlertDelivered(ctx, k, time.Now().UTC()); err != nil {
+					log.Error("alert delivered but not recorded: a restart may send it again", "error", err.Error())
+				}
+			}
 			d.o.Metrics.delivered(channel, ResultDelivered)
 			log.Info("alert delivered", "attempt", r.Attempts, "elapsed", time.Since(start))
 			return r
