@@ -91,6 +91,8 @@ var wireTypes = map[string]reflect.Type{
 	"AuditOrganisation":     reflect.TypeFor[wire.AuditOrganisation](),
 	"AuditSectors":          reflect.TypeFor[wire.AuditSectors](),
 	"AuditSector":           reflect.TypeFor[wire.AuditSector](),
+	"AlertList":             reflect.TypeFor[wire.AlertList](),
+	"AlertIncident":         reflect.TypeFor[wire.AlertIncident](),
 	"RSCheckList":           reflect.TypeFor[wire.RSCheckList](),
 	"RSCheckMeta":           reflect.TypeFor[wire.RSCheckMeta](),
 	"RSCheck":               reflect.TypeFor[wire.RSCheck](),

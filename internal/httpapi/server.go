@@ -222,6 +222,8 @@ func (s *Server) table() []route {
 		{"POST", "/api/v2/audits/sectors", month, s.auditSectors},
 		{"GET", "/api/v2/rs-checks", nil, s.listRSChecks},
 		{"GET", "/api/v2/rs-checks/{id}", nil, s.getRSCheck},
+		{"GET", "/api/v2/alerts", []string{"open", "limit"}, s.listAlerts},
+		{"GET", "/api/v2/alerts/{id}", nil, s.getAlert},
 	}
 }
 
