@@ -143,6 +143,8 @@ func (s *Server) routes() {
 	s.page("GET /audit/sectors", s.sectorsPageHandler)
 	s.page("GET /rs-checks", s.rsChecksHandler)
 	s.page("GET /rs-checks/{id}", s.rsCheckHandler)
+	s.page("GET /alerts", s.alertsHandler)
+	s.page("GET /alerts/{id}", s.alertHandler)
 	s.page("GET /report", s.reportHTML)
 	s.page("GET /report.pdf", s.reportPDF)
 	s.page("GET /growth", s.growthPage)
