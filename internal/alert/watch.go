@@ -26,7 +26,8 @@ type Watch struct {
 	File string
 	// EvidenceURL is the template of each alert's link to its evidence:
 	// "{base}" is replaced by BaseURL and "{id}" by the incident id.
-	// Empty: alerts carry no link, only the evidence inline.
+	// Empty: DefaultEvidenceURL when BaseURL is set, else alerts carry
+	// no link, only the evidence inline.
 	EvidenceURL string
 	// BaseURL replaces "{base}" in EvidenceURL.
 	BaseURL string
@@ -329,12 +330,21 @@ func CheckWebhook(u string) error {
 	return nil
 }
 
-// Link returns the evidence URL of incident id, or "" without a template.
+// DefaultEvidenceURL is the link template when the list sets base_url
+// only: the dashboard's page of the incident (/alerts/{id}).
+const DefaultEvidenceURL = "{base}/alerts/{id}"
+
+// Link returns the evidence URL of incident id, or "" without a template
+// or a base URL.
 func (w *Watch) Link(id string) string {
-	if w == nil || w.EvidenceURL == "" {
+	if w == nil || (w.EvidenceURL == "" && w.BaseURL == "") {
 		return ""
 	}
-	s := strings.ReplaceAll(w.EvidenceURL, "{base}", strings.TrimSuffix(w.BaseURL, "/"))
+	tmpl := w.EvidenceURL
+	if tmpl == "" {
+		tmpl = DefaultEvidenceURL
+	}
+	s := strings.ReplaceAll(tmpl, "{base}", strings.TrimSuffix(w.BaseURL, "/"))
 	return strings.ReplaceAll(s, "{id}", url.PathEscape(id))
 }
 
