@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/observatory-net/observatory/internal/inputerr"
@@ -35,6 +36,36 @@ type Station struct {
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	wg       sync.WaitGroup
+
+	// counters of Stats, updated by the sessions as they go
+	sessionsTotal, sessionsFailed, messages, damaged atomic.Int64
+}
+
+// Stats are a station's counters, as Station.Stats reads them.
+type Stats struct {
+	Sessions       int64 // sessions open now
+	SessionsTotal  int64 // sessions accepted since the start
+	SessionsFailed int64 // sessions ended by damaged framing or a connection cut mid-message
+	Messages       int64 // BMP messages framed (or cut off), all sessions
+	Damaged        int64 // well-framed messages that did not decode, skipped
+	Routes         int64 // routes in the tables of the open sessions
+}
+
+// Stats returns the station's counters now.
+func (s *Station) Stats() Stats {
+	st := Stats{SessionsTotal: s.sessionsTotal.Load(), SessionsFailed: s.sessionsFailed.Load(),
+		Messages: s.messages.Load(), Damaged: s.damaged.Load()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.Sessions = int64(len(s.sessions))
+	for ss := range s.sessions {
+		for _, p := range ss.peers {
+			for _, v := range p.views {
+				st.Routes += int64(len(v.routes))
+			}
+		}
+	}
+	return st
 }
 
 // ListenAndServe listens on addr (DefaultListen when empty) and serves
@@ -119,6 +150,7 @@ func (s *Station) serveConn(ctx context.Context, c net.Conn) {
 	}
 	s.sessions[ss] = struct{}{}
 	s.mu.Unlock()
+	s.sessionsTotal.Add(1)
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
 	log := s.log().With("router", ss.router.Addr.String())
@@ -141,6 +173,7 @@ func (s *Station) serveConn(ctx context.Context, c net.Conn) {
 	case err == nil || errors.Is(err, errTerminated):
 		log.Info("bmp session ended", attrs...)
 	default:
+		s.sessionsFailed.Add(1)
 		var ie *inputerr.Error
 		if errors.As(err, &ie) {
 			attrs = append(attrs, "message", ie.Record, "offset", ie.Offset)
@@ -209,6 +242,7 @@ func (ss *session) run() error {
 			return nil
 		}
 		ss.n++
+		ss.st.messages.Add(1)
 		if err != nil {
 			return ss.errorf(start, "%w: connection ended %d bytes into the common header (%v)", inputerr.ErrTruncated, k, err)
 		}
@@ -259,6 +293,7 @@ func (ss *session) handle(b []byte, start int64) error {
 	}
 	if err != nil {
 		ss.damaged++
+		ss.st.damaged.Add(1)
 		if ss.damaged <= shownDamaged {
 			ss.st.log().Warn("bmp message skipped: "+ss.errorf(start, "%w", err).Error(),
 				"router", ss.router.Addr.String(), "message", ss.n, "offset", start)

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/observatory-net/observatory/internal/alert"
+	"github.com/observatory-net/observatory/internal/asrel"
+	"github.com/observatory-net/observatory/internal/bmp"
+	"github.com/observatory-net/observatory/internal/live"
+	"github.com/observatory-net/observatory/internal/rpki"
+)
+
+func init() { register(newLiveCmd) }
+
+// liveOptions are the flags of the live command: watch's delivery flags
+// and the feed's.
+type liveOptions struct {
+	watchOptions
+	listen, metrics string
+	tick, poll      time.Duration
+	drain           time.Duration
+}
+
+func newLiveCmd() *cobra.Command {
+	var o liveOptions
+	cmd := &cobra.Command{
+		Use:   "live --watch FILE --vrps FILE [--listen ADDR] [--metrics ADDR] [--smtp HOST:PORT]",
+		Short: "Run the alert engine on live BMP feeds and deliver the incidents of a watch list as they open and close",
+		Long: `live runs a BMP station (as observatory bmp does, on --listen) and gives every
+route a router exports, every withdrawal and every peer down to the alert
+engine (internal/alert) with the watch list of --watch; routes are validated
+(RFC 6811) against the VRPs of --vrps, reloaded when the file changes or on
+SIGHUP (each reload a VRP update: ROA changes of watched prefixes, every kept
+route validated again). It prints one line per incident opening or closing,
+as observatory watch does, and delivers each to the watch list's webhooks and
+(with --smtp) e-mail addresses, with the retries and deduplication of watch
+--deliver (docs/alerts.md).
+
+A peer down, or the end of a router's BMP session, withdraws that peer's
+routes: an incident no other peer carries closes, and a watched prefix seen
+by fewer than its min_peers peers opens a visibility loss once its hold has
+passed. Stopping the command (SIGINT or SIGTERM) closes no incident: the
+station stops, the engine applies what was queued, the deliveries queued are
+made (for at most --drain), and a summary with the incidents still open is
+printed.
+
+--metrics ADDR serves Prometheus metrics on http://ADDR/metrics: the alert
+metrics and the station's (sessions, messages, damaged messages, routes). A
+bare :PORT listens on 127.0.0.1. BMP has no authentication: --listen is
+127.0.0.1:11019 by default.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runLive(ctx, cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.watch, "watch", "", "watch list (YAML, docs/alerts.md)")
+	f.StringVar(&o.vrps, "vrps", "", "VRP file (rpki-client/Routinator JSON or CSV, optionally compressed), reloaded when it changes or on SIGHUP")
+	f.StringVar(&o.asrel, "asrel", "", "CAIDA AS relationships (serial-1), to detect route leaks")
+	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip undecodable VRP records (reported on stderr) instead of failing")
+	f.StringVar(&o.listen, "listen", bmp.DefaultListen, "address to accept BMP sessions on")
+	f.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on this address (HOST:PORT; :PORT is 127.0.0.1); default off")
+	f.DurationVar(&o.tick, "tick", time.Second, "period of the engine's clock ticks, which fire visibility-loss holds")
+	f.DurationVar(&o.poll, "vrps-poll", time.Second, "period of the checks of --vrps for a change")
+	f.DurationVar(&o.drain, "drain", 30*time.Second, "at shutdown, the longest wait for the queued deliveries")
+	f.StringVar(&o.smtp, "smtp", "", "SMTP server HOST:PORT for e-mail targets")
+	f.StringVar(&o.from, "from", "observatory@localhost", "sender address of alert e-mails")
+	f.StringVar(&o.registry, "registry", "", "also watch the ASNs of the participants registry of this store (DSN)")
+	f.StringVar(&o.contacts, "contacts", "", "with --registry: lines \"ID ADDRESS\", the participants' alert addresses")
+	f.IntVar(&o.attempts, "attempts", 8, "delivery attempts of one alert to one target, in all")
+	f.DurationVar(&o.backoff, "backoff", time.Second, "wait after the first failed attempt, doubled after each (at most 5m)")
+	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit of one delivery attempt")
+	f.StringVar(&o.baseURL, "base-url", "", "replaces {base} in the watch list's evidence_url (default: its base_url)")
+	return cmd
+}
+
+// checkLiveOptions rejects bad flags before anything starts.
+func checkLiveOptions(o *liveOptions) error {
+	switch {
+	case o.watch == "":
+		return errors.New("--watch is required")
+	case o.vrps == "":
+		return errors.New("--vrps is required")
+	case o.attempts < 1 || o.backoff <= 0 || o.timeout <= 0:
+		return errors.New("--attempts, --backoff and --timeout must be positive")
+	case o.tick <= 0 || o.poll <= 0 || o.drain <= 0:
+		return errors.New("--tick, --vrps-poll and --drain must be positive")
+	}
+	if _, _, err := net.SplitHostPort(o.listen); err != nil {
+		return fmt.Errorf("--listen %q: %w", o.listen, err)
+	}
+	if o.metrics != "" {
+		host, port, err := net.SplitHostPort(o.metrics)
+		if err != nil {
+			return fmt.Errorf("--metrics %q: %w", o.metrics, err)
+		}
+		if host == "" {
+			o.metrics = net.JoinHostPort("127.0.0.1", port)
+		}
+	}
+	return nil
+}
+
+func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
+	if err := checkLiveOptions(&o); err != nil {
+		return usageError(err)
+	}
+	w, err := alert.LoadWatch(o.watch)
+	if err != nil {
+		return usageError(err)
+	}
+	if o.baseURL != "" {
+		w.BaseURL = o.baseURL
+	}
+	if err := watchRegistry(ctx, w, o.watchOptions); err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	m := alert.NewMetrics(nil)
+	dopt := alert.DeliveryOptions{SMTP: o.smtp, From: o.from, Link: w.Link, Attempts: o.attempts, Backoff: o.backoff,
+		Timeout: o.timeout, Logger: log, Metrics: m}
+	if w.SecretEnv != "" {
+		if dopt.Secret = os.Getenv(w.SecretEnv); dopt.Secret == "" {
+			return usageError(fmt.Errorf("%s: webhook_secret_env names %s, which is not set", o.watch, w.SecretEnv))
+		}
+	}
+	eopt := alert.Options{Metrics: m}
+	if o.asrel != "" {
+		if eopt.Graph, err = asrel.LoadFile(ctx, o.asrel, nil); err != nil {
+			return usageError(fmt.Errorf("load AS relationships: %w", err))
+		}
+	}
+	vrps := liveVRPs(o, stderr, log)
+	first, err := vrps.First(ctx)
+	if err != nil {
+		return usageError(err)
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return fmt.Errorf("live: BMP station: %w", err)
+	}
+	st := &bmp.Station{Logger: log}
+	if o.metrics != "" {
+		m.Registry().MustRegister(live.NewStationCollector(st))
+		stopMetrics, err := serveMetrics(o.metrics, m.Handler(), log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopMetrics()
+	}
+	return feedLive(ctx, cmd.OutOrStdout(), log, o, ln, st, alert.NewEngine(w, first, eopt), vrps, dopt)
+}
+
+// liveVRPs is the VRP source of the live command: the --vrps file. An
+// RTR client (internal/rtr) would be chosen here by a flag (--rtr ADDR),
+// as another live.VRPSource.
+func liveVRPs(o liveOptions, stderr io.Writer, log *slog.Logger) *live.FileVRPs {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	return &live.FileVRPs{Path: o.vrps, Interval: o.poll, Reload: hup, Logger: log,
+		Load: func(ctx context.Context, path string) (*rpki.Snapshot, error) {
+			return loadSnapshot(ctx, validateOptions{vrps: path, skipInvalid: o.skipInvalid}, stderr)
+		}}
+}
+
+// serveMetrics serves h on addr/metrics until the returned stop is called.
+func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("live: --metrics: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	return func() { srv.Close() }, nil
+}
+
+// feedLive runs the feed until ctx ends, printing and delivering every
+// event, then drains the deliveries and prints the summary.
+func feedLive(ctx context.Context, stdout io.Writer, log *slog.Logger, o liveOptions, ln net.Listener, st *bmp.Station,
+	e *alert.Engine, vrps live.VRPSource, dopt alert.DeliveryOptions) error {
+	dctx, cancelDeliveries := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelDeliveries()
+	d := alert.NewDispatcher(dctx, dopt)
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	var werr error
+	emit := func(ev alert.Event) {
+		fmt.Fprintln(out, alert.Line(ev))
+		if err := out.Flush(); err != nil && werr == nil {
+			werr = err
+		}
+		d.Enqueue(ev)
+	}
+	f := &live.Feed{Station: st, Engine: e, VRPs: vrps, Emit: emit, Tick: o.tick, Logger: log}
+	err := f.Run(ctx, ln)
+	log.Info("live: stopping", "deliveries_pending", d.Pending())
+	res := drainDeliveries(d, o.drain, cancelDeliveries, log)
+	writeWatchSummary(out, e)
+	writeDeliveries(out, res)
+	if err != nil {
+		return fmt.Errorf("live: %w", err)
+	}
+	if werr != nil {
+		return fmt.Errorf("live: writing output: %w", werr)
+	}
+	return nil
+}
+
+// drainDeliveries closes d, waiting at most limit for the queued
+// deliveries before cancelling them.
+func drainDeliveries(d *alert.Dispatcher, limit time.Duration, cancel func(), log *slog.Logger) map[string]alert.Result {
+	done := make(chan map[string]alert.Result, 1)
+	go func() { done <- d.Close() }()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(limit):
+		log.Error("live: deliveries still pending after --drain, given up", "pending", d.Pending(), "drain", limit)
+		cancel()
+		return <-done
+	}
+}
