@@ -1,0 +1,450 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/observatory-net/observatory/internal/alert"
+	"github.com/observatory-net/observatory/internal/bmp/bmptest"
+	"github.com/observatory-net/observatory/internal/mrt/mrttest"
+	"github.com/observatory-net/observatory/internal/testenv"
+)
+
+// liveProc is `observatory live` running as a real process: the test
+// binary re-executed through main's run, as watchCLI does.
+type liveProc struct {
+	cmd            *exec.Cmd
+	stdout, stderr *syncBuffer
+	done           chan struct{}
+	metrics        string // address of the metrics page, once known
+}
+
+// addrRe takes the address out of a "... listening" log line.
+var addrRe = regexp.MustCompile(`addr=(\S+)`)
+
+func startLive(t *testing.T, args ...string) *liveProc {
+	t.Helper()
+	p := &liveProc{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(os.Args[0], "-test.run=^$")
+	p.cmd.Env = append(os.Environ(), cliChildEnv+"="+strings.Join(append([]string{"live"}, args...), "\x1f"))
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); close(p.done) }() //nolint:errcheck // the exit status is read from ProcessState
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	return p
+}
+
+// waitLog waits until the child's standard error matches re.
+func (p *liveProc) waitLog(t *testing.T, re string) string {
+	t.Helper()
+	rx := regexp.MustCompile(re)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if m := rx.FindString(p.stderr.String()); m != "" {
+			return m
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("observatory live exited (%v) before logging %q\nstderr:\n%s", p.cmd.ProcessState, re, p.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("observatory live did not log %q within 5 s\nstderr:\n%s", re, p.stderr)
+		}
+	}
+}
+
+// metric returns the value of one line of the metrics page ("" when
+// absent).
+func (p *liveProc) metric(t *testing.T, name string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + p.metrics + "/metrics")
+	if err != nil {
+		t.Fatalf("metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for line := range strings.Lines(string(body)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// waitMetric waits until a metric has value want.
+func (p *liveProc) waitMetric(t *testing.T, name, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		got := p.metric(t, name)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("metric %s is %q after 5 s, want %s\nstderr:\n%s", name, got, want, p.stderr)
+		}
+	}
+}
+
+// liveGobgpd is a real gobgpd exporting its Loc-RIB (RFC 9069) by BMP
+// (the recipe of internal/bmp/gobgp_test.go and real-peers.md §3a).
+type liveGobgpd struct {
+	cmd      *exec.Cmd
+	cli, api string
+	logs     *syncBuffer
+}
+
+func startLiveGobgpd(t *testing.T, bmpPort string) *liveGobgpd {
+	t.Helper()
+	bin, cli := testenv.Tool(t, "gobgpd"), testenv.Tool(t, "gobgp")
+	conf := writeFile(t, "gobgpd.toml", fmt.Sprintf(`[global.config]
+  as = 64512
+  router-id = "127.0.0.1"
+  port = -1
+[[bmp-servers]]
+  [bmp-servers.config]
+    address = "127.0.0.1"
+    port = %s
+    route-monitoring-policy = "local-rib"
+`, bmpPort))
+	g := &liveGobgpd{cli: cli, api: testenv.FreePort(t), logs: &syncBuffer{}}
+	g.cmd = exec.Command(bin, "-f", conf, "-p", "--api-hosts=127.0.0.1:"+g.api, "--pprof-disable")
+	g.cmd.Stdout, g.cmd.Stderr = g.logs, g.logs
+	if err := g.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if g.cmd.ProcessState == nil {
+			g.cmd.Process.Kill()
+			g.cmd.Wait() //nolint:errcheck // killed
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := g.run("global"); err == nil {
+			return g
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gobgpd API did not answer within 10 s:\n%s", g.logs)
+		}
+	}
+}
+
+func (g *liveGobgpd) run(args ...string) ([]byte, error) {
+	var out, errb bytes.Buffer
+	cmd := exec.Command(g.cli, append([]string{"-p", g.api}, args...)...)
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("gobgp %s: %v: %s", strings.Join(args, " "), err, errb.String())
+	}
+	return out.Bytes(), nil
+}
+
+func (g *liveGobgpd) must(t *testing.T, args ...string) {
+	t.Helper()
+	if _, err := g.run(args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// receipt is one webhook request as a receiver got it.
+type receipt struct {
+	at      time.Time
+	key     string
+	payload alert.Payload
+}
+
+// liveHook is a webhook receiver on 127.0.0.1 answering with statuses in
+// turn (the last one repeated), recording each request's arrival.
+type liveHook struct {
+	mu       sync.Mutex
+	statuses []int
+	got      []receipt
+	url      string
+}
+
+func newLiveHook(t *testing.T, statuses ...int) *liveHook {
+	h := &liveHook{statuses: statuses}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at := time.Now()
+		body, _ := io.ReadAll(r.Body)
+		var p alert.Payload
+		json.Unmarshal(body, &p) //nolint:errcheck // checked through the fields
+		h.mu.Lock()
+		status := h.statuses[min(len(h.got), len(h.statuses)-1)]
+		h.got = append(h.got, receipt{at, r.Header.Get(alert.HeaderIdempotency), p})
+		h.mu.Unlock()
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(srv.Close)
+	h.url = srv.URL
+	return h
+}
+
+func (h *liveHook) receipts() []receipt {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]receipt(nil), h.got...)
+}
+
+// wait returns the first receipt of an event of type typ and kind, after
+// the first skip such receipts, within 5 s.
+func (h *liveHook) wait(t *testing.T, typ alert.EventType, kind alert.Kind, skip int) receipt {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		n := 0
+		for _, r := range h.receipts() {
+			if r.payload.Event == typ && r.payload.Incident.Kind == kind {
+				if n == skip {
+					return r
+				}
+				n++
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s %s alert (after %d) within 5 s; got %d requests", typ, kind, skip, len(h.receipts()))
+		}
+	}
+}
+
+const liveWatchList = `visibility: {min_peers: 1, hold: 1s}
+prefixes:
+  - name: ripe-ncc
+    prefix: 193.0.0.0/21
+    origins: [AS3333]
+    webhooks: [%s, %s]
+`
+
+// TestLive_gobgpd is the live acceptance of the alert engine, through
+// the real binary and a real gobgpd exporting BMP: RIPE NCC's
+// 193.0.0.0/21 is watched with its real ROA (AS3333, max length 21), and
+// a more-specific announced by AS64511 is RPKI-invalid and a sub-prefix
+// hijack. Each alert must reach the webhook within 5 s, exactly once.
+// The faults: a second, scripted router carries the same route and drops
+// in the middle of a message (its session ends, logged by name, the
+// incident stays open on gobgpd's route); the second webhook answers 500
+// first (retried, delivered once); gobgpd is killed while an incident is
+// open (the session's routes are withdrawn: the incident closes, and the
+// watched prefix, now unseen, opens a visibility loss after its hold).
+func TestLive_gobgpd(t *testing.T) {
+	a, b := newLiveHook(t, 200), newLiveHook(t, 500, 200)
+	watch := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, a.url, b.url))
+	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\n")
+	p := startLive(t, "--watch", watch, "--vrps", vrps, "--listen", "127.0.0.1:0",
+		"--metrics", "127.0.0.1:0", "--backoff", "50ms", "--tick", "100ms")
+	p.metrics = addrRe.FindStringSubmatch(p.waitLog(t, `msg="metrics listening" addr=\S+`))[1]
+	_, bmpPort, _ := net.SplitHostPort(addrRe.FindStringSubmatch(p.waitLog(t, `msg="bmp station listening" addr=\S+`))[1])
+	g := startLiveGobgpd(t, bmpPort)
+	p.waitLog(t, `msg="bmp session started"`)
+
+	// The real origin: valid, no alert; the prefix is now seen.
+	g.must(t, "global", "rib", "-a", "ipv4", "add", "193.0.0.0/21", "aspath", "64500,3333", "nexthop", "192.0.2.1")
+	p.waitMetric(t, `observatory_alert_observations_total{type="announce"}`, "1")
+
+	// The invalid more-specific.
+	start := time.Now()
+	g.must(t, "global", "rib", "-a", "ipv4", "add", "193.0.0.0/24", "aspath", "64496,64511", "nexthop", "192.0.2.1")
+	open := a.wait(t, alert.EventOpen, alert.RPKIInvalid, 0)
+	hijack := a.wait(t, alert.EventOpen, alert.SubPrefixHijack, 0)
+	latency := open.at.Sub(start)
+	t.Logf("announce (gobgp global rib add, CLI start included) → rpki-invalid open at the webhook: %v (subprefix-hijack %v)",
+		latency.Round(time.Microsecond), hijack.at.Sub(start).Round(time.Microsecond))
+	if latency > 5*time.Second {
+		t.Errorf("open alert after %v, want within 5 s", latency)
+	}
+	if in := open.payload.Incident; in.Prefix.String() != "193.0.0.0/24" || in.Origin != 64511 || in.Evidence.RPKI != "invalid-asn" {
+		t.Errorf("open alert: %+v", in)
+	}
+
+	// (a) A scripted router carries the same route, then drops in the
+	// middle of a message.
+	c, err := bmptest.Dial("127.0.0.1:" + bmpPort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer := bmptest.Peer{Addr: netip.MustParseAddr("198.51.100.1"), AS: 64500, BGPID: netip.MustParseAddr("198.51.100.1")}
+	rid := netip.MustParseAddr("198.51.100.9")
+	sent, recv := bmptest.Open(64499, rid, bmptest.AS4(64499)), bmptest.Open(64500, peer.BGPID, bmptest.AS4(64500))
+	ann := func(prefix string, path ...uint32) []byte {
+		attrs := append([]byte{0x40, 0x01, 0x01, 0x00}, mrttest.ASPath4(path...)...)
+		return bmptest.RouteMonitoring(peer, mrttest.Update(nil, attrs, mrttest.Prefix(netip.MustParsePrefix(prefix))))
+	}
+	if err := c.Send(bmptest.Initiation("scripted", "test router"), bmptest.PeerUp(peer, rid, 179, 40000, sent, recv),
+		ann("193.0.0.0/24", 64500, 64511)); err != nil {
+		t.Fatal(err)
+	}
+	p.waitMetric(t, `observatory_alert_observations_total{type="announce"}`, "3")
+	cut := ann("193.0.0.0/22", 64500, 64511)
+	if err := c.Drop(cut, len(cut)/2); err != nil {
+		t.Fatal(err)
+	}
+	_, scriptedPort, _ := net.SplitHostPort(c.Conn.LocalAddr().String())
+	logLine := p.waitLog(t, `.*msg="bmp session ended: .*router=127.0.0.1:` + scriptedPort + ` .*`)
+	if !strings.Contains(logLine, "connection ended in a Route Monitoring message") || !strings.Contains(logLine, "message=4") {
+		t.Errorf("the drop is logged as %q", logLine)
+	}
+	p.waitMetric(t, "observatory_bmp_sessions_failed_total", "1")
+	if s := p.metric(t, "observatory_bmp_sessions"); s != "1" {
+		t.Errorf("%s sessions open after the drop, want gobgpd's", s)
+	}
+
+	// gobgpd's session is unaffected: deleting the route closes the
+	// incidents (two peers carried it at most).
+	g.must(t, "global", "rib", "-a", "ipv4", "del", "193.0.0.0/24")
+	closed := a.wait(t, alert.EventClose, alert.RPKIInvalid, 0)
+	if in := closed.payload.Incident; in.ID != open.payload.Incident.ID || in.Evidence.MaxPeers != 2 ||
+		time.Duration(in.Duration) <= 0 || time.Duration(in.Duration) > closed.at.Sub(open.at)+time.Second {
+		t.Errorf("close alert: id %s (open %s), max peers %d, duration %v", in.ID, open.payload.Incident.ID, in.Evidence.MaxPeers, in.Duration)
+	}
+	t.Logf("close alert: duration %v; at the webhook %v after the open alert", closed.payload.Incident.Duration, closed.at.Sub(open.at))
+
+	// (c) gobgpd killed while the invalid route is back: its session's
+	// routes are withdrawn, the new incidents close, and the watched
+	// prefix, unseen, opens a visibility loss after its 1 s hold.
+	g.must(t, "global", "rib", "-a", "ipv4", "add", "193.0.0.0/24", "aspath", "64496,64511", "nexthop", "192.0.2.1")
+	again := a.wait(t, alert.EventOpen, alert.RPKIInvalid, 1)
+	if again.payload.Incident.ID == open.payload.Incident.ID {
+		t.Errorf("the incident back after closing has the same id %s", again.payload.Incident.ID)
+	}
+	killed := time.Now()
+	if err := g.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	g.cmd.Wait() //nolint:errcheck // killed
+	down := a.wait(t, alert.EventClose, alert.RPKIInvalid, 1)
+	vis := a.wait(t, alert.EventOpen, alert.VisibilityLoss, 0)
+	t.Logf("gobgpd killed: rpki-invalid closed at the webhook %v later, visibility-loss opened %v later",
+		down.at.Sub(killed).Round(time.Millisecond), vis.at.Sub(killed).Round(time.Millisecond))
+	if in := down.payload.Incident; in.ID != again.payload.Incident.ID || in.Evidence.Peers != 0 {
+		t.Errorf("close on gobgpd's end: %+v", in)
+	}
+	if d := vis.at.Sub(killed); d < time.Second {
+		t.Errorf("visibility loss %v after the kill, before its 1 s hold", d)
+	}
+	p.waitLog(t, `msg="bmp peer down: its routes are withdrawn" router="127.0.0.1:\d+ \(GoBGP\)".*reason="session ended"`)
+	p.waitMetric(t, `observatory_alert_observations_total{type="peer_down"}`, "2") // the scripted router's and gobgpd's
+	if s := p.metric(t, "observatory_bmp_routes"); s != "0" {
+		t.Errorf("%s routes left in the station", s)
+	}
+
+	// SIGTERM: a clean stop; the visibility loss stays open.
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("observatory live did not stop within 10 s of SIGTERM\n%s", p.stderr)
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, p.stderr)
+	}
+	checkLiveOutput(t, p.stdout.String())
+
+	// Every alert exactly once at the first receiver; at the second, the
+	// first one twice (500, then 200) and the others once.
+	want := []string{"open subprefix-hijack", "open rpki-invalid", "close subprefix-hijack", "close rpki-invalid",
+		"open subprefix-hijack", "open rpki-invalid", "close subprefix-hijack", "close rpki-invalid", "open visibility-loss"}
+	checkReceipts(t, "receiver A", a.receipts(), want, 0)
+	checkReceipts(t, "receiver B", b.receipts(), want, 1)
+	if n := strings.Count(p.stderr.String(), `msg="alert delivery failed, retrying" channel=webhook target=`+b.url); n != 1 {
+		t.Errorf("%d retries logged for receiver B, want 1\n%s", n, p.stderr)
+	}
+}
+
+// checkReceipts checks that a receiver got the alerts of want, in order,
+// each once, but for the first, sent twice when doubled is 1.
+func checkReceipts(t *testing.T, who string, got []receipt, want []string, doubled int) {
+	t.Helper()
+	if len(got) != len(want)+doubled {
+		t.Errorf("%s: %d requests, want %d", who, len(got), len(want)+doubled)
+	}
+	seen := map[string]int{}
+	var kinds []string
+	for i, r := range got {
+		seen[r.key]++
+		if i == 0 && doubled == 1 {
+			continue
+		}
+		kinds = append(kinds, string(r.payload.Event)+" "+string(r.payload.Incident.Kind))
+	}
+	for k, n := range seen {
+		if n > 1 && (doubled == 0 || k != got[0].key || n > 2) {
+			t.Errorf("%s: alert %s received %d times", who, k, n)
+		}
+	}
+	if strings.Join(kinds, ", ") != strings.Join(want, ", ") {
+		t.Errorf("%s got\n  %s\nwant\n  %s", who, strings.Join(kinds, ", "), strings.Join(want, ", "))
+	}
+}
+
+// checkLiveOutput checks the terminal view: one line per opening and
+// closing, then the summary with the visibility loss still open.
+func checkLiveOutput(t *testing.T, out string) {
+	t.Helper()
+	var lines []string
+	for line := range strings.Lines(out) {
+		if m := watchLine.FindStringSubmatch(line); m != nil {
+			lines = append(lines, m[2]+" "+m[3]+" "+m[4])
+		}
+	}
+	want := "OPEN subprefix-hijack 193.0.0.0/24, OPEN rpki-invalid 193.0.0.0/24, CLOSE subprefix-hijack 193.0.0.0/24, CLOSE rpki-invalid 193.0.0.0/24, " +
+		"OPEN subprefix-hijack 193.0.0.0/24, OPEN rpki-invalid 193.0.0.0/24, CLOSE subprefix-hijack 193.0.0.0/24, CLOSE rpki-invalid 193.0.0.0/24, " +
+		"OPEN visibility-loss 193.0.0.0/21"
+	if got := strings.Join(lines, ", "); got != want {
+		t.Errorf("terminal view:\n%s\nwant %s", out, want)
+	}
+	for _, s := range []string{"; 5 incidents opened, 4 closed, 1 open at the end\n", "# open: visibility-loss 193.0.0.0/21 since ",
+		"# deliveries: 18 delivered, 0 failed\n"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+}
+
+// TestLive_badInput: bad flags and files are refused before anything
+// listens, with exit status 2 and nothing on standard output.
+func TestLive_badInput(t *testing.T) {
+	good := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, "http://127.0.0.1:9/a", "http://127.0.0.1:9/b"))
+	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\n")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no watch", []string{"--vrps", vrps}, "--watch is required"},
+		{"no vrps", []string{"--watch", good}, "--vrps is required"},
+		{"missing vrps", []string{"--watch", good, "--vrps", filepath.Join(t.TempDir(), "none.csv")}, "load VRPs"},
+		{"bad listen", []string{"--watch", good, "--vrps", vrps, "--listen", "11019"}, `--listen "11019"`},
+		{"bad metrics", []string{"--watch", good, "--vrps", vrps, "--metrics", "9100"}, `--metrics "9100"`},
+		{"bad tick", []string{"--watch", good, "--vrps", vrps, "--tick", "0s"}, "--tick, --vrps-poll and --drain must be positive"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, stderr := watchCLI(t, append([]string{"live"}, c.args...)...)
+			if code != 2 || stdout != "" || !strings.Contains(stderr, c.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing, %q", code, stdout, stderr, c.want)
+			}
+		})
+	}
+}
