@@ -300,7 +300,7 @@ func TestLive_gobgpd(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, scriptedPort, _ := net.SplitHostPort(c.Conn.LocalAddr().String())
-	logLine := p.waitLog(t, `.*msg="bmp session ended: .*router=127.0.0.1:` + scriptedPort + ` .*`)
+	logLine := p.waitLog(t, `.*msg="bmp session ended: .*router=127.0.0.1:`+scriptedPort+` .*`)
 	if !strings.Contains(logLine, "connection ended in a Route Monitoring message") || !strings.Contains(logLine, "message=4") {
 		t.Errorf("the drop is logged as %q", logLine)
 	}
