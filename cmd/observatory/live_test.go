@@ -246,6 +246,7 @@ prefixes:
 // first (retried, delivered once); gobgpd is killed while an incident is
 // open (the session's routes are withdrawn: the incident closes, and the
 // watched prefix, now unseen, opens a visibility loss after its hold).
+// Then the VRP file changes (a roa-change) and SIGHUP reloads it.
 func TestLive_gobgpd(t *testing.T) {
 	a, b := newLiveHook(t, 200), newLiveHook(t, 500, 200)
 	watch := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, a.url, b.url))
@@ -348,6 +349,22 @@ func TestLive_gobgpd(t *testing.T) {
 		t.Errorf("%s routes left in the station", s)
 	}
 
+	// The VRP file changes: reloaded, a roa-change of the watched prefix.
+	// A SIGHUP reloads it again: the same set, no alert.
+	if err := os.WriteFile(vrps, []byte("ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\nAS64511,193.0.0.0/24,24\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLog(t, `msg="VRPs reloaded" file=\S+ reason="file changed" vrps=2`)
+	roa := a.wait(t, alert.EventOpen, alert.ROAChange, 0)
+	if ev := roa.payload.Incident.Evidence; len(ev.Added) != 1 || ev.Added[0].String() != "193.0.0.0/24-24 AS64511" || len(ev.Removed) != 0 {
+		t.Errorf("roa-change evidence: added %v, removed %v", ev.Added, ev.Removed)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLog(t, `msg="VRPs reloaded" file=\S+ reason=signal vrps=2`)
+	p.waitMetric(t, `observatory_alert_observations_total{type="vrp_update"}`, "2")
+
 	// SIGTERM: a clean stop; the visibility loss stays open.
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -365,7 +382,7 @@ func TestLive_gobgpd(t *testing.T) {
 	// Every alert exactly once at the first receiver; at the second, the
 	// first one twice (500, then 200) and the others once.
 	want := []string{"open subprefix-hijack", "open rpki-invalid", "close subprefix-hijack", "close rpki-invalid",
-		"open subprefix-hijack", "open rpki-invalid", "close subprefix-hijack", "close rpki-invalid", "open visibility-loss"}
+		"open subprefix-hijack", "open rpki-invalid", "close subprefix-hijack", "close rpki-invalid", "open visibility-loss", "open roa-change"}
 	checkReceipts(t, "receiver A", a.receipts(), want, 0)
 	checkReceipts(t, "receiver B", b.receipts(), want, 1)
 	if n := strings.Count(p.stderr.String(), `msg="alert delivery failed, retrying" channel=webhook target=`+b.url); n != 1 {
@@ -411,12 +428,12 @@ func checkLiveOutput(t *testing.T, out string) {
 	}
 	want := "OPEN subprefix-hijack 193.0.0.0/24, OPEN rpki-invalid 193.0.0.0/24, CLOSE subprefix-hijack 193.0.0.0/24, CLOSE rpki-invalid 193.0.0.0/24, " +
 		"OPEN subprefix-hijack 193.0.0.0/24, OPEN rpki-invalid 193.0.0.0/24, CLOSE subprefix-hijack 193.0.0.0/24, CLOSE rpki-invalid 193.0.0.0/24, " +
-		"OPEN visibility-loss 193.0.0.0/21"
+		"OPEN visibility-loss 193.0.0.0/21, OPEN roa-change 193.0.0.0/21"
 	if got := strings.Join(lines, ", "); got != want {
 		t.Errorf("terminal view:\n%s\nwant %s", out, want)
 	}
-	for _, s := range []string{"; 5 incidents opened, 4 closed, 1 open at the end\n", "# open: visibility-loss 193.0.0.0/21 since ",
-		"# deliveries: 18 delivered, 0 failed\n"} {
+	for _, s := range []string{"; 6 incidents opened, 5 closed, 1 open at the end\n", "# open: visibility-loss 193.0.0.0/21 since ",
+		"# deliveries: 20 delivered, 0 failed\n"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
