@@ -26,7 +26,7 @@ type Feed struct {
 	Engine  *alert.Engine
 	VRPs    VRPSource // nil: the engine's first VRP set is kept
 	// Emit receives the engine's events, one at a time, from one
-	// goroutine.
+	// goroutine; nil discards them.
 	Emit func(alert.Event)
 	// Tick is the period of the engine's Ticks (hold timers); default 1 s.
 	Tick   time.Duration
@@ -38,7 +38,8 @@ type Feed struct {
 	in       chan alert.Observation
 }
 
-// Run serves ln until ctx ends. Then it stops taking the station's
+// Run serves ln until ctx ends (or the station fails, which it returns).
+// Then it stops taking the station's
 // events, closes the station (whose session teardown withdraws every
 // route: those withdrawals are not observed, so no incident closes for
 // the observatory's own shutdown), stops the VRP source, lets the engine
@@ -57,15 +58,15 @@ func (f *Feed) Run(ctx context.Context, ln net.Listener) error {
 	f.in = make(chan alert.Observation, QueueSize)
 	f.Station.Handler = f.handle
 
+	emit := f.Emit
+	if emit == nil {
+		emit = func(alert.Event) {}
+	}
 	feeds, stopFeeds := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopFeeds()
 	var wg sync.WaitGroup
-	var stationErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		stationErr = f.Station.Serve(feeds, ln)
-	}()
+	stationDone := make(chan error, 1)
+	go func() { stationDone <- f.Station.Serve(feeds, ln) }()
 	if f.VRPs != nil {
 		wg.Add(1)
 		go func() {
@@ -77,18 +78,22 @@ func (f *Feed) Run(ctx context.Context, ln net.Listener) error {
 	}
 	engineDone := make(chan error, 1)
 	go func() {
-		engineDone <- f.Engine.Run(context.Background(), f.in, f.Now, tick, f.Emit)
+		engineDone <- f.Engine.Run(context.Background(), f.in, f.Now, tick, emit)
 	}()
 
+	var stationErr error
 	select {
 	case <-ctx.Done():
-	case err := <-engineDone: // only if in were closed: not expected
+		f.stopping.Store(true)
 		stopFeeds()
-		wg.Wait()
-		return errors.Join(err, stationErr)
+		stationErr = <-stationDone
+	case stationErr = <-stationDone: // the listener failed: stop the rest
+		if stationErr == nil {
+			stationErr = errors.New("bmp station stopped")
+		}
+		f.stopping.Store(true)
+		stopFeeds()
 	}
-	f.stopping.Store(true)
-	stopFeeds()
 	wg.Wait()
 	close(f.in) // no sender is left
 	err := <-engineDone

@@ -21,7 +21,10 @@ type VRPSource interface {
 }
 
 // FileVRPs reloads a VRP file when it changes (its size or modification
-// time, checked every Interval) or when Reload receives (SIGHUP).
+// time, checked every Interval) or when Reload receives (SIGHUP). A
+// change is loaded once the file has stood still for one check, so that
+// a file rewritten in place is not read half-written (renaming a complete
+// file into place, as rpki-client does, is safer still).
 type FileVRPs struct {
 	Path string
 	// Load reads the file (rpki.Loader, with the command's options).
@@ -34,7 +37,8 @@ type FileVRPs struct {
 	// Now is the clock of the updates; nil: time.Now.
 	Now func() time.Time
 
-	stamp fileStamp
+	stamp fileStamp // of the file last loaded (or failed to load)
+	seen  fileStamp // at the last check
 }
 
 // fileStamp is what tells a changed file: size and modification time.
@@ -62,7 +66,7 @@ func (f *FileVRPs) First(ctx context.Context) (*rpki.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.stamp = st
+	f.stamp, f.seen = st, st
 	return s, nil
 }
 
@@ -94,9 +98,16 @@ func (f *FileVRPs) Run(ctx context.Context, out chan<- alert.Observation) error 
 			if err != nil || st == f.stamp {
 				continue // a file being replaced may be missing for a moment
 			}
+			if st != f.seen {
+				// Changed since the last check: perhaps still being
+				// written. Load it once it has stood still for a check.
+				f.seen = st
+				continue
+			}
 			why = "file changed"
 		}
 		st, _ := stampOf(f.Path)
+		f.seen = st
 		s, err := f.Load(ctx, f.Path)
 		if err != nil {
 			f.stamp = st // not again until it changes again
