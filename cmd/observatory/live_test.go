@@ -475,3 +475,50 @@ func TestLive_badInput(t *testing.T) {
 		})
 	}
 }
+
+// TestLive_stop: SIGTERM while an incident is open and its alert is
+// being retried (the receiver answers 503, the backoff is 10 s): the
+// process waits --drain for the deliveries, gives them up, logs it, and
+// exits 0 without closing the incident. No gobgpd: a scripted router.
+func TestLive_stop(t *testing.T) {
+	h := newLiveHook(t, 503)
+	watch := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, h.url, h.url))
+	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\n")
+	p := startLive(t, "--watch", watch, "--vrps", vrps, "--listen", "127.0.0.1:0", "--backoff", "10s", "--drain", "300ms")
+	addr := addrRe.FindStringSubmatch(p.waitLog(t, `msg="bmp station listening" addr=\S+`))[1]
+	c, err := bmptest.Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer := bmptest.Peer{Addr: netip.MustParseAddr("198.51.100.1"), AS: 64500, BGPID: netip.MustParseAddr("198.51.100.1")}
+	attrs := append([]byte{0x40, 0x01, 0x01, 0x00}, mrttest.ASPath4(64500, 64511)...)
+	if err := c.Send(bmptest.Initiation("scripted", "test router"),
+		bmptest.RouteMonitoring(peer, mrttest.Update(nil, attrs, mrttest.Prefix(netip.MustParsePrefix("193.0.0.0/24"))))); err != nil {
+		t.Fatal(err)
+	}
+	h.wait(t, alert.EventOpen, alert.SubPrefixHijack, 0)
+	p.waitLog(t, `msg="alert delivery failed, retrying"`)
+	stop := time.Now()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("observatory live did not stop within 10 s of SIGTERM\n%s", p.stderr)
+	}
+	took := time.Since(stop)
+	t.Logf("stopped %v after SIGTERM with --drain 300ms", took.Round(time.Millisecond))
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 || took < 300*time.Millisecond || took > 5*time.Second {
+		t.Errorf("exit %d after %v", code, took)
+	}
+	out, logs := p.stdout.String(), p.stderr.String()
+	if !strings.Contains(logs, `msg="live: deliveries still pending after --drain, given up" pending=`) {
+		t.Errorf("logs:\n%s", logs)
+	}
+	if strings.Contains(out, " CLOSE ") || !strings.Contains(out, "; 2 incidents opened, 0 closed, 2 open at the end\n") ||
+		!strings.Contains(out, "# deliveries: 0 delivered, ") {
+		t.Errorf("output:\n%s", out)
+	}
+}
