@@ -21,6 +21,7 @@ import (
 	"github.com/observatory-net/observatory/internal/bmp"
 	"github.com/observatory-net/observatory/internal/live"
 	"github.com/observatory-net/observatory/internal/rpki"
+	"github.com/observatory-net/observatory/internal/store"
 )
 
 func init() { register(newLiveCmd) }
@@ -30,6 +31,7 @@ func init() { register(newLiveCmd) }
 type liveOptions struct {
 	watchOptions
 	listen, metrics string
+	db              string
 	tick, poll      time.Duration
 	drain           time.Duration
 }
@@ -57,6 +59,11 @@ station stops, the engine applies what was queued, the deliveries queued are
 made (for at most --drain), and a summary with the incidents still open is
 printed.
 
+--db DSN (an SQLite file or a PostgreSQL URL) records every incident as it
+opens and closes, before its deliveries are queued, for the API and the
+dashboard (/alerts), and every delivery made: a restarted process does not
+make again a delivery an earlier run made.
+
 --metrics ADDR serves Prometheus metrics on http://ADDR/metrics: the alert
 metrics and the station's (sessions, messages, damaged messages, routes). A
 bare :PORT listens on 127.0.0.1. BMP has no authentication: --listen is
@@ -74,6 +81,7 @@ bare :PORT listens on 127.0.0.1. BMP has no authentication: --listen is
 	f.StringVar(&o.asrel, "asrel", "", "CAIDA AS relationships (serial-1), to detect route leaks")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip undecodable VRP records (reported on stderr) instead of failing")
 	f.StringVar(&o.listen, "listen", bmp.DefaultListen, "address to accept BMP sessions on")
+	f.StringVar(&o.db, "db", "", "record incidents and deliveries in this store (SQLite file or PostgreSQL URL)")
 	f.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on this address (HOST:PORT; :PORT is 127.0.0.1); default off")
 	f.DurationVar(&o.tick, "tick", time.Second, "period of the engine's clock ticks, which fire visibility-loss holds")
 	f.DurationVar(&o.poll, "vrps-poll", time.Second, "period of the checks of --vrps for a change")
@@ -146,6 +154,19 @@ func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
 			return usageError(fmt.Errorf("load AS relationships: %w", err))
 		}
 	}
+	var journal store.Alerts
+	if o.db != "" {
+		sdb, err := openStore(ctx, o.db)
+		if err != nil {
+			return err
+		}
+		defer sdb.Close()
+		j, ok := sdb.(store.Alerts)
+		if !ok {
+			return fmt.Errorf("--db: store %T keeps no alerts", sdb)
+		}
+		journal, dopt.Journal = j, j
+	}
 	vrps := liveVRPs(o, stderr, log)
 	first, err := vrps.First(ctx)
 	if err != nil {
@@ -165,7 +186,8 @@ func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
 		}
 		defer stopMetrics()
 	}
-	return feedLive(ctx, cmd.OutOrStdout(), log, o, ln, st, alert.NewEngine(w, first, eopt), vrps, dopt)
+	e := alert.NewEngine(w, first, eopt)
+	return feedLive(ctx, cmd.OutOrStdout(), log, o, ln, st, e, vrps, dopt, journal)
 }
 
 // liveVRPs is the VRP source of the live command: the --vrps file. An
@@ -194,10 +216,12 @@ func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), e
 	return func() { srv.Close() }, nil
 }
 
-// feedLive runs the feed until ctx ends, printing and delivering every
-// event, then drains the deliveries and prints the summary.
+// feedLive runs the feed until ctx ends, printing, recording (in j, when
+// set) and delivering every event, then drains the deliveries and prints
+// the summary.
 func feedLive(ctx context.Context, stdout io.Writer, log *slog.Logger, o liveOptions, ln net.Listener, st *bmp.Station,
-	e *alert.Engine, vrps live.VRPSource, dopt alert.DeliveryOptions) error {
+	e *alert.Engine, vrps live.VRPSource, dopt alert.DeliveryOptions, j store.Alerts) error {
+	rctx := context.WithoutCancel(ctx) // events applied after SIGTERM are recorded too
 	dctx, cancelDeliveries := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelDeliveries()
 	d := alert.NewDispatcher(dctx, dopt)
@@ -208,6 +232,11 @@ func feedLive(ctx context.Context, stdout io.Writer, log *slog.Logger, o liveOpt
 		fmt.Fprintln(out, alert.Line(ev))
 		if err := out.Flush(); err != nil && werr == nil {
 			werr = err
+		}
+		if j != nil {
+			if err := alert.Record(rctx, j, ev); err != nil {
+				log.Error("alert not recorded in the store", "key", ev.IdempotencyKey(), "error", err.Error())
+			}
 		}
 		d.Enqueue(ev)
 	}

@@ -22,6 +22,8 @@ import (
 	"github.com/observatory-net/observatory/internal/alert"
 	"github.com/observatory-net/observatory/internal/bmp/bmptest"
 	"github.com/observatory-net/observatory/internal/mrt/mrttest"
+	"github.com/observatory-net/observatory/internal/store"
+	"github.com/observatory-net/observatory/internal/store/sqlite"
 	"github.com/observatory-net/observatory/internal/testenv"
 )
 
@@ -479,12 +481,14 @@ func TestLive_badInput(t *testing.T) {
 // TestLive_stop: SIGTERM while an incident is open and its alert is
 // being retried (the receiver answers 503, the backoff is 10 s): the
 // process waits --drain for the deliveries, gives them up, logs it, and
-// exits 0 without closing the incident. No gobgpd: a scripted router.
+// exits 0 without closing the incident, which the store (--db) keeps
+// open. No gobgpd: a scripted router.
 func TestLive_stop(t *testing.T) {
 	h := newLiveHook(t, 503)
 	watch := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, h.url, h.url))
 	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\n")
-	p := startLive(t, "--watch", watch, "--vrps", vrps, "--listen", "127.0.0.1:0", "--backoff", "10s", "--drain", "300ms")
+	db := filepath.Join(t.TempDir(), "obs.db")
+	p := startLive(t, "--watch", watch, "--vrps", vrps, "--listen", "127.0.0.1:0", "--backoff", "10s", "--drain", "300ms", "--db", db)
 	addr := addrRe.FindStringSubmatch(p.waitLog(t, `msg="bmp station listening" addr=\S+`))[1]
 	c, err := bmptest.Dial(addr)
 	if err != nil {
@@ -520,5 +524,26 @@ func TestLive_stop(t *testing.T) {
 	if strings.Contains(out, " CLOSE ") || !strings.Contains(out, "; 2 incidents opened, 0 closed, 2 open at the end\n") ||
 		!strings.Contains(out, "# deliveries: 0 delivered, ") {
 		t.Errorf("output:\n%s", out)
+	}
+	// The store keeps both incidents, open, as their alerts showed them.
+	st, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.AlertIncidents(t.Context(), store.AlertFilter{Open: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, a := range got {
+		kinds[a.Kind] = true
+		var in alert.Incident
+		if err := json.Unmarshal(a.Doc, &in); err != nil || in.ID != a.ID || a.Prefix.String() != "193.0.0.0/24" || !a.Closed.IsZero() {
+			t.Errorf("stored incident %s %s %v closed %v: %v", a.ID, a.Kind, a.Prefix, a.Closed, err)
+		}
+	}
+	if len(got) != 2 || !kinds["rpki-invalid"] || !kinds["subprefix-hijack"] {
+		t.Errorf("the store holds %d open incidents (%v), want the rpki-invalid and the subprefix-hijack", len(got), kinds)
 	}
 }
