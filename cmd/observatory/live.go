@@ -21,6 +21,7 @@ import (
 	"github.com/observatory-net/observatory/internal/bmp"
 	"github.com/observatory-net/observatory/internal/live"
 	"github.com/observatory-net/observatory/internal/rpki"
+	"github.com/observatory-net/observatory/internal/rtr"
 	"github.com/observatory-net/observatory/internal/store"
 )
 
@@ -31,7 +32,8 @@ func init() { register(newLiveCmd) }
 type liveOptions struct {
 	watchOptions
 	listen, metrics string
-	db              string
+	db, rtr         string
+	rtrVersion      int
 	tick, poll      time.Duration
 	drain           time.Duration
 }
@@ -39,14 +41,15 @@ type liveOptions struct {
 func newLiveCmd() *cobra.Command {
 	var o liveOptions
 	cmd := &cobra.Command{
-		Use:   "live --watch FILE --vrps FILE [--listen ADDR] [--metrics ADDR] [--smtp HOST:PORT]",
+		Use:   "live --watch FILE --vrps FILE|--rtr HOST:PORT [--listen ADDR] [--metrics ADDR] [--db DSN] [--smtp HOST:PORT]",
 		Short: "Run the alert engine on live BMP feeds and deliver the incidents of a watch list as they open and close",
 		Long: `live runs a BMP station (as observatory bmp does, on --listen) and gives every
 route a router exports, every withdrawal and every peer down to the alert
 engine (internal/alert) with the watch list of --watch; routes are validated
 (RFC 6811) against the VRPs of --vrps, reloaded when the file changes or on
 SIGHUP (each reload a VRP update: ROA changes of watched prefixes, every kept
-route validated again). It prints one line per incident opening or closing,
+route validated again), or those of the RTR cache --rtr names (RFC 8210,
+each End of Data a VRP update with the cache's change). It prints one line per incident opening or closing,
 as observatory watch does, and delivers each to the watch list's webhooks and
 (with --smtp) e-mail addresses, with the retries and deduplication of watch
 --deliver (docs/alerts.md).
@@ -81,6 +84,8 @@ bare :PORT listens on 127.0.0.1. BMP has no authentication: --listen is
 	f.StringVar(&o.asrel, "asrel", "", "CAIDA AS relationships (serial-1), to detect route leaks")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip undecodable VRP records (reported on stderr) instead of failing")
 	f.StringVar(&o.listen, "listen", bmp.DefaultListen, "address to accept BMP sessions on")
+	f.StringVar(&o.rtr, "rtr", "", "follow this RTR cache (HOST:PORT) for the VRPs instead of --vrps")
+	f.IntVar(&o.rtrVersion, "rtr-version", 2, "with --rtr: highest RTR version offered, 0, 1 or 2")
 	f.StringVar(&o.db, "db", "", "record incidents and deliveries in this store (SQLite file or PostgreSQL URL)")
 	f.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on this address (HOST:PORT; :PORT is 127.0.0.1); default off")
 	f.DurationVar(&o.tick, "tick", time.Second, "period of the engine's clock ticks, which fire visibility-loss holds")
@@ -102,8 +107,12 @@ func checkLiveOptions(o *liveOptions) error {
 	switch {
 	case o.watch == "":
 		return errors.New("--watch is required")
-	case o.vrps == "":
-		return errors.New("--vrps is required")
+	case o.vrps == "" && o.rtr == "":
+		return errors.New("--vrps FILE or --rtr HOST:PORT is required")
+	case o.vrps != "" && o.rtr != "":
+		return errors.New("--vrps and --rtr: give one")
+	case o.rtrVersion < 0 || o.rtrVersion > int(rtr.MaxVersion):
+		return fmt.Errorf("--rtr-version %d: want 0, 1 or 2", o.rtrVersion)
 	case o.attempts < 1 || o.backoff <= 0 || o.timeout <= 0:
 		return errors.New("--attempts, --backoff and --timeout must be positive")
 	case o.tick <= 0 || o.poll <= 0 || o.drain <= 0:
@@ -111,6 +120,11 @@ func checkLiveOptions(o *liveOptions) error {
 	}
 	if _, _, err := net.SplitHostPort(o.listen); err != nil {
 		return fmt.Errorf("--listen %q: %w", o.listen, err)
+	}
+	if o.rtr != "" {
+		if _, _, err := net.SplitHostPort(o.rtr); err != nil {
+			return fmt.Errorf("--rtr %q: %w", o.rtr, err)
+		}
 	}
 	if o.metrics != "" {
 		host, port, err := net.SplitHostPort(o.metrics)
@@ -167,10 +181,9 @@ func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
 		}
 		journal, dopt.Journal = j, j
 	}
-	vrps := liveVRPs(o, stderr, log)
-	first, err := vrps.First(ctx)
+	vrps, first, err := liveVRPs(ctx, o, stderr, log)
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
@@ -190,16 +203,26 @@ func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
 	return feedLive(ctx, cmd.OutOrStdout(), log, o, ln, st, e, vrps, dopt, journal)
 }
 
-// liveVRPs is the VRP source of the live command: the --vrps file. An
-// RTR client (internal/rtr) would be chosen here by a flag (--rtr ADDR),
-// as another live.VRPSource.
-func liveVRPs(o liveOptions, stderr io.Writer, log *slog.Logger) *live.FileVRPs {
+// liveVRPs returns the VRP source of the live command and the engine's
+// first VRP set: the --vrps file, loaded now, or the RTR cache of --rtr,
+// whose first End of Data will be the engine's baseline (nil until then:
+// no route is invalid).
+func liveVRPs(ctx context.Context, o liveOptions, stderr io.Writer, log *slog.Logger) (live.VRPSource, *rpki.Snapshot, error) {
+	if o.rtr != "" {
+		c := &rtr.Client{Addr: o.rtr, Version: rtr.Version(o.rtrVersion), Logger: log}
+		return &live.RTRVRPs{Client: c}, nil, nil
+	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	return &live.FileVRPs{Path: o.vrps, Interval: o.poll, Reload: hup, Logger: log,
+	f := &live.FileVRPs{Path: o.vrps, Interval: o.poll, Reload: hup, Logger: log,
 		Load: func(ctx context.Context, path string) (*rpki.Snapshot, error) {
 			return loadSnapshot(ctx, validateOptions{vrps: path, skipInvalid: o.skipInvalid}, stderr)
 		}}
+	first, err := f.First(ctx)
+	if err != nil {
+		return nil, nil, usageError(err)
+	}
+	return f, first, nil
 }
 
 // serveMetrics serves h on addr/metrics until the returned stop is called.

@@ -77,6 +77,21 @@ func (p *liveProc) waitLog(t *testing.T, re string) string {
 	}
 }
 
+// stop sends SIGTERM and waits (10 s at most) for the process to exit.
+func (p *liveProc) stop(t *testing.T) time.Duration {
+	t.Helper()
+	start := time.Now()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("observatory live did not stop within 10 s of SIGTERM\n%s", p.stderr)
+	}
+	return time.Since(start)
+}
+
 // metric returns the value of one line of the metrics page ("" when
 // absent).
 func (p *liveProc) metric(t *testing.T, name string) string {
@@ -378,14 +393,7 @@ func TestLive_gobgpd(t *testing.T) {
 	p.waitMetric(t, `observatory_alert_observations_total{type="vrp_update"}`, "2")
 
 	// SIGTERM: a clean stop; the visibility loss stays open.
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("observatory live did not stop within 10 s of SIGTERM\n%s", p.stderr)
-	}
+	p.stop(t)
 	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("exit %d\n%s", code, p.stderr)
 	}
@@ -463,7 +471,9 @@ func TestLive_badInput(t *testing.T) {
 		want string
 	}{
 		{"no watch", []string{"--vrps", vrps}, "--watch is required"},
-		{"no vrps", []string{"--watch", good}, "--vrps is required"},
+		{"no vrps", []string{"--watch", good}, "--vrps FILE or --rtr HOST:PORT is required"},
+		{"vrps and rtr", []string{"--watch", good, "--vrps", vrps, "--rtr", "127.0.0.1:323"}, "--vrps and --rtr: give one"},
+		{"bad rtr", []string{"--watch", good, "--rtr", "323"}, `--rtr "323"`},
 		{"missing vrps", []string{"--watch", good, "--vrps", filepath.Join(t.TempDir(), "none.csv")}, "load VRPs"},
 		{"bad listen", []string{"--watch", good, "--vrps", vrps, "--listen", "11019"}, `--listen "11019"`},
 		{"bad metrics", []string{"--watch", good, "--vrps", vrps, "--metrics", "9100"}, `--metrics "9100"`},
@@ -503,16 +513,7 @@ func TestLive_stop(t *testing.T) {
 	}
 	h.wait(t, alert.EventOpen, alert.SubPrefixHijack, 0)
 	p.waitLog(t, `msg="alert delivery failed, retrying"`)
-	stop := time.Now()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-p.done:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("observatory live did not stop within 10 s of SIGTERM\n%s", p.stderr)
-	}
-	took := time.Since(stop)
+	took := p.stop(t)
 	t.Logf("stopped %v after SIGTERM with --drain 300ms", took.Round(time.Millisecond))
 	if code := p.cmd.ProcessState.ExitCode(); code != 0 || took < 300*time.Millisecond || took > 5*time.Second {
 		t.Errorf("exit %d after %v", code, took)
@@ -545,5 +546,98 @@ func TestLive_stop(t *testing.T) {
 	}
 	if len(got) != 2 || !kinds["rpki-invalid"] || !kinds["subprefix-hijack"] {
 		t.Errorf("the store holds %d open incidents (%v), want the rpki-invalid and the subprefix-hijack", len(got), kinds)
+	}
+}
+
+// writeStayrtrCache writes the JSON file stayrtr serves, renamed into
+// place so that stayrtr never reads half of it.
+func writeStayrtrCache(t *testing.T, path string, roas ...string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(`{"metadata": {"buildtime": "2026-12-04T00:00:00Z", "generated": 1796342400}, "roas": [`)
+	for i, r := range roas { // "AS3333 193.0.0.0/21 21"
+		f := strings.Fields(r)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `{"asn": %s, "prefix": %q, "maxLength": %s, "ta": "test"}`, strings.TrimPrefix(f[0], "AS"), f[1], f[2])
+	}
+	b.WriteString("]}")
+	if err := os.WriteFile(path+".tmp", []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLive_rtr takes the VRPs from a real RTR cache (stayrtr 0.5.1,
+// re-reading its file every second) instead of a file: the invalid route
+// of a scripted router opens its incidents once the cache's first End of
+// Data arrived; a ROA for the hijacker added at the cache arrives as a
+// serial update, raises a roa-change and closes the rpki-invalid incident
+// (the route is now valid), the sub-prefix hijack staying open.
+func TestLive_rtr(t *testing.T) {
+	bin := testenv.Tool(t, "stayrtr")
+	cache := filepath.Join(t.TempDir(), "cache.json")
+	writeStayrtrCache(t, cache, "AS3333 193.0.0.0/21 21")
+	rtrAddr := "127.0.0.1:" + testenv.FreePort(t)
+	srv := exec.Command(bin, "-bind", rtrAddr, "-metrics.addr", "127.0.0.1:"+testenv.FreePort(t), "-cache", cache,
+		"-checktime=false", "-refresh", "1")
+	srvLog := &syncBuffer{}
+	srv.Stdout, srv.Stderr = srvLog, srvLog
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() }) //nolint:errcheck // killed
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if c, err := net.Dial("tcp", rtrAddr); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stayrtr did not listen within 10 s:\n%s", srvLog)
+		}
+	}
+
+	h := newLiveHook(t, 200)
+	watch := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, h.url, h.url))
+	p := startLive(t, "--watch", watch, "--rtr", rtrAddr, "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0")
+	p.metrics = addrRe.FindStringSubmatch(p.waitLog(t, `msg="metrics listening" addr=\S+`))[1]
+	addr := addrRe.FindStringSubmatch(p.waitLog(t, `msg="bmp station listening" addr=\S+`))[1]
+	p.waitMetric(t, `observatory_alert_observations_total{type="vrp_update"}`, "1")
+
+	c, err := bmptest.Dial(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer := bmptest.Peer{Addr: netip.MustParseAddr("198.51.100.1"), AS: 64500, BGPID: netip.MustParseAddr("198.51.100.1")}
+	attrs := append([]byte{0x40, 0x01, 0x01, 0x00}, mrttest.ASPath4(64500, 64511)...)
+	if err := c.Send(bmptest.Initiation("scripted", "test router"),
+		bmptest.RouteMonitoring(peer, mrttest.Update(nil, attrs, mrttest.Prefix(netip.MustParsePrefix("193.0.0.0/24"))))); err != nil {
+		t.Fatal(err)
+	}
+	open := h.wait(t, alert.EventOpen, alert.RPKIInvalid, 0)
+	if vrps := open.payload.Incident.Evidence.VRPs; len(vrps) != 1 || vrps[0].String() != "193.0.0.0/21-21 AS3333" {
+		t.Errorf("open alert's VRPs %v", vrps)
+	}
+
+	changed := time.Now()
+	writeStayrtrCache(t, cache, "AS3333 193.0.0.0/21 21", "AS64511 193.0.0.0/24 24")
+	roa := h.wait(t, alert.EventOpen, alert.ROAChange, 0)
+	closed := h.wait(t, alert.EventClose, alert.RPKIInvalid, 0)
+	t.Logf("cache file changed → roa-change at the webhook %v later (stayrtr re-reads every 1 s)", roa.at.Sub(changed).Round(time.Millisecond))
+	if ev := roa.payload.Incident.Evidence; len(ev.Added) != 1 || ev.Added[0].String() != "193.0.0.0/24-24 AS64511" || len(ev.Removed) != 0 {
+		t.Errorf("roa-change: added %v, removed %v", ev.Added, ev.Removed)
+	}
+	if closed.payload.Incident.ID != open.payload.Incident.ID {
+		t.Errorf("closed %s, opened %s", closed.payload.Incident.ID, open.payload.Incident.ID)
+	}
+	p.stop(t)
+	out := p.stdout.String()
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 || !strings.Contains(out, "# subprefix-hijack opened 1, closed 0, open 1\n") ||
+		!strings.Contains(out, "# rpki-invalid     opened 1, closed 1, open 0\n") {
+		t.Errorf("exit %d, output:\n%s\n%s", code, out, p.stderr)
 	}
 }
