@@ -168,19 +168,12 @@ func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
 			return usageError(fmt.Errorf("load AS relationships: %w", err))
 		}
 	}
-	var journal store.Alerts
-	if o.db != "" {
-		sdb, err := openStore(ctx, o.db)
-		if err != nil {
-			return err
-		}
-		defer sdb.Close()
-		j, ok := sdb.(store.Alerts)
-		if !ok {
-			return fmt.Errorf("--db: store %T keeps no alerts", sdb)
-		}
-		journal, dopt.Journal = j, j
+	journal, closeJournal, err := openJournal(ctx, o.db)
+	if err != nil {
+		return err
 	}
+	defer closeJournal()
+	dopt.Journal = journal
 	vrps, first, err := liveVRPs(ctx, o, stderr, log)
 	if err != nil {
 		return err
@@ -201,6 +194,24 @@ func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
 	}
 	e := alert.NewEngine(w, first, eopt)
 	return feedLive(ctx, cmd.OutOrStdout(), log, o, ln, st, e, vrps, dopt, journal)
+}
+
+// openJournal opens the store of --db for the incidents and deliveries
+// (nil, and a no-op close, without --db).
+func openJournal(ctx context.Context, dsn string) (store.Alerts, func(), error) {
+	if dsn == "" {
+		return nil, func() {}, nil
+	}
+	st, err := openStore(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	j, ok := st.(store.Alerts)
+	if !ok {
+		st.Close()
+		return nil, nil, fmt.Errorf("--db: store %T keeps no alerts", st)
+	}
+	return j, func() { st.Close() }, nil
 }
 
 // liveVRPs returns the VRP source of the live command and the engine's
