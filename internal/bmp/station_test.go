@@ -259,7 +259,7 @@ func lineWith(logs, s string) string {
 }
 
 // TestStation_DamagedMessageSkipped: a well-framed message that does not
-// decode is logged and skipped; the session goes on.
+// decode is logged and skipped (and counted); the session goes on.
 func TestStation_DamagedMessageSkipped(t *testing.T) {
 	ts := startStation(t)
 	c := dial(t, ts.addr)
@@ -281,6 +281,11 @@ func TestStation_DamagedMessageSkipped(t *testing.T) {
 	waitFor(t, ts.logs, "unsupported BMP version 2")
 	if got := ts.next(t, 2); got[1] != "peer-down 192.0.2.1 session ended" {
 		t.Errorf("after a bad version: %q", got)
+	}
+	// The counters: four messages read (the last one's header only), two
+	// damaged, one session, ended by the bad framing, its route gone.
+	if st := ts.Stats(); st != (Stats{SessionsTotal: 1, SessionsFailed: 1, Messages: 4, Damaged: 2}) {
+		t.Errorf("stats %+v", st)
 	}
 }
 
