@@ -22,6 +22,7 @@ import (
 	"github.com/observatory-net/observatory/internal/alert"
 	"github.com/observatory-net/observatory/internal/bmp/bmptest"
 	"github.com/observatory-net/observatory/internal/mrt/mrttest"
+	"github.com/observatory-net/observatory/internal/rpki"
 	"github.com/observatory-net/observatory/internal/store"
 	"github.com/observatory-net/observatory/internal/store/sqlite"
 	"github.com/observatory-net/observatory/internal/testenv"
@@ -244,6 +245,26 @@ func (h *liveHook) wait(t *testing.T, typ alert.EventType, kind alert.Kind, skip
 	}
 }
 
+// realCovering returns, as the lines of a CSV VRP file, the VRPs of the
+// global VRP set of 2020-02-17 (real data, PROVENANCE.md) covering
+// prefix: validating the prefix under them gives what the whole set gives.
+func realCovering(t *testing.T, prefix string) []string {
+	t.Helper()
+	d, err := rpki.Loader{SkipInvalid: true}.Load(t.Context(), testenv.File(t, "rpki/vrps-20200217-bgpsquelch-roa.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := d.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for v := range s.CoveringVRPs(netip.MustParsePrefix(prefix)) {
+		lines = append(lines, fmt.Sprintf("%s,%s,%d", v.ASN, v.Prefix, v.MaxLen))
+	}
+	return lines
+}
+
 const liveWatchList = `visibility: {min_peers: 1, hold: 1s}
 prefixes:
   - name: ripe-ncc
@@ -254,7 +275,8 @@ prefixes:
 
 // TestLive_gobgpd is the live acceptance of the alert engine, through
 // the real binary and a real gobgpd exporting BMP: RIPE NCC's
-// 193.0.0.0/21 is watched with its real ROA (AS3333, max length 21), and
+// 193.0.0.0/21 is watched with its real ROA (AS3333, max length 21: the
+// one VRP of the 2020 global set covering 193.0.0.0/24), and
 // a more-specific announced by AS64511 is RPKI-invalid and a sub-prefix
 // hijack. Each alert must reach the webhook within 5 s, exactly once.
 // The faults: a second, scripted router carries the same route and drops
@@ -267,7 +289,11 @@ prefixes:
 func TestLive_gobgpd(t *testing.T) {
 	a, b := newLiveHook(t, 200), newLiveHook(t, 500, 200)
 	watch := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, a.url, b.url))
-	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\n")
+	covering := realCovering(t, "193.0.0.0/24")
+	if strings.Join(covering, " ") != "AS3333,193.0.0.0/21,21" {
+		t.Fatalf("the real VRPs covering 193.0.0.0/24 are %q, not RIPE NCC's one ROA", covering)
+	}
+	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\n"+strings.Join(covering, "\n")+"\n")
 	p := startLive(t, "--watch", watch, "--vrps", vrps, "--listen", "127.0.0.1:0",
 		"--metrics", "127.0.0.1:0", "--backoff", "50ms", "--tick", "100ms", "--vrps-poll", "50ms")
 	p.metrics = addrRe.FindStringSubmatch(p.waitLog(t, `msg="metrics listening" addr=\S+`))[1]
@@ -300,7 +326,8 @@ func TestLive_gobgpd(t *testing.T) {
 	if latency > 5*time.Second {
 		t.Errorf("open alert after %v, want within 5 s", latency)
 	}
-	if in := open.payload.Incident; in.Prefix.String() != "193.0.0.0/24" || in.Origin != 64511 || in.Evidence.RPKI != "invalid-asn" {
+	if in := open.payload.Incident; in.Prefix.String() != "193.0.0.0/24" || in.Origin != 64511 || in.Evidence.RPKI != "invalid-asn" ||
+		len(in.Evidence.VRPs) != 1 || in.Evidence.VRPs[0].String() != "193.0.0.0/21-21 AS3333" {
 		t.Errorf("open alert: %+v", in)
 	}
 
