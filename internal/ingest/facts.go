@@ -97,6 +97,12 @@ type CollectOptions struct {
 	Damaged *inputerr.Log
 	// Progress, when set, receives each amount of compressed input read.
 	Progress func(n int64)
+	// Cache, when not empty, is a directory of the files' partials: each
+	// file's part is read from there when it was collected before with
+	// the same options, and stored there when not (docs/incremental.md).
+	Cache string
+	// CacheStats, when set, counts what the cache did.
+	CacheStats *CacheStats
 }
 
 // Collect reads the MRT files in parallel, one worker per file, and merges
@@ -126,7 +132,11 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 				return ctx.Err()
 			}
 			g.Go(func() error {
-				part, err := collectFile(ctx, path, opt, &mu, &hint, i == 0)
+				collect := collectFile
+				if opt.Cache != "" {
+					collect = collectCached
+				}
+				part, err := collect(ctx, path, opt, &mu, &hint, i == 0)
 				if err != nil {
 					return err
 				}
@@ -175,6 +185,11 @@ type filePart struct {
 	rib     int64
 	updates int64
 	stats   FileStats
+	// notes are the messages the file gave Warn, in order; damaged is
+	// set when it gave Damaged any record. The partial cache stores the
+	// one and does not store a damaged part.
+	notes   []string
+	damaged bool
 }
 
 // filePath is a distinct path of a file with what add needs of it.
@@ -232,7 +247,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		if err := opt.Damaged.SkipErr(inputerr.New(path, 1, 0, err)); err != nil {
 			return nil, err
 		}
-		return &filePart{routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path, Err: err}}, nil
+		return &filePart{routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path, Err: err}, damaged: true}, nil
 	}
 	// Under a strict Log the reader does not resynchronise, and the first
 	// damaged record ends the file and the collection. Records of
@@ -242,7 +257,10 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 	var damage error
 	var unsupported int64
 	var firstUnsupported error
+	var notes []string
+	damaged := false
 	note := func(err error) {
+		notes = append(notes, err.Error())
 		if opt.Warn != nil {
 			mu.Lock()
 			opt.Warn(err)
@@ -262,6 +280,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		case !errors.As(err, new(*inputerr.Error)):
 			err = inputerr.New(path, 0, 0, err) // located in the file at least
 		}
+		damaged = true
 		if err := opt.Damaged.SkipErr(err); err != nil && damage == nil {
 			damage = err
 		}
@@ -307,6 +326,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 	if unsupported > 0 {
 		note(fmt.Errorf("%s: %d records of subtypes not decoded were skipped, the first: %w", path, unsupported, firstUnsupported))
 	}
+	c.p.notes, c.p.damaged = notes, damaged
 	return c.p, nil
 }
 
