@@ -65,7 +65,7 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	span := cmp.Or(cfg.RIBSpan, 2*time.Hour)
 	var warnings []string
 	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()), Damaged: cfg.Damaged,
-		Warn: func(err error) { warnings = append(warnings, err.Error()) }, Cache: cfg.Cache, CacheStats: cfg.CacheStats}
+		Warn: func(err error) { warnings = append(warnings, err.Error()) }, Cache: cfg.Cache, CacheStats: cfg.CacheStats, Log: log}
 	if opt.Cache != "" && opt.CacheStats == nil {
 		opt.CacheStats = &CacheStats{} // for the log line
 	}
@@ -88,7 +88,7 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	log.Info("collected routes", "files", len(paths), "rib_entries", facts.RIBEntries, "updates", facts.Updates,
 		"routes", len(facts.Routes), "elapsed", time.Since(start))
 	if st := opt.CacheStats; st != nil {
-		log.Info(fmt.Sprintf("%d of %d files from the partial cache", st.Hits.Load(), len(paths)), "dir", opt.Cache,
+		log.Debug(fmt.Sprintf("%d of %d files from the partial cache", st.Hits.Load(), len(paths)), "dir", opt.Cache,
 			"stored", st.Stored.Load(), "bad", st.Bad.Load())
 	}
 	m := &month{cfg: cfg, from: from, to: to, facts: facts}

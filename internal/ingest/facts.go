@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/netip"
 	"slices"
 	"sync"
@@ -103,6 +104,8 @@ type CollectOptions struct {
 	Cache string
 	// CacheStats, when set, counts what the cache did.
 	CacheStats *CacheStats
+	// Log receives the cache's warnings (default slog.Default()).
+	Log *slog.Logger
 }
 
 // Collect reads the MRT files in parallel, one worker per file, and merges

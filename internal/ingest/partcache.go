@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -87,6 +88,7 @@ func collectCached(ctx context.Context, path string, opt CollectOptions, mu *syn
 	key, name := cacheKey(path, fi, opt)
 	entry := filepath.Join(opt.Cache, name)
 	st := opt.CacheStats
+	log := cmp.Or(opt.Log, slog.Default())
 	if b, err := os.ReadFile(entry); err == nil {
 		p, err := decodePart(b, key, first)
 		if err == nil {
@@ -97,12 +99,12 @@ func collectCached(ctx context.Context, path string, opt CollectOptions, mu *syn
 			replay(p, opt, mu)
 			return p, nil
 		}
-		slog.Warn("partial cache: entry ignored, the file is read again", "entry", entry, "file", path, "err", err)
+		log.Warn("partial cache: entry ignored, the file is read again", "entry", entry, "file", path, "err", err)
 		if st != nil {
 			st.Bad.Add(1)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		slog.Warn("partial cache: entry unreadable, the file is read again", "entry", entry, "file", path, "err", err)
+		log.Warn("partial cache: entry unreadable, the file is read again", "entry", entry, "file", path, "err", err)
 	}
 	if st != nil {
 		st.Misses.Add(1)
@@ -112,7 +114,7 @@ func collectCached(ctx context.Context, path string, opt CollectOptions, mu *syn
 		return p, err // a damaged file is read again every time (its damage is reported every time)
 	}
 	if err := storePart(entry, key, p); err != nil {
-		slog.Warn("partial cache: part not stored", "entry", entry, "file", path, "err", err)
+		log.Warn("partial cache: part not stored", "entry", entry, "file", path, "err", err)
 		return p, nil
 	}
 	if st != nil {
