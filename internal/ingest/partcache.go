@@ -225,7 +225,7 @@ func encodePart(key string, p *filePart) ([]byte, error) {
 		}
 	}
 	e.adj(p.adj)
-	if err := e.routes(p.routes); err != nil {
+	if err := e.routes(p.routes, s.From); err != nil {
 		return nil, err
 	}
 	return binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, crcTable)), nil
@@ -262,7 +262,9 @@ func (e *partEnc) adj(adj map[[2]bgp.ASN]uint32) {
 }
 
 // routes encodes the routes in table order: the merge walks them so.
-func (e *partEnc) routes(t *routeTable) error {
+// Times are differences: first from the file's first time (base), last
+// from first.
+func (e *partEnc) routes(t *routeTable, base uint32) error {
 	e.u(uint64(t.len()))
 	for i := range int32(t.len()) {
 		r := t.at(i)
@@ -279,8 +281,8 @@ func (e *partEnc) routes(t *routeTable) error {
 			return fmt.Errorf("route %d: key %x/%x/%x is not an address", i, k.hi, k.lo, k.meta)
 		}
 		e.u(uint64(k.origin))
-		e.u(uint64(r.first))
-		e.u(uint64(r.last))
+		e.b = binary.AppendVarint(e.b, int64(r.first)-int64(base))
+		e.b = binary.AppendVarint(e.b, int64(r.last)-int64(r.first))
 		e.u(r.peers)
 		e.u(uint64(r.nPaths))
 		for _, id := range r.paths[:r.nPaths] {
@@ -364,6 +366,25 @@ func (d *partDec) u32() uint32 {
 	return uint32(v)
 }
 
+// time reads a time as its difference from base.
+func (d *partDec) time(base int64) uint32 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b[d.off:])
+	if n <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.off += n
+	t := base + v
+	if t < 0 || t > 1<<32-1 {
+		d.fail("time beyond 32 bits")
+		return 0
+	}
+	return uint32(t)
+}
+
 func (d *partDec) raw(n int) []byte {
 	if d.err != nil {
 		return nil
@@ -413,7 +434,7 @@ func decodePart(b []byte, key string, first bool) (*filePart, error) {
 		k := [2]bgp.ASN{bgp.ASN(d.u32()), bgp.ASN(d.u32())}
 		p.adj[k] = d.u32()
 	}
-	p.routes = d.routes(len(p.peers), len(p.paths), first)
+	p.routes = d.routes(len(p.peers), len(p.paths), s.From, first)
 	if d.err == nil && d.off != len(d.b) {
 		d.fail("trailing bytes")
 	}
@@ -494,7 +515,7 @@ func validPathWords(w []bgp.ASN) bool {
 	return total == uint64(len(w))
 }
 
-func (d *partDec) routes(nPeers, nPaths int, first bool) *routeTable {
+func (d *partDec) routes(nPeers, nPaths int, base uint32, first bool) *routeTable {
 	n := d.n(6)
 	t := &routeTable{}
 	if first {
@@ -509,7 +530,7 @@ func (d *partDec) routes(nPeers, nPaths int, first bool) *routeTable {
 		}
 		t.n++
 		r := t.at(i)
-		d.route(t, r, nPeers, nPaths)
+		d.route(t, r, nPeers, nPaths, base)
 		if first {
 			t.index[r.key] = i
 		}
@@ -517,7 +538,7 @@ func (d *partDec) routes(nPeers, nPaths int, first bool) *routeTable {
 	return t
 }
 
-func (d *partDec) route(t *routeTable, r *routeAcc, nPeers, nPaths int) {
+func (d *partDec) route(t *routeTable, r *routeAcc, nPeers, nPaths int, base uint32) {
 	k := &r.key
 	k.meta = d.u32()
 	switch {
@@ -535,7 +556,8 @@ func (d *partDec) route(t *routeTable, r *routeAcc, nPeers, nPaths int) {
 		d.fail("prefix length")
 	}
 	k.origin = bgp.ASN(d.u32())
-	r.first, r.last = d.u32(), d.u32()
+	r.first = d.time(int64(base))
+	r.last = d.time(int64(r.first))
 	r.peers = d.u()
 	if nPeers < 64 && r.peers>>nPeers != 0 {
 		d.fail("peer beyond the peer table")

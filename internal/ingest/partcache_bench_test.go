@@ -1,0 +1,152 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/observatory-net/observatory/internal/ingest/synth"
+	"github.com/observatory-net/observatory/internal/testenv"
+)
+
+// The partial cache benchmarks: the daily pass of a month of synthetic
+// daily RIB dumps (one file a day, one synthetic peer each, the whole
+// jinx table) on day 1, 10 and 30, from scratch and with the cache
+// holding every day but the last; and per-file figures (collect, encode,
+// decode) for real files and a synthetic one. docs/scale.md records them.
+//
+//	go test -run '^$' -bench 'PartCache' -benchtime 1x ./internal/ingest/
+//
+// OBSERVATORY_SYNTH_DAYS_DIR keeps the generated days between runs.
+
+const benchDays = 30
+
+func synthDays(b *testing.B) *synth.Month {
+	b.Helper()
+	rib := testenv.File(b, jinxRIB)
+	dir := os.Getenv("OBSERVATORY_SYNTH_DAYS_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	manifest := filepath.Join(dir, "manifest.json")
+	if buf, err := os.ReadFile(manifest); err == nil {
+		var m synth.Month
+		if err := json.Unmarshal(buf, &m); err == nil && len(m.Files) == benchDays {
+			return &m
+		}
+	}
+	m, err := synth.Generate(context.Background(), rib, dir, synth.Options{Peers: benchDays, Files: benchDays, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf, _ := json.Marshal(m)
+	if err := os.WriteFile(manifest, buf, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return m
+}
+
+func BenchmarkPartCache(b *testing.B) {
+	m := synthDays(b)
+	cache := b.TempDir()
+	opt := CollectOptions{Workers: 2, RIBSpan: 7200}
+	// the cache holds days 1..29, stored once, before the timings
+	warm := opt
+	warm.Cache = cache
+	if _, err := Collect(context.Background(), m.Files[:benchDays-1], warm); err != nil {
+		b.Fatal(err)
+	}
+	for _, day := range []int{1, 10, 30} {
+		files := m.Files[:day]
+		b.Run("day="+strconv.Itoa(day)+"/scratch", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Collect(context.Background(), files, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("day="+strconv.Itoa(day)+"/cached", func(b *testing.B) {
+			b.ReportAllocs()
+			// the day's file is new: its entry is removed before each pass
+			fi, err := os.Stat(files[day-1])
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, name := cacheKey(files[day-1], fi, warm)
+			for b.Loop() {
+				b.StopTimer()
+				os.Remove(filepath.Join(cache, name))
+				b.StartTimer()
+				st := &CacheStats{}
+				o := warm
+				o.CacheStats = st
+				if _, err := Collect(context.Background(), files, o); err != nil {
+					b.Fatal(err)
+				}
+				if st.Misses.Load() != 1 {
+					b.Fatalf("%d files read, want the day's one", st.Misses.Load())
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPartCacheFile measures one file: collecting it (b.SetBytes
+// is its size on disk, so MB/s is per MB of MRT as stored), the size of its
+// partial, and encoding and decoding the partial.
+func BenchmarkPartCacheFile(b *testing.B) {
+	files := map[string]func(b *testing.B) string{
+		"jinx-rib-bz2": func(b *testing.B) string { return testenv.File(b, jinxRIB) },
+		"updates-gz":   func(b *testing.B) string { return testenv.File(b, "mrt/updates/updates.20160811.1600.gz") },
+		"synth-rib":    func(b *testing.B) string { return synthDays(b).Files[0] },
+	}
+	for _, name := range []string{"jinx-rib-bz2", "updates-gz", "synth-rib"} {
+		b.Run(name, func(b *testing.B) {
+			path := files[name](b)
+			fi, err := os.Stat(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			opt := CollectOptions{RIBSpan: 7200}
+			var p *filePart
+			b.Run("collect", func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(fi.Size())
+				for b.Loop() {
+					var mu sync.Mutex
+					if p, err = collectFile(context.Background(), path, opt, &mu, &sizeHint{}, false); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			var enc []byte
+			b.Run("encode", func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if enc, err = encodePart("k", p); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.SetBytes(int64(len(enc)))
+				b.ReportMetric(float64(len(enc))/1e6, "partial_MB")
+				b.ReportMetric(float64(len(enc))/float64(fi.Size()), "partial/file")
+				b.ReportMetric(float64(p.routes.len()), "routes")
+				b.ReportMetric(float64(len(p.paths)), "paths")
+			})
+			b.Run("decode", func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(enc)))
+				for b.Loop() {
+					if _, err := decodePart(enc, "k", false); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
