@@ -68,12 +68,13 @@ func (s *CacheStats) use(name string) {
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
 // cacheKey identifies a file's part: the file (path, size, modification
-// time) and the options that change what it holds. It returns the text
+// time) and the options that change what it holds (the month's bounds,
+// RIBSpan, and whether the MRT reader resynchronises). It returns the text
 // of the key, stored in the entry and checked on reading, and the entry's
 // name under the cache directory.
 func cacheKey(path string, fi fs.FileInfo, opt CollectOptions) (key, name string) {
-	key = fmt.Sprintf("v%d\x00%s\x00%d\x00%d\x00%d\x00%d\x00%d", partVersion, path, fi.Size(), fi.ModTime().UnixNano(),
-		opt.From, opt.To, opt.RIBSpan)
+	key = fmt.Sprintf("v%d\x00%s\x00%d\x00%d\x00%d\x00%d\x00%d\x00%t", partVersion, path, fi.Size(), fi.ModTime().UnixNano(),
+		opt.From, opt.To, opt.RIBSpan, opt.Damaged.IsStrict())
 	sum := sha256.Sum256([]byte(key))
 	h := hex.EncodeToString(sum[:])
 	return key, filepath.Join(h[:2], h+".part")

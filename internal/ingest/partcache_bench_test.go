@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -50,18 +52,53 @@ func synthDays(b *testing.B) *synth.Month {
 	return m
 }
 
+// gzipDays returns gzip-compressed copies of the days, made once beside
+// them: RIS archives are gzip, and reading them costs the decompression.
+func gzipDays(b *testing.B, m *synth.Month) []string {
+	b.Helper()
+	var out []string
+	for _, f := range m.Files {
+		gz := f + ".gz"
+		out = append(out, gz)
+		if _, err := os.Stat(gz); err == nil {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		w.Write(src) //nolint:errcheck // a bytes.Buffer
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(gz, buf.Bytes(), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return out
+}
+
 func BenchmarkPartCache(b *testing.B) {
 	m := synthDays(b)
+	b.Run("raw", func(b *testing.B) { benchDailyPass(b, m.Files) })
+	b.Run("gz", func(b *testing.B) { benchDailyPass(b, gzipDays(b, m)) })
+}
+
+// benchDailyPass times the passes of day 1, 10 and 30 over the daily
+// files, from scratch and with the earlier days cached.
+func benchDailyPass(b *testing.B, days []string) {
 	cache := b.TempDir()
 	opt := CollectOptions{Workers: 2, RIBSpan: 7200}
 	// the cache holds days 1..29, stored once, before the timings
 	warm := opt
 	warm.Cache = cache
-	if _, err := Collect(context.Background(), m.Files[:benchDays-1], warm); err != nil {
+	if _, err := Collect(context.Background(), days[:benchDays-1], warm); err != nil {
 		b.Fatal(err)
 	}
 	for _, day := range []int{1, 10, 30} {
-		files := m.Files[:day]
+		files := days[:day]
 		b.Run("day="+strconv.Itoa(day)+"/scratch", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
