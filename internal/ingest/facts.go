@@ -125,10 +125,19 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 	for i := range results {
 		results[i] = make(chan *filePart, 1)
 	}
+	// With a cache, the merged state of the longest run of first files
+	// merged before is restored, and only the rest is merged.
+	m := newMerger()
+	var ms *monthState
+	start := 0
+	if opt.Cache != "" {
+		ms, start = restoreState(files, opt, m, &mu)
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	window := make(chan struct{}, opt.Workers) // read but not yet merged
 	g.Go(func() error {
-		for i, path := range files {
+		for i := start; i < len(files); i++ {
+			path := files[i]
 			select {
 			case window <- struct{}{}:
 			case <-ctx.Done():
@@ -151,10 +160,10 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 		}
 		return nil
 	})
-	m := newMerger()
-	for i := range files {
+	for i := start; i < len(files); i++ {
 		select {
 		case part := <-results[i]:
+			ms.add(m, part, i)
 			m.add(part)
 			<-window
 		case <-ctx.Done():
@@ -164,6 +173,7 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	ms.done(m, len(files))
 	return m.facts(), nil
 }
 

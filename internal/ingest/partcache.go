@@ -47,6 +47,7 @@ type CacheStats struct {
 	Misses atomic.Int64 // files collected (no usable entry)
 	Stored atomic.Int64 // parts written to the cache
 	Bad    atomic.Int64 // entries found damaged and ignored
+	State  atomic.Int64 // files of the hits restored with a month state
 	// Used are the entries a Collect read or wrote, by file name under
 	// the cache directory (for PruneCache).
 	mu   sync.Mutex

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/crc32"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,6 +34,22 @@ var cacheFiles = []string{
 
 // newCacheFile is the file a later day adds.
 const newCacheFile = "mrt/updates/routeviews.route-views.jinx.updates.1401493500.bz2"
+
+// moreFiles is paths and the files a later day adds: one of its own, and
+// a copy of an earlier one, whose routes and paths the merge must find in
+// what it restored.
+func moreFiles(t *testing.T, paths []string) []string {
+	t.Helper()
+	b, err := os.ReadFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(t.TempDir(), "copy-"+filepath.Base(paths[1]))
+	if err := os.WriteFile(cp, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return append(slices.Clone(paths), testenv.File(t, newCacheFile), cp)
+}
 
 // cacheSet loads the MRT files alone, in the order given.
 func cacheSet(t *testing.T, paths []string) *dataset.Set {
@@ -83,14 +100,25 @@ func counts(st *CacheStats) [4]int64 {
 }
 
 // TestPartCache_SameMonth computes a month from scratch and with a cold,
-// a warm, and a warm cache plus one new file: the months are the same,
+// a warm, and a warm cache plus new files: the months are the same,
 // and the cache is used as it should be.
 func TestPartCache_SameMonth(t *testing.T) {
+	t.Run("state", func(t *testing.T) { testSameMonth(t, 4) })
+	t.Run("parts", func(t *testing.T) {
+		monthStates = false
+		defer func() { monthStates = true }()
+		testSameMonth(t, 0)
+	})
+}
+
+// testSameMonth runs the steps; state is how many files the month state
+// of the first step covers on the later ones.
+func testSameMonth(t *testing.T, state int64) {
 	var paths []string
 	for _, rel := range cacheFiles {
 		paths = append(paths, testenv.File(t, rel))
 	}
-	more := append(slices.Clone(paths), testenv.File(t, newCacheFile))
+	more := moreFiles(t, paths)
 	scratch, _ := computeCached(t, paths, "", nil)
 	scratchMore, _ := computeCached(t, more, "", nil)
 	if len(scratch.Routes) == 0 || len(scratch.ASNs) == 0 {
@@ -103,15 +131,17 @@ func TestPartCache_SameMonth(t *testing.T) {
 		files []string
 		want  *store.Month
 		stats [4]int64 // hits, misses, stored, bad
+		state int64
 	}{
-		{"cold", paths, scratch, [4]int64{0, n, n, 0}},
-		{"warm", paths, scratch, [4]int64{n, 0, 0, 0}},
-		{"warm plus one", more, scratchMore, [4]int64{n, 1, 1, 0}},
+		{"cold", paths, scratch, [4]int64{0, n, n, 0}, 0},
+		{"warm", paths, scratch, [4]int64{n, 0, 0, 0}, state},
+		{"warm plus two", more, scratchMore, [4]int64{n, 2, 2, 0}, state},
+		{"warm again", more, scratchMore, [4]int64{n + 2, 0, 0, 0}, min(state, 1) * (n + 2)},
 	} {
 		got, st := computeCached(t, step.files, cache, nil)
 		sameMonth(t, step.what, step.want, got)
-		if c := counts(st); c != step.stats {
-			t.Errorf("%s: hits, misses, stored, bad = %v, want %v", step.what, c, step.stats)
+		if c := counts(st); c != step.stats || st.State.Load() != step.state {
+			t.Errorf("%s: hits, misses, stored, bad = %v, %d by month state; want %v, %d", step.what, c, st.State.Load(), step.stats, step.state)
 		}
 	}
 }
@@ -125,9 +155,13 @@ func TestPartCache_DamagedEntry(t *testing.T) {
 	}
 	cache := t.TempDir()
 	want, _ := computeCached(t, paths, cache, nil)
-	entries := cacheEntries(t, cache)
-	if len(entries) != len(paths) {
-		t.Fatalf("%d entries, want %d", len(entries), len(paths))
+	entries, states := cacheEntries(t, cache)
+	if len(entries) != len(paths) || len(states) != 1 {
+		t.Fatalf("%d entries and %d month states, want %d and 1", len(entries), len(states), len(paths))
+	}
+	// the month state, damaged, is ignored too
+	if err := os.Truncate(states[0], 1000); err != nil {
+		t.Fatal(err)
 	}
 	b, err := os.ReadFile(entries[0])
 	if err != nil {
@@ -143,14 +177,27 @@ func TestPartCache_DamagedEntry(t *testing.T) {
 	got, st := computeCached(t, paths, cache, nil)
 	sameMonth(t, "damaged entries", want, got)
 	n := int64(len(paths))
-	if c, w := counts(st), [4]int64{n - 2, 2, 2, 2}; c != w {
+	if c, w := counts(st), [4]int64{n - 2, 2, 2, 3}; c != w {
 		t.Errorf("hits, misses, stored, bad = %v, want %v", c, w)
+	}
+	// a month state with a byte flipped, without the parts beneath
+	_, states = cacheEntries(t, cache)
+	if len(states) != 1 {
+		t.Fatalf("%d month states after the rewrite, want 1 (the one superseded is removed)", len(states))
+	}
+	b, err = os.ReadFile(states[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/3] ^= 1
+	if err := os.WriteFile(states[0], b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	// and the entries were written again, whole
 	got, st = computeCached(t, paths, cache, nil)
 	sameMonth(t, "rewritten entries", want, got)
-	if c, w := counts(st), [4]int64{n, 0, 0, 0}; c != w {
-		t.Errorf("after the rewrite: hits, misses, stored, bad = %v, want %v", c, w)
+	if c, w := counts(st), [4]int64{n, 0, 0, 1}; c != w || st.State.Load() != 0 {
+		t.Errorf("after the rewrite: hits, misses, stored, bad = %v, %d by month state; want %v, 0", c, st.State.Load(), w)
 	}
 }
 
@@ -190,7 +237,8 @@ func TestPartCache_Prune(t *testing.T) {
 	cache := t.TempDir()
 	computeCached(t, paths, cache, nil)
 	old := time.Now().Add(-48 * time.Hour)
-	for _, e := range cacheEntries(t, cache) {
+	entries, states := cacheEntries(t, cache)
+	for _, e := range append(entries, states...) {
 		if err := os.Chtimes(e, old, old); err != nil {
 			t.Fatal(err)
 		}
@@ -199,22 +247,26 @@ func TestPartCache_Prune(t *testing.T) {
 	if n, err := PruneCache(cache, st, 72*time.Hour); err != nil || n != 0 {
 		t.Errorf("prune of entries younger than the age: %d removed, %v", n, err)
 	}
-	if n, err := PruneCache(cache, st, 24*time.Hour); err != nil || n != 1 {
-		t.Errorf("prune: %d removed, %v; want the one entry not used", n, err)
+	if n, err := PruneCache(cache, st, 24*time.Hour); err != nil || n != 2 {
+		t.Errorf("prune: %d removed, %v; want the entry and the month state not used", n, err)
 	}
 	if _, st := computeCached(t, paths, cache, nil); st.Hits.Load() != 1 || st.Misses.Load() != 1 {
 		t.Errorf("after the prune: %v, want the used entry kept and the other gone", counts(st))
 	}
 }
 
-func cacheEntries(t *testing.T, dir string) []string {
+// cacheEntries returns the files' partials and the month states.
+func cacheEntries(t *testing.T, dir string) (parts, states []string) {
 	t.Helper()
-	entries, err := filepath.Glob(filepath.Join(dir, "*", "*.part"))
+	parts, err := filepath.Glob(filepath.Join(dir, "[0-9a-f][0-9a-f]", "*.part"))
+	if err == nil {
+		states, err = filepath.Glob(filepath.Join(dir, "state", "*", "*.part"))
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	slices.Sort(entries)
-	return entries
+	slices.Sort(parts)
+	return parts, states
 }
 
 // FuzzDecodePart: no entry, however damaged, makes the decoder panic.
@@ -236,4 +288,38 @@ func FuzzDecodePart(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPartCache_SameFacts compares the collected facts themselves (every
+// route, path, peer, adjacency and file), which the month only partly
+// shows, over the same steps as TestPartCache_SameMonth.
+func TestPartCache_SameFacts(t *testing.T) {
+	var paths []string
+	for _, rel := range cacheFiles {
+		paths = append(paths, testenv.File(t, rel))
+	}
+	more := moreFiles(t, paths)
+	collect := func(files []string, cache string) *Facts {
+		t.Helper()
+		f, err := Collect(context.Background(), files, CollectOptions{Workers: 2, RIBSpan: 7200, Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	opts := cmp.Options{cmpopts.EquateEmpty(), cmpopts.EquateComparable(netip.Addr{}, netip.Prefix{})}
+	for _, states := range []bool{true, false} {
+		monthStates = states
+		cache := t.TempDir()
+		for _, step := range []struct {
+			what  string
+			files []string
+		}{{"cold", paths}, {"warm", paths}, {"warm plus two", more}, {"warm again", more}} {
+			want, got := collect(step.files, ""), collect(step.files, cache)
+			if d := cmp.Diff(want, got, opts); d != "" {
+				t.Errorf("month states %t, %s: the facts differ (-scratch +cached):\n%s", states, step.what, d)
+			}
+		}
+	}
+	monthStates = true
 }
