@@ -87,49 +87,85 @@ func BenchmarkPartCache(b *testing.B) {
 }
 
 // benchDailyPass times the passes of day 1, 10 and 30 over the daily
-// files, from scratch and with the earlier days cached.
+// files: from scratch; with the earlier days' partials (parts); and with
+// the earlier days' month state as well (state), as run has each day.
 func benchDailyPass(b *testing.B, days []string) {
 	cache := b.TempDir()
 	opt := CollectOptions{Workers: 2, RIBSpan: 7200}
-	// the cache holds days 1..29, stored once, before the timings
 	warm := opt
 	warm.Cache = cache
+	// the partials of days 1..29, stored once, before the timings
+	monthStates = false
 	if _, err := Collect(context.Background(), days[:benchDays-1], warm); err != nil {
 		b.Fatal(err)
 	}
+	monthStates = true
 	for _, day := range []int{1, 10, 30} {
 		files := days[:day]
 		b.Run("day="+strconv.Itoa(day)+"/scratch", func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
 				if _, err := Collect(context.Background(), files, opt); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric((cpuTime()-cpu)/float64(b.N), "cpu_s/op")
 		})
-		b.Run("day="+strconv.Itoa(day)+"/cached", func(b *testing.B) {
-			b.ReportAllocs()
-			// the day's file is new: its entry is removed before each pass
-			fi, err := os.Stat(files[day-1])
-			if err != nil {
+		fi, err := os.Stat(files[day-1])
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, name := cacheKey(files[day-1], fi, warm)
+		newPart := filepath.Join(cache, name)
+		s := &monthState{opt: warm, chain: stateChain(files, warm)}
+		// the month state of the days before, as the day before left it
+		var before []byte
+		if day > 1 {
+			if _, err := Collect(context.Background(), files[:day-1], warm); err != nil {
 				b.Fatal(err)
 			}
-			_, name := cacheKey(files[day-1], fi, warm)
+			if before, err = os.ReadFile(s.entry(day - 1)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		pass := func(b *testing.B, states bool) {
+			b.ReportAllocs()
+			var cpu float64 // the passes', not the set-up's
 			for b.Loop() {
 				b.StopTimer()
-				os.Remove(filepath.Join(cache, name))
-				b.StartTimer()
+				monthStates = states
+				os.Remove(newPart)
+				os.Remove(s.entry(day))
+				if before != nil {
+					if err := os.WriteFile(s.entry(day-1), before, 0o644); err != nil {
+						b.Fatal(err)
+					}
+				}
 				st := &CacheStats{}
 				o := warm
 				o.CacheStats = st
+				b.StartTimer()
+				c := cpuTime()
 				if _, err := Collect(context.Background(), files, o); err != nil {
 					b.Fatal(err)
 				}
+				cpu += cpuTime() - c
 				if st.Misses.Load() != 1 {
 					b.Fatalf("%d files read, want the day's one", st.Misses.Load())
 				}
+				if states && st.State.Load() != int64(day-1) {
+					b.Fatalf("%d files from the month state, want %d", st.State.Load(), day-1)
+				}
 			}
-		})
+			monthStates = true
+			b.ReportMetric(cpu/float64(b.N), "cpu_s/op")
+		}
+		b.Run("day="+strconv.Itoa(day)+"/parts", func(b *testing.B) { pass(b, false) })
+		b.Run("day="+strconv.Itoa(day)+"/state", func(b *testing.B) { pass(b, true) })
+		if before != nil {
+			b.Logf("day %d: the month state of the days before is %.1f MB", day, float64(len(before))/1e6)
+		}
 	}
 }
 
