@@ -278,6 +278,9 @@ func (s *monthState) decode(b []byte, key string, k int, m *merger) error {
 // for those some route keeps, their encoding in the merger.
 func (s *monthState) decodePaths(d *partDec, m *merger) {
 	n := d.n(3)
+	m.pathIDs = make(map[pathFP]uint32, n)
+	m.paths = make([]pathEnc, 0, n)
+	s.encs = make([]pathEnc, 0, n)
 	var w []bgp.ASN
 	var segs []bgp.Segment
 	var buf []byte
