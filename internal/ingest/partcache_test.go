@@ -323,3 +323,39 @@ func TestPartCache_SameFacts(t *testing.T) {
 	}
 	monthStates = true
 }
+
+// FuzzDecodeState: no month state, however damaged, makes the decoder
+// panic, and one it accepts encodes again.
+func FuzzDecodeState(f *testing.F) {
+	var paths []*filePart
+	for _, path := range []bgp.Path{{Segs: []bgp.Segment{{Type: 2, End: 2}}, ASNs: []bgp.ASN{64500, 64501}}, {}} {
+		p := &filePart{routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{{64500, 64501}: 1}, peers: []PeerKey{{AS: 64500}}}
+		c := &fileCollector{p: p, pathIDs: map[pathFP]uint32{}, pathHot: make([]pathSlot, pathHotSize)}
+		c.pathID(&path)
+		r := p.routes.lookup(packRoute(netip.MustParsePrefix("192.0.2.0/24"), 64501), 10, 20)
+		p.routes.addPeer(r, 0)
+		p.routes.addPath(r, 0)
+		paths = append(paths, p)
+	}
+	m, s := newMerger(), &monthState{}
+	for i, p := range paths {
+		s.add(m, p, i)
+		m.add(p)
+	}
+	b, err := s.encode(m, "k")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b[:len(b)-4])
+	f.Fuzz(func(t *testing.T, body []byte) {
+		b := binary.LittleEndian.AppendUint32(slices.Clip(body), crc32.Checksum(body, crcTable))
+		for k := range 3 {
+			m, s := newMerger(), &monthState{}
+			if err := s.decode(b, "k", k, m); err == nil {
+				if _, err := s.encode(m, "k"); err != nil {
+					t.Errorf("a decoded state does not encode: %v", err)
+				}
+			}
+		}
+	})
+}
