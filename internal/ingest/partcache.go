@@ -48,8 +48,8 @@ type CacheStats struct {
 	Stored atomic.Int64 // parts written to the cache
 	Bad    atomic.Int64 // entries found damaged and ignored
 	State  atomic.Int64 // files of the hits restored with a month state
-	// Used are the entries a Collect read or wrote, by file name under
-	// the cache directory (for PruneCache).
+	// used are the entries a Collect read or wrote, by name under the
+	// cache directory (for PruneCache).
 	mu   sync.Mutex
 	used map[string]bool
 }
