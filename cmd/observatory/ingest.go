@@ -29,6 +29,7 @@ type ingestOptions struct {
 	allTime, strict       bool
 	workers               int
 	quiet, verbose        bool
+	cache                 cacheFlags
 }
 
 func newIngestCmd() *cobra.Command {
@@ -64,7 +65,13 @@ Symbolic links in the data directory are followed, to files and to
 directories (a directory reached twice is read once); the month records,
 for each input reached through a link, the link's path and the real path
 it resolved to (observatory months shows both). A link that leads back to
-a directory being read (a loop) is an error.`,
+a directory being read (a loop) is an error.
+
+--cache DIR keeps each MRT file's partial (what the file says, ready to be
+merged) in DIR: a file collected before with the same month and options is
+not read again, and the month is the same as from scratch (see
+docs/incremental.md). --cache-prune N then removes the partials this month
+did not use that are older than N days.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runIngest(cmd.Context(), cmd.ErrOrStderr(), o)
@@ -85,6 +92,7 @@ a directory being read (a loop) is an error.`,
 	}
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every step")
+	o.cache.register(f, "directory of the MRT files' partials: a file collected before with the same options is not read again (docs/incremental.md)", 0)
 	return cmd
 }
 
@@ -150,6 +158,9 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 		return usageError(err)
 	}
 	log := cliLogger(stderr, o.quiet, o.verbose)
+	if err := o.cache.check(); err != nil {
+		return err
+	}
 	start := time.Now()
 	files, err := inputFiles(ctx, o)
 	if err != nil {
@@ -172,10 +183,15 @@ func runIngest(ctx context.Context, stderr io.Writer, o ingestOptions) error {
 	if err := writable(st, o.db); err != nil {
 		return err
 	}
-	m, err := runJob(ctx, st, monthjob.Job{Files: files, Month: month, Spec: sp, Participants: parts, Damaged: damaged,
-		Workers: o.workers, AllTime: o.allTime, Log: log}, stderr, o.quiet)
+	job := monthjob.Job{Files: files, Month: month, Spec: sp, Participants: parts, Damaged: damaged,
+		Workers: o.workers, AllTime: o.allTime, Log: log}
+	cached := o.cache.job(&job)
+	m, err := runJob(ctx, st, job, stderr, o.quiet)
 	if err != nil {
 		return err
+	}
+	if line := o.cache.done(cached, log); line != "" && !o.quiet {
+		fmt.Fprintln(stderr, line)
 	}
 	for _, w := range m.Meta.Warnings {
 		log.Warn(w)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"syscall"
@@ -20,6 +21,7 @@ import (
 	"github.com/observatory-net/observatory/internal/monthjob"
 	"github.com/observatory-net/observatory/internal/runner"
 	"github.com/observatory-net/observatory/internal/spec"
+	"github.com/observatory-net/observatory/internal/store/postgres"
 	"github.com/observatory-net/observatory/internal/vocab"
 )
 
@@ -31,6 +33,8 @@ type runOptions struct {
 	db, data, month, spec, participants, listen string
 	once, quiet, verbose, strict                bool
 	workers                                     int
+	cache                                       cacheFlags
+	cacheSet                                    bool // --cache given: "" turns the cache off
 }
 
 func newRunCmd() *cobra.Command {
@@ -58,11 +62,19 @@ month stays as it was).
 
 SIGINT or SIGTERM stop it gracefully: a month is written in one transaction,
 so an interrupted pass leaves the stored months as they were; run again and
-the fetch resumes from the cache.`,
+the fetch resumes from the cache.
+
+Each MRT file is read once: its partial is kept in --cache (default: a
+partials directory beside the SQLite store, or beside --dest with
+PostgreSQL; --cache '' reads every file every day), so the daily pass reads
+only the new day's files and merges the partials of the others, with the
+same result as from scratch (docs/incremental.md). Partials no pass used
+for --cache-prune days are removed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			o.cacheSet = cmd.Flags().Changed("cache")
 			return runMain(ctx, cmd.OutOrStdout(), cmd.ErrOrStderr(), o)
 		},
 	}
@@ -80,6 +92,7 @@ the fetch resumes from the cache.`,
 	f.BoolVar(&o.strict, "strict", false, "make the first damaged input record fail the pass instead of skipping and reporting it")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every step")
+	o.cache.register(f, "directory of the MRT files' partials (default: partials beside the SQLite store, or beside --dest)", 45)
 	return cmd
 }
 
@@ -109,6 +122,12 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	if !o.verbose && !o.quiet { // the passes are what an operator follows
 		log = runLogger(stderr)
 	}
+	if !o.cacheSet {
+		o.cache.dir = defaultPartials(o.db, o.dest)
+	}
+	if err := o.cache.check(); err != nil {
+		return err
+	}
 	st, err := openStore(ctx, o.db)
 	if err != nil {
 		return err
@@ -119,10 +138,17 @@ func runMain(ctx context.Context, stdout, stderr io.Writer, o runOptions) error 
 	}
 	ingestFn := func(ctx context.Context, w runner.Work) error {
 		damaged := &inputerr.Log{Strict: o.strict}
-		_, err := runJob(ctx, st, monthjob.Job{Files: w.Files, Month: w.Month, Spec: sp, Participants: parts, Damaged: damaged,
-			Workers: o.workers, Inputs: w.Inputs, Warnings: slices.Concat(w.Warnings, partsDamaged.Lines()), Log: log}, stderr, o.quiet)
+		job := monthjob.Job{Files: w.Files, Month: w.Month, Spec: sp, Participants: parts, Damaged: damaged,
+			Workers: o.workers, Inputs: w.Inputs, Warnings: slices.Concat(w.Warnings, partsDamaged.Lines()), Log: log}
+		cached := o.cache.job(&job)
+		_, err := runJob(ctx, st, job, stderr, o.quiet)
 		for _, l := range damaged.Lines() { // in the month's warnings too
 			log.Warn(l)
+		}
+		if err == nil {
+			if line := o.cache.done(cached, log); line != "" {
+				log.Info(line, "month", w.Month.Format(vocab.MonthLayout))
+			}
 		}
 		return err
 	}
@@ -175,6 +201,16 @@ func (o *runOptions) serveOptions() serveOptions {
 	so.db, so.listen = o.db, o.listen
 	so.accessLog = so.accessLog && !o.quiet // --quiet prints nothing but errors
 	return so
+}
+
+// defaultPartials is run's partial cache: beside the SQLite store, or
+// with PostgreSQL beside the fetch cache, never inside a data directory
+// (whose files are all read as inputs).
+func defaultPartials(db, dest string) string {
+	if postgres.IsDSN(db) {
+		return filepath.Join(filepath.Dir(filepath.Clean(dest)), "partials")
+	}
+	return filepath.Join(filepath.Dir(db), "partials")
 }
 
 // errorf is fmt.Errorf for the messages of this file.

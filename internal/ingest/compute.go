@@ -48,6 +48,10 @@ type Config struct {
 	// so far (called from several goroutines, in order per file).
 	Progress func(read int64)
 	Log      *slog.Logger
+	// Cache, when not empty, is the directory of the MRT files' partials
+	// (CollectOptions.Cache); CacheStats, when set, counts its use.
+	Cache      string
+	CacheStats *CacheStats
 }
 
 // Compute collects the month's MRT facts and scores every measured ASN.
@@ -61,7 +65,10 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	span := cmp.Or(cfg.RIBSpan, 2*time.Hour)
 	var warnings []string
 	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()), Damaged: cfg.Damaged,
-		Warn: func(err error) { warnings = append(warnings, err.Error()) }}
+		Warn: func(err error) { warnings = append(warnings, err.Error()) }, Cache: cfg.Cache, CacheStats: cfg.CacheStats, Log: log}
+	if opt.Cache != "" && opt.CacheStats == nil {
+		opt.CacheStats = &CacheStats{} // for the log line
+	}
 	if cfg.Progress != nil {
 		var read atomic.Int64
 		opt.Progress = func(n int64) { cfg.Progress(read.Add(n)) }
@@ -80,6 +87,10 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	}
 	log.Info("collected routes", "files", len(paths), "rib_entries", facts.RIBEntries, "updates", facts.Updates,
 		"routes", len(facts.Routes), "elapsed", time.Since(start))
+	if st := opt.CacheStats; st != nil {
+		log.Debug(fmt.Sprintf("%d of %d files from the partial cache", st.Hits.Load(), len(paths)), "dir", opt.Cache,
+			"stored", st.Stored.Load(), "bad", st.Bad.Load())
+	}
 	m := &month{cfg: cfg, from: from, to: to, facts: facts}
 	if cfg.AllTime {
 		m.from, m.to = factsSpan(facts, from, to)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/netip"
 	"slices"
 	"sync"
@@ -97,13 +98,24 @@ type CollectOptions struct {
 	Damaged *inputerr.Log
 	// Progress, when set, receives each amount of compressed input read.
 	Progress func(n int64)
+	// Cache, when not empty, is a directory of the files' partials: each
+	// file's part is read from there when it was collected before with
+	// the same options, and stored there when not (docs/incremental.md).
+	Cache string
+	// CacheStats, when set, counts what the cache did.
+	CacheStats *CacheStats
+	// Log receives the cache's warnings (default slog.Default()).
+	Log *slog.Logger
 }
 
 // Collect reads the MRT files in parallel, one worker per file, and merges
 // the per-file facts in file order as they complete, so the result does
 // not depend on which worker finished first. A file is started only when
 // fewer than Workers files are read or waiting to be merged, which bounds
-// the memory held in per-file facts.
+// the memory held in per-file facts. With opt.Cache, a file's part is
+// decoded from its partial when there is one, and the merged state of the
+// longest run of first files merged before is restored (partcache.go);
+// the facts are the same as without.
 func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = 2
@@ -116,17 +128,30 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 	for i := range results {
 		results[i] = make(chan *filePart, 1)
 	}
+	// With a cache, the merged state of the longest run of first files
+	// merged before is restored, and only the rest is merged.
+	m := newMerger()
+	var ms *monthState
+	start := 0
+	if opt.Cache != "" {
+		ms, start = restoreState(files, opt, m, &mu)
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	window := make(chan struct{}, opt.Workers) // read but not yet merged
 	g.Go(func() error {
-		for i, path := range files {
+		for i := start; i < len(files); i++ {
+			path := files[i]
 			select {
 			case window <- struct{}{}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 			g.Go(func() error {
-				part, err := collectFile(ctx, path, opt, &mu, &hint, i == 0)
+				collect := collectFile
+				if opt.Cache != "" {
+					collect = collectCached
+				}
+				part, err := collect(ctx, path, opt, &mu, &hint, i == 0)
 				if err != nil {
 					return err
 				}
@@ -138,10 +163,10 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 		}
 		return nil
 	})
-	m := newMerger()
-	for i := range files {
+	for i := start; i < len(files); i++ {
 		select {
 		case part := <-results[i]:
+			ms.add(m, part, i)
 			m.add(part)
 			<-window
 		case <-ctx.Done():
@@ -151,6 +176,7 @@ func Collect(ctx context.Context, files []string, opt CollectOptions) (*Facts, e
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	ms.done(m, len(files))
 	return m.facts(), nil
 }
 
@@ -175,6 +201,11 @@ type filePart struct {
 	rib     int64
 	updates int64
 	stats   FileStats
+	// notes are the messages the file gave Warn, in order; damaged is
+	// set when it gave Damaged any record. The partial cache stores the
+	// one and does not store a damaged part.
+	notes   []string
+	damaged bool
 }
 
 // filePath is a distinct path of a file with what add needs of it.
@@ -232,7 +263,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		if err := opt.Damaged.SkipErr(inputerr.New(path, 1, 0, err)); err != nil {
 			return nil, err
 		}
-		return &filePart{routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path, Err: err}}, nil
+		return &filePart{routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}, stats: FileStats{Path: path, Err: err}, damaged: true}, nil
 	}
 	// Under a strict Log the reader does not resynchronise, and the first
 	// damaged record ends the file and the collection. Records of
@@ -242,7 +273,10 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 	var damage error
 	var unsupported int64
 	var firstUnsupported error
+	var notes []string
+	damaged := false
 	note := func(err error) {
+		notes = append(notes, err.Error())
 		if opt.Warn != nil {
 			mu.Lock()
 			opt.Warn(err)
@@ -262,6 +296,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		case !errors.As(err, new(*inputerr.Error)):
 			err = inputerr.New(path, 0, 0, err) // located in the file at least
 		}
+		damaged = true
 		if err := opt.Damaged.SkipErr(err); err != nil && damage == nil {
 			damage = err
 		}
@@ -307,6 +342,7 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 	if unsupported > 0 {
 		note(fmt.Errorf("%s: %d records of subtypes not decoded were skipped, the first: %w", path, unsupported, firstUnsupported))
 	}
+	c.p.notes, c.p.damaged = notes, damaged
 	return c.p, nil
 }
 

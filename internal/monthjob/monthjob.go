@@ -45,6 +45,10 @@ type Job struct {
 	// of its MRT input, in bytes, is known.
 	Progress func(total int64) Progress
 	Log      *slog.Logger
+	// Cache, when not empty, is the directory of the MRT files' partials
+	// (ingest.Config.Cache); CacheStats, when set, counts its use.
+	Cache      string
+	CacheStats *ingest.CacheStats
 }
 
 // Progress follows a job: the compressed MRT bytes read, then the write.
@@ -83,7 +87,7 @@ func Run(ctx context.Context, st store.Store, j Job) (*store.Month, error) {
 		bar = j.Progress(MRTBytes(set))
 	}
 	m, err := ingest.Compute(ctx, ingest.Config{Month: j.Month, Spec: j.Spec, Data: set, Workers: j.Workers, AllTime: j.AllTime,
-		Participants: j.Participants, Damaged: j.Damaged, Progress: bar.Set, Log: log})
+		Participants: j.Participants, Damaged: j.Damaged, Progress: bar.Set, Log: log, Cache: j.Cache, CacheStats: j.CacheStats})
 	if err != nil {
 		bar.Done()
 		if errors.As(err, new(*inputerr.Error)) { // a damaged MRT record, strict
