@@ -45,7 +45,8 @@ its file and elapsed time.
 River's tables live in the schema --river-schema of the same database,
 created or migrated on start (idempotently; workers starting together take
 turns). A job still running after --rescue-after (its worker was killed or
-lost) is made available again by the queue and done by another worker: a
+lost) and longer than its timeout (--job-timeout, --month-timeout) is made
+available again by the queue's leader and done by another worker: a
 collect job is idempotent (its cache entry is written whole, once per key),
 and a month job writes the same month again. See docs/workers.md.`,
 		Args: cobra.NoArgs,
@@ -61,7 +62,7 @@ and a month job writes the same month again. See docs/workers.md.`,
 	f.IntVar(&o.concurrency, "concurrency", 1, "jobs worked at once by this process")
 	f.DurationVar(&o.jobTimeout, "job-timeout", 10*time.Minute, "longest a collect job may run before it is cancelled and retried")
 	f.DurationVar(&o.monthTimeout, "month-timeout", time.Hour, "longest a month job may run")
-	f.DurationVar(&o.rescueAfter, "rescue-after", 0, "a job running this long is taken back from its worker (a killed one) and retried; default: the month timeout plus 10 minutes")
+	f.DurationVar(&o.rescueAfter, "rescue-after", 0, "a job running this long (and longer than its timeout) is taken back from its worker, a killed one, and retried; default: --job-timeout plus 5 minutes")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing but errors")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "log every step")
 	return cmd
@@ -96,11 +97,11 @@ func runWorker(ctx context.Context, stderr io.Writer, o workerOptions) error {
 		return err
 	}
 	if o.rescueAfter == 0 {
-		o.rescueAfter = o.monthTimeout + 10*time.Minute
+		o.rescueAfter = o.jobTimeout + 5*time.Minute
 	}
-	if o.concurrency < 1 || o.jobTimeout <= 0 || o.monthTimeout <= 0 || o.rescueAfter <= max(o.jobTimeout, o.monthTimeout) {
-		return usageError(fmt.Errorf("want --concurrency ≥ 1, positive timeouts, and --rescue-after (%s) longer than --job-timeout (%s) and --month-timeout (%s)",
-			o.rescueAfter, o.jobTimeout, o.monthTimeout))
+	if o.concurrency < 1 || o.jobTimeout <= 0 || o.monthTimeout <= 0 || o.rescueAfter <= o.jobTimeout {
+		return usageError(fmt.Errorf("want --concurrency ≥ 1, positive timeouts, and --rescue-after (%s) longer than --job-timeout (%s)",
+			o.rescueAfter, o.jobTimeout))
 	}
 	log := workerLogger(stderr, o.quiet, o.verbose)
 	st, err := openStore(ctx, o.db)

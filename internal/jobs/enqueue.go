@@ -96,7 +96,7 @@ func Poll(ctx context.Context, client *river.Client[pgx.Tx], b Batch) (Status, e
 }
 
 // Wait polls a batch every interval until it is done, calling progress
-// with each status that differs from the one before.
+// with the first status and each that tells something new.
 func Wait(ctx context.Context, client *river.Client[pgx.Tx], b Batch, interval time.Duration, progress func(Status)) (Status, error) {
 	var last Status
 	for first := true; ; first = false {
@@ -104,7 +104,9 @@ func Wait(ctx context.Context, client *river.Client[pgx.Tx], b Batch, interval t
 		if err != nil {
 			return s, err
 		}
-		if first || s.Collected != last.Collected || s.Month != last.Month {
+		// A month job waiting for its collect jobs runs and snoozes in
+		// turn: its state is told once they are all collected.
+		if first || s.Collected != last.Collected || s.Collected == s.Files && s.Month != last.Month {
 			progress(s)
 		}
 		last = s
