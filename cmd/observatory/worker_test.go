@@ -234,3 +234,40 @@ func (p *cliProc) wait(t *testing.T, d time.Duration) int {
 		return 0
 	}
 }
+
+// TestEnqueue_StrictDamageFailsTheMonth puts a strict month with a
+// truncated MRT file on the queue: its collect job is cancelled, the month
+// job with it, and enqueue --wait exits 1 naming the file; nothing is
+// stored.
+func TestEnqueue_StrictDamageFailsTheMonth(t *testing.T) {
+	db, data, cache := testenv.Postgres(t), smallData(t), t.TempDir()
+	b, err := os.ReadFile(filepath.Join(data, "ris.rrc06.updates.1401488100.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "ris.rrc06.updates.1401489000.gz"), b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := startCLI(t, []string{"worker", "--db", db, "--job-timeout", "1m"})
+	w.waitFor(t, "worker started")
+	enq := startCLI(t, []string{"enqueue", "--db", db, "--data", data, "--cache", cache, "--month", "2014-05", "--strict", "--wait", "--poll", "200ms"})
+	code := enq.wait(t, time.Minute)
+	w.stop(t)
+	t.Logf("enqueue:\n%s", enq.output())
+	if code != 1 || !strings.Contains(enq.output(), "ris.rrc06.updates.1401489000.gz") || !strings.Contains(enq.output(), "cancelled") {
+		t.Errorf("enqueue --strict of a truncated file: exit %d, want 1 with the collect job's error naming the file:\n%s\nworker:\n%s", code, enq.output(), w.output())
+	}
+	if code, out := runCLI(t, "months", "--db", db); code != 0 || strings.Contains(out, "2014-05") {
+		t.Errorf("months after the failed month: exit %d, %q: want nothing stored", code, out)
+	}
+}
+
+// TestWorker_NeedsPostgres refuses an SQLite store, which has no queue.
+func TestWorker_NeedsPostgres(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "obs.db")
+	for _, args := range [][]string{{"worker", "--db", db}, {"enqueue", "--db", db, "--data", t.TempDir(), "--cache", t.TempDir()}} {
+		if code, out := runCLI(t, args...); code != 2 {
+			t.Errorf("%s --db FILE: exit %d, want 2: %s", args[0], code, out)
+		}
+	}
+}

@@ -95,7 +95,7 @@ func (w *CollectWorker) Work(ctx context.Context, job *river.Job[CollectArgs]) e
 	opt.Log = log
 	facts, err := ingest.Collect(ctx, []string{a.Path}, opt)
 	if err != nil {
-		err = fmt.Errorf("collect %s: %w", a.Path, err)
+		err = fmt.Errorf("collect job: %w", err) // err names the file
 		log.Error("collect job failed", "elapsed", time.Since(start), "err", err)
 		if errors.As(err, new(*inputerr.Error)) {
 			return river.JobCancel(err)
