@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -78,7 +79,7 @@ func (w *MonthWorker) Work(ctx context.Context, job *river.Job[MonthArgs]) error
 	}
 	if pending > 0 {
 		log.Debug("month job snoozed", "pending_collect_jobs", pending)
-		return river.JobSnooze(cmpOr(w.Snooze, time.Second))
+		return river.JobSnooze(cmp.Or(w.Snooze, time.Second))
 	}
 	start := time.Now()
 	log.Info("month job started", "files", len(a.Collect))
@@ -93,13 +94,6 @@ func (w *MonthWorker) Work(ctx context.Context, job *river.Job[MonthArgs]) error
 	log.Info("month job done", "elapsed", time.Since(start).Round(time.Millisecond), "rib_entries", out.RIBEntries,
 		"updates", out.Updates, "asns", out.ASNs, "cache_hits", out.Hits, "cache_misses", out.Misses)
 	return river.RecordOutput(ctx, out)
-}
-
-func cmpOr(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 // pendingCollects counts the collect jobs not completed yet; one that can
