@@ -23,7 +23,7 @@ import (
 func init() { register(newWorkerCmd) }
 
 type workerOptions struct {
-	db, schema                            string
+	db, schema, cache                     string
 	concurrency                           int
 	jobTimeout, monthTimeout, rescueAfter time.Duration
 	quiet, verbose                        bool
@@ -32,7 +32,7 @@ type workerOptions struct {
 func newWorkerCmd() *cobra.Command {
 	var o workerOptions
 	cmd := &cobra.Command{
-		Use:   "worker --db postgres://… [--concurrency N] [--rescue-after D]",
+		Use:   "worker --db postgres://… [--cache DIR] [--concurrency N] [--rescue-after D]",
 		Short: "Work a month's collect and month jobs from the PostgreSQL job queue",
 		Long: `worker takes jobs from the River job queue in the PostgreSQL database of
 --db, which is also the store the months are written to, until SIGINT or
@@ -58,6 +58,7 @@ and a month job writes the same month again. See docs/workers.md.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.db, "db", "", "store and job queue: a postgres:// URL")
+	f.StringVar(&o.cache, "cache", "", "where this machine sees the shared partial cache, if not at the path the jobs name (enqueue --cache)")
 	f.StringVar(&o.schema, "river-schema", jobs.DefaultSchema, "PostgreSQL schema of River's tables")
 	f.IntVar(&o.concurrency, "concurrency", 1, "jobs worked at once by this process")
 	f.DurationVar(&o.jobTimeout, "job-timeout", 10*time.Minute, "longest a collect job may run before it is cancelled and retried")
@@ -118,7 +119,7 @@ func runWorker(ctx context.Context, stderr io.Writer, o workerOptions) error {
 	}
 	defer pool.Close()
 	cfg := jobs.WorkerConfig(jobs.ClientConfig{Schema: o.schema, Concurrency: o.concurrency, JobTimeout: o.jobTimeout,
-		MonthTimeout: o.monthTimeout, RescueAfter: o.rescueAfter, Store: st, Log: log, RiverLog: cliLogger(stderr, o.quiet, false)})
+		MonthTimeout: o.monthTimeout, RescueAfter: o.rescueAfter, Store: st, Cache: o.cache, Log: log, RiverLog: cliLogger(stderr, o.quiet, false)})
 	client, err := river.NewClient(riverpgxv5.New(pool), cfg)
 	if err != nil {
 		return fmt.Errorf("job queue: %w", err)

@@ -43,9 +43,15 @@ func TestWorkers_ShareAMonthAndRescueAKilledJob(t *testing.T) {
 	if n := countFiles(t, cache); n != 0 {
 		t.Fatalf("%d cache entries while the only worker was held: want none", n)
 	}
+	// The three see the cache at another path (worker --cache), as
+	// another machine's mount would.
+	mount := filepath.Join(t.TempDir(), "partials")
+	if err := os.Symlink(cache, mount); err != nil {
+		t.Fatal(err)
+	}
 	var workers []*cliProc
 	for range 3 {
-		workers = append(workers, startCLI(t, workerArgs))
+		workers = append(workers, startCLI(t, append(workerArgs, "--cache", mount)))
 	}
 	if code := enq.wait(t, time.Minute); code != 0 {
 		t.Fatalf("enqueue --wait exit %d:\n%s", code, enq.output())

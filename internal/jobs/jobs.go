@@ -13,6 +13,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -79,6 +80,9 @@ func NewCollectArgs(path string, cfg ingest.Config) CollectArgs {
 type CollectWorker struct {
 	river.WorkerDefaults[CollectArgs]
 	Log *slog.Logger
+	// Cache, when not empty, is where this worker sees the shared cache
+	// directory (the job's own path otherwise; the key does not include it).
+	Cache string
 }
 
 // Work reads the job's file into the cache (or finds it there). A damaged
@@ -92,6 +96,7 @@ func (w *CollectWorker) Work(ctx context.Context, job *river.Job[CollectArgs]) e
 		return err
 	}
 	opt := a.options()
+	opt.Cache = cmp.Or(w.Cache, opt.Cache)
 	opt.Log = log
 	facts, err := ingest.Collect(ctx, []string{a.Path}, opt)
 	if err != nil {

@@ -60,6 +60,9 @@ type MonthWorker struct {
 	// Timeout bounds a month job (the merge, scoring and write), which
 	// takes longer than a collect job; zero is River's client timeout.
 	MonthTimeout time.Duration
+	// Cache, when not empty, overrides the job's cache directory, as
+	// CollectWorker.Cache.
+	Cache string
 	// Snooze is how long a month job waits before looking again at its
 	// collect jobs (default 1 s).
 	Snooze time.Duration
@@ -148,7 +151,7 @@ func (w *MonthWorker) run(ctx context.Context, a MonthArgs, log *slog.Logger) (*
 	}
 	st := &ingest.CacheStats{}
 	m, err := monthjob.Run(ctx, w.Store, monthjob.Job{Files: files, Month: month.Start(), Spec: sp, Participants: parts,
-		Damaged: damaged, Workers: runtime.GOMAXPROCS(0), AllTime: a.AllTime, Log: log, Cache: a.Cache, CacheStats: st})
+		Damaged: damaged, Workers: runtime.GOMAXPROCS(0), AllTime: a.AllTime, Log: log, Cache: cmp.Or(w.Cache, a.Cache), CacheStats: st})
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +173,9 @@ type ClientConfig struct {
 	// job. It must exceed both timeouts.
 	RescueAfter time.Duration
 	Store       store.Store
+	// Cache, when not empty, is where this worker sees the shared cache
+	// directory, whatever path the jobs name.
+	Cache string
 	// Log receives a line per job; RiverLog River's own messages.
 	Log, RiverLog *slog.Logger
 }
@@ -178,8 +184,8 @@ type ClientConfig struct {
 // both kinds of job on the default queue.
 func WorkerConfig(c ClientConfig) *river.Config {
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &CollectWorker{Log: c.Log})
-	river.AddWorker(workers, &MonthWorker{Store: c.Store, Log: c.Log, MonthTimeout: c.MonthTimeout})
+	river.AddWorker(workers, &CollectWorker{Log: c.Log, Cache: c.Cache})
+	river.AddWorker(workers, &MonthWorker{Store: c.Store, Log: c.Log, MonthTimeout: c.MonthTimeout, Cache: c.Cache})
 	return &river.Config{
 		Schema:               c.Schema,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(c.Concurrency, 1)}},
