@@ -62,19 +62,16 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	span := cmp.Or(cfg.RIBSpan, 2*time.Hour)
 	var warnings []string
-	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()), Damaged: cfg.Damaged,
-		Warn: func(err error) { warnings = append(warnings, err.Error()) }, Cache: cfg.Cache, CacheStats: cfg.CacheStats, Log: log}
+	opt := CollectOptionsFor(cfg)
+	opt.Warn = func(err error) { warnings = append(warnings, err.Error()) }
+	opt.Log = log
 	if opt.Cache != "" && opt.CacheStats == nil {
 		opt.CacheStats = &CacheStats{} // for the log line
 	}
 	if cfg.Progress != nil {
 		var read atomic.Int64
 		opt.Progress = func(n int64) { cfg.Progress(read.Add(n)) }
-	}
-	if !cfg.AllTime {
-		opt.From, opt.To = uint32(from.Unix()), uint32(to.Unix())
 	}
 	paths := make([]string, len(cfg.Data.MRT))
 	for i, f := range cfg.Data.MRT {
@@ -107,6 +104,22 @@ func Compute(ctx context.Context, cfg Config) (*store.Month, error) {
 	out.Meta.Inputs, out.Meta.NotUsed = inputs(cfg.Data, facts.Files, from)
 	out.Meta.NotUsed = append(notUsed(cfg.Data.NotUsed), out.Meta.NotUsed...)
 	return out, nil
+}
+
+// CollectOptionsFor returns the options Compute collects cfg's MRT files
+// with: the month's bounds (none with AllTime), the RIB span, the damaged
+// record rule, the workers and the partial cache. A file collected alone
+// with them (a job of internal/jobs) leaves the cache entry Compute reads.
+// Warn, Progress and Log are left for the caller.
+func CollectOptionsFor(cfg Config) CollectOptions {
+	span := cmp.Or(cfg.RIBSpan, 2*time.Hour)
+	opt := CollectOptions{Workers: cfg.Workers, RIBSpan: uint32(span.Seconds()), Damaged: cfg.Damaged,
+		Cache: cfg.Cache, CacheStats: cfg.CacheStats}
+	if !cfg.AllTime {
+		from := vocab.MonthOf(cfg.Month).Start()
+		opt.From, opt.To = uint32(from.Unix()), uint32(from.AddDate(0, 1, 0).Unix())
+	}
+	return opt
 }
 
 // notUsed lists the reference files left out of the month (dataset.Select:
