@@ -33,6 +33,7 @@ type liveOptions struct {
 	watchOptions
 	listen, metrics string
 	db, rtr         string
+	risLive         []string
 	rtrVersion      int
 	tick, poll      time.Duration
 	drain           time.Duration
@@ -85,6 +86,7 @@ bare :PORT listens on 127.0.0.1. BMP has no authentication: --listen is
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip undecodable VRP records (reported on stderr) instead of failing")
 	f.StringVar(&o.listen, "listen", bmp.DefaultListen, "address to accept BMP sessions on")
 	f.StringVar(&o.rtr, "rtr", "", "follow this RTR cache (HOST:PORT) for the VRPs instead of --vrps")
+	f.StringArrayVar(&o.risLive, "ris-live", nil, "also read RIS Live messages, one JSON object a line, from this file or - (standard input, e.g. piped from a websocket client); repeatable")
 	f.IntVar(&o.rtrVersion, "rtr-version", 2, "with --rtr: highest RTR version offered, 0, 1 or 2")
 	f.StringVar(&o.db, "db", "", "record incidents and deliveries in this store (SQLite file or PostgreSQL URL)")
 	f.StringVar(&o.metrics, "metrics", "", "serve Prometheus metrics on this address (HOST:PORT; :PORT is 127.0.0.1); default off")
@@ -274,8 +276,13 @@ func feedLive(ctx context.Context, stdout io.Writer, log *slog.Logger, o liveOpt
 		}
 		d.Enqueue(ev)
 	}
-	f := &live.Feed{Station: st, Engine: e, VRPs: vrps, Emit: emit, Tick: o.tick, Logger: log}
-	err := f.Run(ctx, ln)
+	routes, closeRoutes, err := risLiveFeeds(o.risLive, os.Stdin, log)
+	if err != nil {
+		return err
+	}
+	defer closeRoutes()
+	f := &live.Feed{Station: st, Engine: e, VRPs: vrps, Routes: routes, Emit: emit, Tick: o.tick, Logger: log}
+	err = f.Run(ctx, ln)
 	log.Info("live: stopping", "deliveries_pending", d.Pending())
 	res := drainDeliveries(d, o.drain, cancelDeliveries, log)
 	writeWatchSummary(out, e)
@@ -302,4 +309,29 @@ func drainDeliveries(d *alert.Dispatcher, limit time.Duration, cancel func(), lo
 		cancel()
 		return <-done
 	}
+}
+
+// risLiveFeeds opens the --ris-live feeds: files, or - for in.
+func risLiveFeeds(paths []string, in io.Reader, log *slog.Logger) ([]live.VRPSource, func(), error) {
+	var feeds []live.VRPSource
+	var closers []io.Closer
+	closeAll := func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			feeds = append(feeds, &live.RISLive{R: in, Name: "stdin", Logger: log})
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			closeAll()
+			return nil, nil, usageError(fmt.Errorf("--ris-live: %w", err))
+		}
+		closers = append(closers, f)
+		feeds = append(feeds, &live.RISLive{R: f, Name: p, Logger: log})
+	}
+	return feeds, closeAll, nil
 }

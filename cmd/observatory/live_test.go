@@ -668,3 +668,63 @@ func TestLive_rtr(t *testing.T) {
 		t.Errorf("exit %d, output:\n%s\n%s", code, out, p.stderr)
 	}
 }
+
+// TestLive_risLive feeds `observatory live --ris-live -` RIS Live
+// messages on its standard input, as a websocket client would pipe them:
+// an RPKI-invalid more-specific of the watched prefix opens its alerts
+// at the webhook, its withdrawal closes them, a damaged message is logged
+// with its line and stops that feed only (the BMP station goes on).
+func TestLive_risLive(t *testing.T) {
+	h := newLiveHook(t, 200)
+	watch := writeFile(t, "watch.yaml", fmt.Sprintf(liveWatchList, h.url, h.url+"/b"))
+	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\n")
+	p := &liveProc{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(os.Args[0], "-test.run=^$")
+	p.cmd.Env = append(os.Environ(), cliChildEnv+"="+strings.Join([]string{"live", "--watch", watch, "--vrps", vrps,
+		"--listen", "127.0.0.1:0", "--ris-live", "-"}, "\x1f"))
+	in, err := p.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.cmd.Wait(); close(p.done) }() //nolint:errcheck // the exit status is read from ProcessState
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	p.waitLog(t, `msg="bmp station listening"`)
+	msg := func(kind, body string) string {
+		return `{"type":"ris_message","data":{"timestamp":1733300000.5,"peer":"192.0.2.7","peer_asn":"64496","host":"rrc21","type":"` +
+			kind + `",` + body + "}}\n"
+	}
+	if _, err := io.WriteString(in, msg("UPDATE", `"path":[64496,64511],"announcements":[{"next_hop":"192.0.2.7","prefixes":["193.0.0.0/24"]}]`)); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Now()
+	open := h.wait(t, alert.EventOpen, alert.RPKIInvalid, 0)
+	h.wait(t, alert.EventOpen, alert.SubPrefixHijack, 0)
+	t.Logf("RIS Live announcement to webhook: %v", open.at.Sub(sent).Round(time.Microsecond))
+	if _, err := io.WriteString(in, msg("UPDATE", `"withdrawals":["193.0.0.0/24"]`)+"{not json\n"); err != nil {
+		t.Fatal(err)
+	}
+	closed := h.wait(t, alert.EventClose, alert.RPKIInvalid, 0)
+	if closed.payload.Incident.ID != open.payload.Incident.ID || closed.payload.Incident.Evidence.Peers != 0 {
+		t.Errorf("close %+v does not close the open incident %s", closed.payload.Incident, open.payload.Incident.ID)
+	}
+	p.waitLog(t, `msg="route feed stopped" error="RIS Live feed: stdin: record 3 at byte offset \d+`)
+	select {
+	case <-p.done:
+		t.Fatalf("live exited after a damaged RIS Live message:\n%s", p.stderr)
+	case <-time.After(200 * time.Millisecond):
+	}
+	p.stop(t)
+	// Each alert once per target: two opens and two closes, two targets.
+	if n := len(h.receipts()); n != 8 {
+		t.Errorf("the receiver got %d alerts, want 8 (2 incidents × open and close × 2 targets)", n)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/mrt"
 	"github.com/observatory-net/observatory/internal/report"
+	"github.com/observatory-net/observatory/internal/rislive"
 	"github.com/observatory-net/observatory/internal/rpki"
 )
 
@@ -26,7 +27,7 @@ func init() { register(newWatchCmd) }
 // watchOptions are the flags of the watch command.
 type watchOptions struct {
 	watch, vrps, asrel  string
-	mrt                 []string
+	mrt, risLive        []string
 	skipInvalid         bool
 	webhookTest         bool
 	deliver             bool
@@ -39,7 +40,7 @@ type watchOptions struct {
 func newWatchCmd() *cobra.Command {
 	var o watchOptions
 	cmd := &cobra.Command{
-		Use:   "watch --watch FILE --vrps FILE --mrt FILE [--mrt FILE…] [--asrel FILE] [--webhook-test] [--deliver]",
+		Use:   "watch --watch FILE --vrps FILE (--mrt FILE… | --ris-live FILE…) [--asrel FILE] [--webhook-test] [--deliver]",
 		Short: "Replay MRT updates through the alert engine and show the incidents of a watch list as they open and close",
 		Long: `watch replays the BGP4MP updates (and RIB entries) of the MRT files in time
 order through the alert engine (internal/alert) with the watch list of
@@ -67,6 +68,7 @@ environment variable the watch file names (webhook_secret_env).`,
 	f.StringVar(&o.watch, "watch", "", "watch list (YAML, docs/alerts.md)")
 	f.StringVar(&o.vrps, "vrps", "", "VRP file (rpki-client/Routinator JSON or CSV, optionally compressed)")
 	f.StringArrayVar(&o.mrt, "mrt", nil, "MRT updates or RIB file, repeatable; replayed merged in time order")
+	f.StringArrayVar(&o.risLive, "ris-live", nil, "RIS Live messages, one JSON object a line (a websocket's replay), repeatable; merged with the MRT files in time order")
 	f.StringVar(&o.asrel, "asrel", "", "CAIDA AS relationships (serial-1), to detect route leaks")
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip undecodable VRP records (reported on stderr) instead of failing")
 	f.BoolVar(&o.webhookTest, "webhook-test", false, "send a test alert to every webhook of the watch list first")
@@ -86,11 +88,12 @@ func runWatch(cmd *cobra.Command, o watchOptions) error {
 	if o.watch == "" {
 		return usageError(errors.New("--watch is required"))
 	}
-	if len(o.mrt) > 0 && o.vrps == "" {
-		return usageError(errors.New("--vrps is required with --mrt"))
+	replay := len(o.mrt) + len(o.risLive)
+	if replay > 0 && o.vrps == "" {
+		return usageError(errors.New("--vrps is required with --mrt or --ris-live"))
 	}
-	if len(o.mrt) == 0 && !o.webhookTest {
-		return usageError(errors.New("give at least one --mrt, or --webhook-test"))
+	if replay == 0 && !o.webhookTest {
+		return usageError(errors.New("give at least one --mrt or --ris-live, or --webhook-test"))
 	}
 	if o.attempts < 1 || o.backoff <= 0 || o.timeout <= 0 {
 		return usageError(errors.New("--attempts, --backoff and --timeout must be positive"))
@@ -124,7 +127,7 @@ func runWatch(cmd *cobra.Command, o watchOptions) error {
 			return err
 		}
 	}
-	if len(o.mrt) == 0 {
+	if replay == 0 {
 		return nil
 	}
 	s, err := loadSnapshot(ctx, validateOptions{vrps: o.vrps, skipInvalid: o.skipInvalid}, stderr)
@@ -236,6 +239,17 @@ func replayWatch(ctx context.Context, out *bufio.Writer, stderr io.Writer, w *al
 		scanners = append(scanners, sc)
 		srcs = append(srcs, alert.MRTObservations(sc, ""))
 	}
+	var feeds []*alert.RISLiveSource
+	for _, path := range o.risLive {
+		dr, err := decompress.Open(path)
+		if err != nil {
+			return usageError(fmt.Errorf("open RIS Live file: %w", err))
+		}
+		defer dr.Close()
+		src := alert.NewRISLiveSource(rislive.NewReader(dr, path), "")
+		feeds = append(feeds, src)
+		srcs = append(srcs, src.All())
+	}
 	var d *alert.Dispatcher
 	if o.deliver {
 		d = alert.NewDispatcher(ctx, dopt)
@@ -256,6 +270,11 @@ func replayWatch(ctx context.Context, out *bufio.Writer, stderr io.Writer, w *al
 	for i, sc := range scanners {
 		if err := sc.Err(); err != nil {
 			return usageError(fmt.Errorf("read MRT file %s: %w", o.mrt[i], err))
+		}
+	}
+	for _, f := range feeds {
+		if err := f.Err(); err != nil {
+			return usageError(fmt.Errorf("read RIS Live file: %w", err))
 		}
 	}
 	writeWatchSummary(out, e)

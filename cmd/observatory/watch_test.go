@@ -25,6 +25,7 @@ import (
 	"github.com/observatory-net/observatory/internal/decompress"
 	"github.com/observatory-net/observatory/internal/mrt"
 	"github.com/observatory-net/observatory/internal/mrt/mrttest"
+	"github.com/observatory-net/observatory/internal/rislive"
 	"github.com/observatory-net/observatory/internal/rov"
 	"github.com/observatory-net/observatory/internal/rpki"
 	"github.com/observatory-net/observatory/internal/testenv"
@@ -297,7 +298,7 @@ func TestWatchCmd_badInput(t *testing.T) {
 	}{
 		{"no watch", []string{"--vrps", vrps, "--mrt", notMRT}, []string{"--watch is required"}},
 		{"no vrps", []string{"--watch", good, "--mrt", notMRT}, []string{"--vrps is required with --mrt"}},
-		{"nothing to do", []string{"--watch", good}, []string{"give at least one --mrt, or --webhook-test"}},
+		{"nothing to do", []string{"--watch", good}, []string{"give at least one --mrt or --ris-live, or --webhook-test"}},
 		{"bad watch list", []string{"--watch", bad, "--vrps", vrps, "--mrt", notMRT},
 			[]string{bad + `:3: prefix "192.0.2.1/24" has host bits set (did you mean 192.0.2.0/24?)`,
 				bad + `:4: prefix entry: unknown key "origin"`}},
@@ -343,5 +344,57 @@ func TestWatchCmd_registry(t *testing.T) {
 	code, _, stderr = watchCLI(t, "watch", "--watch", watch, "--vrps", vrps, "--mrt", hijackMRT(t), "--contacts", contacts)
 	if code != 2 || !strings.Contains(stderr, "--contacts needs --registry") {
 		t.Errorf("--contacts alone: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestWatchCmd_risLiveEqualsMRT writes the real rrc21 updates as a RIS
+// Live replay (internal/rislive) and replays both: the terminal view,
+// every incident line and the summary, is the same whichever way the
+// routes came; a damaged message fails the replay naming its line.
+func TestWatchCmd_risLiveEqualsMRT(t *testing.T) {
+	updates := testenv.File(t, "mrt/updates/updates.20160811.1600.gz")
+	vrpFile := testenv.File(t, "rpki/vrps-20200217-bgpsquelch-roa.csv")
+	watch := writeFile(t, "watch.yaml", realWatchList)
+	feed := filepath.Join(t.TempDir(), "rrc21.ndjson")
+	writeRISLive(t, updates, feed)
+	code, fromMRT, stderr := watchCLI(t, "watch", "--watch", watch, "--vrps", vrpFile, "--skip-invalid", "--mrt", updates)
+	if code != 0 {
+		t.Fatalf("watch --mrt: exit %d\n%s", code, stderr)
+	}
+	code, fromRIS, stderr := watchCLI(t, "watch", "--watch", watch, "--vrps", vrpFile, "--skip-invalid", "--ris-live", feed)
+	if code != 0 {
+		t.Fatalf("watch --ris-live: exit %d\n%s", code, stderr)
+	}
+	if fromMRT != fromRIS || !strings.Contains(fromRIS, "31 incidents opened") {
+		t.Errorf("the RIS Live replay differs from the MRT one:\n%s", cmp.Diff(fromMRT, fromRIS))
+	}
+	bad := writeFile(t, "bad.ndjson", `{"type":"ris_message","data":{"timestamp":1470931200,"peer":"192.0.2.1","peer_asn":"64496","type":"UPDATE","withdrawals":["192.0.2.0/24"]}}`+"\n{not json\n")
+	code, _, stderr = watchCLI(t, "watch", "--watch", watch, "--vrps", vrpFile, "--skip-invalid", "--ris-live", bad)
+	if code != 2 || !strings.Contains(stderr, "bad.ndjson") || !strings.Contains(stderr, "record 2") {
+		t.Errorf("a damaged RIS Live file: exit %d, %s; want 2 naming the file and line", code, stderr)
+	}
+}
+
+// writeRISLive writes the elements of an MRT file as RIS Live messages.
+func writeRISLive(t *testing.T, mrtFile, out string) {
+	t.Helper()
+	dr, err := decompress.Open(mrtFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dr.Close()
+	var buf bytes.Buffer
+	w := rislive.NewWriter(&buf, "rrc21")
+	sc := mrt.NewScanner(mrt.NewReader(dr, mrtFile, mrt.Options{Resync: true}), false)
+	for e := range sc.Elems() {
+		if _, err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

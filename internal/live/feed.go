@@ -25,6 +25,9 @@ type Feed struct {
 	Station *bmp.Station // its Handler is set by Run
 	Engine  *alert.Engine
 	VRPs    VRPSource // nil: the engine's first VRP set is kept
+	// Routes are more route feeds beside the station (RISLive), run as
+	// the VRP source is; one that ends or fails is logged, the rest go on.
+	Routes []VRPSource
 	// Emit receives the engine's events, one at a time, from one
 	// goroutine; nil discards them.
 	Emit func(alert.Event)
@@ -73,6 +76,15 @@ func (f *Feed) Run(ctx context.Context, ln net.Listener) error {
 			defer wg.Done()
 			if err := f.VRPs.Run(feeds, f.in); err != nil {
 				f.Logger.Error("VRP source stopped", "error", err.Error())
+			}
+		}()
+	}
+	for _, src := range f.Routes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := src.Run(feeds, f.in); err != nil {
+				f.Logger.Error("route feed stopped", "error", err.Error())
 			}
 		}()
 	}
