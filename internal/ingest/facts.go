@@ -104,6 +104,9 @@ type CollectOptions struct {
 	Cache string
 	// CacheStats, when set, counts what the cache did.
 	CacheStats *CacheStats
+	// PartsOnly keeps the files' partials alone, no month state: a
+	// queue's collect job of one file (internal/jobs) is no month.
+	PartsOnly bool
 	// Log receives the cache's warnings (default slog.Default()).
 	Log *slog.Logger
 }

@@ -71,7 +71,7 @@ func stateChain(files []string, opt CollectOptions) []string {
 // restoreState restores into m the longest stored state of the first
 // files, and returns how many files it covers.
 func restoreState(files []string, opt CollectOptions, m *merger, mu *sync.Mutex) (*monthState, int) {
-	if !monthStates {
+	if !monthStates || opt.PartsOnly {
 		return nil, 0
 	}
 	s := &monthState{opt: opt, chain: stateChain(files, opt)}

@@ -65,7 +65,7 @@ func (CollectArgs) Kind() string { return KindCollect }
 // Compute derives (ingest.CollectOptionsFor).
 func (a CollectArgs) options() ingest.CollectOptions {
 	return ingest.CollectOptions{Workers: 1, From: a.From, To: a.To, RIBSpan: a.RIBSpan,
-		Damaged: &inputerr.Log{Strict: a.Strict}, Cache: a.Cache, CacheStats: &ingest.CacheStats{}}
+		Damaged: &inputerr.Log{Strict: a.Strict}, Cache: a.Cache, CacheStats: &ingest.CacheStats{}, PartsOnly: true}
 }
 
 // NewCollectArgs returns the collect job of path for the month cfg
