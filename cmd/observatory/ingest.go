@@ -251,7 +251,12 @@ func ingestMonth(flag string, files []dataset.File) (time.Time, error) {
 
 // cliLogger logs warnings (and with verbose, progress) to stderr.
 func cliLogger(w io.Writer, quiet, verbose bool) *slog.Logger {
-	level := slog.LevelWarn
+	return leveledLogger(w, slog.LevelWarn, quiet, verbose)
+}
+
+// leveledLogger logs from level up: from errors only with quiet, from
+// debug with verbose.
+func leveledLogger(w io.Writer, level slog.Level, quiet, verbose bool) *slog.Logger {
 	switch {
 	case quiet:
 		level = slog.LevelError

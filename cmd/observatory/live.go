@@ -93,14 +93,7 @@ bare :PORT listens on 127.0.0.1. BMP has no authentication: --listen is
 	f.DurationVar(&o.tick, "tick", time.Second, "period of the engine's clock ticks, which fire visibility-loss holds")
 	f.DurationVar(&o.poll, "vrps-poll", time.Second, "period of the checks of --vrps for a change")
 	f.DurationVar(&o.drain, "drain", 30*time.Second, "at shutdown, the longest wait for the queued deliveries")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server HOST:PORT for e-mail targets")
-	f.StringVar(&o.from, "from", "observatory@localhost", "sender address of alert e-mails")
-	f.StringVar(&o.registry, "registry", "", "also watch the ASNs of the participants registry of this store (DSN)")
-	f.StringVar(&o.contacts, "contacts", "", "with --registry: lines \"ID ADDRESS\", the participants' alert addresses")
-	f.IntVar(&o.attempts, "attempts", 8, "delivery attempts of one alert to one target, in all")
-	f.DurationVar(&o.backoff, "backoff", time.Second, "wait after the first failed attempt, doubled after each (at most 5m)")
-	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit of one delivery attempt")
-	f.StringVar(&o.baseURL, "base-url", "", "replaces {base} in the watch list's evidence_url (default: its base_url)")
+	o.deliveryFlags(f, "SMTP server HOST:PORT for e-mail targets")
 	return cmd
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/observatory-net/observatory/internal/alert"
 	"github.com/observatory-net/observatory/internal/asrel"
@@ -73,7 +74,14 @@ environment variable the watch file names (webhook_secret_env).`,
 	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "skip undecodable VRP records (reported on stderr) instead of failing")
 	f.BoolVar(&o.webhookTest, "webhook-test", false, "send a test alert to every webhook of the watch list first")
 	f.BoolVar(&o.deliver, "deliver", false, "deliver the replayed incidents to the watch list's targets")
-	f.StringVar(&o.smtp, "smtp", "", "SMTP server HOST:PORT for e-mail targets (with --deliver)")
+	o.deliveryFlags(f, "SMTP server HOST:PORT for e-mail targets (with --deliver)")
+	return cmd
+}
+
+// deliveryFlags registers the flags of the delivery and the registry's
+// watches, which watch and live share; smtpUsage is --smtp's help.
+func (o *watchOptions) deliveryFlags(f *pflag.FlagSet, smtpUsage string) {
+	f.StringVar(&o.smtp, "smtp", "", smtpUsage)
 	f.StringVar(&o.from, "from", "observatory@localhost", "sender address of alert e-mails")
 	f.StringVar(&o.registry, "registry", "", "also watch the ASNs of the participants registry of this store (DSN)")
 	f.StringVar(&o.contacts, "contacts", "", "with --registry: lines \"ID ADDRESS\", the participants' alert addresses")
@@ -81,7 +89,6 @@ environment variable the watch file names (webhook_secret_env).`,
 	f.DurationVar(&o.backoff, "backoff", time.Second, "wait after the first failed attempt, doubled after each (at most 5m)")
 	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "time limit of one delivery attempt")
 	f.StringVar(&o.baseURL, "base-url", "", "replaces {base} in the watch list's evidence_url (default: its base_url)")
-	return cmd
 }
 
 func runWatch(cmd *cobra.Command, o watchOptions) error {

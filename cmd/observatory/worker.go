@@ -141,12 +141,5 @@ func runWorker(ctx context.Context, stderr io.Writer, o workerOptions) error {
 // workerLogger logs each job (info), every step with verbose, and only
 // errors with quiet.
 func workerLogger(w io.Writer, quiet, verbose bool) *slog.Logger {
-	level := slog.LevelInfo
-	switch {
-	case quiet:
-		level = slog.LevelError
-	case verbose:
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+	return leveledLogger(w, slog.LevelInfo, quiet, verbose)
 }
