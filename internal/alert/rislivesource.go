@@ -16,6 +16,9 @@ type RISLiveSource struct {
 	r      *rislive.Reader
 	source string
 	err    error
+	// SourceOf, when set, names the peers' source after each message's
+	// collector instead (a live feed of many collectors).
+	SourceOf func(host string) string
 }
 
 // NewRISLiveSource reads r; the peers' source is source (empty: peers
@@ -36,8 +39,12 @@ func (s *RISLiveSource) All() iter.Seq[Observation] {
 				}
 				return
 			}
+			source := s.source
+			if s.SourceOf != nil {
+				source = s.SourceOf(s.r.Host)
+			}
 			for i := range es {
-				if o, ok := FromMRT(&es[i], s.source); ok && !yield(o) {
+				if o, ok := FromMRT(&es[i], source); ok && !yield(o) {
 					return
 				}
 			}

@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,32 +31,22 @@ func (s *RISLive) Run(ctx context.Context, out chan<- alert.Observation) error {
 	if now == nil {
 		now = time.Now
 	}
-	r := rislive.NewReader(s.R, s.Name)
+	src := alert.NewRISLiveSource(rislive.NewReader(s.R, s.Name), "")
+	src.SourceOf = func(host string) string { return "rislive:" + host }
 	n := 0
-	for ctx.Err() == nil {
-		es, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			if s.Logger != nil {
-				s.Logger.Info("RIS Live feed ended", "feed", s.Name, "observations", n)
-			}
+	for o := range src.All() {
+		select {
+		case out <- restamp(o, now()):
+			n++
+		case <-ctx.Done():
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("RIS Live feed: %w", err)
-		}
-		t := now()
-		for i := range es {
-			o, ok := alert.FromMRT(&es[i], "rislive:"+r.Host)
-			if !ok {
-				continue
-			}
-			select {
-			case out <- restamp(o, t):
-				n++
-			case <-ctx.Done():
-				return nil
-			}
-		}
+	}
+	if err := src.Err(); err != nil {
+		return fmt.Errorf("RIS Live feed: %w", err)
+	}
+	if s.Logger != nil {
+		s.Logger.Info("RIS Live feed ended", "feed", s.Name, "observations", n)
 	}
 	return nil
 }
