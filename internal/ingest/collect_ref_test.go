@@ -34,6 +34,7 @@ func refCollect(ctx context.Context, files []string, opt CollectOptions) (*Facts
 	}
 	var mu sync.Mutex
 	parts := make([]*Facts, len(files))
+	outer := ctx
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(opt.Workers)
 	for i, path := range files {
@@ -49,7 +50,12 @@ func refCollect(ctx context.Context, files []string, opt CollectOptions) (*Facts
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	return refMerge(parts), nil
+	life, err := refLifetimes(outer, files, opt)
+	if err != nil {
+		return nil, err
+	}
+	life.applyFiles(parts)
+	return refMerge(parts, life), nil
 }
 
 // refFileCollector accumulates one file's facts.
@@ -163,14 +169,17 @@ func (c *refFileCollector) refPeerID(ip netip.Addr, as bgp.ASN) uint16 {
 func (c *refFileCollector) refPathID(p *bgp.Path) uint32 {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
-	for _, s := range p.Segs {
-		h.WriteByte(byte(s.Type))
+	for i, s := range p.Segs {
+		// AS_SEQUENCEs in a row are one path: one segment here.
+		if i == 0 || s.Type != bgp.SegSequence || p.Segs[i-1].Type != bgp.SegSequence {
+			h.WriteByte(0xff)
+			h.WriteByte(byte(s.Type))
+		}
 		for _, a := range p.ASNs[s.Start:s.End] {
 			var b [4]byte
 			b[0], b[1], b[2], b[3] = byte(a>>24), byte(a>>16), byte(a>>8), byte(a)
 			h.Write(b[:])
 		}
-		h.WriteByte(0xff)
 	}
 	sum := h.Sum64()
 	if id, ok := c.pathIDs[sum]; ok {
@@ -190,7 +199,7 @@ func (c *refFileCollector) refPathID(p *bgp.Path) uint32 {
 // merge combines per-file facts, re-numbering peers and paths into one
 // table each. Parts are merged in file order, so the result does not
 // depend on which worker finished first.
-func refMerge(parts []*Facts) *Facts {
+func refMerge(parts []*Facts, life *refLife) *Facts {
 	out := &Facts{Routes: map[RouteKey]*RouteFact{}, Adjacency: map[[2]bgp.ASN]uint32{}}
 	peerIDs := map[PeerKey]uint16{}
 	pathIDs := map[string]uint32{}
@@ -229,6 +238,7 @@ func refMerge(parts []*Facts) *Facts {
 		out.Updates += p.Updates
 		out.Files = append(out.Files, p.Files...)
 	}
+	life.applyMerged(out)
 	refNormalizeSpans(out)
 	return out
 }

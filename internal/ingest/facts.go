@@ -36,10 +36,11 @@ type RouteKey struct {
 type RouteFact struct {
 	Peers []uint16 // sorted ids of the collector peers that saw it
 	First uint32   // unix time first seen
-	Last  uint32   // unix time last seen (end of its last RIB span or last update)
+	Last  uint32   // unix time last announced (end of its last span)
 	// Spans are the announced intervals: per file, from the first time
 	// it saw the route to the last (a RIB entry vouching for RIBSpan
-	// after the dump), joined where they overlap or touch. Nil when the
+	// after the dump; an announcement until what ends it, carried across
+	// files: carry.go), joined where they overlap or touch. Nil when the
 	// route has one span, [First, Last]: use AnnouncedSpans.
 	Spans     Spans
 	Upstreams []bgp.ASN
@@ -209,6 +210,9 @@ type filePart struct {
 	// one and does not store a damaged part.
 	notes   []string
 	damaged bool
+	// carry is what the file's UPDATEs say across its bounds (carry.go);
+	// nil for a file without any.
+	carry *fileCarry
 }
 
 // filePath is a distinct path of a file with what add needs of it.
@@ -234,6 +238,8 @@ type fileCollector struct {
 	// together, mostly with one origin
 	lastKey routeKey
 	lastAcc *routeAcc
+	// cc follows the UPDATEs, from the first one on
+	cc *carryCollector
 }
 
 // pathHotSize is the number of slots of the path cache: RIBs list
@@ -327,6 +333,9 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 		}
 		c.add(e)
 	}
+	if c.cc != nil {
+		c.p.carry = c.cc.finish(c.p.stats.To)
+	}
 	r.Close()
 	c.p.stats.Size, c.p.stats.SHA256 = r.Sum()
 	c.p.stats.Skipped = sc.Skipped()
@@ -350,10 +359,18 @@ func collectFile(ctx context.Context, path string, opt CollectOptions, mu *sync.
 }
 
 func (c *fileCollector) add(e *mrt.Elem) {
-	if e.Kind != mrt.KindRIB && e.Kind != mrt.KindAnnounce {
+	if c.opt.To != 0 && (e.Time < c.opt.From || e.Time >= c.opt.To) {
 		return
 	}
-	if c.opt.To != 0 && (e.Time < c.opt.From || e.Time >= c.opt.To) {
+	switch e.Kind {
+	case mrt.KindRIB, mrt.KindAnnounce:
+	case mrt.KindWithdraw:
+		c.carry().update(e, 0, nil)
+		return
+	case mrt.KindState:
+		c.carry().state(e)
+		return
+	default:
 		return
 	}
 	st := &c.p.stats
@@ -385,6 +402,16 @@ func (c *fileCollector) add(e *mrt.Elem) {
 	if pi.hasUp {
 		rt.addUp(r, pi.up)
 	}
+	if e.Kind == mrt.KindAnnounce {
+		c.carry().update(e, pi.origin, r)
+	}
+}
+
+func (c *fileCollector) carry() *carryCollector {
+	if c.cc == nil {
+		c.cc = newCarryCollector()
+	}
+	return c.cc
 }
 
 func (c *fileCollector) peerID(ip netip.Addr, as bgp.ASN) uint16 {

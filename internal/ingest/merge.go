@@ -25,10 +25,12 @@ type merger struct {
 	rib     int64
 	updates int64
 	files   []FileStats
+	carry   *carrier
 }
 
 func newMerger() *merger {
-	return &merger{peerIDs: map[PeerKey]uint16{}, pathIDs: map[pathFP]uint32{}, routes: newRouteTable(0), adj: map[[2]bgp.ASN]uint32{}}
+	return &merger{peerIDs: map[PeerKey]uint16{}, pathIDs: map[pathFP]uint32{}, routes: newRouteTable(0),
+		adj: map[[2]bgp.ASN]uint32{}, carry: newCarrier()}
 }
 
 // add merges one file's part, which it then no longer needs.
@@ -62,6 +64,7 @@ func (m *merger) add(p *filePart) {
 			m.addRoute(p, p.routes.at(i), peerMap, pathMap)
 		}
 	}
+	m.carry.add(p.carry, p.stats.To, m.routes)
 	for k, n := range p.adj {
 		m.adj[k] += n
 	}
@@ -119,6 +122,7 @@ func (m *merger) addRoute(p *filePart, r *routeAcc, peerMap []uint16, pathMap []
 func (m *merger) facts() *Facts {
 	out := &Facts{Peers: m.peers, Adjacency: m.adj, RIBEntries: m.rib, Updates: m.updates, Files: m.files}
 	m.pathIDs = nil // not needed any more: let it go before the big allocations
+	m.carry.finish(m.routes)
 	var rank []uint32
 	out.Paths, rank = m.keptPaths()
 	out.Routes = m.routeFacts(rank)

@@ -35,7 +35,7 @@ import (
 // holds. Bump it whenever the encoding, collectFile, or the MRT reading
 // beneath it changes what a file's part is: the key includes it, so the
 // entries of an older version are never read.
-const partVersion = 1
+const partVersion = 2
 
 // partMagic opens every entry.
 const partMagic = "OBSPART\n"
@@ -228,6 +228,9 @@ func encodePart(key string, p *filePart) ([]byte, error) {
 	}
 	e.adj(p.adj)
 	if err := e.routes(p.routes, s.From); err != nil {
+		return nil, err
+	}
+	if err := e.fileCarry(p.carry); err != nil {
 		return nil, err
 	}
 	return binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, crcTable)), nil
@@ -437,6 +440,7 @@ func decodePart(b []byte, key string, first bool) (*filePart, error) {
 		p.adj[k] = d.u32()
 	}
 	p.routes = d.routes(len(p.peers), len(p.paths), s.From, first)
+	p.carry = d.fileCarry()
 	if d.err == nil && d.off != len(d.b) {
 		d.fail("trailing bytes")
 	}

@@ -213,6 +213,9 @@ func (s *monthState) encode(m *merger, key string) ([]byte, error) {
 	if err := e.routes(m.routes, 0); err != nil {
 		return nil, err
 	}
+	if err := e.carrier(m.carry); err != nil {
+		return nil, err
+	}
 	return binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, crcTable)), nil
 }
 
@@ -268,6 +271,7 @@ func (s *monthState) decode(b []byte, key string, k int, m *merger) error {
 		m.adj[pair] = d.u32()
 	}
 	m.routes = d.routes(len(m.peers), len(m.paths), 0, true)
+	d.carrier(m.carry)
 	if d.err == nil && d.off != len(d.b) {
 		d.fail("trailing bytes")
 	}

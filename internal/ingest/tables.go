@@ -302,7 +302,14 @@ func decodePath(w []bgp.ASN, segs []bgp.Segment) (bgp.Path, []bgp.Segment) {
 // fingerprint hashes p, encoded into buf (returned for reuse).
 func fingerprint(p *bgp.Path, buf []byte) (pathFP, []byte) {
 	buf = buf[:0]
-	for _, s := range p.Segs {
+	for i, s := range p.Segs {
+		if i > 0 && s.Type == bgp.SegSequence && p.Segs[i-1].Type == bgp.SegSequence {
+			// Two AS_SEQUENCEs in a row are one path (RFC 4271 §5.1.2
+			// splits a long sequence so): the same fingerprint as one.
+			n := len(buf) - 4
+			binary.LittleEndian.PutUint32(buf[n:], binary.LittleEndian.Uint32(buf[n:])+uint32(s.End-s.Start))
+			continue
+		}
 		buf = append(buf, byte(s.Type))
 		buf = binary.LittleEndian.AppendUint32(buf, uint32(s.End-s.Start))
 	}
