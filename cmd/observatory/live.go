@@ -36,7 +36,7 @@ type liveOptions struct {
 	risLive         []string
 	rtrVersion      int
 	tick, poll      time.Duration
-	drain           time.Duration
+	drain, resync   time.Duration
 }
 
 func newLiveCmd() *cobra.Command {
@@ -66,7 +66,12 @@ printed.
 --db DSN (an SQLite file or a PostgreSQL URL) records every incident as it
 opens and closes, before its deliveries are queued, for the API and the
 dashboard (/alerts), and every delivery made: a restarted process does not
-make again a delivery an earlier run made.
+make again a delivery an earlier run made. A run started on that store takes
+over the incidents an earlier run left open, under their IDs: a route of one
+that comes back (the routers send their tables again) opens nothing new, and
+one whose routes do not come back within --resync of the first route is closed
+then, marked endedUnseen; an opening alert the earlier run did not deliver is
+delivered.
 
 --metrics ADDR serves Prometheus metrics on http://ADDR/metrics: the alert
 metrics and the station's (sessions, messages, damaged messages, routes). A
@@ -93,6 +98,7 @@ bare :PORT listens on 127.0.0.1. BMP has no authentication: --listen is
 	f.DurationVar(&o.tick, "tick", time.Second, "period of the engine's clock ticks, which fire visibility-loss holds")
 	f.DurationVar(&o.poll, "vrps-poll", time.Second, "period of the checks of --vrps for a change")
 	f.DurationVar(&o.drain, "drain", 30*time.Second, "at shutdown, the longest wait for the queued deliveries")
+	f.DurationVar(&o.resync, "resync", 2*time.Minute, "with --db: how long the incidents a previous run left open wait, from the first route, to be seen again before they are closed")
 	o.deliveryFlags(f, "SMTP server HOST:PORT for e-mail targets")
 	return cmd
 }
@@ -110,8 +116,8 @@ func checkLiveOptions(o *liveOptions) error {
 		return fmt.Errorf("--rtr-version %d: want 0, 1 or 2", o.rtrVersion)
 	case o.attempts < 1 || o.backoff <= 0 || o.timeout <= 0:
 		return errors.New("--attempts, --backoff and --timeout must be positive")
-	case o.tick <= 0 || o.poll <= 0 || o.drain <= 0:
-		return errors.New("--tick, --vrps-poll and --drain must be positive")
+	case o.tick <= 0 || o.poll <= 0 || o.drain <= 0 || o.resync <= 0:
+		return errors.New("--tick, --vrps-poll, --drain and --resync must be positive")
 	}
 	if _, _, err := net.SplitHostPort(o.listen); err != nil {
 		return fmt.Errorf("--listen %q: %w", o.listen, err)
@@ -188,7 +194,17 @@ func runLive(ctx context.Context, cmd *cobra.Command, o liveOptions) error {
 		defer stopMetrics()
 	}
 	e := alert.NewEngine(w, first, eopt)
-	return feedLive(ctx, cmd.OutOrStdout(), log, o, ln, st, e, vrps, dopt, journal)
+	var restored []alert.Event
+	if journal != nil {
+		incs, err := alert.OpenIncidents(ctx, journal)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("live: --db: %w", err)
+		}
+		restored = e.Restore(incs, o.resync)
+		log.Info("live: took over the incidents left open", "open", len(incs), "taken_over", len(restored), "resync", o.resync)
+	}
+	return feedLive(ctx, cmd.OutOrStdout(), log, o, ln, st, e, vrps, dopt, journal, restored)
 }
 
 // openJournal opens the store of --db for the incidents and deliveries
@@ -249,7 +265,7 @@ func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), e
 // set) and delivering every event, then drains the deliveries and prints
 // the summary.
 func feedLive(ctx context.Context, stdout io.Writer, log *slog.Logger, o liveOptions, ln net.Listener, st *bmp.Station,
-	e *alert.Engine, vrps live.VRPSource, dopt alert.DeliveryOptions, j store.Alerts) error {
+	e *alert.Engine, vrps live.VRPSource, dopt alert.DeliveryOptions, j store.Alerts, restored []alert.Event) error {
 	rctx := context.WithoutCancel(ctx) // events applied after SIGTERM are recorded too
 	dctx, cancelDeliveries := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelDeliveries()
@@ -268,6 +284,9 @@ func feedLive(ctx context.Context, stdout io.Writer, log *slog.Logger, o liveOpt
 			}
 		}
 		d.Enqueue(ev)
+	}
+	for _, ev := range restored {
+		d.Enqueue(ev) // what the previous process did not deliver; the journal skips the rest
 	}
 	routes, closeRoutes, err := risLiveFeeds(o.risLive, os.Stdin, log)
 	if err != nil {

@@ -728,3 +728,115 @@ func TestLive_risLive(t *testing.T) {
 		t.Errorf("the receiver got %d alerts, want 8 (2 incidents × open and close × 2 targets)", n)
 	}
 }
+
+// TestLive_restart: a run stopped with four incidents open and their
+// alerts undelivered (the receiver answers 503); the next run on the same
+// store takes them over. It delivers the four openings the first run
+// could not, opens nothing when the router sends one of the two routes
+// again, closes the pair of the route that did not come back after
+// --resync (endedUnseen), and the other pair when it is withdrawn: each
+// alert once per target, every incident under the ID the first run gave
+// it. No gobgpd: a scripted router.
+func TestLive_restart(t *testing.T) {
+	vrps := writeFile(t, "vrps.csv", "ASN,IP Prefix,Max Length\nAS3333,193.0.0.0/21,21\n")
+	db := filepath.Join(t.TempDir(), "obs.db")
+	peer := bmptest.Peer{Addr: netip.MustParseAddr("198.51.100.1"), AS: 64500, BGPID: netip.MustParseAddr("198.51.100.1")}
+	attrs := append([]byte{0x40, 0x01, 0x01, 0x00}, mrttest.ASPath4(64500, 64511)...)
+	announce := func(prefix string) []byte {
+		return bmptest.RouteMonitoring(peer, mrttest.Update(nil, attrs, mrttest.Prefix(netip.MustParsePrefix(prefix))))
+	}
+	router := func(p *liveProc, msgs ...[]byte) *bmptest.Client {
+		addr := addrRe.FindStringSubmatch(p.waitLog(t, `msg="bmp station listening" addr=\S+`))[1]
+		c, err := bmptest.Dial(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if err := c.Send(append([][]byte{bmptest.Initiation("scripted", "test router")}, msgs...)...); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	h1 := newLiveHook(t, 503)
+	watch1 := writeFile(t, "watch1.yaml", fmt.Sprintf(restartWatchList, h1.url, h1.url+"/b"))
+	p := startLive(t, "--watch", watch1, "--vrps", vrps, "--listen", "127.0.0.1:0", "--backoff", "10s", "--drain", "300ms", "--db", db)
+	router(p, announce("193.0.0.0/24"), announce("193.0.1.0/24"))
+	h1.wait(t, alert.EventOpen, alert.SubPrefixHijack, 0) // retried every 10 s: the others wait in the queue
+	for deadline := time.Now().Add(5 * time.Second); strings.Count(p.stdout.String(), " OPEN ") < 4; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the first run did not open 4 incidents within 5 s:\n%s", p.stdout)
+		}
+	}
+	p.stop(t)
+	ids := openAlertIDs(t, db)
+	if len(ids) != 4 {
+		t.Fatalf("the store holds %d open incidents after the first run, want 4:\n%s", len(ids), p.stdout)
+	}
+
+	h2 := newLiveHook(t, 200)
+	watch2 := writeFile(t, "watch2.yaml", fmt.Sprintf(restartWatchList, h2.url, h2.url+"/b"))
+	p = startLive(t, "--watch", watch2, "--vrps", vrps, "--listen", "127.0.0.1:0", "--resync", "1s", "--db", db)
+	p.waitLog(t, `msg="live: took over the incidents left open" open=4 taken_over=4 resync=1s`)
+	c := router(p, announce("193.0.0.0/24"))
+	h2.wait(t, alert.EventClose, alert.RPKIInvalid, 1) // 193.0.1.0/24's, after --resync, on both targets
+	if err := c.Send(bmptest.RouteMonitoring(peer, mrttest.Update(mrttest.Prefix(netip.MustParsePrefix("193.0.0.0/24")), nil, nil))); err != nil {
+		t.Fatal(err)
+	}
+	h2.wait(t, alert.EventClose, alert.RPKIInvalid, 3)
+	h2.wait(t, alert.EventClose, alert.SubPrefixHijack, 3)
+	p.stop(t)
+	if out := p.stdout.String(); strings.Contains(out, " OPEN ") {
+		t.Errorf("the second run opened an incident:\n%s", out)
+	}
+	keys := map[string]int{}
+	unseen := 0
+	for _, r := range h2.receipts() {
+		keys[r.key]++
+		in := r.payload.Incident
+		if !ids[in.ID] {
+			t.Errorf("%s %s: ID not one the first run opened", r.payload.Event, in.ID)
+		}
+		if r.payload.Event == alert.EventClose && in.Evidence.EndedUnseen {
+			if unseen++; in.Prefix.String() != "193.0.1.0/24" {
+				t.Errorf("%s on %s marked endedUnseen, though its route came back", in.ID, in.Prefix)
+			}
+		}
+	}
+	if len(keys) != 8 || len(h2.receipts()) != 16 || unseen != 4 {
+		t.Errorf("the second run's receiver got %d alerts, %d distinct keys, %d endedUnseen; want 16 (4 openings and 4 closings × 2 targets), 8, 4",
+			len(h2.receipts()), len(keys), unseen)
+	}
+	if open := openAlertIDs(t, db); len(open) != 0 {
+		t.Errorf("the store holds %d open incidents, want none", len(open))
+	}
+}
+
+// restartWatchList is liveWatchList with a visibility hold no test waits
+// for: a withdrawal opens no visibility loss.
+const restartWatchList = `visibility: {min_peers: 1, hold: 1h}
+prefixes:
+  - name: ripe-ncc
+    prefix: 193.0.0.0/21
+    origins: [AS3333]
+    webhooks: [%s, %s]
+`
+
+// openAlertIDs returns the IDs of the incidents the store at db keeps open.
+func openAlertIDs(t *testing.T, db string) map[string]bool {
+	t.Helper()
+	st, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	open, err := st.AlertIncidents(t.Context(), store.AlertFilter{Open: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, a := range open {
+		ids[a.ID] = true
+	}
+	return ids
+}

@@ -56,6 +56,10 @@ type Engine struct {
 	// gets a new id; it is emptied whenever the time advances.
 	instant map[instantKey]int
 	stats   Stats
+	// resync is the time restored incidents are given to be seen again,
+	// from resyncUntil's start, the first route (restore.go).
+	resync      time.Duration
+	resyncUntil time.Time
 }
 
 // Stats count what an Engine did.
@@ -96,6 +100,9 @@ type route struct {
 type incident struct {
 	Incident
 	routes map[routeKey]struct{}
+	// restored is set on an incident taken over from a previous process
+	// until the resync period has passed (restore.go).
+	restored bool
 }
 
 // NewEngine returns an engine for w, validating routes against vrps (nil:
@@ -138,6 +145,9 @@ func (e *Engine) Observe(dst []Event, o Observation) []Event {
 		dst = e.vrpUpdate(dst, o)
 	}
 	dst = e.timers(dst)
+	_, ann := o.(Announce)
+	_, annp := o.(*Announce)
+	dst = e.expireRestored(dst, ann || annp)
 	if m := e.opt.Metrics; m != nil {
 		m.observed(o)
 		for _, ev := range dst[n:] {

@@ -106,6 +106,10 @@ type Evidence struct {
 	VRPs VRPList `json:"vrps,omitempty"`
 	// Leak is the first valley-free violation, for route-leak.
 	Leak *LeakEvidence `json:"leak,omitempty"`
+	// EndedUnseen is set on an incident a restarted process took over
+	// and closed because no route of it came back within the resync
+	// period: it ended while no process watched, at the latest then.
+	EndedUnseen bool `json:"endedUnseen,omitempty"`
 	// Added and Removed are the VRPs overlapping the watched prefix that
 	// changed, for roa-change.
 	Added   VRPList `json:"added,omitempty"`
