@@ -504,7 +504,7 @@ func TestLive_badInput(t *testing.T) {
 		{"missing vrps", []string{"--watch", good, "--vrps", filepath.Join(t.TempDir(), "none.csv")}, "load VRPs"},
 		{"bad listen", []string{"--watch", good, "--vrps", vrps, "--listen", "11019"}, `--listen "11019"`},
 		{"bad metrics", []string{"--watch", good, "--vrps", vrps, "--metrics", "9100"}, `--metrics "9100"`},
-		{"bad tick", []string{"--watch", good, "--vrps", vrps, "--tick", "0s"}, "--tick, --vrps-poll and --drain must be positive"},
+		{"bad tick", []string{"--watch", good, "--vrps", vrps, "--tick", "0s"}, "--tick, --vrps-poll, --drain and --resync must be positive"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, stdout, stderr := watchCLI(t, append([]string{"live"}, c.args...)...)
