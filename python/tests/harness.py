@@ -1,9 +1,9 @@
 """A real `observatory serve` on loopback for the SDK's tests.
 
 The store is built by the real binary from small real files of the shared
-data (OBSERVATORY_SHARED_DATA): the May 2014 month that cmd/observatory's
-tests ingest (two update files, an RPKI snapshot, IRR, CAIDA relationships,
-RIR stats, bogons), a few seconds. Participants are registered and keys
+data ($OBSERVATORY_SHARED_DATA, or ../shared/data beside the checkout): the
+May 2014 month that cmd/observatory's tests ingest (two update files, an
+RPKI snapshot, IRR, CAIDA relationships, RIR stats, bogons), a few seconds. Participants are registered and keys
 minted with the CLI (`participants import`, `keys create`), one per role.
 
 The binary is $OBSERVATORY_BIN, or built with `go build` from the checkout
@@ -158,9 +158,11 @@ def _binary(dir: str) -> str:
 
 
 def _start(s: Server) -> None:
-    shared = os.environ.get("OBSERVATORY_SHARED_DATA", "")
-    if not shared or not os.path.isdir(shared):
-        need("the shared data: set OBSERVATORY_SHARED_DATA")
+    # $OBSERVATORY_SHARED_DATA, or ../shared/data beside the checkout, as
+    # internal/testenv finds it.
+    shared = os.environ.get("OBSERVATORY_SHARED_DATA") or os.path.join(os.path.dirname(ROOT), "shared", "data")
+    if not os.path.isdir(shared):
+        need(f"the shared data directory {shared} (set OBSERVATORY_SHARED_DATA)")
     missing = [p for p in SMALL_INPUTS if not os.path.exists(os.path.join(shared, p))]
     if missing:
         need(f"shared data files {missing} under {shared}")
