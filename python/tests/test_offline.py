@@ -224,3 +224,43 @@ class TestRetry(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestSurface(unittest.TestCase):
+    """The SDK's public surface: typed throughout, and the Go SDK's
+    operations all present."""
+
+    # Go SDK method names whose snake_case is not the mechanical one.
+    IRREGULAR = {"AS": "as_", "ASNs": "asns", "ASNsPage": "asns_page", "ASes": "ases", "ASesPage": "ases_page",
+                 "ROAsByASN": "roas_by_asn", "ROAsByEconomy": "roas_by_economy", "OpenAPI": "openapi", "ReportPDF": "report_pdf"}
+
+    def test_annotated(self) -> None:
+        import inspect
+
+        for name, fn in inspect.getmembers(oc.Client, inspect.isfunction):
+            if name.startswith("_") and name != "__init__":
+                continue
+            sig = inspect.signature(fn)
+            self.assertIsNot(sig.return_annotation, inspect.Signature.empty, f"Client.{name} has no return type")
+            for p in list(sig.parameters.values())[1:]:
+                self.assertIsNot(p.annotation, inspect.Parameter.empty, f"Client.{name}({p.name}) has no type")
+
+    def test_go_sdk_operations_covered(self) -> None:
+        import os
+        import re
+
+        go = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "client")
+        if not os.path.isdir(go):
+            self.skipTest("no Go SDK beside this checkout")
+        names: set[str] = set()
+        for f in os.listdir(go):
+            if f.endswith(".go") and not f.endswith("_test.go"):
+                with open(os.path.join(go, f)) as fh:
+                    names.update(re.findall(r"^func \(c \*Client\) ([A-Z]\w*)\(", fh.read(), re.M))
+        self.assertGreater(len(names), 30)
+        missing = []
+        for n in sorted(names):
+            py = self.IRREGULAR.get(n) or re.sub(r"(?<!^)(?=[A-Z])", "_", n).lower()
+            if not callable(getattr(oc.Client, py, None)):
+                missing.append(f"{n} (want Client.{py})")
+        self.assertEqual(missing, [], "Go SDK methods without a Python counterpart")
