@@ -79,6 +79,7 @@ class Server:
     tokens: dict[str, str] = field(default_factory=dict)
     participant_ids: dict[str, int] = field(default_factory=dict)
     proc: Optional[subprocess.Popen[bytes]] = None
+    reader: Optional[threading.Thread] = None
     log: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -90,6 +91,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.reader is not None:
+            self.reader.join(5)
+            self.reader = None
+        if self.proc is not None and self.proc.stderr is not None:
+            self.proc.stderr.close()
         self.proc = None
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -221,7 +227,8 @@ def _serve(s: Server) -> None:
                 ready.set()
         ready.set()
 
-    threading.Thread(target=read, daemon=True).start()
+    s.reader = threading.Thread(target=read, daemon=True)
+    s.reader.start()
     if not ready.wait(30) or not addr:
         raise RuntimeError("serve did not listen within 30 s:\n" + "\n".join(s.log))
     s.url = "http://" + addr[0]

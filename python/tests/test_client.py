@@ -95,6 +95,19 @@ class TestScores(unittest.TestCase):
         self.assertGreater(len(d.metrics), 5)
         self.assertNotIn("ScoreDetails.metrics", c.unknown)
 
+    def test_details_routes_and_rov(self) -> None:
+        # AS47328 announces six RPKI-valid prefixes; AS174 was seen as a
+        # transit hop that propagates invalids (ROV inference).
+        partner = client("partner")
+        d = partner.scores_details("AS47328")
+        same(self, d, raw("/api/v2/scores/details?asn=AS47328", "partner"), 60)
+        self.assertEqual(len(d.routes), 6)
+        self.assertTrue(all(r.rpki == "valid" and r.first_seen and r.last_seen for r in d.routes), d.routes)
+        t = partner.scores_details(174)
+        same(self, t, raw("/api/v2/scores/details?asn=AS174", "partner"), 40)
+        assert t.rov is not None
+        self.assertEqual((t.rov.verdict, t.rov.propagated), ("does-not", 12))
+
     def test_roas(self) -> None:
         c = client()
         e = c.roas_by_economy("nl")
