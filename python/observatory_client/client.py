@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import random
 import time
@@ -183,7 +184,7 @@ class Client:
             with e:
                 data = e.read(MAX_ERROR_BODY) if e.fp is not None else b""
             raise error_from_response(method, path, e.code, e.headers, data) from None
-        except (urllib.error.URLError, OSError) as e:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
             cause = e.reason if isinstance(e, urllib.error.URLError) and isinstance(e.reason, BaseException) else e
             raise TransportError(method, path, cause) from e
 
@@ -225,6 +226,16 @@ class Client:
             return _codec.from_json(cls, data)
         except ValueError as e:
             raise DecodeError(f"observatory: {method} {path}: decode the answer: {e}") from None
+
+    def _items(self, item: type[T], path: str) -> list[T]:
+        data = self._json("GET", path)
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise DecodeError(f"observatory: GET {path}: want an object with items")
+        try:
+            return [_codec.decode(item, v) for v in items]
+        except (TypeError, ValueError) as e:
+            raise DecodeError(f"observatory: GET {path}: decode the answer: {e}") from None
 
     def _page(self, item: type[T], path: str, query: dict[str, str]) -> Page[T]:
         data = self._json("GET", path, query)
@@ -429,9 +440,7 @@ class Client:
 
     def specs(self) -> list[SpecSummary]:
         """The scoring specifications built into the server."""
-        data = self._json("GET", "/api/v2/specs")
-        items = data.get("items") if isinstance(data, dict) else None
-        return [_codec.from_json(SpecSummary, v) for v in items or []]
+        return self._items(SpecSummary, "/api/v2/specs")
 
     def spec(self, id: str, version: str) -> Spec:
         """One scoring specification; raw holds the whole document."""
@@ -470,9 +479,7 @@ class Client:
 
     def applications(self) -> list[Application]:
         """Every application, newest first (secretariat key)."""
-        data = self._json("GET", "/api/v2/applications")
-        items = data.get("items") if isinstance(data, dict) else None
-        return [_codec.from_json(Application, v) for v in items or []]
+        return self._items(Application, "/api/v2/applications")
 
     def recheck_application(self, application_id: int, r: ApplicationRecheck) -> Application:
         """Check an application again after r's changes (its applicant key,

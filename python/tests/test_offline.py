@@ -129,7 +129,8 @@ class _StandIn(http.server.BaseHTTPRequestHandler):
         self.send_response(status)
         for k, v in headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
+        if "Content-Length" not in headers:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
 
@@ -206,6 +207,22 @@ class TestRetry(unittest.TestCase):
         with self.assertRaises(oc.NotFoundError):
             c.as_(3333)
         self.assertEqual((len(srv.seen), srv.seen[0][1]), (1, "/api/v2/ases/AS3333"))
+
+    def test_bad_answers(self) -> None:
+        # A 2xx answer that is not the contract's is a DecodeError naming
+        # the request and the property; one cut short a TransportError.
+        for body, want in [(b"not json", "decode the answer"), (b'{"status":"ok","months":"two"}', "Health.months"), (b"[1]", "want a JSON object")]:
+            srv = _stand_in([(200, {"Content-Type": "application/json"}, body)])
+            self.addCleanup(_stop, srv)
+            c, _ = self.client(srv)
+            with self.assertRaisesRegex(oc.DecodeError, want):
+                c.healthz()
+        srv = _stand_in([(200, {"Content-Type": "application/json", "Content-Length": "100", "Connection": "close"}, b'{"status":')])
+        self.addCleanup(_stop, srv)
+        c, waits = self.client(srv, oc.RetryPolicy(max_attempts=2, base_delay=0.001))
+        with self.assertRaises(oc.TransportError):
+            c.healthz()
+        self.assertEqual(len(srv.seen), 2, "a GET cut short is retried")
 
     def test_transport(self) -> None:
         # A GET is retried when no server answers; a POST is not.
