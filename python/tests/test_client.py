@@ -60,6 +60,44 @@ class TestService(unittest.TestCase):
         self.assertIn("# TYPE", c.metrics())
 
 
+class TestContract(unittest.TestCase):
+    def test_models_match_schemas(self) -> None:
+        # Every model named as a schema of the served contract, or aliased
+        # to one, declares only the schema's properties: a field outside
+        # it would never be filled. The schema may have more, a newer
+        # contract's, unless OBSERVATORY_PYSDK_STRICT=1. (The contract's
+        # Page is only the token; the SDK's is the whole list.)
+        import dataclasses
+        import os
+
+        from observatory_client import _codec
+
+        schemas = client().openapi()["components"]["schemas"]
+
+        def props(sc: dict[str, Any]) -> set[str]:
+            if "$ref" in sc:
+                return props(schemas[sc["$ref"].rsplit("/", 1)[-1]])
+            out = set(sc.get("properties", {}))
+            for part in sc.get("allOf", []):
+                out |= props(part)
+            return out
+
+        aliases = {"ParticipantTable": oc.ParticipantPage, "ReviewRequest": oc.Review, "ASList": oc.Page, "IncidentList": oc.Page}
+        checked = 0
+        for name, sc in schemas.items():
+            cls = aliases.get(name) or getattr(oc, name, None)
+            if name == "Page" or not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+                continue
+            have = {_codec.json_name(f) for f in dataclasses.fields(cls) if not f.metadata.get("skip")}
+            want = props(sc)
+            with self.subTest(schema=name):
+                self.assertEqual(sorted(have - want), [], f"{name}: fields outside the schema")
+                if os.environ.get("OBSERVATORY_PYSDK_STRICT") == "1":
+                    self.assertEqual(sorted(want - have), [], f"{name}: schema properties without a field")
+            checked += 1
+        self.assertGreaterEqual(checked, 40)
+
+
 class TestScores(unittest.TestCase):
     def test_summary(self) -> None:
         c = client()
