@@ -9,14 +9,12 @@ import itertools
 import time
 import unittest
 from datetime import datetime, timezone
-from typing import Any, Iterator, TypeVar
+from typing import Any
 
 import observatory_client as oc
 
 from . import harness
 from .compare import same
-
-T = TypeVar("T")
 
 MAY = datetime(2014, 5, 1, tzinfo=timezone.utc)
 
