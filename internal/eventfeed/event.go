@@ -75,21 +75,80 @@ type Path struct {
 // evidence is one merged event's evidence as internal/ingest writes it
 // (internal/metric incidentEvidence); only the public fields are read.
 type evidence struct {
-	Prefix    string   `json:"prefix"`
-	Origin    uint32   `json:"origin"`
-	RPKI      string   `json:"rpki"`
-	IRR       string   `json:"irr"`
-	Peers     int      `json:"peers"`
-	Upstreams []string `json:"upstreams"`
-	Rule      string   `json:"rule"`
-	Rules     []string `json:"rules"`
-	Path      string   `json:"path"`
-	Paths     []string `json:"paths"`
-	Leaker    uint32   `json:"leaker"`
-	From      uint32   `json:"from"`
-	To        uint32   `json:"to"`
-	BogonASN  uint32   `json:"bogonASN"`
-	Note      string   `json:"note"`
+	Prefix    string
+	Origin    uint32
+	RPKI      string
+	IRR       string
+	Peers     int
+	Upstreams []string
+	Rule      string
+	Rules     []string
+	Path      string
+	Paths     []string
+	Leaker    uint32
+	From      uint32
+	To        uint32
+	BogonASN  uint32
+	More      bool // the "moreEvents" marker past the first 50
+}
+
+// decodeEvidence reads an incident's evidence: a JSON list of objects
+// (or one object, as older or hand-made records hold). A field of another
+// type than ingest writes is ignored, not an error: the feed tells what
+// it can of an odd record rather than failing the whole month.
+func decodeEvidence(b []byte) ([]evidence, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	var objs []map[string]json.RawMessage
+	if err := json.Unmarshal(b, &objs); err != nil {
+		var one map[string]json.RawMessage
+		if json.Unmarshal(b, &one) != nil {
+			return nil, fmt.Errorf("decode evidence: %w", err)
+		}
+		objs = []map[string]json.RawMessage{one}
+	}
+	out := make([]evidence, 0, len(objs))
+	for _, o := range objs {
+		var ev evidence
+		get := func(k string, v any) {
+			if raw, ok := o[k]; ok {
+				json.Unmarshal(raw, v) //nolint:errcheck // a mistyped field stays zero
+			}
+		}
+		get("prefix", &ev.Prefix)
+		ev.Origin = asnField(o["origin"])
+		get("rpki", &ev.RPKI)
+		get("irr", &ev.IRR)
+		get("peers", &ev.Peers)
+		get("upstreams", &ev.Upstreams)
+		get("rule", &ev.Rule)
+		get("rules", &ev.Rules)
+		get("path", &ev.Path)
+		get("paths", &ev.Paths)
+		ev.Leaker = asnField(o["leaker"])
+		ev.From = asnField(o["from"])
+		ev.To = asnField(o["to"])
+		ev.BogonASN = asnField(o["bogonASN"])
+		_, ev.More = o["moreEvents"]
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// asnField reads an ASN that ingest writes as a string ("3333"), or as a
+// number; 0 when absent or neither.
+func asnField(raw json.RawMessage) uint32 {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		if a, err := strconv.ParseUint(s, 10, 32); err == nil {
+			return uint32(a)
+		}
+		return 0
+	}
+	var n uint32
+	json.Unmarshal(raw, &n) //nolint:errcheck // not a number: 0
+	return n
 }
 
 // maxPaths bounds the evidence paths an event lists.
@@ -121,18 +180,16 @@ func Build(incs []store.Incident) ([]Event, error) {
 
 // build is one incident's event.
 func build(in *store.Incident, t Type) (Event, error) {
-	var evs []evidence
-	if len(in.Evidence) > 0 {
-		if err := json.Unmarshal(in.Evidence, &evs); err != nil {
-			return Event{}, fmt.Errorf("decode evidence: %w", err)
-		}
+	evs, err := decodeEvidence(in.Evidence)
+	if err != nil {
+		return Event{}, err
 	}
 	e := Event{ID: in.ID, Type: t, Culprit: in.ASN, Start: in.Start.UTC(), End: in.End.UTC(), Events: len(in.Events)}
 	asns := map[uint32]bool{in.ASN: true}
 	prefixes := map[netip.Prefix]bool{}
 	agree := 0.0
 	for _, ev := range evs {
-		if ev.Note != "" { // the "moreEvents" marker past the first 50
+		if ev.More {
 			continue
 		}
 		if e.Rule == "" {
