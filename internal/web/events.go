@@ -26,7 +26,7 @@ type eventsPage struct {
 	Types                    []eventfeed.Type
 	Rows                     []wire.Event
 	Total                    int
-	JSON, CSV                string
+	JSON, CSV, Atom          string
 	Formula                  string
 }
 
@@ -59,7 +59,7 @@ func (s *Server) eventsOf(q *request) (*eventsPage, []eventfeed.Event, error) {
 			keep.Set(k, val)
 		}
 	}
-	p.JSON, p.CSV = "/api/v2/events?"+keep.Encode(), "/events.csv?"+keep.Encode()
+	p.JSON, p.CSV, p.Atom = "/api/v2/events?"+keep.Encode(), "/events.csv?"+keep.Encode(), "/events.atom?"+keep.Encode()
 	return p, es, nil
 }
 

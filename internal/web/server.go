@@ -155,6 +155,7 @@ func (s *Server) routes() {
 	s.page("POST /applications/{id}/review", s.reviewApplication)
 	s.page("GET /events", s.eventsHandler)
 	s.page("GET /events.csv", s.eventsCSV)
+	s.page("GET /events.atom", s.eventsAtom)
 	s.page("GET /events/{id}", s.eventHandler)
 	s.page("GET /events/{id}/paths.csv", s.eventPathsCSV)
 	s.page("/", func(*request) error { return notFound("no such page") })
