@@ -224,6 +224,8 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/rs-checks/{id}", nil, s.getRSCheck},
 		{"GET", "/api/v2/alerts", []string{"open", "limit"}, s.listAlerts},
 		{"GET", "/api/v2/alerts/{id}", nil, s.getAlert},
+		{"GET", "/api/v2/events", with(month, paged, []string{"type", "asn", "prefix", "since"}), s.listEvents},
+		{"GET", "/api/v2/events/{id}", month, s.getEvent},
 	}
 }
 

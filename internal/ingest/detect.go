@@ -83,7 +83,7 @@ func (dt *detector) route(k RouteKey, rf *RouteFact, c Class) {
 	}
 	evidence := func() map[string]any {
 		return map[string]any{"prefix": k.Prefix.String(), "origin": k.Origin.Plain(), "rpki": c.RPKI.String(),
-			"irr": c.IRR.String(), "peers": len(rf.Peers), "upstreams": asnStrings(rf.Upstreams)}
+			"irr": c.IRR.String(), "peers": len(rf.Peers), "upstreams": asnStrings(rf.Upstreams), "paths": dt.pathStrings(rf)}
 	}
 	if hijack {
 		ev := evidence()
@@ -145,7 +145,7 @@ func (dt *detector) path(k RouteKey, rf *RouteFact, p *bgp.Path) {
 			for j := i - 1; j >= 0; j-- {
 				if kb, _ := dt.d.Bogons.ASN(hops[j]); kb != bogon.Full {
 					ev := map[string]any{"prefix": k.Prefix.String(), "path": p.String(), "bogonASN": a.Plain(), "bogon": why,
-						"rule": "full bogon ASN in the AS path (§13.5)"}
+						"peers": len(rf.Peers), "rule": "full bogon ASN in the AS path (§13.5)"}
 					rf2 := *rf
 					rf2.Upstreams = nil
 					if j > 0 {
@@ -163,13 +163,14 @@ func (dt *detector) path(k RouteKey, rf *RouteFact, p *bgp.Path) {
 		if chk := dt.d.ASRel.CheckPath(hops); !chk.Valid {
 			l := chk.Leak
 			ev := map[string]any{"prefix": k.Prefix.String(), "path": p.String(), "leaker": l.Leaker.Plain(),
-				"from": l.From.Plain(), "to": l.To.Plain(), "rule": valleyRule}
+				"from": l.From.Plain(), "to": l.To.Plain(), "peers": len(rf.Peers), "rule": valleyRule}
 			detail := map[string]any{"rule": valleyRule, "leaker": l.Leaker.Plain(), "from": l.From.Plain(), "to": l.To.Plain()}
 			leaks = append(leaks, leakFinding{leaker: l.Leaker, to: l.To, ev: ev, detailKey: "valleyFree", detail: detail})
 		}
 	}
 	if dt.d.RPKI.NumASPAs() > 0 {
 		if f, ok := aspaLeak(dt.d.RPKI, k, p); ok {
+			f.ev["peers"] = len(rf.Peers)
 			leaks = append(leaks, f)
 		}
 	}
@@ -336,6 +337,17 @@ func flatHops(p *bgp.Path) []bgp.ASN {
 		if len(out) == 0 || out[len(out)-1] != a {
 			out = append(out, a)
 		}
+	}
+	return out
+}
+
+// pathStrings lists the distinct AS paths kept for a route (at most
+// maxPathsPerRoute), collector peer first: the evidence paths of its
+// hijack and bogon-prefix events (the public event feed, docs/events.md).
+func (dt *detector) pathStrings(rf *RouteFact) []string {
+	out := make([]string, 0, len(rf.Paths))
+	for _, pid := range rf.Paths {
+		out = append(out, dt.f.Paths[pid].Path.String())
 	}
 	return out
 }

@@ -153,6 +153,11 @@ func (s *Server) routes() {
 	s.page("GET /applications", s.applications)
 	s.page("GET /applications/{id}", s.application)
 	s.page("POST /applications/{id}/review", s.reviewApplication)
+	s.page("GET /events", s.eventsHandler)
+	s.page("GET /events.csv", s.eventsCSV)
+	s.page("GET /events.atom", s.eventsAtom)
+	s.page("GET /events/{id}", s.eventHandler)
+	s.page("GET /events/{id}/paths.csv", s.eventPathsCSV)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 

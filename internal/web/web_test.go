@@ -25,6 +25,8 @@ var pagePaths = map[string]string{
 	"specs":        "/specs",
 	"specdiff":     "/specs/diff?a=netops@2024.1&b=netops@2024.1",
 	"growth":       "/growth",
+	"events":       "/events",
+	"event":        "/events/3333-M2-1",
 }
 
 func TestWeb_PagesLoad(t *testing.T) {
