@@ -40,6 +40,7 @@ var funcs = template.FuncMap{
 	"rawUnit":    rawUnit,
 	"raw":        rawText,
 	"rir":        rirName,
+	"vrp":        vrpText,
 	"deref": func(v *float64) float64 {
 		if v == nil {
 			return math.NaN()
