@@ -26,6 +26,8 @@ type asnPage struct {
 	Months      []string
 	Rec         *store.ASN
 	Participant bool
+	PrevMonth   string // the month the scores' changes are against
+	Member      string // the registry's organisation (programme) of the ASN, when it lists it
 	Scores      []scoreRow
 	Details     bool // the visitor may see metrics and evidence
 	Owner       bool // a participant key on its own ASN: may flag
@@ -75,7 +77,8 @@ type pageLink struct {
 type scoreRow struct {
 	ID    string
 	Value *float64
-	Level string // ready, aspiring, lagging, noData, hidden
+	Level string   // ready, aspiring, lagging, noData, hidden
+	Delta *float64 // the change since the previous month, when both have a value
 }
 
 type incidentRow struct {
@@ -131,6 +134,21 @@ func scoresFor(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool)
 	return out
 }
 
+// scoreDeltas sets each score's change since the previous stored month
+// of the history (newest first), when both months have a value.
+func (p *asnPage) scoreDeltas() {
+	if len(p.History) < 2 || p.History[0].Month != p.Month || len(p.History[1].Scores) != len(p.Scores) {
+		return
+	}
+	p.PrevMonth = p.History[1].Month
+	for i := range p.Scores {
+		cur, old := p.Scores[i].Value, p.History[1].Scores[i].Value
+		if cur != nil && old != nil {
+			p.Scores[i].Delta = finite(*cur - *old)
+		}
+	}
+}
+
 func specOf(m *store.MonthMeta) *spec.Spec {
 	sp, err := spec.Get(m.Spec)
 	if err != nil {
@@ -169,6 +187,12 @@ func (s *Server) asnPage(q *request) error {
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}
+	for _, rp := range r.List {
+		if slices.Contains(rp.ASNs, asn) {
+			p.Member = rp.Organisation + " (" + rp.Programme + ")"
+			break
+		}
+	}
 	if e, ok := region.Lookup(a.Country); ok {
 		p.Economy = e.Name
 	}
@@ -184,6 +208,7 @@ func (s *Server) asnPage(q *request) error {
 	if err := s.history(q, m, reg, &p); err != nil {
 		return err
 	}
+	p.scoreDeltas()
 	return q.render(http.StatusOK, "asn", p)
 }
 
