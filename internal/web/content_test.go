@@ -41,7 +41,7 @@ func TestContent_ScoreCardsExplained(t *testing.T) {
 		_, body := get(t, c, e.srv.URL, "/?region="+region)
 		for _, sc := range sum.Scores {
 			want := num(int(sc.Counts.Ready + sc.Counts.Aspiring + sc.Counts.Lagging))
-			if got := text(body, `data-networks="`+sc.ID+`"`); got != want {
+			if got := text(body, `data-card-networks="`+sc.ID+`"`); got != want {
 				t.Errorf("%s %s: card says a mean of %q networks, API counts %s", region, sc.ID, got, want)
 			}
 		}

@@ -131,7 +131,7 @@ func TestContent_EvidenceCulprit(t *testing.T) {
 					t.Errorf("incident %s: culprit marked %q, evidence names %s", inc.ID, got, want)
 				}
 			}
-			if n := eval[int](p, `Array.from(document.querySelectorAll("table.ev thead th")).filter(th => th.textContent === "rule").length`); n != 0 {
+			if n := eval[int](p, `Array.from(document.querySelectorAll("table.evtable thead th")).filter(th => th.textContent === "rule").length`); n != 0 {
 				t.Errorf("%d evidence tables repeat the shared rule as a column", n)
 			}
 		})
@@ -193,7 +193,7 @@ func TestContent_OverviewExplained(t *testing.T) {
 	for _, v := range contentViews {
 		t.Run(v.name, func(t *testing.T) {
 			p := openAs(t, "", "/?region=netops&month="+month, v.opts)
-			got := attrTexts(p, "networks")
+			got := attrTexts(p, "card-networks")
 			for _, s := range want.Scores {
 				n := s.Counts["ready"] + s.Counts["aspiring"] + s.Counts["lagging"]
 				if s.Value != nil && got[s.ID] != strconv.Itoa(n) {
