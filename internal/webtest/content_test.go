@@ -156,16 +156,18 @@ func TestContent_SecretariatPages(t *testing.T) {
 			}
 		}
 	}
-	for _, v := range contentViews {
-		t.Run("participants/"+v.name, func(t *testing.T) {
-			p := openAs(t, "secretariat", "/participants?failing=1&month="+month, v.opts)
-			if got := eval[string](p, `document.querySelector("#failing-count").dataset.failing`); got != strconv.Itoa(failing) {
-				t.Errorf("failing count %s, API %d", got, failing)
-			}
-			if n := count(p, "#participants-table tbody tr", false); n != failing {
-				t.Errorf("%d rows with ?failing=1, API %d failing", n, failing)
-			}
-		})
+	for i, v := range contentViews {
+		if i == 0 || i == 3 { // the participants page is not new: its widest and its narrowest dark view
+			t.Run("participants/"+v.name, func(t *testing.T) {
+				p := openAs(t, "secretariat", "/participants?failing=1&month="+month, v.opts)
+				if got := eval[string](p, `document.querySelector("#failing-count").dataset.failing`); got != strconv.Itoa(failing) {
+					t.Errorf("failing count %s, API %d", got, failing)
+				}
+				if n := count(p, "#participants-table tbody tr", false); n != failing {
+					t.Errorf("%d rows with ?failing=1, API %d failing", n, failing)
+				}
+			})
+		}
 		t.Run("feedback/"+v.name, func(t *testing.T) {
 			var fb struct {
 				Items []struct {
