@@ -270,13 +270,17 @@ func (m *month) build() *store.Month {
 	}
 	out := &store.Month{Meta: store.MonthMeta{Month: vocab.MonthOf(m.cfg.Month).Start(), Spec: s.Ref(), IngestedAt: time.Now().UTC(),
 		Final: !time.Now().Before(vocab.MonthOf(m.cfg.Month).End())}}
+	invalid := invalidRoutes{}
 	for i, k := range m.keys {
 		if k.Origin == 0 {
 			continue
 		}
 		c, rf := m.classes[i], m.routeFacts[i]
 		countRoute(&get(k.Origin).Routes, c)
-		out.Routes = append(out.Routes, routeRecord(k, rf, c))
+		r := routeRecord(k, rf, c)
+		r.IRRSource = irrSources(m.cfg.Data, k, c)
+		out.Routes = append(out.Routes, r)
+		invalid.add(m.cfg.Data, k, c)
 	}
 	for _, e := range m.events {
 		f := get(e.ASN)
@@ -298,6 +302,7 @@ func (m *month) build() *store.Month {
 			out.ROVEvidence = append(out.ROVEvidence, rovEvidence(&r)...)
 		}
 		rec.Leak = leakRecord(leaks[a])
+		invalid.attach(&rec)
 		out.ASNs = append(out.ASNs, rec)
 		out.Incidents = append(out.Incidents, incidents...)
 	}

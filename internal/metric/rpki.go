@@ -8,7 +8,7 @@ import (
 
 func init() {
 	register(Unit{ID: vocab.M7RPKI, Inputs: "Routes.Announced, Routes.Valid, Routes.Invalid; Spec.RPKI",
-		Evidence: "none; the raw value is the count of RPKI-invalid routes", Formula: rpkiMetric})
+		Evidence: "the RPKI-invalid routes with their covering VRPs (ingest.RPKIEvidence); the raw value is their count", Formula: rpkiMetric})
 }
 
 // rpkiMetric is M7RPKI (§4.4, score.RPKI): the valid share of the

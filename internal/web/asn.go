@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -27,13 +26,24 @@ type asnPage struct {
 	Months      []string
 	Rec         *store.ASN
 	Participant bool
+	PrevMonth   string // the month the scores' changes are against
+	Member      string // the registry's organisation (programme) of the ASN, when it lists it
 	Scores      []scoreRow
 	Details     bool // the visitor may see metrics and evidence
 	Owner       bool // a participant key on its own ASN: may flag
 	Metrics     []metricRow
 	Economy     string // the economy's name
-	Routes      []store.Route
+	Routes      []routeRow
 	RouteCount  int
+	AllRoutes   int          // before ?rpki=invalid
+	OnlyInvalid bool         // ?rpki=invalid
+	InvalidHref string       // the route table of the invalid routes only
+	AllHref     string       // the route table of every route
+	Summary     routeSummary // the routes by RPKI state
+	HasVRPs     bool         // the month recorded the covering VRPs
+	TotalPeers  int          // the month's collector peers
+	Thresholds  string
+	API         string // the incidents in the API (JSON)
 	RoutePage   int
 	RoutePages  []pageLink
 	RouteHeads  []sortHead
@@ -50,10 +60,12 @@ func (p asnPage) PageTitle() string {
 	return "AS" + strconv.FormatUint(uint64(p.ASN), 10) + ", " + p.Month
 }
 
-// metricRow is a metric with the readiness level of its score.
+// metricRow is a metric with the readiness level of its score, and
+// whether and why its Action counts it.
 type metricRow struct {
 	store.Metric
 	Level string
+	Role  metricRole
 }
 
 // pageLink is one link of a pager.
@@ -65,7 +77,8 @@ type pageLink struct {
 type scoreRow struct {
 	ID    string
 	Value *float64
-	Level string // ready, aspiring, lagging, noData, hidden
+	Level string   // ready, aspiring, lagging, noData, hidden
+	Delta *float64 // the change since the previous month, when both have a value
 }
 
 type incidentRow struct {
@@ -121,6 +134,21 @@ func scoresFor(a *store.ASN, sp *spec.Spec, who *principal, reg map[uint32]bool)
 	return out
 }
 
+// scoreDeltas sets each score's change since the previous stored month
+// of the history (newest first), when both months have a value.
+func (p *asnPage) scoreDeltas() {
+	if len(p.History) < 2 || p.History[0].Month != p.Month || len(p.History[1].Scores) != len(p.Scores) {
+		return
+	}
+	p.PrevMonth = p.History[1].Month
+	for i := range p.Scores {
+		cur, old := p.Scores[i].Value, p.History[1].Scores[i].Value
+		if cur != nil && old != nil {
+			p.Scores[i].Delta = finite(*cur - *old)
+		}
+	}
+}
+
 func specOf(m *store.MonthMeta) *spec.Spec {
 	sp, err := spec.Get(m.Spec)
 	if err != nil {
@@ -159,17 +187,28 @@ func (s *Server) asnPage(q *request) error {
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}
+	for _, rp := range r.List {
+		if slices.Contains(rp.ASNs, asn) {
+			p.Member = rp.Organisation + " (" + rp.Programme + ")"
+			break
+		}
+	}
 	if e, ok := region.Lookup(a.Country); ok {
 		p.Economy = e.Name
 	}
+	p.TotalPeers, p.Thresholds = m.Stats.Peers, thresholds(specOf(m))
 	if p.Details {
 		if err := s.details(q, m, &p); err != nil {
 			return err
+		}
+		if id := q.r.URL.Query().Get("incident"); q.r.URL.Query().Get("format") == "csv" && id != "" {
+			return evidenceCSV(q, &p, id)
 		}
 	}
 	if err := s.history(q, m, reg, &p); err != nil {
 		return err
 	}
+	p.scoreDeltas()
 	return q.render(http.StatusOK, "asn", p)
 }
 
@@ -178,7 +217,7 @@ func (s *Server) asnPage(q *request) error {
 func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	classify := scoreClass(specOf(m))
 	for _, mt := range p.Rec.Metrics {
-		row := metricRow{Metric: mt, Level: vocab.NoData.API()}
+		row := metricRow{Metric: mt, Level: vocab.NoData.API(), Role: roleOf(specOf(m), mt.ID)}
 		if mt.HasData {
 			row.Level, _ = classify(finite(mt.Score))
 		}
@@ -188,6 +227,7 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	if err != nil {
 		return fmt.Errorf("read routes of AS%d: %w", p.ASN, err)
 	}
+	p.API = "/api/v2/incidents?" + url.Values{"month": {p.Month}, "asn": {strconv.FormatUint(uint64(p.ASN), 10)}}.Encode()
 	routeTable(q, p, routes)
 	incs, err := s.st.Incidents(q.ctx(), m.Month, m.Spec, p.ASN)
 	if err != nil {
@@ -201,7 +241,7 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 	}
 	var spans []span
 	for _, in := range incs {
-		row := incidentRow{Incident: in, Duration: duration(in.End.Sub(in.Start)), Evidence: evidenceOf(in.Evidence),
+		row := incidentRow{Incident: in, Duration: duration(in.End.Sub(in.Start)), Evidence: evidenceOf(in.Evidence, p.ASN),
 			Feedback: trail[in.ID]}
 		row.CanFlag = p.Owner && !in.Excluded && !pending(row.Feedback)
 		p.Incidents = append(p.Incidents, row)
@@ -218,8 +258,26 @@ func (s *Server) details(q *request, m *store.MonthMeta, p *asnPage) error {
 
 // routeTable fills one page of the routes, sorted by ?rsort= and ?rdir=.
 func routeTable(q *request, p *asnPage, routes []store.Route) {
-	p.RouteCount = len(routes)
+	base := "/asn/AS" + strconv.FormatUint(uint64(p.ASN), 10)
+	p.AllRoutes = len(routes)
+	p.InvalidHref = base + "?" + url.Values{"month": {p.Month}, "rpki": {"invalid"}}.Encode() + "#routes-h"
+	p.AllHref = base + "?" + url.Values{"month": {p.Month}}.Encode() + "#routes-h"
+	p.Summary = summarise(routes, func(state string) string {
+		if state == "invalid" {
+			return p.InvalidHref
+		}
+		return ""
+	})
+	vrps, hasVRPs := invalidVRPs(p.Rec)
+	p.HasVRPs = hasVRPs
 	qv := q.r.URL.Query()
+	keep := url.Values{"month": {p.Month}}
+	if qv.Get("rpki") == "invalid" {
+		p.OnlyInvalid = true
+		keep.Set("rpki", "invalid")
+		routes = slices.DeleteFunc(slices.Clone(routes), func(r store.Route) bool { return rpkiState(r.RPKI) != "invalid" })
+	}
+	p.RouteCount = len(routes)
 	col, dir := qv.Get("rsort"), qv.Get("rdir")
 	if !slices.Contains(routeCols, col) {
 		col = "prefix"
@@ -228,18 +286,27 @@ func routeTable(q *request, p *asnPage, routes []store.Route) {
 		dir = "asc"
 	}
 	sortRoutes(routes, col, dir)
-	p.RouteHeads = sortHeads("/asn/AS"+strconv.FormatUint(uint64(p.ASN), 10), url.Values{"month": {p.Month}}, routeCols,
-		[]string{"Prefix", "RPKI", "IRR", "Peers"}, "rsort", "rdir", col, dir, "#routes-h")
+	p.RouteHeads = sortHeads(base, keep, routeCols,
+		[]string{"Prefix", "RPKI", "IRR", "Collector peers seeing it"}, "rsort", "rdir", col, dir, "#routes-h")
 	pages := (len(routes) + routesPerPage - 1) / routesPerPage
 	page, _ := strconv.Atoi(q.r.URL.Query().Get("rpage"))
 	page = max(1, min(page, pages))
 	p.RoutePage = page
 	for i := 1; i <= pages && pages > 1; i++ {
 		v := url.Values{"month": {p.Month}, "rsort": {col}, "rdir": {dir}, "rpage": {strconv.Itoa(i)}}
-		p.RoutePages = append(p.RoutePages, pageLink{i, "/asn/AS" + strconv.FormatUint(uint64(p.ASN), 10) + "?" + v.Encode() + "#routes-h"})
+		if p.OnlyInvalid {
+			v.Set("rpki", "invalid")
+		}
+		p.RoutePages = append(p.RoutePages, pageLink{i, base + "?" + v.Encode() + "#routes-h"})
 	}
 	if pages > 0 {
-		p.Routes = routes[(page-1)*routesPerPage : min(page*routesPerPage, len(routes))]
+		for _, r := range routes[(page-1)*routesPerPage : min(page*routesPerPage, len(routes))] {
+			row := routeRow{Route: r, Invalid: rpkiState(r.RPKI) == "invalid", HasVRPEv: hasVRPs}
+			if row.Invalid {
+				row.VRPs = vrps[r.Prefix]
+			}
+			p.Routes = append(p.Routes, row)
+		}
 	}
 }
 
@@ -290,64 +357,33 @@ func comparePrefixes(a, b string) int {
 	return pa.Bits() - pb.Bits()
 }
 
+// evidenceCSV: GET /asn/{asn}?month=&incident=ID&format=csv, every
+// event of one incident's evidence, for a visitor who sees the details.
+func evidenceCSV(q *request, p *asnPage, id string) error {
+	i := slices.IndexFunc(p.Incidents, func(r incidentRow) bool { return r.ID == id })
+	if i < 0 {
+		return notFound("AS%d has no incident %q in %s", p.ASN, truncate(id, 80), p.Month)
+	}
+	h := q.w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="incident-%s.csv"`, safeFileName(id)))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	return writeEvidenceCSV(q.w, p.Incidents[i].Incident.Evidence)
+}
+
+// safeFileName keeps letters, digits, '-' and '_' of s.
+func safeFileName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, truncate(s, 100))
+}
+
 func pending(fbs []store.Feedback) bool {
 	return slices.ContainsFunc(fbs, func(f store.Feedback) bool { return f.Verdict == store.VerdictPending })
-}
-
-// maxEvidence bounds the evidence items shown per incident: a busy
-// incident merges hundreds of events, the API has them all.
-const maxEvidence = 20
-
-// evidence is an incident's evidence as the page shows it.
-type evidence struct {
-	Items []string // one line per event or object
-	More  int      // items left out
-}
-
-// evidenceOf renders an incident's evidence, an object or a list of them,
-// as lines of "key: value" pairs in key order.
-func evidenceOf(ev json.RawMessage) evidence {
-	var out evidence
-	if len(ev) == 0 || !json.Valid(ev) {
-		return out
-	}
-	var list []json.RawMessage
-	if json.Unmarshal(ev, &list) != nil {
-		list = []json.RawMessage{ev}
-	}
-	for i, item := range list {
-		if i == maxEvidence {
-			out.More = len(list) - maxEvidence
-			break
-		}
-		out.Items = append(out.Items, evidenceLine(item))
-	}
-	return out
-}
-
-func evidenceLine(item json.RawMessage) string {
-	var v map[string]any
-	if json.Unmarshal(item, &v) != nil {
-		return truncate(string(item), 300)
-	}
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var parts []string
-	for _, k := range keys {
-		var text string
-		switch x := v[k].(type) {
-		case string:
-			text = x
-		default:
-			b, _ := json.Marshal(x)
-			text = string(b)
-		}
-		parts = append(parts, k+": "+truncate(text, 120))
-	}
-	return strings.Join(parts, "; ")
 }
 
 // history fills the five scores over the last 12 stored months of m's

@@ -29,7 +29,7 @@ var scoreNames = map[string]string{
 	string(vocab.Coordination):           "Coordination",
 	string(vocab.RoutingInformationIRR):  "Routing information (IRR)",
 	string(vocab.RoutingInformationRPKI): "Routing information (RPKI)",
-	string(vocab.ROAValidShare):          "Networks with a valid ROA",
+	string(vocab.ROAValidShare):          "Networks with at least one RPKI-valid route",
 	string(vocab.ROVFilteringShare):      "Networks filtering RPKI-invalid routes",
 	string(vocab.ROVDeployedShare):       "Networks inferred to deploy ROV",
 }

@@ -78,11 +78,11 @@ func fixtureMonth(month time.Time, shift float64) *store.Month {
 		store.Aggregate{Scope: "participants", Key: "netops", Score: "roaValidShare", Value: 1, Ready: 2})
 	return &store.Month{
 		Meta: store.MonthMeta{Month: month, Spec: fixtureSpec, IngestedAt: month.AddDate(0, 1, 1), Final: true,
-			Stats: store.Stats{Routes: 6, MeasuredASN: 4, Incidents: 4}},
+			Stats: store.Stats{Routes: 6, Peers: 50, MeasuredASN: 4, Incidents: 4}},
 		ASNs: []store.ASN{
 			rec(asnRIPE, "RIPE-NCC-AS Réseaux IP Européens", "NL", "Europe", "Western Europe", "RIPE NCC", true, 0.95),
 			rec(asnGoogle, "GOOGLE", "US", "Americas", "Northern America", "ARIN", true, 0.9),
-			withROV(rec(asnNL, "EXAMPLE-NL", "NL", "Europe", "Western Europe", "RIPE NCC", false, 0.85)),
+			withVRPs(withROV(rec(asnNL, "EXAMPLE-NL", "NL", "Europe", "Western Europe", "ripencc", false, 0.85))),
 			withOrg(rec(asnUS, "EXAMPLE-US <script>", "US", "Americas", "Northern America", "ARIN", false, 0.7)),
 		},
 		Orgs:      []store.ASNOrg{{ASN: asnUS, Org: exampleOrg}},
@@ -291,5 +291,20 @@ var exampleOrg = store.Org{ID: 42, Name: "Example US Holdings <b>"}
 // withOrg gives a the PeeringDB organisation 42.
 func withOrg(a store.ASN) store.ASN {
 	a.Org = exampleOrg
+	return a
+}
+
+// nlVRPs are the VRPs covering AS64500's invalid route 192.0.2.0/24, as
+// ingest records them in M7RPKI's evidence.
+var nlVRPs = []coveringVRP{{Prefix: "192.0.2.0/24", ASN: 64499, MaxLength: 24, TA: "ripe"}, {Prefix: "192.0.0.0/16", ASN: 0, MaxLength: 16, TA: "apnic"}}
+
+// withVRPs gives a's M7RPKI metric the evidence of its invalid route.
+func withVRPs(a store.ASN) store.ASN {
+	ev, _ := json.Marshal(map[string]any{"invalid": []map[string]any{{"prefix": "192.0.2.0/24", "state": "invalid-asn", "vrps": nlVRPs}}, "total": 1})
+	for i := range a.Metrics {
+		if a.Metrics[i].ID == "M7RPKI" {
+			a.Metrics[i].Evidence = ev
+		}
+	}
 	return a
 }

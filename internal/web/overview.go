@@ -25,6 +25,12 @@ type overviewPage struct {
 	Final           bool
 	Spec            string
 	MeasuredASN     int
+	Thresholds      string // the readiness levels of the specification, in words
+	// RPKIReady is the networks ready on Routing information (RPKI) of
+	// RPKIJudged with data: set beside the valid-ROA share, a stricter
+	// test of the same data.
+	RPKIReady, RPKIJudged int
+	HasRPKI               bool
 }
 
 func (p overviewPage) PageTitle() string { return "Overview: " + p.RegionName + ", " + p.Month }
@@ -46,6 +52,7 @@ type scoreCard struct {
 	Value       *float64
 	Trend       *float64
 	Counts      [4]int     // ready, aspiring, lagging, no data
+	Networks    int        // with data: the mean is over them
 	Percentages [4]float64 // of the total, 0..100
 	Bar         string     // inline SVG
 }
@@ -121,7 +128,11 @@ func (s *Server) overview(q *request) error {
 	}
 	p.Incidents, p.HasIncidents = v.incidents[scope][strings.ToLower(key)], scope != "participants"
 	p.ROA = roaCards(v.roa[scope][strings.ToLower(key)])
-	p.Shares = shareRows(v, cur)
+	p.Shares = shareRows(v, cur, scope, key)
+	p.Thresholds = thresholds(specOf(m))
+	if a, ok := cur[string(vocab.RoutingInformationRPKI)]; ok {
+		p.RPKIReady, p.RPKIJudged, p.HasRPKI = a.Ready, a.Ready+a.Aspire+a.Lag, true
+	}
 	p.Groups = regionGroups(v, key)
 	return q.render(http.StatusOK, "overview", p)
 }
@@ -131,7 +142,7 @@ func hasData(a store.Aggregate) bool { return a.Ready+a.Aspire+a.Lag > 0 }
 
 // cardOf computes a score's card as GET /api/v2/scores/summary does.
 func cardOf(a store.Aggregate, prev map[string]store.Aggregate) scoreCard {
-	c := scoreCard{ID: a.Score, Counts: [4]int{a.Ready, a.Aspire, a.Lag, a.NoData}}
+	c := scoreCard{ID: a.Score, Counts: [4]int{a.Ready, a.Aspire, a.Lag, a.NoData}, Networks: a.Ready + a.Aspire + a.Lag}
 	if hasData(a) { // a mean over no network is no data, not 0
 		c.Value = finite(a.Value)
 	}
@@ -170,9 +181,13 @@ func roaCards(byFam map[int]store.ROAStat) []roaCard {
 }
 
 // shareRows are the network shares of the region beside every programme's.
-func shareRows(v *monthView, cur map[string]store.Aggregate) []shareRow {
+// When the region is itself a programme, its column is not repeated.
+func shareRows(v *monthView, cur map[string]store.Aggregate, scope, key string) []shareRow {
 	progs := slices.Clone(v.keys["participants"])
 	slices.Sort(progs)
+	if scope == "participants" {
+		progs = slices.DeleteFunc(progs, func(p string) bool { return strings.EqualFold(p, key) })
+	}
 	var out []shareRow
 	for _, id := range []string{"roaValidShare", "rovFilteringShare", "rovDeployedShare"} {
 		a, ok := cur[id]
@@ -227,6 +242,8 @@ func regionName(key, scope string) string {
 		}
 	case "participants":
 		return "Participants: " + key
+	case "rir":
+		return rirName(key)
 	}
 	return key
 }

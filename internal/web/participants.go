@@ -26,10 +26,20 @@ type participantsPage struct {
 	Sort   string
 	Dir    string
 	Rows   []httpapi.ParticipantRow
+	Lines  []participantLine // Rows with their changes and failures
 	Total  int
 	Source string
 	Heads  []sortHead
 	CSV    string
+	// Failing: ?failing=1, only the participants failing an Action;
+	// FailingCount of them among those searched; FailingHref and AllHref
+	// the table with and without the filter.
+	Failing              bool
+	FailingCount         int
+	FailingHref, AllHref string
+	FailLevels           string // the levels the minimum rule counts as failing
+	Previous             string // the month changes are against, "" when none
+	Registry             bool   // the registry holds participants
 }
 
 func (p participantsPage) PageTitle() string { return "Participants, " + p.Month }
@@ -83,7 +93,8 @@ func (s *Server) filteredParticipants(q *request) (*participantsPage, error) {
 		return nil, err
 	}
 	v := q.r.URL.Query()
-	p := &participantsPage{Month: m.Month.Format(vocab.MonthLayout), Q: truncate(v.Get("q"), 100), Sort: v.Get("sort"), Dir: v.Get("dir")}
+	p := &participantsPage{Month: m.Month.Format(vocab.MonthLayout), Q: truncate(v.Get("q"), 100), Sort: v.Get("sort"), Dir: v.Get("dir"),
+		Failing: v.Get("failing") == "1"}
 	if !slices.Contains(participantCols, p.Sort) {
 		p.Sort = "organisation"
 	}
@@ -105,14 +116,35 @@ func (s *Server) filteredParticipants(q *request) (*participantsPage, error) {
 		}
 		rows = kept
 	}
-	slices.SortStableFunc(rows, func(a, b httpapi.ParticipantRow) int {
-		c := compareRows(a, b, p.Sort)
+	prev, prevMonth, err := s.previousRows(q, m)
+	if err != nil {
+		return nil, err
+	}
+	p.Previous = prevMonth
+	sp := specOf(m)
+	if sp != nil {
+		p.FailLevels = strings.Join(sp.MinimumRule().Failing, " or ")
+	}
+	lines := participantLines(rows, prev, sp)
+	for _, l := range lines {
+		if len(l.Failing) > 0 {
+			p.FailingCount++
+		}
+	}
+	if p.Failing {
+		lines = slices.DeleteFunc(lines, func(l participantLine) bool { return len(l.Failing) == 0 })
+	}
+	slices.SortStableFunc(lines, func(a, b participantLine) int {
+		c := compareRows(a.ParticipantRow, b.ParticipantRow, p.Sort)
 		if p.Dir == "desc" {
 			return -c
 		}
 		return c
 	})
-	p.Rows = rows
+	p.Lines, p.Rows = lines, make([]httpapi.ParticipantRow, len(lines))
+	for i := range lines {
+		p.Rows[i] = lines[i].ParticipantRow
+	}
 	return p, nil
 }
 
@@ -179,10 +211,28 @@ func (s *Server) participants(q *request) error {
 	if p.Q != "" {
 		keep.Set("q", p.Q)
 	}
+	all := url.Values{"month": {p.Month}, "sort": {p.Sort}, "dir": {p.Dir}}
+	if p.Q != "" {
+		all.Set("q", p.Q)
+	}
+	p.AllHref = "/participants?" + all.Encode()
+	all.Set("failing", "1")
+	p.FailingHref = "/participants?" + all.Encode()
+	if p.Failing {
+		keep.Set("failing", "1")
+	}
+	r, err := s.registered(q.ctx())
+	if err != nil {
+		return err
+	}
+	p.Registry = len(r.List) > 0
 	p.Heads = sortHeads("/participants", keep, participantCols, labels, "sort", "dir", p.Sort, p.Dir, "")
 	v := url.Values{"sort": {p.Sort}, "dir": {p.Dir}, "month": {p.Month}}
 	if p.Q != "" {
 		v.Set("q", p.Q)
+	}
+	if p.Failing {
+		v.Set("failing", "1")
 	}
 	p.CSV = "/participants.csv?" + v.Encode()
 	return q.render(http.StatusOK, "participants", p)
@@ -199,8 +249,8 @@ func (s *Server) participantsCSV(q *request) error {
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="participants-%s.csv"`, p.Month))
 	w := csv.NewWriter(q.w)
 	w.Write([]string{"Organisation", "Programme", "Date approved", "Areas served", "ASNs", "Action 1 mark", //nolint:errcheck // checked by Flush
-		"Anti-spoofing", "Anti-spoofing level", "Coordination", "Coordination level", "IRR", "IRR level", "RPKI", "RPKI level"})
-	for _, r := range p.Rows {
+		"Anti-spoofing", "Anti-spoofing level", "Coordination", "Coordination level", "IRR", "IRR level", "RPKI", "RPKI level", "Failing"})
+	for i, r := range p.Rows {
 		asns := make([]string, len(r.ASNs))
 		for i, a := range r.ASNs {
 			asns[i] = "AS" + strconv.FormatUint(uint64(a), 10)
@@ -211,7 +261,7 @@ func (s *Server) participantsCSV(q *request) error {
 		}
 		w.Write([]string{csvSafe(r.Organisation), r.Programme, approved, csvSafe(strings.Join(r.Areas, " ")), strings.Join(asns, " "), //nolint:errcheck // checked by Flush
 			r.Action1Mark, markValue(r.AntiSpoofing), r.AntiSpoofing.Level, markValue(r.Coordination), r.Coordination.Level,
-			markValue(r.IRR), r.IRR.Level, markValue(r.RPKI), r.RPKI.Level})
+			markValue(r.IRR), r.IRR.Level, markValue(r.RPKI), r.RPKI.Level, strings.Join(p.Lines[i].Failing, "; ")})
 	}
 	w.Flush()
 	return w.Error()

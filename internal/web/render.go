@@ -24,18 +24,23 @@ var staticFiles embed.FS
 
 // funcs are the helpers the templates use.
 var funcs = template.FuncMap{
-	"pct":       pct,
-	"num":       num,
-	"score":     scoreText,
-	"scoreName": func(id string) string { return scoreNames[id] },
-	"levelText": levelText,
-	"levelIcon": levelIcon,
-	"ymd":       func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-	"ym":        func(t time.Time) string { return t.UTC().Format(vocab.MonthLayout) },
-	"asn":       func(a uint32) string { return "AS" + strconv.FormatUint(uint64(a), 10) },
-	"svg":       func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // built by our own escaping SVG writers
-	"query":     func(v url.Values) template.URL { return template.URL("?" + v.Encode()) },
-	"join":      strings.Join,
+	"pct":        pct,
+	"num":        num,
+	"score":      scoreText,
+	"scoreName":  func(id string) string { return scoreNames[id] },
+	"levelText":  levelText,
+	"levelIcon":  levelIcon,
+	"ymd":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+	"ym":         func(t time.Time) string { return t.UTC().Format(vocab.MonthLayout) },
+	"asn":        func(a uint32) string { return "AS" + strconv.FormatUint(uint64(a), 10) },
+	"svg":        func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // built by our own escaping SVG writers
+	"query":      func(v url.Values) template.URL { return template.URL("?" + v.Encode()) },
+	"join":       strings.Join,
+	"metricName": metricWords,
+	"rawUnit":    rawUnit,
+	"raw":        rawText,
+	"rir":        rirName,
+	"vrp":        vrpText,
 	"deref": func(v *float64) float64 {
 		if v == nil {
 			return math.NaN()

@@ -158,6 +158,8 @@ func (s *Server) routes() {
 	s.page("GET /events.atom", s.eventsAtom)
 	s.page("GET /events/{id}", s.eventHandler)
 	s.page("GET /events/{id}/paths.csv", s.eventPathsCSV)
+	s.page("GET /feedback", s.feedbackList)
+	s.page("POST /feedback/{id}/review", s.reviewFeedbackForm)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 

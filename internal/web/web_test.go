@@ -438,7 +438,7 @@ func TestWeb_SignInAndFeedback(t *testing.T) {
 		t.Errorf("incidents after an accepted false positive = %q, want 3", got)
 	}
 	_, body = get(t, c, e.srv.URL, "/asn/AS3333")
-	if !strings.Contains(body, "accepted: a planned move — planned") || !strings.Contains(body, `class="excluded"`) {
+	if !strings.Contains(body, "accepted: a planned move — planned") || !strings.Contains(body, `class="incident excluded"`) {
 		t.Error("the ASN page does not show the accepted verdict and the excluded incident")
 	}
 	// Another participant's incident is refused by the API.
@@ -493,7 +493,7 @@ func TestWeb_TablesSortWithoutJS(t *testing.T) {
 		t.Error("the value column's link does not reverse the order keeping metric and month")
 	}
 	_, body = get(t, c, e.srv.URL, "/asn/AS3333?rsort=prefix&rdir=desc")
-	if got := rowsOf(body, `<tr><td><code>`); len(got) != 2 {
+	if got := rowsOf(body, `<tr data-prefix="`); len(got) != 2 {
 		t.Fatalf("routes: %v", got)
 	}
 	i4, i6 := strings.Index(body, "<code>193.0.0.0/21</code>"), strings.Index(body, "<code>2001:67c:2e8::/48</code>")

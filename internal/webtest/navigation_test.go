@@ -142,7 +142,7 @@ func TestSignIn_ParticipantSeesOwnEvidence(t *testing.T) {
 	var flag string
 	for _, inc := range want {
 		button := count(p, fmt.Sprintf(`form[data-flag=%q] button`, inc.ID), true)
-		given := count(p, fmt.Sprintf(`tr[data-incident=%q] [data-feedback]`, inc.ID), true)
+		given := count(p, fmt.Sprintf(`[data-incident=%q] [data-feedback]`, inc.ID), true)
 		switch {
 		case !inc.Excluded && button+given == 0:
 			t.Errorf("no feedback button for incident %s", inc.ID)
@@ -231,7 +231,7 @@ func checkEvidence(t *testing.T, p *page, asn uint32) {
 		byPrefix[r.Prefix] = r.RPKI + " " + r.IRR
 	}
 	for _, r := range shown {
-		if len(r) < 3 || byPrefix[r[0]] != r[1]+" "+r[2] {
+		if len(r) < 4 || byPrefix[r[0]] != r[1]+" "+r[3] {
 			t.Errorf("route shown %q, API %q", r, byPrefix[r[0]])
 		}
 	}
