@@ -153,6 +153,7 @@ func (s *Server) routes() {
 	s.page("GET /applications", s.applications)
 	s.page("GET /applications/{id}", s.application)
 	s.page("POST /applications/{id}/review", s.reviewApplication)
+	s.page("GET /charts", s.charts)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 
