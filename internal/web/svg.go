@@ -90,7 +90,15 @@ func drawLines(title string, labels []string, ss []series, w, h int, guides []fl
 	}
 	for i, l := range labels {
 		if i%step == 0 || i == len(labels)-1 {
-			fmt.Fprintf(&b, `<text class="axis x" x="%.1f" y="%d">%s</text>`, xOf(i), h-6, html.EscapeString(l))
+			// The end labels keep inside the chart.
+			cls := "axis x"
+			switch {
+			case len(labels) > 1 && i == 0:
+				cls += " first"
+			case len(labels) > 1 && i == len(labels)-1:
+				cls += " last"
+			}
+			fmt.Fprintf(&b, `<text class="%s" x="%.1f" y="%d">%s</text>`, cls, xOf(i), h-6, html.EscapeString(l))
 		}
 	}
 	for si, s := range ss {
