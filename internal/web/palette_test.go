@@ -208,7 +208,7 @@ func TestPalette_Ramp(t *testing.T) {
 	for name, theme := range cssThemes(t) {
 		t.Run(name, func(t *testing.T) {
 			bg := colour(t, theme, "bg").luminance()
-			prev := 0.0
+			prev, prevD := 0.0, 0.0
 			for k := range mapSteps {
 				c := colour(t, theme, fmt.Sprintf("v%d", k))
 				r := contrast(c.luminance(), bg)
@@ -221,7 +221,11 @@ func TestPalette_Ramp(t *testing.T) {
 				if k > 0 && r <= prev {
 					t.Errorf("--v%d: %.3f:1, not above --v%d's %.3f:1", k, r, k-1, prev)
 				}
-				prev = r
+				d := contrast(c.deuteranopia().luminance(), bg)
+				if k > 0 && d <= prevD {
+					t.Errorf("--v%d under deuteranopia: %.3f:1, not above --v%d's %.3f:1", k, d, k-1, prevD)
+				}
+				prev, prevD = r, d
 			}
 			lo, hi := colour(t, theme, "v0"), colour(t, theme, fmt.Sprintf("v%d", mapSteps-1))
 			nd := colour(t, theme, "nodata")
