@@ -91,7 +91,9 @@ func TestFreshness_Collectors(t *testing.T) {
 	m := fixtureMonth(october, 0).Meta
 	m.Inputs = nil
 	for _, p := range []string{"/data/ris/rrc00/2026.10/bview.20261001.0000.gz", "/data/ris/rrc00/2026.10/updates.20261001.0005.gz",
-		"/data/rv/route-views2/bgpdata/2026.10/RIBS/rib.20261001.0000.bz2", "/data/vrp/vrps.json"} {
+		"/data/rv/route-views2/bgpdata/2026.10/RIBS/rib.20261001.0000.bz2", "/data/mrt/ris.rrc06.updates.1401488100.gz",
+		"/data/mrt/routeviews.route-views.jinx.ribs.1401487200.bz2", "/data/mrt/route-views-chicago-20170824-25/updates.20170824.1845.bz2",
+		"/data/mrt/namex-bgpd-rib-inet.mrt", "/data/vrp/vrps.json"} {
 		kind := "mrt"
 		if strings.HasSuffix(p, ".json") {
 			kind = "vrp"
@@ -99,7 +101,7 @@ func TestFreshness_Collectors(t *testing.T) {
 		m.Inputs = append(m.Inputs, store.Input{Path: p, Kind: kind})
 	}
 	f := freshnessOf(&m)
-	if f.Files != 4 || f.MRTFiles != 3 || strings.Join(f.Collectors, ",") != "route-views2,rrc00" {
+	if f.Files != 8 || f.MRTFiles != 7 || strings.Join(f.Collectors, ",") != "route-views-chicago,route-views.jinx,route-views2,rrc00,rrc06" {
 		t.Errorf("files %d, MRT %d, collectors %q", f.Files, f.MRTFiles, f.Collectors)
 	}
 }

@@ -27,8 +27,10 @@ type freshness struct {
 	Warnings   int
 }
 
-// collectorName matches a path element naming a RIS or RouteViews collector.
-var collectorName = regexp.MustCompile(`^(rrc\d\d|route-views[0-9a-z.-]*)$`)
+// collectorName finds a RIS or RouteViews collector named in a path, as a
+// directory (rrc00/, route-views2/, route-views-chicago-…/) or within a
+// file name (ris.rrc06.updates…, routeviews.route-views.jinx.ribs…).
+var collectorName = regexp.MustCompile(`\b(rrc\d\d|route-views(?:\d+|[.-][a-z][a-z0-9]*)?)\b`)
 
 // freshnessOf counts a month's inputs.
 func freshnessOf(m *store.MonthMeta) *freshness {
@@ -39,9 +41,9 @@ func freshnessOf(m *store.MonthMeta) *freshness {
 			continue
 		}
 		f.MRTFiles++
-		for _, part := range strings.Split(path.Clean(strings.ReplaceAll(in.Path, "\\", "/")), "/") {
-			if collectorName.MatchString(part) && !slices.Contains(f.Collectors, part) {
-				f.Collectors = append(f.Collectors, part)
+		for _, m := range collectorName.FindAllStringSubmatch(path.Clean(strings.ReplaceAll(in.Path, "\\", "/")), -1) {
+			if !slices.Contains(f.Collectors, m[1]) {
+				f.Collectors = append(f.Collectors, m[1])
 			}
 		}
 	}

@@ -267,3 +267,35 @@ func TestKeyboard_Labels(t *testing.T) {
 		t.Errorf("background luminance %.2f after switching to dark", l)
 	}
 }
+
+// TestFreshness_MatchesInputs: the freshness line and the footer of a page
+// count the month's inputs as GET /api/v2/inputs lists them.
+func TestFreshness_MatchesInputs(t *testing.T) {
+	dashboard(t)
+	var in struct {
+		Inputs []struct {
+			Kind string `json:"kind"`
+		} `json:"inputs"`
+		Stats struct {
+			Peers int `json:"peers"`
+		} `json:"stats"`
+	}
+	getJSON(t, "", "/api/v2/inputs?month="+month, &in)
+	mrt := 0
+	for _, f := range in.Inputs {
+		if f.Kind == "mrt" {
+			mrt++
+		}
+	}
+	for _, path := range []string{"/map?month=" + month, "/charts?month=" + month, "/specs"} {
+		p := newPage(t).open(path)
+		got := eval[map[string]string](p, `(() => { const f = document.getElementById("fresh"), c = document.getElementById("coverage");
+			return f && c ? {month: f.dataset.month, files: c.dataset.files, mrt: c.dataset.mrtFiles, peers: c.dataset.peers} : {}; })()`)
+		want := map[string]string{"month": month, "files": fmt.Sprint(len(in.Inputs)), "mrt": fmt.Sprint(mrt), "peers": fmt.Sprint(in.Stats.Peers)}
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%s: %s %q, API %q", path, k, got[k], w)
+			}
+		}
+	}
+}
