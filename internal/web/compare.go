@@ -24,6 +24,15 @@ type comparePage struct {
 
 func (p comparePage) PageTitle() string { return "Compare " + strings.Join(p.Items, ", ") }
 
+// Label names the form's i-th field (from 0) for its label element.
+func (p comparePage) Label(i int) string {
+	what := "ASN"
+	if p.Kind == "region" {
+		what = "Region"
+	}
+	return what + " " + strconv.Itoa(i+1)
+}
+
 type compareScore struct {
 	ID    string
 	Chart string

@@ -41,6 +41,10 @@ var funcs = template.FuncMap{
 	"raw":        rawText,
 	"rir":        rirName,
 	"vrp":        vrpText,
+	// metricAbbr and metricHelp explain a metric where it is shown (metrics.go).
+	"metricAbbr":  metricAbbr,
+	"metricHelp":  metricHelp,
+	"metricTitle": metricTitle,
 	"deref": func(v *float64) float64 {
 		if v == nil {
 			return math.NaN()
@@ -82,6 +86,7 @@ type layout struct {
 	Role     string
 	CSRF     string
 	Path     string // for the sign-in form's next
+	Fresh    *freshness
 	Page     any
 }
 
@@ -92,7 +97,7 @@ func (q *request) render(status int, name string, page any) error {
 		return fmt.Errorf("no template %s", name)
 	}
 	l := layout{Title: titleOf(name, page), Nav: name, SignedIn: q.who.Key != nil, Role: string(q.who.Role()),
-		CSRF: q.s.csrfToken(q.who), Path: q.r.URL.RequestURI(), Page: page}
+		CSRF: q.s.csrfToken(q.who), Path: q.r.URL.RequestURI(), Fresh: q.freshness(), Page: page}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", l); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

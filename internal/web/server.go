@@ -160,6 +160,7 @@ func (s *Server) routes() {
 	s.page("GET /events/{id}/paths.csv", s.eventPathsCSV)
 	s.page("GET /feedback", s.feedbackList)
 	s.page("POST /feedback/{id}/review", s.reviewFeedbackForm)
+	s.page("GET /charts", s.charts)
 	s.page("/", func(*request) error { return notFound("no such page") })
 }
 

@@ -58,6 +58,15 @@ type series struct {
 // lineChart draws series over labels (oldest first) on a 0..1 scale,
 // with the readiness thresholds r as guides.
 func lineChart(title string, labels []string, ss []series, w, h int, r spec.Readiness) string {
+	return drawLines(title, labels, ss, w, h, []float64{0, 0.5, r.Aspiring, r.Ready, 1},
+		func(g float64) string { return strconv.FormatFloat(g, 'f', -1, 64) },
+		func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) })
+}
+
+// drawLines draws series of values in [0, 1] over labels, with guides at
+// the values given; guideText and valueText write a guide's label and a
+// point's value in its title.
+func drawLines(title string, labels []string, ss []series, w, h int, guides []float64, guideText, valueText func(float64) string) string {
 	const padL, padR, padT, padB = 34, 8, 8, 22
 	pw, ph := float64(w-padL-padR), float64(h-padT-padB)
 	xOf := func(i int) float64 {
@@ -70,10 +79,10 @@ func lineChart(title string, labels []string, ss []series, w, h int, r spec.Read
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`,
 		w, h, w, h, html.EscapeString(title))
-	for _, g := range []float64{0, 0.5, r.Aspiring, r.Ready, 1} {
+	for _, g := range guides {
 		y := yOf(g)
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/><text class="axis" x="%d" y="%.1f">%s</text>`,
-			padL, w-padR, y, y, padL-4, y+3, strconv.FormatFloat(g, 'f', -1, 64))
+			padL, w-padR, y, y, padL-4, y+3, html.EscapeString(guideText(g)))
 	}
 	step := 1
 	if len(labels) > 6 {
@@ -81,7 +90,15 @@ func lineChart(title string, labels []string, ss []series, w, h int, r spec.Read
 	}
 	for i, l := range labels {
 		if i%step == 0 || i == len(labels)-1 {
-			fmt.Fprintf(&b, `<text class="axis x" x="%.1f" y="%d">%s</text>`, xOf(i), h-6, html.EscapeString(l))
+			// The end labels keep inside the chart.
+			cls := "axis x"
+			switch {
+			case len(labels) > 1 && i == 0:
+				cls += " first"
+			case len(labels) > 1 && i == len(labels)-1:
+				cls += " last"
+			}
+			fmt.Fprintf(&b, `<text class="%s" x="%.1f" y="%d">%s</text>`, cls, xOf(i), h-6, html.EscapeString(l))
 		}
 	}
 	for si, s := range ss {
@@ -102,8 +119,8 @@ func lineChart(title string, labels []string, ss []series, w, h int, r spec.Read
 		fmt.Fprintf(&b, `<path class="line s%d" d="%s"><title>%s</title></path>`, si%5, d.String(), html.EscapeString(s.Name))
 		for i, v := range s.Values {
 			if v != nil {
-				fmt.Fprintf(&b, `<circle class="dot s%d" cx="%.1f" cy="%.1f" r="2.5"><title>%s %s: %.3f</title></circle>`,
-					si%5, xOf(i), yOf(*v), html.EscapeString(s.Name), html.EscapeString(labels[i]), *v)
+				fmt.Fprintf(&b, `<circle class="dot s%d" cx="%.1f" cy="%.1f" r="2.5"><title>%s %s: %s</title></circle>`,
+					si%5, xOf(i), yOf(*v), html.EscapeString(s.Name), html.EscapeString(labels[i]), html.EscapeString(valueText(*v)))
 			}
 		}
 	}
@@ -183,4 +200,70 @@ func duration(d time.Duration) string {
 		return fmt.Sprintf("%dh %dm", hours, mins)
 	}
 	return fmt.Sprintf("%dm", mins)
+}
+
+// niceCeil is the smallest of 4, 8, 20, 40, 80, 200… (4 × 1, 2, 5 × 10^k)
+// at or above n: a scale whose quarters are whole numbers.
+func niceCeil(n int) int {
+	for p := 4; ; p *= 10 {
+		for _, m := range []int{1, 2, 5} {
+			if m*p >= n {
+				return m * p
+			}
+		}
+	}
+}
+
+// countChart draws series of counts over labels (oldest first) on a
+// scale from 0 to the nice ceiling of most, with five guides.
+func countChart(title string, labels []string, ss []series, most, w, h int) string {
+	top := float64(niceCeil(most))
+	scaled := make([]series, len(ss))
+	for i, s := range ss {
+		scaled[i].Name = s.Name
+		for _, v := range s.Values {
+			if v == nil {
+				scaled[i].Values = append(scaled[i].Values, nil)
+				continue
+			}
+			f := *v / top
+			scaled[i].Values = append(scaled[i].Values, &f)
+		}
+	}
+	count := func(f float64) string { return strconv.Itoa(int(math.Round(f * top))) }
+	return drawLines(title, labels, scaled, w, h, []float64{0, 0.25, 0.5, 0.75, 1}, count, count)
+}
+
+// coverChart draws each region's IPv4 and IPv6 ROA coverage as two
+// horizontal bars on a 0–100 % scale, the value written beside each bar.
+func coverChart(title string, rows []chartsCoverRow) string {
+	const w, padL, padR, padT, rowH, barH = 640, 110, 60, 20, 30, 11
+	h := padT + rowH*len(rows) + 8
+	pw := float64(w - padL - padR)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" id="roa-by-region" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">`,
+		w, h, w, h, html.EscapeString(title))
+	for _, g := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		x := padL + pw*g
+		fmt.Fprintf(&b, `<line class="grid" x1="%.1f" x2="%.1f" y1="%d" y2="%d"/><text class="axis x" x="%.1f" y="12">%d %%</text>`,
+			x, x, padT-4, h-4, x, int(g*100))
+	}
+	for i, r := range rows {
+		y := padT + rowH*i
+		fmt.Fprintf(&b, `<text class="axis" x="%d" y="%d" text-anchor="end">%s</text>`, padL-6, y+barH+4, html.EscapeString(r.Region))
+		for j, v := range []*float64{r.V4, r.V6} {
+			fam := []string{"IPv4", "IPv6"}[j]
+			by := y + j*(barH+2)
+			if v == nil {
+				fmt.Fprintf(&b, `<text class="axis" x="%d" y="%d">%s: no data</text>`, padL+2, by+barH-2, fam)
+				continue
+			}
+			bw := pw * clamp01(*v)
+			fmt.Fprintf(&b, `<rect class="barv s%d" x="%d" y="%d" width="%.1f" height="%d"><title>%s %s: %s</title></rect>`,
+				j, padL, by, bw, barH, html.EscapeString(r.Region), fam, pct(*v))
+			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%d">%s %s</text>`, float64(padL)+bw+3, by+barH-2, fam, pct(*v))
+		}
+	}
+	b.WriteString(`</svg>`)
+	return b.String()
 }

@@ -322,7 +322,7 @@ func TestWeb_MapAndCompare(t *testing.T) {
 	e := newEnv(t)
 	c := e.client(t, "")
 	_, body := get(t, c, e.srv.URL, "/map?metric=roa4")
-	if !strings.Contains(body, `<a href="/?region=NL&amp;month=2026-10" data-cc="NL"><path class="c-q4"`) {
+	if !strings.Contains(body, `<a href="/?region=NL&amp;month=2026-10" data-cc="NL" tabindex="-1"><path class="v17"`) {
 		t.Error("NL is not a link coloured by its IPv4 ROA coverage (89 %)")
 	}
 	if got := text(body, `data-value="NL"`); got != pct(2048.0/2304) {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/observatory-net/observatory/internal/region"
@@ -60,14 +61,41 @@ type mapPage struct {
 	Name    string
 	Metrics []option
 	SVG     string
-	Legend  []legendItem
+	Ticks   []string // under the legend's gradient
+	Levels  string   // the readiness thresholds, for scores
 	Rows    []mapRow
 	Heads   []sortHead
 }
 
 func (p mapPage) PageTitle() string { return "Map: " + p.Name + ", " + p.Month }
 
-type legendItem struct{ Class, Label string }
+// mapSteps is how many steps the map's colour scale has between 0 and 1:
+// classes v0 … v19 in app.css, each 5 % wide, so that 0.04 and 0.40 look
+// different (three or four classes made them alike).
+const mapSteps = 20
+
+// rampClass is the fill class of a value on the map's scale: the step
+// holding it, "c-nodata" without a value. It is monotone in the value.
+func rampClass(v *float64) string {
+	if v == nil || math.IsNaN(*v) {
+		return "c-nodata"
+	}
+	k := int(math.Floor(clamp01(*v) * mapSteps))
+	return "v" + strconv.Itoa(min(k, mapSteps-1))
+}
+
+// mapTicks are the labels under the legend's gradient, at 0, ¼, ½, ¾, 1.
+func mapTicks(metric string) []string {
+	var out []string
+	for _, v := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		if strings.HasPrefix(metric, "roa") {
+			out = append(out, strconv.Itoa(int(v*100))+" %")
+		} else {
+			out = append(out, strconv.FormatFloat(v, 'f', -1, 64))
+		}
+	}
+	return out
+}
 
 type mapRow struct {
 	Code, Name string
@@ -101,10 +129,13 @@ func (s *Server) worldMap(q *request) error {
 		p.Metrics = append(p.Metrics, option{Value: id, Label: metricName(id), Selected: id == metric})
 	}
 	classify := scoreClass(specOf(m))
-	p.Legend = []legendItem{{"ready", "✓ ready"}, {"aspiring", "◐ aspiring"}, {"lagging", "✗ lagging"}, {"nodata", "– no data"}}
 	if strings.HasPrefix(metric, "roa") {
 		classify = roaClass
-		p.Legend = []legendItem{{"q4", "≥ 75 %"}, {"q3", "50–75 %"}, {"q2", "25–50 %"}, {"q1", "< 25 %"}, {"nodata", "– no data"}}
+	}
+	p.Ticks = mapTicks(metric)
+	if !strings.HasPrefix(metric, "roa") {
+		r := view.Readiness(specOf(m))
+		p.Levels = fmt.Sprintf("Ready from %s, aspiring from %s.", strconv.FormatFloat(r.Ready, 'f', -1, 64), strconv.FormatFloat(r.Aspiring, 'f', -1, 64))
 	}
 	md := v.mapOf(metric, classify)
 	p.SVG = md.svg
@@ -148,13 +179,13 @@ func (v *monthView) mapOf(metric string, classify func(*float64) (string, string
 		html.EscapeString(metricName(metric)), month)
 	for _, sh := range shapes {
 		val := md.values[sh.Code]
-		cls, label := classify(val)
+		_, label := classify(val)
 		text := sh.Name + ": no data"
 		if val != nil {
 			text = fmt.Sprintf("%s: %s (%s)", sh.Name, valueText(metric, *val), label)
 		}
-		fmt.Fprintf(&b, `<a href="/?region=%s&amp;month=%s" data-cc="%s"><path class="c-%s" d="%s"><title>%s</title></path></a>`,
-			sh.Code, month, sh.Code, cls, sh.Path, html.EscapeString(text))
+		fmt.Fprintf(&b, `<a href="/?region=%s&amp;month=%s" data-cc="%s" tabindex="-1"><path class="%s" d="%s"><title>%s</title></path></a>`,
+			sh.Code, month, sh.Code, rampClass(val), sh.Path, html.EscapeString(text))
 	}
 	b.WriteString(`</svg>`)
 	md.svg = b.String()
