@@ -30,6 +30,7 @@ from .models import (
     ApplicationReview,
     ASRecord,
     ConformanceFlags,
+    Event,
     Feedback,
     Growth,
     Health,
@@ -379,6 +380,51 @@ class Client:
             return p.items, p.next_page_token
 
         return self._iterate(page_token, fetch)
+
+    def events_page(
+        self,
+        *,
+        type: str = "",
+        asn: Optional[ASNLike] = None,
+        prefix: str = "",
+        since: str = "",
+        month: Optional[MonthLike] = None,
+        spec: str = "",
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> Page[Event]:
+        """A page of the month's public events (hijack, leak or bogon),
+        newest start first; no key needed. asn keeps the events involving
+        it, prefix those with an overlapping prefix, since those that ended
+        at or after it (RFC 3339 or YYYY-MM-DD)."""
+        a = str(_asn(asn)) if asn is not None else None
+        q = self._query(month, spec, page_size, page_token, type=type, asn=a, prefix=prefix, since=since)
+        return self._page(Event, "/api/v2/events", q)
+
+    def events(
+        self,
+        *,
+        type: str = "",
+        asn: Optional[ASNLike] = None,
+        prefix: str = "",
+        since: str = "",
+        month: Optional[MonthLike] = None,
+        spec: str = "",
+        page_size: int = 0,
+        page_token: str = "",
+    ) -> Iterator[Event]:
+        """Iterate over every public event the filters select, newest first."""
+
+        def fetch(tok: str) -> tuple[list[Event], str]:
+            p = self.events_page(type=type, asn=asn, prefix=prefix, since=since, month=month, spec=spec, page_size=page_size, page_token=tok)
+            return p.items, p.next_page_token
+
+        return self._iterate(page_token, fetch)
+
+    def event(self, event_id: str, *, month: Optional[MonthLike] = None, spec: str = "") -> Event:
+        """One public event of a month with its evidence paths."""
+        path = "/api/v2/events/" + urllib.parse.quote(event_id, safe="")
+        return self._get(Event, path, self._query(month, spec))
 
     def flag_incident(self, incident_id: str, reason: str) -> Feedback:
         """Report an incident of the key's own participant as a false

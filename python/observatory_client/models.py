@@ -17,6 +17,9 @@ from typing import Any, ClassVar, Generic, Optional, TypeVar, Union
 
 __all__ = [
     "ASN",
+    "Event",
+    "EventConfidence",
+    "EventPath",
     "Level",
     "ScoreID",
     "Verdict",
@@ -903,3 +906,49 @@ class ConformanceFlags:
     participants: int = 0
     source: str = ""
     items: list[ConformanceFlag] = field(default_factory=list)
+
+
+# --- public events ------------------------------------------------------------
+
+
+@dataclass
+class EventConfidence:
+    """An event's confidence (0 to 1, docs/events.md), its level (high,
+    medium or low) and the three factors it is made of."""
+
+    value: float = 0.0
+    level: str = ""
+    visibility: float = 0.0
+    agreement: float = 0.0
+    persistence: float = 0.0
+
+
+@dataclass
+class EventPath:
+    """One evidence AS path, collector peer first; culprit is the index in
+    hops of the culprit's first hop, -1 when it is not on the path."""
+
+    prefix: str = ""
+    hops: list[str] = field(default_factory=list)
+    culprit: int = -1
+
+
+@dataclass
+class Event:
+    """GET /api/v2/events/{id}: one public routing event (a hijack, route
+    leak or bogon) with its confidence and evidence paths."""
+
+    id: str = ""
+    type: str = ""
+    rule: str = ""
+    culprit: ASN = ASN(0)
+    asns: list[ASN] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    start: Optional[datetime] = None
+    end: Optional[datetime] = None
+    duration_seconds: float = 0.0
+    peers: int = 0
+    merged_events: int = 0
+    confidence: EventConfidence = field(default_factory=EventConfidence)
+    paths: list[EventPath] = field(default_factory=list)
+    link: str = ""

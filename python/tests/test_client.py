@@ -203,6 +203,25 @@ class TestPagination(unittest.TestCase):
         self.assertTrue(all(i.asn == 2516 for i in own))
 
 
+class TestEvents(unittest.TestCase):
+    def test_public_feed_pages_and_one_event(self) -> None:
+        c = client()  # anonymous: the feed is public
+        all_raw = raw("/api/v2/events?pageSize=1000")["items"]
+        self.assertGreater(len(all_raw), 10)
+        before = c.requests_sent
+        got = list(c.events(page_size=9))
+        self.assertEqual(c.requests_sent - before, -(-len(all_raw) // 9))
+        same(self, got, all_raw, len(all_raw) * 5)
+        hijacks = list(c.events(type="hijack"))
+        self.assertEqual([e.id for e in hijacks], [e["id"] for e in all_raw if e["type"] == "hijack"])
+        one = c.event(got[0].id)
+        same(self, one, raw("/api/v2/events/" + got[0].id), 10)
+        for p in one.paths:
+            self.assertTrue(p.culprit == -1 or p.hops[p.culprit].endswith(str(int(one.culprit))), p)
+        with self.assertRaises(oc.NotFoundError):
+            c.event("no-such-event")
+
+
 class TestErrors(unittest.TestCase):
     def assert_problem(self, e: oc.APIError, path: str, key: str = "") -> None:
         status, body, _ = harness.server().raw(path, key)
