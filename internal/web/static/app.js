@@ -133,7 +133,7 @@
     var out = [];
     Array.prototype.forEach.call(table.rows, function (r) {
       if (r.hidden) return;
-      out.push(Array.prototype.map.call(r.cells, function (c) { return clean(c.textContent); }));
+      out.push(Array.prototype.map.call(r.cells, function (c) { return clean(c.innerText); }));
     });
     return out;
   };
