@@ -19,7 +19,7 @@ import (
 // of package wire that server and SDK use for it.
 var wireTypes = map[string]reflect.Type{
 	"MonthData":             reflect.TypeFor[wire.MonthData](),
-	"ASNList":               reflect.TypeFor[wire.Page[wire.ASN]](),
+	"ASNList":               reflect.TypeFor[wire.ASNPage](),
 	"Score":                 reflect.TypeFor[wire.Score](),
 	"AS":                    reflect.TypeFor[wire.AS](),
 	"ROVInference":          reflect.TypeFor[wire.ROVInference](),
@@ -110,6 +110,20 @@ var wireTypes = map[string]reflect.Type{
 	"RSCheckBogonASN":       reflect.TypeFor[wire.RSCheckBogonASN](),
 	"RSCheckIRR":            reflect.TypeFor[wire.RSCheckIRR](),
 	"RSCheckIRRObject":      reflect.TypeFor[wire.RSCheckIRRObject](),
+	"KeyFigures":            reflect.TypeFor[wire.KeyFigures](),
+	"KeyFigure":             reflect.TypeFor[wire.KeyFigure](),
+	"Severity":              reflect.TypeFor[wire.Severity](),
+	"PublishedParticipant":  reflect.TypeFor[wire.PublishedParticipant](),
+	"V1ASNs":                reflect.TypeFor[wire.V1ASNs](),
+	"V1AS":                  reflect.TypeFor[wire.V1AS](),
+	"V1ASList":              reflect.TypeFor[wire.V1ASList](),
+	"V1ROAFamily":           reflect.TypeFor[wire.V1ROAFamily](),
+	"V1ROAs":                reflect.TypeFor[wire.V1ROAs](),
+	"V1Score":               reflect.TypeFor[wire.V1Score](),
+	"V1Action":              reflect.TypeFor[wire.V1Action](),
+	"V1RoutingInformation":  reflect.TypeFor[wire.V1RoutingInformation](),
+	"V1Participant":         reflect.TypeFor[wire.V1Participant](),
+	"V1Conformance":         reflect.TypeFor[wire.V1Conformance](),
 }
 
 // namedTypes are the Go types of the schemas that are not objects: a

@@ -125,8 +125,8 @@ func TestClient_scores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sum.Month.Equal(october) || sum.Spec != fixtureSpec || sum.Scope != "world" || len(sum.Scores) != 5 ||
-		!sum.PreviousMonth.Equal(september) || sum.Scores[0].Trend == nil || *sum.Scores[0].Trend < 0.099 {
+	if !sum.Month.Equal(october) || sum.Spec != fixtureSpec || sum.Scope != "world" || len(sum.Aggregates) != 5 ||
+		!sum.PreviousMonth.Equal(september) || sum.Aggregates[0].Trend == nil || *sum.Aggregates[0].Trend < 0.099 {
 		t.Errorf("ScoresSummary() = %+v", sum)
 	}
 	nl, err := anon.ScoresSummary(ctx, &client.SummaryOptions{Region: "NL", MonthOptions: client.MonthOptions{Month: september}})

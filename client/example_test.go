@@ -26,7 +26,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	fmt.Println(sum.Region, sum.Month.Format("2006-01"), "vs", sum.PreviousMonth.Format("2006-01"))
-	for _, s := range sum.Scores {
+	for _, s := range sum.Aggregates {
 		fmt.Printf("%-24s %.2f (%+.2f), %.0f%% ready\n", s.ID, *s.Value, *s.Trend, s.Percentages.Ready)
 	}
 	// Output:

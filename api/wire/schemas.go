@@ -103,13 +103,19 @@ type ScoreAggregate struct {
 }
 
 // ScoreSummary is GET /scores/summary. Scope says what Region matched:
-// world, region, subregion, rir, economy or participants.
+// world, region, subregion, rir, economy or participants; "asns" or
+// "economies" for a summary of the networks ASNs or Economies name.
+// Aggregates are ours, Scores the same figures in the published shape
+// (KeyFigures).
 type ScoreSummary struct {
 	MonthData
 	Region        string           `json:"region"`
 	Scope         string           `json:"scope"`
+	ASNs          []ASN            `json:"asns,omitempty"`
+	Economies     []string         `json:"economies,omitempty"`
 	PreviousMonth time.Time        `json:"previousMonth,omitzero"`
-	Scores        []ScoreAggregate `json:"scores"`
+	Aggregates    []ScoreAggregate `json:"aggregates"`
+	Scores        KeyFigures       `json:"scores"`
 }
 
 // Metric is one measured metric of a network: its raw value, its score,
@@ -252,6 +258,8 @@ type ParticipantPage struct {
 	NextPageToken string           `json:"nextPageToken,omitempty"`
 	Source        string           `json:"source"`
 	Items         []ParticipantRow `json:"items"`
+	// Participants are the page's rows in the published shape.
+	Participants []PublishedParticipant `json:"participants"`
 }
 
 // ParticipantInput registers or replaces a participant.

@@ -250,14 +250,40 @@ func wireRule(r spec.Minimum) wire.ConformanceRule {
 	return out
 }
 
-// Visible keeps the flags the principal may see: all for the partner and
-// the secretariat, a participant key's own ASNs' (and so its own
-// participant's: an ASN has one holder), none for anyone else.
+// Visible keeps what of the flags the principal may see: all for the
+// partner and the secretariat; for a participant key every participant's
+// readiness (the seed: participants may view the readiness scores of all
+// participants), with the values and evidence of its own ASNs only, as
+// per-ASN details stay entitlement-checked (access.Principal.SeesDetails);
+// none for anyone else.
 func Visible(r *wire.ConformanceFlags, p *access.Principal) *wire.ConformanceFlags {
 	if p.SeesAll() {
 		return r
 	}
 	out := *r
-	out.Items = slices.DeleteFunc(slices.Clone(r.Items), func(f wire.ConformanceFlag) bool { return !p.Owns(uint32(f.ASN)) })
+	if p.Role() != store.RoleParticipant {
+		out.Items = []wire.ConformanceFlag{}
+		return &out
+	}
+	out.Items = make([]wire.ConformanceFlag, len(r.Items))
+	for i, f := range r.Items {
+		if !p.Owns(uint32(f.ASN)) {
+			f = readinessOnly(f)
+		}
+		out.Items[i] = f
+	}
 	return &out
+}
+
+// readinessOnly is a flag without what rests on the ASN's details: the
+// history keeps its states (readiness levels), not the values, and the
+// evidence is left out.
+func readinessOnly(f wire.ConformanceFlag) wire.ConformanceFlag {
+	hist := make([]wire.ConformancePoint, len(f.History))
+	for i, h := range f.History {
+		h.Value = nil
+		hist[i] = h
+	}
+	f.History, f.Evidence = hist, []wire.ConformanceEvidence{}
+	return f
 }

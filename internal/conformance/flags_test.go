@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -111,10 +112,36 @@ func TestFlags_Store(t *testing.T) {
 		t.Errorf("AS64503's February = %+v, want beforeJoining", g.History[2])
 	}
 
-	// A participant sees its own flags only; partner and secretariat all.
+	// A participant sees every participant's readiness, the values and
+	// evidence of its own flags only; partner and secretariat all.
 	own := Visible(got, &access.Principal{Key: &store.APIKey{Role: store.RoleParticipant, ParticipantID: 2}, ASNs: []uint32{64502}})
-	if len(own.Items) != 4 {
-		t.Errorf("Beta sees %d flags, want its 4", len(own.Items))
+	if len(own.Items) != 6 {
+		t.Errorf("Beta sees %d flags, want all 6", len(own.Items))
+	}
+	mine := 0
+	for i, f := range own.Items {
+		if f.ASN == 64502 {
+			mine++
+			if !reflect.DeepEqual(f, got.Items[i]) {
+				t.Errorf("Beta's own flag %d differs from the full one", i)
+			}
+			continue
+		}
+		if len(f.Evidence) != 0 || f.History[0].Value != nil || f.History[0].State != got.Items[i].History[0].State {
+			t.Errorf("Beta sees AS%d's flag with evidence or values: %+v", f.ASN, f)
+		}
+	}
+	if mine != 4 {
+		t.Errorf("Beta has %d flags of its own, want 4", mine)
+	}
+	hidden := 0 // values the full flags have that Beta does not see
+	for i, f := range got.Items {
+		if f.ASN != 64502 && len(f.Evidence) > 0 && own.Items[i].History[0].Value == nil {
+			hidden++
+		}
+	}
+	if hidden == 0 {
+		t.Error("no other participant's flag had evidence to hide: the check above proves nothing")
 	}
 	if all := Visible(got, &access.Principal{Key: &store.APIKey{Role: store.RolePartner}}); len(all.Items) != 6 {
 		t.Errorf("a partner sees %d flags, want 6", len(all.Items))

@@ -127,6 +127,9 @@ func TestAuthorization_Matrix(t *testing.T) {
 				{"/api/v2/participants", []int{200, 200, 200, 200}},
 				{"/api/v2/incidents", []int{401, 200, 200, 200}},
 				{"/api/v2/feedback", []int{401, 200, 200, 200}}, // a trail is evidence: the partner reads it
+				// Every participant's readiness (TestAuthorization_ParticipantReadiness).
+				{"/api/v2/conformance/flags", []int{401, 200, 200, 200}},
+				{"/api/conformance/net-ops", []int{200, 200, 200, 200}},
 			} {
 				i := map[string]int{"anonymous": 0, "participant": 1, "partner": 2, "secretariat": 3}[r.name]
 				bodies[r.name] = append(bodies[r.name], string(e.get(p.path, p.want[i], bearer(r.token)...)))

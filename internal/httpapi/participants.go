@@ -38,6 +38,13 @@ type participantRow struct {
 // participantTable: GET /api/v2/participants, the public table: from the
 // registry when it holds anyone, else from the month's own snapshot.
 func (s *Server) participantTable(c *call) error {
+	var only uint32 // asn=: the participants holding it (none: an empty table)
+	if a := c.q.Get("asn"); a != "" {
+		var err error
+		if only, err = parseASN(a); err != nil {
+			return err
+		}
+	}
 	pr, m, err := c.pagedMonth()
 	if err != nil {
 		return err
@@ -60,11 +67,16 @@ func (s *Server) participantTable(c *call) error {
 		if err != nil {
 			return nil, err
 		}
+		if only != 0 {
+			rows = slices.DeleteFunc(rows, func(r participantRow) bool { return !slices.Contains(r.ASNs, only) })
+		}
 		p, err := pr.window(len(rows))
 		if err != nil {
 			return nil, err
 		}
-		return participantTable{MonthData: head(m), NextPageToken: p.next, Source: source, Items: rowsJSON(rows[p.start:p.end])}, nil
+		page := rows[p.start:p.end]
+		return participantTable{MonthData: head(m), NextPageToken: p.next, Source: source, Items: rowsJSON(page),
+			Participants: publishedParticipants(page)}, nil
 	})
 }
 

@@ -99,10 +99,10 @@ func TestReads(t *testing.T) {
 		t.Run("summary with trend and levels", func(t *testing.T) {
 			var s scoreSummary
 			decode(t, e.get("/api/v2/scores/summary", 200), &s)
-			if len(s.Scores) != 5 || !s.PreviousMonth.Equal(september) || s.Scope != "world" {
+			if len(s.Aggregates) != 5 || !s.PreviousMonth.Equal(september) || s.Scope != "world" {
 				t.Fatalf("summary: %+v", s)
 			}
-			f := s.Scores[0]
+			f := s.Aggregates[0]
 			if f.ID != "filtering" || f.Trend == nil || *f.Trend < 0.0999 || *f.Trend > 0.1001 {
 				t.Errorf("filtering trend = %v, want 0.1", f.Trend)
 			}

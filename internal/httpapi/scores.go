@@ -43,7 +43,8 @@ func (s *Server) listASNs(c *call) error {
 		if err != nil {
 			return nil, err
 		}
-		return asnList{MonthData: head(m), NextPageToken: p.next, Items: wireASNs(asns[p.start:p.end])}, nil
+		return asnList{MonthData: head(m), NextPageToken: p.next, Items: orEmpty(wireASNs(asns[p.start:p.end])),
+			ASNs: orEmpty(wireASNs(asns))}, nil
 	})
 }
 
@@ -152,11 +153,19 @@ func (s *Server) getAS(c *call) error {
 // summaryScopes are the aggregate scopes a region key is looked up in.
 var summaryScopes = []string{"world", "region", "subregion", "rir", "economy", "participants"}
 
-// scoreSummary: GET /api/v2/scores/summary?region=&month=.
+// scoreSummary: GET /api/v2/scores/summary?region=&month=, or with
+// asns= or economies= a summary of those networks (compat.go).
 func (s *Server) scoreSummary(c *call) error {
+	sel, err := c.parseSummarySelection()
+	if err != nil {
+		return err
+	}
 	m, err := c.month()
 	if err != nil {
 		return err
+	}
+	if sel != nil {
+		return s.selectionSummary(c, m, sel)
 	}
 	region := c.q.Get("region")
 	if region == "" {
@@ -173,7 +182,7 @@ func (s *Server) scoreSummary(c *call) error {
 		if cur == nil {
 			return nil, notFound("no aggregates for region %s in %s", quote(region), m.Month.Format(vocab.MonthLayout))
 		}
-		out := scoreSummary{MonthData: head(m), Region: region, Scope: scope, Scores: []scoreAggregate{}}
+		out := scoreSummary{MonthData: head(m), Region: region, Scope: scope}
 		prevM, err := c.previousMonth(m)
 		if err != nil {
 			return nil, err
@@ -185,24 +194,8 @@ func (s *Server) scoreSummary(c *call) error {
 				return nil, err
 			}
 		}
-		for _, id := range scoreIDs {
-			a, ok := cur[id]
-			if !ok {
-				continue
-			}
-			sa := scoreAggregate{ID: scoreID(id), Counts: counts(float64(a.Ready), float64(a.Aspire), float64(a.Lag), float64(a.NoData))}
-			if hasData(a) { // a mean over no network is no data, not 0
-				sa.Value = finite(a.Value)
-			}
-			if total := float64(a.Ready + a.Aspire + a.Lag + a.NoData); total > 0 {
-				pc := func(n int) float64 { return float64(n) * 100 / total }
-				sa.Percentages = counts(pc(a.Ready), pc(a.Aspire), pc(a.Lag), pc(a.NoData))
-			}
-			if p, ok := prev[id]; ok && sa.Value != nil && hasData(p) {
-				sa.Trend = finite(a.Value - p.Value)
-			}
-			out.Scores = append(out.Scores, sa)
-		}
+		out.Aggregates = scoreAggregates(cur, prev)
+		out.Scores = keyFigures(out.Aggregates)
 		return out, nil
 	})
 }

@@ -148,6 +148,7 @@ func New(opt Options) (*Server, error) {
 	s.touch.init(s)
 	s.routes = s.table()
 	s.register()
+	s.registerPreflight()
 	return s, nil
 }
 
@@ -191,7 +192,7 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/asns", with(month, paged), s.listASNs},
 		{"GET", "/api/v2/ases", with(month, paged, []string{"economies", "region"}), s.listASes},
 		{"GET", "/api/v2/ases/{asn}", month, s.getAS},
-		{"GET", "/api/v2/scores/summary", with(month, []string{"region"}), s.scoreSummary},
+		{"GET", "/api/v2/scores/summary", with(month, []string{"region", "asns", "economies"}), s.scoreSummary},
 		{"GET", "/api/v2/scores/details", with(month, []string{"asn"}), s.scoreDetails},
 		{"GET", "/api/v2/incidents", with(month, paged, []string{"asn"}), s.listIncidents},
 		{"POST", "/api/v2/incidents/{id}/feedback", nil, s.flagIncident},
@@ -199,7 +200,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v2/feedback/{id}/review", nil, s.reviewFeedback},
 		{"GET", "/api/v2/roas/asn/{asn}", month, s.roasOfASN},
 		{"GET", "/api/v2/roas/economy/{cc}", month, s.roasOfEconomy},
-		{"GET", "/api/v2/participants", with(month, paged), s.participantTable},
+		{"GET", "/api/v2/participants", with(month, paged, []string{"asn"}), s.participantTable},
 		{"POST", "/api/v2/participants", nil, s.createParticipant},
 		{"PUT", "/api/v2/participants/{id}", nil, s.replaceParticipant},
 		{"DELETE", "/api/v2/participants/{id}", nil, s.deleteParticipant},
@@ -226,6 +227,16 @@ func (s *Server) table() []route {
 		{"GET", "/api/v2/alerts/{id}", nil, s.getAlert},
 		{"GET", "/api/v2/events", with(month, paged, []string{"type", "asn", "prefix", "since"}), s.listEvents},
 		{"GET", "/api/v2/events/{id}", month, s.getEvent},
+		{"GET", "/api/asns", month, v1(s.v1ASNs, "/api/v2/asns")},
+		{"GET", "/api/asns/info", month, v1(s.v1ASInfoList, "/api/v2/ases")},
+		{"GET", "/api/asns/info/{id}", month, v1(s.v1ASInfo, "/api/v2/ases/{id}")},
+		{"GET", "/api/ixps/info", month, v1(s.v1Programme("ixp", false), "/api/v2/participants")},
+		{"GET", "/api/roas/asn/{asn}", month, v1(s.v1ROAsOfASN, "/api/v2/roas/asn/{asn}")},
+		{"GET", "/api/roas/country/{cc}", month, v1(s.v1ROAsOfCountry, "/api/v2/roas/economy/{cc}")},
+		{"GET", "/api/conformance/net-ops", with(month, []string{"format"}), v1(s.v1Programme("netops", true), "/api/v2/participants")},
+		{"GET", "/api/conformance/cdns", with(month, []string{"format"}), v1(s.v1Programme("cdn", true), "/api/v2/participants")},
+		{"GET", "/api/conformance/ixps", month, v1(s.v1Programme("ixp", false), "/api/v2/participants")},
+		{"GET", "/api/conformance/vendors", month, v1(s.v1Programme("vendor", false), "/api/v2/participants")},
 	}
 }
 
@@ -278,6 +289,7 @@ func (c *call) ctx() context.Context { return c.r.Context() }
 func (s *Server) operation(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &call{s: s, w: w, r: r}
+		allowOrigin(w, r, rt)
 		if err := s.prepare(c, rt); err != nil {
 			writeProblem(w, r, s.log, err)
 			return

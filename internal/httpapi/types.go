@@ -20,7 +20,7 @@ type (
 	scoreJSON        = wire.Score
 	asJSON           = wire.AS
 	asRecord         = wire.ASRecord
-	asnList          = wire.Page[wire.ASN]
+	asnList          = wire.ASNPage
 	asList           = wire.Page[wire.AS]
 	levelCounts      = wire.LevelCounts
 	scoreAggregate   = wire.ScoreAggregate

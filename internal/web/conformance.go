@@ -29,7 +29,7 @@ func (conformancePage) PageTitle() string { return "Minimum conformance" }
 func (s *Server) conformanceFlags(q *request) (*wire.ConformanceFlags, string, error) {
 	if q.who.Key == nil {
 		return nil, "", &httpError{status: http.StatusUnauthorized,
-			msg: "sign in with an API key to see the minimum-conformance flags (secretariat and partner: all; a participant: its own)"}
+			msg: "sign in with an API key to see the minimum-conformance flags (a participant: every participant's readiness, the evidence of its own)"}
 	}
 	m, err := q.month()
 	if err != nil {
@@ -52,10 +52,10 @@ func (s *Server) conformance(q *request) error {
 	if err != nil {
 		return err
 	}
-	p := conformancePage{Month: month, Flags: r, Scope: "own", CSV: "/conformance.csv?" + url.Values{"month": {month}}.Encode()}
-	if q.who.SeesAll() {
-		p.Scope = "all"
-	}
+	// Every key that sees the page sees every participant's readiness; a
+	// participant sees the values and evidence of its own flags only
+	// (conformance.Visible).
+	p := conformancePage{Month: month, Flags: r, Scope: "all", CSV: "/conformance.csv?" + url.Values{"month": {month}}.Encode()}
 	if p.Months, err = s.monthNames(q); err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func TestWeb_OverviewMatchesAPI(t *testing.T) {
 				Counts struct {
 					Ready, Aspiring, Lagging, NoData float64
 				} `json:"counts"`
-			} `json:"scores"`
+			} `json:"aggregates"`
 		}
 		e.apiJSON(t, "", "/api/v2/scores/summary?region="+region, &sum)
 		status, body := get(t, c, e.srv.URL, "/?region="+region)

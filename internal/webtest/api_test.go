@@ -19,7 +19,7 @@ type apiSummary struct {
 		Trend       *float64           `json:"trend"`
 		Counts      map[string]int     `json:"counts"`
 		Percentages map[string]float64 `json:"percentages"`
-	} `json:"scores"`
+	} `json:"aggregates"`
 }
 
 type apiScore struct {
