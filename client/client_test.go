@@ -133,6 +133,18 @@ func TestClient_scores(t *testing.T) {
 	if err != nil || nl.Scope != "economy" || !nl.Month.Equal(september) {
 		t.Errorf("ScoresSummary(NL, 2026-09) = %+v, %v", nl, err)
 	}
+	// asns= and economies= as the published API takes them: the partner
+	// key may see every network; the figures come in both shapes.
+	partner, _ := newClient(t, srv, "partner")
+	sel, err := partner.ScoresSummary(ctx, &client.SummaryOptions{ASNs: []client.ASN{3333}})
+	if err != nil || sel.Scope != "asns" || !slices.Equal(sel.ASNs, []client.ASN{3333}) ||
+		len(sel.Scores.KeyFigures) != len(sel.Aggregates) || len(sel.Aggregates) != 5 {
+		t.Errorf("ScoresSummary(asns=3333) = %+v, %v", sel, err)
+	}
+	nlE, err := anon.ScoresSummary(ctx, &client.SummaryOptions{Economies: []string{"NL"}})
+	if err != nil || nlE.Scope != "economies" || !slices.Equal(nlE.Economies, []string{"NL"}) {
+		t.Errorf("ScoresSummary(economies=NL) = %+v, %v", nlE, err)
+	}
 
 	// A participant's ASN shows only the public Actions anonymously, all
 	// of them to its own key.

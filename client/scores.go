@@ -137,6 +137,11 @@ func (c *Client) AS(ctx context.Context, asn ASN, opts *MonthOptions) (*ASRecord
 type SummaryOptions struct {
 	MonthOptions
 	Region string
+	// ASNs or Economies (ISO 3166 alpha-2), when set, summarise those
+	// networks instead of a region, as the published API's asns= and
+	// economies= do; at most one of Region, ASNs and Economies.
+	ASNs      []ASN
+	Economies []string
 }
 
 // ScoresSummary returns the five scores over a region, with their trend
@@ -148,6 +153,16 @@ func (c *Client) ScoresSummary(ctx context.Context, opts *SummaryOptions) (*Scor
 	q := opts.MonthOptions.values(nil)
 	if opts.Region != "" {
 		q.Set("region", opts.Region)
+	}
+	if len(opts.ASNs) > 0 {
+		s := make([]string, len(opts.ASNs))
+		for i, a := range opts.ASNs {
+			s[i] = strconv.FormatUint(uint64(a), 10)
+		}
+		q.Set("asns", strings.Join(s, ","))
+	}
+	if len(opts.Economies) > 0 {
+		q.Set("economies", strings.Join(opts.Economies, ","))
 	}
 	var out ScoreSummary
 	err := c.do(ctx, request{method: "GET", path: "/api/v2/scores/summary", query: q}, &out)

@@ -338,11 +338,28 @@ class Client:
         """One network of the month with the scores the caller may see."""
         return self._get(ASRecord, f"/api/v2/ases/{_asn(asn)}", self._query(month, spec))
 
-    def scores_summary(self, *, region: str = "", month: Optional[MonthLike] = None, spec: str = "") -> ScoreSummary:
+    def scores_summary(
+        self,
+        *,
+        region: str = "",
+        asns: Sequence[ASNLike] = (),
+        economies: Sequence[str] = (),
+        month: Optional[MonthLike] = None,
+        spec: str = "",
+    ) -> ScoreSummary:
         """The five scores over a region (world by default; a region,
-        sub-region, RIR, economy or participant programme), with their
-        trend and the networks per readiness level."""
-        return self._get(ScoreSummary, "/api/v2/scores/summary", self._query(month, spec, region=region))
+        sub-region, RIR, economy or participant programme), or over the
+        networks that asns or economies (ISO 3166 alpha-2) name, as the
+        published API's asns= and economies= do; with their trend and the
+        networks per readiness level."""
+        q = self._query(
+            month,
+            spec,
+            region=region,
+            asns=",".join(str(int(_asn(a))) for a in asns),
+            economies=",".join(economies),
+        )
+        return self._get(ScoreSummary, "/api/v2/scores/summary", q)
 
     def scores_details(self, asn: ASNLike, *, month: Optional[MonthLike] = None, spec: str = "") -> ScoreDetails:
         """A network's scores, metrics, route evidence and incidents. Needs

@@ -33,6 +33,9 @@ __all__ = [
     "ASRecord",
     "LevelCounts",
     "ScoreAggregate",
+    "Severity",
+    "KeyFigure",
+    "KeyFigures",
     "ScoreSummary",
     "Metric",
     "Route",
@@ -328,16 +331,49 @@ class ScoreAggregate:
 
 
 @dataclass
+class Severity:
+    """The networks at one readiness level (ready, aspiring, lagging,
+    no_data_available) in the published shape; percentage is of all the
+    summary's networks, 0 to 100."""
+
+    id: str = ""
+    count: int = 0
+    percentage: float = 0.0
+
+
+@dataclass
+class KeyFigure:
+    """One score over the summary's networks in the published shape."""
+
+    id: ScoreID = ScoreID("")
+    value: Optional[float] = None
+    trend: Optional[float] = None
+    severities: list[Severity] = field(default_factory=list)
+
+
+@dataclass
+class KeyFigures:
+    """The published scores object of GET /scores/summary."""
+
+    key_figures: list[KeyFigure] = field(default_factory=list)
+
+
+@dataclass
 class ScoreSummary:
     """GET /scores/summary. scope says what region matched: world, region,
-    subregion, rir, economy or participants."""
+    subregion, rir, economy or participants; asns or economies for a
+    summary of the networks those name. aggregates are ours, scores the
+    same figures in the published MANRS Observatory shape."""
 
     month: Optional[datetime] = None
     spec: str = ""
     region: str = ""
     scope: str = ""
+    asns: list[ASN] = field(default_factory=list)
+    economies: list[str] = field(default_factory=list)
     previous_month: Optional[datetime] = None
-    scores: list[ScoreAggregate] = field(default_factory=list)
+    aggregates: list[ScoreAggregate] = field(default_factory=list)
+    scores: KeyFigures = field(default_factory=lambda: KeyFigures())
 
 
 @dataclass
