@@ -35,7 +35,7 @@ func TestContent_ScoreCardsExplained(t *testing.T) {
 			Scores []struct {
 				ID     string `json:"id"`
 				Counts struct{ Ready, Aspiring, Lagging float64 }
-			} `json:"scores"`
+			} `json:"aggregates"`
 		}
 		e.apiJSON(t, "", "/api/v2/scores/summary?region="+region, &sum)
 		_, body := get(t, c, e.srv.URL, "/?region="+region)
