@@ -127,9 +127,23 @@ func TestConformance_E2E(t *testing.T) {
 	if a, c := mustJSON(t, all.Items), mustJSON(t, cliFlags.Items); a != c {
 		t.Errorf("the API's flags differ from the CLI's:\n%s\n%s", a, c)
 	}
-	for _, f := range apiFlags(t, url, ownTok, http.StatusOK).Items {
-		if f.Organisation != owner.Organisation {
-			t.Errorf("%s's key sees %s's flag %s %s", owner.Organisation, f.Organisation, f.ASN, f.Score)
+	// A participant key sees every participant's readiness (issue 16),
+	// the values and evidence of its own ASNs only.
+	mine := apiFlags(t, url, ownTok, http.StatusOK).Items
+	if got := flagKeys(mine); !slices.Equal(got, want) {
+		t.Errorf("participant key's flags\n%q\nwant\n%q", got, want)
+	}
+	for _, f := range mine {
+		if f.Organisation == owner.Organisation {
+			continue
+		}
+		if len(f.Evidence) > 0 {
+			t.Errorf("%s's key sees the evidence of %s's flag %s %s", owner.Organisation, f.Organisation, f.ASN, f.Score)
+		}
+		for _, h := range f.History {
+			if h.Value != nil {
+				t.Errorf("%s's key sees a value of %s's flag %s %s", owner.Organisation, f.Organisation, f.ASN, f.Score)
+			}
 		}
 	}
 	apiFlags(t, url, "", http.StatusUnauthorized)
